@@ -1,0 +1,16 @@
+# Paystead API and worker image. The API is the default command; the worker service in docker-compose.yml
+# overrides it with `node --import tsx worker/main.ts`. TypeScript runs through tsx (a runtime dependency).
+FROM node:20-bookworm-slim
+
+ENV NODE_ENV=production
+WORKDIR /app
+
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev && npm cache clean --force
+
+# Source stays root-owned: the unprivileged runtime user can read it but not change it.
+COPY . .
+
+USER node
+EXPOSE 3000
+CMD ["node", "--import", "tsx", "api/main.ts"]

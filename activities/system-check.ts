@@ -1,0 +1,20 @@
+import type { ActivityDeps } from './index.js';
+
+export function createSystemCheckActivities({ db }: ActivityDeps) {
+  return {
+    /** Idempotent: a retry after a lost response finds the row already there. */
+    async recordSystemCheck(input: { checkId: string; requestedBy: string }): Promise<{ checkedAt: string }> {
+      await db
+        .insertInto('systemChecks')
+        .values({ id: input.checkId, requestedBy: input.requestedBy })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+      const row = await db
+        .selectFrom('systemChecks')
+        .select('checkedAt')
+        .where('id', '=', input.checkId)
+        .executeTakeFirstOrThrow();
+      return { checkedAt: row.checkedAt.toISOString() };
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { serve } from '@hono/node-server';
+import { Client, Connection } from '@temporalio/client';
+import { loadConfigOrExit } from '../core/config.js';
+import { createLogger } from '../core/logger.js';
+import { temporalConnectionOptions } from '../core/temporal-connection.js';
+import { createDb } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { createApp } from './app.js';
+
+const config = loadConfigOrExit();
+const logger = createLogger(config.logLevel, 'api');
+const db = createDb(config.database.url, config.database.poolSize);
+const applied = await migrateToLatest(db);
+if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+
+// Lazy: the API starts (and /readyz reports the problem) even while Temporal is still coming up.
+const connection = Connection.lazy(temporalConnectionOptions(config.temporal));
+const temporal = new Client({ connection, namespace: config.temporal.namespace });
+const app = createApp({ config, db, temporal, logger });
+
+const server = serve({ fetch: app.fetch, port: config.http.port, hostname: '0.0.0.0' }, (info) => {
+  logger.info({ port: info.port, url: config.http.publicBaseUrl }, 'api listening');
+});
+
+async function shutdown(signal: string) {
+  logger.info({ signal }, 'api stopping');
+  server.close();
+  await connection.close();
+  await db.destroy();
+  process.exit(0);
+}
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,0 +1,11 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as merchants from './2026-11-25T00-00-00-merchants.js';
+
+/** Every migration, listed explicitly in order: no directory scanning, so bundles and tests see the same set. */
+const migrations: Record<string, Migration> = {
+  '2026-11-25T00-00-00-merchants': merchants,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

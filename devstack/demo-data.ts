@@ -1,0 +1,38 @@
+import type { Db } from '../db/database.js';
+import { createMerchant, verifyMerchant } from '../db/merchants.js';
+import { insertProduct } from '../db/products.js';
+
+const DEMO_EMAIL = 'demo@paystead.test';
+
+const DEMO_PRODUCTS = [
+  { sku: 'TEA-001', name: 'Longjing green tea, 250 g', unitAmount: 12_800 },
+  { sku: 'CUP-002', name: 'Celadon tea cup', unitAmount: 4_500 },
+  { sku: 'POT-003', name: 'Yixing clay teapot', unitAmount: 36_000 },
+];
+
+/**
+ * A verified demo merchant with a few products. Its keys exist only in this return value, so they are
+ * printed once, on the start that created them; later starts find the merchant and return no keys.
+ */
+export async function ensureDemoMerchant(
+  db: Db,
+): Promise<{ merchantId: string; secretKey?: string; adminKey?: string }> {
+  const existing = await db.selectFrom('merchants').select('id').where('contactEmail', '=', DEMO_EMAIL).executeTakeFirst();
+  if (existing) return { merchantId: existing.id };
+  const { merchant, secretKey, adminKey } = await createMerchant(
+    db,
+    {
+      name: 'Demo Tea House',
+      contactEmail: DEMO_EMAIL,
+      contactPhone: '+86 571 0000 0000',
+      businessLicenceNo: '91330100MA2DEMO001',
+      taxRegistrationNo: '91330100MA2DEMO001',
+    },
+    { currency: 'CNY', shippingFee: 1_000, taxRateBps: 600, autoConfirm: false },
+  );
+  await verifyMerchant(db, merchant.id);
+  for (const product of DEMO_PRODUCTS) {
+    await insertProduct(db, { merchantId: merchant.id, currency: 'CNY', active: true, ...product });
+  }
+  return { merchantId: merchant.id, secretKey, adminKey };
+}

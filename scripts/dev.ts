@@ -1,0 +1,111 @@
+// `npm run dev`: the whole stack on embedded defaults. Temporal dev server (SQLite, Web UI), PGlite unless
+// DATABASE_URL is set, migrations, demo data, then the API and the worker as child processes.
+import path from 'node:path';
+import { loadConfigOrExit } from '../core/config.js';
+import { createDb } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { startProcess, waitFor, type ManagedProcess } from '../devstack/child-process.js';
+import { ensureDemoMerchant } from '../devstack/demo-data.js';
+import { loadOrCreateDevSecrets } from '../devstack/dev-secrets.js';
+import { DATA_DIR, ROOT } from '../devstack/paths.js';
+import { startPgliteServer } from '../devstack/pglite-server.js';
+import { freePort } from '../devstack/ports.js';
+import { findOrBuildTemporalCli } from '../devstack/temporal-cli.js';
+import { startTemporalDevServer } from '../devstack/temporal-server.js';
+
+// PAYSTEAD_DEV_DIR lets a second stack (or a test of this command) keep its data apart.
+const DEV_DIR = process.env.PAYSTEAD_DEV_DIR ?? path.join(DATA_DIR, 'dev');
+const log = (line: string) => console.log(`[dev] ${line}`);
+const stoppers: Array<() => Promise<void>> = [];
+let stopping = false;
+
+async function stopAll(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    log('stopping...');
+    // Newest first: API and worker before Temporal and the database they use.
+    for (const stop of stoppers.reverse()) await stop().catch((error: unknown) => log(String(error)));
+    log('stopped');
+  }
+  process.exit(code);
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => void stopAll(0));
+
+function startService(name: string, entry: string, env: NodeJS.ProcessEnv): ManagedProcess {
+  const proc = startProcess(process.execPath, ['--import', 'tsx', entry], {
+    cwd: ROOT,
+    env,
+    onOutput: (line) => console.log(`[${name}] ${line}`),
+  });
+  void proc.exited.then((code) => {
+    if (!stopping) {
+      log(`${name} exited unexpectedly (${String(code)}); stopping everything`);
+      void stopAll(1);
+    }
+  });
+  stoppers.push(() => proc.stop('SIGTERM', 15_000));
+  return proc;
+}
+
+try {
+  const { secrets, created } = loadOrCreateDevSecrets(DEV_DIR);
+  const env: NodeJS.ProcessEnv = { ...secrets, ...process.env };
+  if (created && !process.env.PLATFORM_API_KEY) log(`generated PLATFORM_API_KEY=${secrets.PLATFORM_API_KEY} (kept in ${DEV_DIR}/secrets.json)`);
+
+  let temporalUi = '(external cluster: its own UI)';
+  if (!env.TEMPORAL_ADDRESS) {
+    const temporal = await startTemporalDevServer({
+      cliPath: await findOrBuildTemporalCli(log),
+      dbFile: path.join(DEV_DIR, 'temporal.sqlite'),
+      ui: true,
+      port: 7233,
+      uiPort: 8233,
+      // The server's own shutdown chatter is noise once we are stopping.
+      onOutput: (line) => stopping || console.log(`[temporal] ${line}`),
+    });
+    stoppers.push(() => temporal.stop());
+    env.TEMPORAL_ADDRESS = temporal.address;
+    temporalUi = temporal.uiUrl ?? temporalUi;
+  }
+
+  if (!env.DATABASE_URL) {
+    const pglite = await startPgliteServer({ dataDir: path.join(DEV_DIR, 'pglite'), port: 5433 });
+    stoppers.push(() => pglite.stop());
+    env.DATABASE_URL = pglite.url;
+  }
+  env.PORT ??= String(await freePort(3000));
+  const config = loadConfigOrExit(env);
+
+  const db = createDb(config.database.url, 1);
+  const applied = await migrateToLatest(db);
+  if (applied.length > 0) log(`migrations applied: ${applied.join(', ')}`);
+  const demo = await ensureDemoMerchant(db);
+  await db.destroy();
+
+  startService('worker', 'worker/main.ts', env);
+  startService('api', 'api/main.ts', env);
+  const api = config.http.publicBaseUrl;
+  await waitFor('API', async () => {
+    const response = await fetch(`${api}/readyz`);
+    if (!response.ok) throw new Error(`readyz ${response.status}`);
+  });
+
+  log('Paystead is running:');
+  log(`  API           ${api}`);
+  log(`  API docs      ${api}/docs  (OpenAPI: ${api}/openapi.json)`);
+  log(`  Temporal UI   ${temporalUi}`);
+  log(`  Temporal gRPC ${config.temporal.address}`);
+  log(`  Database      ${config.database.url.replace(/\/\/[^@]*@/, '//')}`);
+  log(`  Demo merchant ${demo.merchantId}`);
+  if (demo.secretKey && demo.adminKey) {
+    log(`  Demo secret key (storefront server): ${demo.secretKey}`);
+    log(`  Demo admin key  (merchant staff):    ${demo.adminKey}`);
+    log('  These keys are shown once; only their hashes are stored.');
+  } else {
+    log('  Demo keys were printed on the first start (only their hashes are stored).');
+  }
+  log('Ctrl-C stops everything.');
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  await stopAll(1);
+}

@@ -1,0 +1,10 @@
+// Runs before `vitest run`: finds or builds the tools the test run needs, printing progress, so the
+// global setup itself only starts servers.
+import { ensurePostgresBinaries } from '../devstack/postgres-cluster.js';
+import { findOrBuildTemporalCli } from '../devstack/temporal-cli.js';
+
+const log = (line: string) => console.log(`[prepare-tests] ${line}`);
+const cli = await findOrBuildTemporalCli(log);
+log(`Temporal CLI: ${cli}`);
+const bin = await ensurePostgresBinaries(log);
+log(`Postgres binaries: ${bin}`);

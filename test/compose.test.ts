@@ -1,0 +1,278 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, it, expect } from 'vitest';
+import { parse } from 'yaml';
+import { envSchema, loadConfig } from '../core/config.js';
+import { SEARCH_ATTRIBUTE_NAMES } from '../core/search-attributes.js';
+
+// Static checks of the deployment files: they catch drift between docker-compose.yml, the Dockerfile,
+// the config schema and the search attributes without needing a Docker daemon.
+
+const root = (file: string) => fileURLToPath(new URL(`../${file}`, import.meta.url));
+
+type Env = Record<string, string>;
+interface Service {
+  image?: string;
+  build?: unknown;
+  command?: string | string[];
+  entrypoint?: string | string[];
+  environment?: Env | string[];
+  ports?: (string | number | { target: number; published?: string | number; host_ip?: string })[];
+  depends_on?: string[] | Record<string, { condition?: string }>;
+  healthcheck?: { test?: string | string[]; disable?: boolean };
+  restart?: string;
+  volumes?: (string | { source?: string; target: string })[];
+}
+interface ComposeFile {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+  'x-paystead-env'?: Env;
+}
+
+const compose = parse(readFileSync(root('docker-compose.yml'), 'utf8'), { merge: true }) as ComposeFile;
+const services = compose.services;
+
+function service(name: string): Service {
+  const found = services[name];
+  if (!found) throw new Error(`docker-compose.yml has no service "${name}"`);
+  return found;
+}
+
+function environmentOf(name: string): Env {
+  const env = service(name).environment;
+  if (!env) return {};
+  if (!Array.isArray(env)) return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
+  return Object.fromEntries(
+    env.map((entry) => {
+      const at = entry.indexOf('=');
+      return at < 0 ? [entry, ''] : [entry.slice(0, at), entry.slice(at + 1)];
+    }),
+  );
+}
+
+/** Compose-style interpolation; a missing `${VAR:?msg}` / `${VAR?msg}` throws like `docker compose` does. */
+function interpolate(value: string, vars: Env): string {
+  return value.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[?-])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (match, name: string | undefined, op: string | undefined, arg: string | undefined, bare: string | undefined) => {
+      if (match === '$$') return '$';
+      if (bare !== undefined) return vars[bare] ?? '';
+      const key = name as string;
+      const value = vars[key];
+      const missing = op?.startsWith(':') ? !value : value === undefined;
+      if (op === ':?' || op === '?') {
+        if (missing) throw new Error(`required variable ${key} is missing: ${arg}`);
+        return value as string;
+      }
+      if (op === ':-' || op === '-') return missing ? (arg ?? '') : (value as string);
+      return value ?? '';
+    },
+  );
+}
+
+function interpolatedEnv(name: string, vars: Env): Env {
+  return Object.fromEntries(Object.entries(environmentOf(name)).map(([k, v]) => [k, interpolate(v, vars)]));
+}
+
+function publishedPorts(name: string): { host: number; container: number }[] {
+  return (service(name).ports ?? []).map((port) => {
+    if (typeof port === 'object') return { host: Number(port.published), container: Number(port.target) };
+    const parts = String(port).replace(/\/(tcp|udp)$/, '').split(':');
+    const container = Number(parts.at(-1));
+    return { host: parts.length > 1 ? Number(parts.at(-2)) : Number.NaN, container };
+  });
+}
+
+function dependsOn(name: string): Record<string, string | undefined> {
+  const deps = service(name).depends_on ?? {};
+  if (Array.isArray(deps)) return Object.fromEntries(deps.map((dep) => [dep, 'service_started']));
+  return Object.fromEntries(Object.entries(deps).map(([dep, spec]) => [dep, spec?.condition ?? 'service_started']));
+}
+
+const commandText = (command: string | string[] | undefined) =>
+  command === undefined ? '' : Array.isArray(command) ? command.join(' ') : command;
+
+const sampleVars: Env = {
+  PLATFORM_API_KEY: 'p'.repeat(40),
+  MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+  POSTGRES_PASSWORD: 'sample-password',
+};
+
+describe('docker-compose.yml', () => {
+  it('defines every service of the deployment', () => {
+    for (const name of ['postgres', 'temporal', 'temporal-setup', 'temporal-ui', 'api', 'worker']) {
+      expect(services, name).toHaveProperty([name]);
+    }
+    expect(service('postgres').image).toMatch(/^postgres:16(\b|$)/);
+    expect(service('temporal').image).toMatch(/^temporalio\/auto-setup:1\.2\d\.\d+$/);
+    expect(service('temporal-setup').image).toMatch(/^temporalio\/admin-tools:/);
+    expect(service('temporal-ui').image).toMatch(/^temporalio\/ui:/);
+  });
+
+  it('publishes the api, Temporal and Temporal UI ports', () => {
+    expect(publishedPorts('api')).toContainEqual({ host: 3000, container: 3000 });
+    expect(publishedPorts('temporal')).toContainEqual({ host: 7233, container: 7233 });
+    expect(publishedPorts('temporal-ui')).toContainEqual({ host: 8080, container: 8080 });
+  });
+
+  it('creates the app database on a persistent volume and gives Temporal the same server', () => {
+    const pg = environmentOf('postgres');
+    expect(pg.POSTGRES_DB).toBe('paystead');
+    const volume = (service('postgres').volumes ?? [])
+      .map((v) => (typeof v === 'string' ? v.split(':') : [v.source ?? '', v.target]))
+      .find(([, target]) => target === '/var/lib/postgresql/data');
+    expect(volume?.[0], 'postgres data volume').toBeTruthy();
+    expect(compose.volumes ?? {}).toHaveProperty([volume?.[0] ?? '<none>']);
+
+    const temporal = environmentOf('temporal');
+    expect(temporal.DB).toBe('postgres12');
+    expect(temporal.POSTGRES_SEEDS).toBe('postgres');
+    expect(temporal.DB_PORT).toBe('5432');
+    expect(temporal.POSTGRES_USER).toBe(pg.POSTGRES_USER);
+    expect(temporal.POSTGRES_PWD).toBe(pg.POSTGRES_PASSWORD);
+    expect(environmentOf('temporal-ui').TEMPORAL_ADDRESS).toBe('temporal:7233');
+  });
+
+  it('starts api and worker only after postgres and temporal are healthy and temporal-setup has finished', () => {
+    for (const name of ['api', 'worker']) {
+      expect(dependsOn(name), name).toMatchObject({
+        postgres: 'service_healthy',
+        temporal: 'service_healthy',
+        'temporal-setup': 'service_completed_successfully',
+      });
+    }
+    expect(dependsOn('temporal')).toMatchObject({ postgres: 'service_healthy' });
+    expect(dependsOn('temporal-setup')).toMatchObject({ temporal: 'service_healthy' });
+  });
+
+  it('gives a healthcheck to every service that others wait on to be healthy', () => {
+    const awaited = new Set<string>();
+    for (const name of Object.keys(services)) {
+      for (const [dep, condition] of Object.entries(dependsOn(name))) {
+        expect(services, `${name} depends on unknown service ${dep}`).toHaveProperty([dep]);
+        if (condition === 'service_healthy') awaited.add(dep);
+      }
+    }
+    expect([...awaited].sort()).toEqual(expect.arrayContaining(['postgres', 'temporal']));
+    for (const name of awaited) {
+      const check = service(name).healthcheck;
+      expect(check?.disable, name).not.toBe(true);
+      expect(commandText(check?.test), `${name} healthcheck`).not.toBe('');
+    }
+    expect(commandText(service('postgres').healthcheck?.test)).toContain('pg_isready');
+    expect(commandText(service('temporal').healthcheck?.test)).toMatch(/temporal operator cluster health|tctl.*cluster health/);
+  });
+
+  it('checks api readiness on /readyz without curl', () => {
+    const test = commandText(service('api').healthcheck?.test);
+    expect(test).toContain('http://localhost:3000/readyz');
+    expect(test).toMatch(/\bnode\b.*fetch\(/);
+  });
+
+  it('runs temporal-setup once and registers every search attribute as Keyword', () => {
+    const setup = service('temporal-setup');
+    expect(['always', 'unless-stopped', 'on-failure']).not.toContain(setup.restart ?? 'no');
+    const script = `${commandText(setup.entrypoint)} ${commandText(setup.command)}`;
+    expect(script).toContain('temporal operator search-attribute create');
+    expect(script).toContain('--namespace default');
+    expect(script).toContain('--type Keyword');
+    expect(script).toMatch(/already exists/i);
+    expect(SEARCH_ATTRIBUTE_NAMES.length).toBeGreaterThan(0);
+    for (const name of SEARCH_ATTRIBUTE_NAMES) expect(script, name).toMatch(new RegExp(`\\b${name}\\b`));
+    expect(environmentOf('temporal-setup').TEMPORAL_ADDRESS).toBe('temporal:7233');
+    // The attributes live in the namespace the app uses.
+    expect(environmentOf('api').TEMPORAL_NAMESPACE).toBe('default');
+  });
+
+  it('shares one environment block between api and worker', () => {
+    expect(compose['x-paystead-env']).toBeTypeOf('object');
+    expect(environmentOf('api')).toEqual(compose['x-paystead-env']);
+    expect(environmentOf('worker')).toEqual(environmentOf('api'));
+  });
+
+  it('takes the secrets from the host environment and refuses to start without them', () => {
+    const env = environmentOf('api');
+    expect(env.PLATFORM_API_KEY).toMatch(/^\$\{PLATFORM_API_KEY:\?[^}]+\}$/);
+    expect(env.MASTER_KEY).toMatch(/^\$\{MASTER_KEY:\?[^}]+\}$/);
+    for (const secret of Object.keys(sampleVars)) {
+      const { [secret]: _omitted, ...withoutSecret } = sampleVars;
+      expect(() => interpolatedEnv('api', withoutSecret), secret).toThrow(secret);
+    }
+  });
+
+  for (const name of ['api', 'worker']) {
+    it(`gives the ${name} a complete, valid configuration`, () => {
+      const env = interpolatedEnv(name, sampleVars);
+      const schemaKeys = Object.keys(envSchema.shape);
+      for (const key of Object.keys(env)) expect(schemaKeys, `unknown variable ${key}`).toContain(key);
+      for (const key of [
+        'TEMPORAL_ADDRESS',
+        'TEMPORAL_NAMESPACE',
+        'TEMPORAL_TASK_QUEUE',
+        'DATABASE_URL',
+        'PORT',
+        'PUBLIC_BASE_URL',
+        'PLATFORM_API_KEY',
+        'MASTER_KEY',
+        'LOG_LEVEL',
+      ]) {
+        expect(env[key], key).toBeTruthy();
+      }
+
+      const config = loadConfig(env);
+      const db = new URL(config.database.url);
+      expect(db.hostname).toBe('postgres');
+      expect(db.port).toBe('5432');
+      expect(db.pathname).toBe(`/${environmentOf('postgres').POSTGRES_DB}`);
+      expect(db.username).toBe(environmentOf('postgres').POSTGRES_USER);
+      expect(decodeURIComponent(db.password)).toBe(
+        interpolate(environmentOf('postgres').POSTGRES_PASSWORD ?? '', sampleVars),
+      );
+      expect(env.TEMPORAL_ADDRESS).toBe('temporal:7233');
+      expect(config.temporal.address).toBe('temporal:7233');
+      expect(config.http.port).toBe(3000);
+      expect(config.platformApiKey).toBe(sampleVars.PLATFORM_API_KEY);
+      expect(config.masterKey.equals(Buffer.alloc(32, 7))).toBe(true);
+    });
+  }
+
+  it('runs the worker from the api image with the worker entry point', () => {
+    const api = service('api');
+    const worker = service('worker');
+    expect(api.build ?? api.image).toBeTruthy();
+    expect(worker.build).toEqual(api.build);
+    expect(worker.image).toEqual(api.image);
+    expect(commandText(worker.command)).toMatch(/node --import tsx worker\/main\.ts/);
+    expect(commandText(worker.command)).not.toBe(commandText(api.command));
+    // The api either keeps the Dockerfile's CMD or names its own entry point explicitly.
+    if (api.command !== undefined) expect(commandText(api.command)).toContain('api/main.ts');
+  });
+});
+
+describe('Dockerfile', () => {
+  const path = root('Dockerfile');
+
+  it('exists and builds a production image that runs the API by default', () => {
+    expect(existsSync(path)).toBe(true);
+    const dockerfile = readFileSync(path, 'utf8');
+    const lines = dockerfile.split('\n').map((line) => line.trim());
+    expect(lines.find((line) => /^FROM\s/i.test(line))).toMatch(/^FROM\s+node:20-bookworm-slim\b/i);
+    expect(dockerfile).toMatch(/npm ci\b[^\n]*--omit=dev/);
+
+    const cmd = lines.filter((line) => /^CMD\s/i.test(line)).at(-1);
+    expect(cmd).toBeDefined();
+    expect(cmd).toContain('api/main.ts');
+    expect(cmd).toMatch(/node.*--import.*tsx/);
+
+    const user = lines.filter((line) => /^USER\s/i.test(line)).at(-1);
+    expect(user).toBeDefined();
+    expect(user).not.toMatch(/^USER\s+(root|0)(:|\s|$)/i);
+    // The user switch must come after the install steps, or npm ci would run unprivileged.
+    expect(lines.indexOf(user as string)).toBeGreaterThan(lines.findIndex((line) => /npm ci/.test(line)));
+  });
+
+  it('keeps local state out of the build context', () => {
+    const ignored = readFileSync(root('.dockerignore'), 'utf8').split('\n').map((line) => line.trim());
+    for (const entry of ['node_modules', '.git', '.data', '.cache', 'artifacts']) expect(ignored).toContain(entry);
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../core/config.js';
+
+const valid = {
+  DATABASE_URL: 'postgres://app@db:5432/paystead',
+  PLATFORM_API_KEY: 'p'.repeat(40),
+  MASTER_KEY: Buffer.alloc(32, 1).toString('base64'),
+};
+
+describe('loadConfig', () => {
+  it('applies defaults and derives the public URL from the port', () => {
+    const config = loadConfig({ ...valid, PORT: '8080' });
+    expect(config.temporal).toEqual({ address: 'localhost:7233', namespace: 'default', taskQueue: 'paystead-orders' });
+    expect(config.http).toEqual({ port: 8080, publicBaseUrl: 'http://localhost:8080' });
+    expect(config.masterKey.length).toBe(32);
+    expect(config.logLevel).toBe('info');
+  });
+
+  it('reports every problem at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://x', MASTER_KEY: 'short', PORT: 'eighty', LOG_LEVEL: 'loud' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const name of ['DATABASE_URL', 'MASTER_KEY', 'PORT', 'LOG_LEVEL', 'PLATFORM_API_KEY']) {
+      expect(problems).toContain(name);
+    }
+    expect((error as ConfigError).message.split('\n')[0]).toBe('Invalid configuration:');
+  });
+
+  it('configures TLS and API keys for a hosted Temporal', () => {
+    const config = loadConfig({ ...valid, TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_API_KEY: 'tk' });
+    expect(config.temporal.tls).toBeDefined();
+    expect(config.temporal.apiKey).toBe('tk');
+  });
+
+  it('requires a client certificate and key together', () => {
+    expect(() => loadConfig({ ...valid, TEMPORAL_TLS_CERT_PATH: '/tls/client.pem' })).toThrow(/must be set together/);
+  });
+
+  it('never puts secrets into its error message', () => {
+    const error = (() => {
+      try {
+        loadConfig({ ...valid, MASTER_KEY: 'c2VjcmV0LXZhbHVl' });
+      } catch (caught) {
+        return caught as Error;
+      }
+    })();
+    expect(error?.message).toContain('MASTER_KEY');
+    expect(error?.message).not.toContain('c2VjcmV0LXZhbHVl');
+    expect(error?.message).not.toContain(valid.PLATFORM_API_KEY);
+  });
+});

@@ -1,0 +1,55 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import type { TestProject } from 'vitest/node';
+import { createDb } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { CACHE_DIR, DATA_DIR } from '../devstack/paths.js';
+import { ensurePostgresBinaries, startPostgresCluster } from '../devstack/postgres-cluster.js';
+import { findOrBuildTemporalCli } from '../devstack/temporal-cli.js';
+import { startTemporalDevServer } from '../devstack/temporal-server.js';
+import { bundleWorkflows } from '../worker/workflow-bundle.js';
+import { TEMPLATE_DATABASE } from './support/database.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    postgresUrlPrefix: string;
+    workflowBundlePath: string;
+  }
+}
+
+/** ONE Temporal dev server and ONE Postgres cluster per run, stopped at the end whatever the outcome. */
+export default async function setup(project: TestProject) {
+  const [cliPath, binDir] = await Promise.all([findOrBuildTemporalCli(), ensurePostgresBinaries()]);
+  const [temporal, postgres] = await Promise.all([
+    startTemporalDevServer({ cliPath }),
+    startPostgresCluster({ dir: path.join(DATA_DIR, `test-postgres-${process.pid}`), binDir }),
+  ]);
+  const teardown = async () => {
+    await Promise.allSettled([temporal.stop(), postgres.stop()]);
+  };
+  try {
+    // Migrate a template once; every test file clones it into a database of its own.
+    const admin = createDb(postgres.url('postgres'), 1);
+    await sql`create database ${sql.id(TEMPLATE_DATABASE)}`.execute(admin);
+    await admin.destroy();
+    const template = createDb(postgres.url(TEMPLATE_DATABASE), 1);
+    await migrateToLatest(template);
+    await template.destroy();
+
+    const bundle = await bundleWorkflows();
+    const bundleDir = path.join(CACHE_DIR, 'test');
+    mkdirSync(bundleDir, { recursive: true });
+    const workflowBundlePath = path.join(bundleDir, `workflow-bundle-${process.pid}.js`);
+    writeFileSync(workflowBundlePath, bundle.code);
+
+    project.provide('temporalAddress', temporal.address);
+    project.provide('postgresUrlPrefix', postgres.url(''));
+    project.provide('workflowBundlePath', workflowBundlePath);
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+  return teardown;
+}

@@ -1,0 +1,24 @@
+import { randomBytes } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import pino from 'pino';
+import { createApp } from '../../api/app.js';
+import { loadConfig, type Config } from '../../core/config.js';
+import type { Db } from '../../db/database.js';
+
+export const PLATFORM_API_KEY = `pk_test_${randomBytes(24).toString('hex')}`;
+
+export function testConfig(databaseUrl: string, taskQueue = 'unused', env: NodeJS.ProcessEnv = {}): Config {
+  return loadConfig({
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    PLATFORM_API_KEY,
+    MASTER_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+}
+
+/** The real app, wired to a real database and a real Temporal client; requests go through `app.request`. */
+export function createTestApp(deps: { db: Db; temporal: Client; config: Config }) {
+  return createApp({ ...deps, logger: pino({ level: 'silent' }) });
+}

@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import { inject } from 'vitest';
+import { createDb, type Db } from '../../db/database.js';
+
+/** Migrated once per run by the global setup; each test file clones it. */
+export const TEMPLATE_DATABASE = 'paystead_template';
+
+export interface TestDatabase {
+  url: string;
+  db: Db;
+  drop(): Promise<void>;
+}
+
+/** A fresh, migrated database of this test file's own, so files run in parallel without seeing each other. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const prefix = inject('postgresUrlPrefix');
+  const name = `test_${randomBytes(6).toString('hex')}`;
+  const admin = createDb(`${prefix}postgres`, 1);
+  await sql`create database ${sql.id(name)} template ${sql.id(TEMPLATE_DATABASE)}`.execute(admin);
+  const url = `${prefix}${name}`;
+  const db = createDb(url, 5);
+  return {
+    url,
+    db,
+    async drop() {
+      await db.destroy();
+      await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin);
+      await admin.destroy();
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import type { Activities } from '../activities/index.js';
+
+export interface WorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: Activities;
+  /** Bundled once (see workflow-bundle.ts) and reused: bundling costs seconds. */
+  workflowBundle: WorkflowBundleOption;
+  /** Identity shown in the Temporal UI for tasks this worker ran. */
+  identity?: string;
+}
+
+export function createWorker(options: WorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: options.activities,
+    workflowBundle: options.workflowBundle,
+    ...(options.identity && { identity: options.identity }),
+  });
+}

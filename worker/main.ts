@@ -1,0 +1,26 @@
+import { NativeConnection } from '@temporalio/worker';
+import { loadConfigOrExit } from '../core/config.js';
+import { createLogger } from '../core/logger.js';
+import { temporalConnectionOptions } from '../core/temporal-connection.js';
+import { createDb } from '../db/database.js';
+import { createActivities } from '../activities/index.js';
+import { createWorker } from './create-worker.js';
+import { bundleWorkflows } from './workflow-bundle.js';
+
+const config = loadConfigOrExit();
+const logger = createLogger(config.logLevel, 'worker');
+const db = createDb(config.database.url, config.database.poolSize);
+const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
+const worker = await createWorker({
+  connection,
+  namespace: config.temporal.namespace,
+  taskQueue: config.temporal.taskQueue,
+  activities: createActivities({ db, logger }),
+  workflowBundle: await bundleWorkflows(),
+});
+logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker started');
+// Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks have finished.
+await worker.run();
+await connection.close();
+await db.destroy();
+logger.info('worker stopped');
