@@ -1,20 +1,33 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
+import { HTTPException } from 'hono/http-exception';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { Db } from '../db/database.js';
+import type { GatewayRegistry } from '../gateways/types.js';
+import type { Principal } from './auth.js';
 import { ApiError } from './errors.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerDocsRoutes } from './routes/docs.js';
+import { registerPlatformRoutes } from './routes/platform.js';
+import { registerCatalogRoutes } from './routes/catalog.js';
+import { registerSettingsRoutes } from './routes/settings.js';
+import { registerQuoteRoutes } from './routes/quotes.js';
+import { registerCheckoutRoutes } from './routes/checkout.js';
+import { registerOrderRoutes } from './routes/orders.js';
+import { registerAdminOrderRoutes } from './routes/admin-orders.js';
+import { registerWebhookRoutes } from './routes/webhooks.js';
+import { createSandboxRoutes } from '../gateways/sandbox/server.js';
 
 export interface AppDeps {
   config: Config;
   db: Db;
   temporal: Client;
   logger: Logger;
+  gateways: GatewayRegistry;
 }
 
-export type AppEnv = { Variables: Record<string, never> };
+export type AppEnv = { Variables: { principal: Principal } };
 
 /** Every request body, query and path that fails its zod schema gets the same 400 shape. */
 export function createRouter() {
@@ -34,12 +47,28 @@ export function createApp(deps: AppDeps) {
   const app = createRouter();
   app.onError((error, c) => {
     if (error instanceof ApiError) return c.json(error.toBody(), error.status);
+    // Hono's own refusals (malformed JSON, wrong content type) keep their status, in our error shape.
+    if (error instanceof HTTPException && error.status < 500) {
+      const code = error.status === 415 ? 'unsupported_media_type' : 'invalid_request';
+      return c.json({ error: { code, message: error.message || 'The request is not valid.' } }, error.status);
+    }
     deps.logger.error({ err: error, method: c.req.method, path: c.req.path }, 'unhandled error');
     return c.json({ error: { code: 'internal_error', message: 'Something went wrong on our side.' } }, 500);
   });
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } }, 404));
 
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
   registerHealthRoutes(app, deps);
+  registerPlatformRoutes(app, deps);
+  registerCatalogRoutes(app, deps);
+  registerSettingsRoutes(app, deps);
+  registerQuoteRoutes(app, deps);
+  registerCheckoutRoutes(app, deps);
+  registerOrderRoutes(app, deps);
+  registerAdminOrderRoutes(app, deps);
+  registerWebhookRoutes(app, deps);
+  // The built-in sandbox gateway is served by Paystead itself, but talked to over HTTP like any gateway.
+  app.route('/sandbox', createSandboxRoutes({ db: deps.db, masterKey: deps.config.masterKey, logger: deps.logger }));
   registerDocsRoutes(app);
   return app;
 }

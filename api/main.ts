@@ -5,6 +5,7 @@ import { createLogger } from '../core/logger.js';
 import { temporalConnectionOptions } from '../core/temporal-connection.js';
 import { createDb } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { createGatewayRegistry } from '../gateways/registry.js';
 import { createApp } from './app.js';
 
 const config = loadConfigOrExit();
@@ -16,7 +17,7 @@ if (applied.length > 0) logger.info({ applied }, 'migrations applied');
 // Lazy: the API starts (and /readyz reports the problem) even while Temporal is still coming up.
 const connection = Connection.lazy(temporalConnectionOptions(config.temporal));
 const temporal = new Client({ connection, namespace: config.temporal.namespace });
-const app = createApp({ config, db, temporal, logger });
+const app = createApp({ config, db, temporal, logger, gateways: createGatewayRegistry(config) });
 
 const server = serve({ fetch: app.fetch, port: config.http.port, hostname: '0.0.0.0' }, (info) => {
   logger.info({ port: info.port, url: config.http.publicBaseUrl }, 'api listening');

@@ -1,3 +1,5 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
 /**
  * Custom search attributes every order run carries, so operators can find runs in the Temporal Web UI or
  * with `temporal workflow list --query`. All are Keyword attributes; registered by the dev server start-up
@@ -11,3 +13,11 @@ export const SEARCH_ATTRIBUTES = {
 } as const;
 
 export const SEARCH_ATTRIBUTE_NAMES = Object.values(SEARCH_ATTRIBUTES);
+
+/** Typed keys, for the workflow's upserts and the client's start options. */
+export const ORDER_SEARCH_KEYS = {
+  orderNo: defineSearchAttributeKey(SEARCH_ATTRIBUTES.orderNo, SearchAttributeType.KEYWORD),
+  merchantId: defineSearchAttributeKey(SEARCH_ATTRIBUTES.merchantId, SearchAttributeType.KEYWORD),
+  orderStatus: defineSearchAttributeKey(SEARCH_ATTRIBUTES.orderStatus, SearchAttributeType.KEYWORD),
+  paymentMethod: defineSearchAttributeKey(SEARCH_ATTRIBUTES.paymentMethod, SearchAttributeType.KEYWORD),
+};

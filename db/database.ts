@@ -1,4 +1,6 @@
-import { CamelCasePlugin, Kysely, PostgresDialect, type ColumnType, type Generated } from 'kysely';
+import { CamelCasePlugin, Kysely, PostgresDialect, type ColumnType, type Generated, type JSONColumnType } from 'kysely';
+import type { Actor, Customer, GatewayName, OrderStatus, PaymentAction, PaymentStatus, RefundStatus, Shipment, ShippingAddress } from '../domain/order.js';
+import type { PricedItem } from '../domain/pricing.js';
 import pg from 'pg';
 
 /**
@@ -52,6 +54,7 @@ export interface MerchantSettingsTable {
   autoConfirm: boolean;
   refundWindowSeconds: number;
   refundApprovalThreshold: number;
+  latePaymentGraceSeconds: Generated<number>;
   updatedAt: UpdatedAt;
 }
 
@@ -72,12 +75,158 @@ export interface SystemCheckTable {
   checkedAt: CreatedAt;
 }
 
+export interface OrderTable {
+  id: string;
+  merchantId: string;
+  orderNo: string;
+  workflowId: string;
+  idempotencyKey: string;
+  requestHash: string;
+  viewToken: string;
+  status: OrderStatus;
+  statusReason: string | null;
+  currency: string;
+  subtotal: number;
+  shippingFee: number;
+  tax: number;
+  total: number;
+  paidAmount: number;
+  refundedAmount: number;
+  items: JSONColumnType<PricedItem[]>;
+  customer: JSONColumnType<Customer>;
+  customerEmail: string;
+  customerPhone: string;
+  shippingAddress: JSONColumnType<ShippingAddress>;
+  paymentMethod: GatewayName;
+  shipment: JSONColumnType<Shipment | null, string | null, string | null>;
+  version: number;
+  createdAt: Date | string;
+  updatedAt: Date | string;
+}
+
+export interface PaymentTable {
+  id: string;
+  orderId: string;
+  merchantId: string;
+  gateway: GatewayName;
+  status: PaymentStatus;
+  amount: number;
+  currency: string;
+  capturedAmount: number | null;
+  capturedCurrency: string | null;
+  gatewayReference: string | null;
+  action: JSONColumnType<PaymentAction | null, string | null, string | null>;
+  expiresAt: Date | string;
+  paidAt: Date | string | null;
+  createdAt: Date | string;
+  updatedAt: Date | string;
+}
+
+export interface RefundTable {
+  id: string;
+  orderId: string;
+  merchantId: string;
+  paymentId: string;
+  amount: number;
+  currency: string;
+  reason: string;
+  status: RefundStatus;
+  initiatedBy: Actor;
+  note: string | null;
+  gatewayReference: string | null;
+  failureReason: string | null;
+  createdAt: Date | string;
+  updatedAt: Date | string;
+}
+
+export interface OrderEventTable {
+  orderId: string;
+  seq: number;
+  at: Date | string;
+  status: OrderStatus;
+  event: string;
+  actor: Actor;
+  message: string | null;
+}
+
+export interface WebhookEventTable {
+  id: string;
+  gateway: GatewayName;
+  merchantId: string;
+  providerEventId: string | null;
+  headers: JSONColumnType<Record<string, string>>;
+  body: string;
+  verified: boolean;
+  verificationError: string | null;
+  kind: 'payment' | 'refund' | null;
+  paymentId: string | null;
+  refundId: string | null;
+  orderId: string | null;
+  /** received -> signalled | duplicate | unmatched | rejected */
+  status: 'received' | 'signalled' | 'duplicate' | 'unmatched' | 'rejected';
+  receivedAt: CreatedAt;
+  processedAt: Date | null;
+}
+
+export interface OutboxTable {
+  id: string;
+  merchantId: string;
+  orderId: string;
+  kind: string;
+  recipient: string;
+  payload: JSONColumnType<Record<string, unknown>>;
+  createdAt: CreatedAt;
+  sentAt: Date | null;
+}
+
+export interface GatewayCredentialTable {
+  merchantId: string;
+  gateway: GatewayName;
+  ciphertext: string;
+  updatedAt: UpdatedAt;
+}
+
+export interface SandboxPaymentTable {
+  id: string;
+  merchantId: string;
+  orderNo: string;
+  amount: number;
+  currency: string;
+  description: string;
+  status: 'pending' | 'succeeded' | 'failed' | 'closed';
+  capturedAmount: number | null;
+  capturedCurrency: string | null;
+  notifyUrl: string;
+  returnUrl: string;
+  expiresAt: Date | string;
+  chargeCount: Generated<number>;
+  createdAt: CreatedAt;
+  paidAt: Date | null;
+}
+
+export interface SandboxRefundTable {
+  id: string;
+  paymentId: string;
+  amount: number;
+  status: 'processing' | 'succeeded' | 'failed';
+  createdAt: CreatedAt;
+}
+
 export interface Database {
   merchants: MerchantTable;
   apiKeys: ApiKeyTable;
   merchantSettings: MerchantSettingsTable;
   products: ProductTable;
   systemChecks: SystemCheckTable;
+  orders: OrderTable;
+  payments: PaymentTable;
+  refunds: RefundTable;
+  orderEvents: OrderEventTable;
+  webhookEvents: WebhookEventTable;
+  outbox: OutboxTable;
+  gatewayCredentials: GatewayCredentialTable;
+  sandboxPayments: SandboxPaymentTable;
+  sandboxRefunds: SandboxRefundTable;
 }
 
 export type Db = Kysely<Database>;

@@ -1,10 +1,12 @@
-import { generateApiKey } from '../core/api-keys.js';
+import { sql, type Insertable, type Selectable } from 'kysely';
+import { generateApiKey, type ApiKeyKind } from '../core/api-keys.js';
 import { newId } from '../core/ids.js';
-import type { Db, MerchantSettingsTable, MerchantTable } from './database.js';
-import type { Insertable, Selectable } from 'kysely';
+import type { ApiKeyTable, Db, MerchantSettingsTable, MerchantTable } from './database.js';
 
 export type Merchant = Selectable<MerchantTable>;
 export type MerchantSettings = Omit<Selectable<MerchantSettingsTable>, 'merchantId' | 'updatedAt'>;
+/** What may be said about a key after it is issued: never its hash. */
+export type ApiKeyInfo = Pick<Selectable<ApiKeyTable>, 'id' | 'kind' | 'prefix' | 'createdAt' | 'revokedAt'>;
 
 export interface NewMerchant {
   name: string;
@@ -23,7 +25,26 @@ export const DEFAULT_SETTINGS: MerchantSettings = {
   autoConfirm: false,
   refundWindowSeconds: 7 * 24 * 3600,
   refundApprovalThreshold: 50_000,
+  latePaymentGraceSeconds: 24 * 3600,
 };
+
+const SETTINGS_COLUMNS = [
+  'currency',
+  'shippingFee',
+  'taxRateBps',
+  'paymentWindowSeconds',
+  'paymentCheckIntervalSeconds',
+  'autoConfirm',
+  'refundWindowSeconds',
+  'refundApprovalThreshold',
+  'latePaymentGraceSeconds',
+] as const satisfies ReadonlyArray<keyof MerchantSettings>;
+
+/** A fresh key and the row that stores only its hash. */
+function newApiKey(merchantId: string, kind: ApiKeyKind): { key: string; row: Insertable<ApiKeyTable> } {
+  const { key, keyHash, prefix } = generateApiKey(kind);
+  return { key, row: { id: newId('key'), merchantId, kind, keyHash, prefix } };
+}
 
 /**
  * Creates a merchant (pending verification), its settings and one secret and one admin key. The keys
@@ -34,8 +55,6 @@ export async function createMerchant(
   input: NewMerchant,
   settings: Partial<MerchantSettings> = {},
 ): Promise<{ merchant: Merchant; secretKey: string; adminKey: string }> {
-  const secret = generateApiKey('secret');
-  const admin = generateApiKey('admin');
   const values: Insertable<MerchantTable> = {
     id: newId('mch'),
     name: input.name,
@@ -45,22 +64,22 @@ export async function createMerchant(
     taxRegistrationNo: input.taxRegistrationNo,
     status: 'pending_verification',
   };
+  const secret = newApiKey(values.id, 'secret');
+  const admin = newApiKey(values.id, 'admin');
   const merchant = await db.transaction().execute(async (trx) => {
     const row = await trx.insertInto('merchants').values(values).returningAll().executeTakeFirstOrThrow();
     await trx
       .insertInto('merchantSettings')
       .values({ merchantId: row.id, ...DEFAULT_SETTINGS, ...settings })
       .execute();
-    await trx
-      .insertInto('apiKeys')
-      .values([
-        { id: newId('key'), merchantId: row.id, kind: 'secret', keyHash: secret.keyHash, prefix: secret.prefix },
-        { id: newId('key'), merchantId: row.id, kind: 'admin', keyHash: admin.keyHash, prefix: admin.prefix },
-      ])
-      .execute();
+    await trx.insertInto('apiKeys').values([secret.row, admin.row]).execute();
     return row;
   });
   return { merchant, secretKey: secret.key, adminKey: admin.key };
+}
+
+export async function getMerchant(db: Db, merchantId: string): Promise<Merchant | undefined> {
+  return db.selectFrom('merchants').selectAll().where('id', '=', merchantId).executeTakeFirst();
 }
 
 export async function verifyMerchant(db: Db, merchantId: string): Promise<Merchant | undefined> {
@@ -70,4 +89,72 @@ export async function verifyMerchant(db: Db, merchantId: string): Promise<Mercha
     .where('id', '=', merchantId)
     .returningAll()
     .executeTakeFirst();
+}
+
+/** Keeps `verifiedAt`: suspension is a later decision, not an undoing of the verification. */
+export async function suspendMerchant(db: Db, merchantId: string): Promise<Merchant | undefined> {
+  return db
+    .updateTable('merchants')
+    .set({ status: 'suspended' })
+    .where('id', '=', merchantId)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** A new key for an existing merchant, returned once; undefined when there is no such merchant. */
+export async function issueApiKey(
+  db: Db,
+  merchantId: string,
+  kind: ApiKeyKind,
+): Promise<(ApiKeyInfo & { key: string }) | undefined> {
+  if (!(await getMerchant(db, merchantId))) return undefined;
+  const { key, row } = newApiKey(merchantId, kind);
+  const info = await db
+    .insertInto('apiKeys')
+    .values(row)
+    .returning(['id', 'kind', 'prefix', 'createdAt', 'revokedAt'])
+    .executeTakeFirstOrThrow();
+  return { ...info, key };
+}
+
+/**
+ * Idempotent: revoking a revoked key keeps its first revocation time. Undefined when the merchant has no
+ * key with this id (another merchant's key id is "no such key").
+ */
+export async function revokeApiKey(db: Db, merchantId: string, keyId: string): Promise<ApiKeyInfo | undefined> {
+  return db
+    .updateTable('apiKeys')
+    .set((eb) => ({ revokedAt: eb.fn.coalesce('revokedAt', sql<Date>`now()`) }))
+    .where('id', '=', keyId)
+    .where('merchantId', '=', merchantId)
+    .returning(['id', 'kind', 'prefix', 'createdAt', 'revokedAt'])
+    .executeTakeFirst();
+}
+
+/**
+ * Every merchant has settings (created with it). `lock` is for a caller's transaction: `update` to change
+ * them, `share` to act on them (e.g. the currency a product must have) while no one changes them.
+ */
+export async function getSettings(
+  db: Db,
+  merchantId: string,
+  lock?: 'update' | 'share',
+): Promise<MerchantSettings> {
+  let query = db.selectFrom('merchantSettings').select(SETTINGS_COLUMNS).where('merchantId', '=', merchantId);
+  if (lock === 'update') query = query.forUpdate();
+  if (lock === 'share') query = query.forShare();
+  return query.executeTakeFirstOrThrow();
+}
+
+export async function updateSettings(
+  db: Db,
+  merchantId: string,
+  patch: Partial<MerchantSettings>,
+): Promise<MerchantSettings> {
+  return db
+    .updateTable('merchantSettings')
+    .set({ ...patch, updatedAt: new Date() })
+    .where('merchantId', '=', merchantId)
+    .returning(SETTINGS_COLUMNS)
+    .executeTakeFirstOrThrow();
 }

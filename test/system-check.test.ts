@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pino from 'pino';
 import { systemCheckWorkflow } from '../workflows/index.js';
+import { testActivityDeps, testConfig } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { connectTestTemporal, type TestTemporal } from './support/temporal.js';
 
@@ -19,7 +19,7 @@ describe('system check workflow (real Temporal, real Postgres)', () => {
   });
 
   it('runs a workflow whose activity writes a row to Postgres', async () => {
-    const { worker, running } = await temporal.startWorker({ db: database.db, logger: pino({ level: 'silent' }) });
+    const { worker, running } = await temporal.startWorker(testActivityDeps(database.db, testConfig(database.url)));
     try {
       const workflowId = `system-check-${temporal.taskQueue}`;
       const result = await temporal.client.workflow.execute(systemCheckWorkflow, {

@@ -4,6 +4,8 @@ import { createLogger } from '../core/logger.js';
 import { temporalConnectionOptions } from '../core/temporal-connection.js';
 import { createDb } from '../db/database.js';
 import { createActivities } from '../activities/index.js';
+import { createLogNotifier } from '../activities/notifier.js';
+import { createGatewayRegistry } from '../gateways/registry.js';
 import { createWorker } from './create-worker.js';
 import { bundleWorkflows } from './workflow-bundle.js';
 
@@ -15,7 +17,14 @@ const worker = await createWorker({
   connection,
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
-  activities: createActivities({ db, logger }),
+  activities: createActivities({
+    db,
+    logger,
+    gateways: createGatewayRegistry(config),
+    notifier: createLogNotifier(logger),
+    masterKey: config.masterKey,
+    publicBaseUrl: config.http.publicBaseUrl,
+  }),
   workflowBundle: await bundleWorkflows(),
 });
 logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker started');

@@ -1,2 +1,3 @@
 // The worker's workflow bundle entry point: every workflow type is exported from here.
 export { systemCheckWorkflow } from './system-check.js';
+export { orderWorkflow } from './order.js';

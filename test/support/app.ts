@@ -4,6 +4,9 @@ import pino from 'pino';
 import { createApp } from '../../api/app.js';
 import { loadConfig, type Config } from '../../core/config.js';
 import type { Db } from '../../db/database.js';
+import type { ActivityDeps } from '../../activities/index.js';
+import { createLogNotifier } from '../../activities/notifier.js';
+import { createGatewayRegistry } from '../../gateways/registry.js';
 
 export const PLATFORM_API_KEY = `pk_test_${randomBytes(24).toString('hex')}`;
 
@@ -20,5 +23,19 @@ export function testConfig(databaseUrl: string, taskQueue = 'unused', env: NodeJ
 
 /** The real app, wired to a real database and a real Temporal client; requests go through `app.request`. */
 export function createTestApp(deps: { db: Db; temporal: Client; config: Config }) {
-  return createApp({ ...deps, logger: pino({ level: 'silent' }) });
+  return createApp({ ...deps, logger: silent, gateways: createGatewayRegistry(deps.config) });
+}
+
+const silent = pino({ level: 'silent' });
+
+/** What the worker gives its activities, built from the same configuration as the app. */
+export function testActivityDeps(db: Db, config: Config): ActivityDeps {
+  return {
+    db,
+    logger: silent,
+    gateways: createGatewayRegistry(config),
+    notifier: createLogNotifier(silent),
+    masterKey: config.masterKey,
+    publicBaseUrl: config.http.publicBaseUrl,
+  };
 }

@@ -1,0 +1,75 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { GatewayName } from '../domain/order.js';
+import { loadGatewayContext } from '../gateways/context.js';
+import { GatewayError, type CreatePaymentRequest, type GatewayAdapter, type RefundRequest } from '../gateways/types.js';
+import type { ActivityDeps } from './index.js';
+
+interface GatewayTarget {
+  merchantId: string;
+  gateway: GatewayName;
+}
+
+export function createGatewayActivities(deps: ActivityDeps) {
+  function adapterFor(gateway: GatewayName): GatewayAdapter {
+    const adapter = deps.gateways.get(gateway);
+    if (!adapter) throw ApplicationFailure.nonRetryable(`The ${gateway} gateway is not available.`, 'GatewayRejected');
+    return adapter;
+  }
+
+  /**
+   * Runs one gateway call with the merchant's context. Rejections (invalid parameters, authentication)
+   * become non-retryable failures with the gateway's message; everything else is retried by Temporal.
+   */
+  async function call<T>(target: GatewayTarget, fn: (adapter: GatewayAdapter, ctx: Awaited<ReturnType<typeof loadGatewayContext>>) => Promise<T>): Promise<T> {
+    const adapter = adapterFor(target.gateway);
+    const ctx = await loadGatewayContext(deps, target.merchantId, target.gateway);
+    try {
+      return await fn(adapter, ctx);
+    } catch (error) {
+      if (error instanceof GatewayError && !error.retryable) {
+        throw ApplicationFailure.nonRetryable(`${target.gateway}: ${error.message}`, 'GatewayRejected');
+      }
+      throw error;
+    }
+  }
+
+  return {
+    /** Idempotent at the gateway: our payment id is its idempotency key / out-trade-number. */
+    async createGatewayPayment(input: GatewayTarget & { request: CreatePaymentRequest }) {
+      const adapter = adapterFor(input.gateway);
+      if (adapter.requiresVerifiedMerchant) {
+        const merchant = await deps.db.selectFrom('merchants').select('status').where('id', '=', input.merchantId).executeTakeFirstOrThrow();
+        if (merchant.status !== 'active') {
+          throw ApplicationFailure.nonRetryable(`${input.gateway} accepts payments only for verified merchants.`, 'GatewayRejected');
+        }
+      }
+      return call(input, (a, ctx) => a.createPayment(ctx, input.request));
+    },
+
+    async queryGatewayPayment(input: GatewayTarget & { paymentId: string }) {
+      return call(input, (a, ctx) => a.queryPayment(ctx, input.paymentId));
+    },
+
+    async closeGatewayPayment(input: GatewayTarget & { paymentId: string }) {
+      return call(input, (a, ctx) => a.closePayment(ctx, input.paymentId));
+    },
+
+    /**
+     * Our refund id is the gateway's idempotency key. A retry whose earlier attempt may have reached the
+     * gateway (a timeout, say) asks first whether that refund exists, rather than repeating it blindly.
+     */
+    async refundGatewayPayment(input: GatewayTarget & { request: RefundRequest }) {
+      return call(input, async (a, ctx) => {
+        if (Context.current().info.attempt > 1) {
+          const existing = await a.queryRefund(ctx, { refundId: input.request.refundId, paymentId: input.request.paymentId });
+          if (existing.status !== 'not_found') return existing;
+        }
+        return a.refund(ctx, input.request);
+      });
+    },
+
+    async queryGatewayRefund(input: GatewayTarget & { refundId: string; paymentId: string }) {
+      return call(input, (a, ctx) => a.queryRefund(ctx, { refundId: input.refundId, paymentId: input.paymentId }));
+    },
+  };
+}

@@ -1,0 +1,125 @@
+import { z } from '@hono/zod-openapi';
+import { GATEWAYS, ORDER_STATUSES, REFUND_STATUSES } from '../domain/order.js';
+import { CartItems, Currency, MinorUnits, PricedItemSchema, ShippingAddressSchema } from './schemas.js';
+
+const Timestamp = z.string().openapi({ format: 'date-time' });
+
+export const CustomerSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    email: z.email().max(254),
+    phone: z.string().trim().regex(/^\+?[0-9 ()-]{5,20}$/, 'must be a phone number'),
+  })
+  .strict()
+  .openapi('Customer');
+
+export const PaymentActionSchema = z
+  .union([
+    z.object({ type: z.literal('redirect'), url: z.string() }),
+    z.object({ type: z.literal('qr_code'), code: z.string(), url: z.string().optional() }),
+    z.object({ type: z.literal('form_post'), url: z.string(), fields: z.record(z.string(), z.string()) }),
+  ])
+  .openapi('PaymentAction');
+
+export const CheckoutRequestSchema = z
+  .object({
+    items: CartItems,
+    customer: CustomerSchema,
+    shippingAddress: ShippingAddressSchema,
+    paymentMethod: z.enum(GATEWAYS),
+    returnUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+  })
+  .strict()
+  .openapi('CheckoutRequest');
+
+const OrderStatusSchema = z.enum(ORDER_STATUSES).openapi('OrderStatus');
+
+export const OrderSummarySchema = z
+  .object({
+    id: z.string(),
+    orderNo: z.string(),
+    status: OrderStatusSchema,
+    currency: Currency,
+    subtotal: MinorUnits,
+    shippingFee: MinorUnits,
+    tax: MinorUnits,
+    total: MinorUnits,
+    items: z.array(PricedItemSchema),
+  })
+  .openapi('OrderSummary');
+
+export const CheckoutResponseSchema = z
+  .object({
+    order: OrderSummarySchema,
+    payment: z.object({
+      id: z.string(),
+      gateway: z.enum(GATEWAYS),
+      status: z.string(),
+      action: PaymentActionSchema,
+      expiresAt: Timestamp,
+    }),
+    orderUrl: z.string().openapi({ description: 'The customer order page; usable as the gateway return URL.' }),
+  })
+  .openapi('Checkout');
+
+export const RefundSchema = z
+  .object({
+    id: z.string(),
+    paymentId: z.string(),
+    amount: MinorUnits,
+    currency: Currency,
+    reason: z.string(),
+    status: z.enum(REFUND_STATUSES),
+    initiatedBy: z.string(),
+    note: z.string().nullable().optional(),
+    gatewayReference: z.string().nullable().optional(),
+    failureReason: z.string().nullable().optional(),
+    createdAt: Timestamp.nullable(),
+    updatedAt: Timestamp.nullable(),
+  })
+  .openapi('Refund');
+
+export const OrderSchema = OrderSummarySchema.extend({
+  statusReason: z.string().nullable(),
+  paidAmount: MinorUnits,
+  refundedAmount: MinorUnits,
+  customer: CustomerSchema,
+  shippingAddress: ShippingAddressSchema,
+  paymentMethod: z.enum(GATEWAYS),
+  payments: z.array(
+    z.object({
+      id: z.string(),
+      gateway: z.enum(GATEWAYS),
+      status: z.string(),
+      amount: MinorUnits,
+      currency: Currency,
+      capturedAmount: MinorUnits.nullable(),
+      capturedCurrency: z.string().nullable(),
+      gatewayReference: z.string().nullable(),
+      action: PaymentActionSchema.nullable(),
+      expiresAt: Timestamp.nullable(),
+      paidAt: Timestamp.nullable(),
+      createdAt: Timestamp.nullable(),
+    }),
+  ),
+  refunds: z.array(RefundSchema),
+  shipment: z
+    .object({ carrier: z.string(), trackingNumber: z.string(), shippedAt: Timestamp, deliveredAt: Timestamp.optional() })
+    .nullable(),
+  timeline: z.array(
+    z.object({ seq: z.number().int(), at: Timestamp.nullable(), status: OrderStatusSchema, event: z.string(), actor: z.string(), message: z.string().nullable() }),
+  ),
+  viewToken: z.string(),
+  createdAt: Timestamp.nullable(),
+  updatedAt: Timestamp.nullable(),
+}).openapi('Order');
+
+export const OrderIdParam = z.object({ id: z.string().min(1).max(100).openapi({ param: { name: 'id', in: 'path' } }) });
+
+export const RefundRequestSchema = z
+  .object({
+    amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().openapi({ description: 'Minor units; the whole refundable amount when omitted.' }),
+    reason: z.string().trim().min(1).max(500),
+  })
+  .strict()
+  .openapi('RefundRequest');

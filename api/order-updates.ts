@@ -1,0 +1,54 @@
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Db } from '../db/database.js';
+import { REJECTION } from '../workflows/messages.js';
+import { ApiError } from './errors.js';
+
+const STATUS_FOR: Record<string, { status: 404 | 409 | 422 | 502; code: string }> = {
+  [REJECTION.conflict]: { status: 409, code: 'order_conflict' },
+  [REJECTION.invalid]: { status: 422, code: 'invalid_request' },
+  [REJECTION.notFound]: { status: 404, code: 'not_found' },
+  [REJECTION.idempotencyMismatch]: { status: 422, code: 'idempotency_key_reused' },
+  GatewayRejected: { status: 502, code: 'gateway_rejected' },
+  // Refund policy refusals (domain/order.ts decideRefund) keep their own codes.
+  refund_window_closed: { status: 409, code: 'refund_window_closed' },
+  not_paid: { status: 409, code: 'not_paid' },
+  refund_exceeds_paid: { status: 422, code: 'refund_exceeds_paid' },
+  invalid_amount: { status: 422, code: 'invalid_amount' },
+};
+
+/** Turns a workflow's refusal of an update into the API's typed error; anything else is rethrown. */
+export function toApiError(error: unknown): unknown {
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+    const mapped = error.cause.type ? STATUS_FOR[error.cause.type] : undefined;
+    if (mapped) return new ApiError(mapped.status, mapped.code, error.cause.message);
+  }
+  if (error instanceof WorkflowNotFoundError || (error instanceof Error && /already completed|workflow execution already/i.test(error.message))) {
+    return new ApiError(409, 'order_closed', 'This order is closed and can no longer change.');
+  }
+  return error;
+}
+
+/** The workflow id of one of this merchant's orders, or a 404: another merchant's order is never found. */
+export async function orderWorkflowId(db: Db, merchantId: string, orderId: string): Promise<string> {
+  const row = await db.selectFrom('orders').select('workflowId').where('id', '=', orderId).where('merchantId', '=', merchantId).executeTakeFirst();
+  if (!row) throw new ApiError(404, 'not_found', 'No such order.');
+  return row.workflowId;
+}
+
+/** Like `orderWorkflowId`, for refund requests: a completed order's run has ended, so say why here. */
+export async function refundableOrderWorkflowId(db: Db, merchantId: string, orderId: string): Promise<string> {
+  const row = await db.selectFrom('orders').select(['workflowId', 'status']).where('id', '=', orderId).where('merchantId', '=', merchantId).executeTakeFirst();
+  if (!row) throw new ApiError(404, 'not_found', 'No such order.');
+  if (row.status === 'completed') throw new ApiError(409, 'refund_window_closed', 'The refund window for this order has closed.');
+  return row.workflowId;
+}
+
+/** Sends an update to the order's workflow and maps a refusal to a typed HTTP error. */
+export async function updateOrder<T>(temporal: Client, workflowId: string, send: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<T>): Promise<T> {
+  try {
+    return await send(temporal.workflow.getHandle(workflowId));
+  } catch (error) {
+    throw toApiError(error);
+  }
+}

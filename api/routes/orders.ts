@@ -1,0 +1,76 @@
+// The storefront's view of one order: read it, cancel it before payment, ask for a refund.
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { cancelUpdate, requestRefundUpdate } from '../../workflows/messages.js';
+import type { AppDeps, AppEnv } from '../app.js';
+import { merchantIdOf, requireKey } from '../auth.js';
+import { ApiError } from '../errors.js';
+import { OrderIdParam, OrderSchema, RefundRequestSchema, RefundSchema } from '../order-schemas.js';
+import { orderWorkflowId, refundableOrderWorkflowId, updateOrder } from '../order-updates.js';
+import { loadOrderView } from '../order-view.js';
+import { bearerAuth, errorResponses } from '../schemas.js';
+
+export function registerOrderRoutes(app: OpenAPIHono<AppEnv>, { db, config, temporal }: AppDeps) {
+  app.use('/v1/orders/*', requireKey({ db, platformApiKey: config.platformApiKey }, 'secret', 'admin'));
+
+  const orderResponse = { description: 'The order', content: { 'application/json': { schema: OrderSchema } } };
+
+  async function view(merchantId: string, orderId: string) {
+    const order = await loadOrderView(db, merchantId, orderId);
+    if (!order) throw new ApiError(404, 'not_found', 'No such order.');
+    return order;
+  }
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/orders/{id}',
+      tags: ['orders'],
+      summary: 'An order with its payments, refunds, shipment and timeline',
+      security: bearerAuth,
+      request: { params: OrderIdParam },
+      responses: { 200: orderResponse, ...errorResponses(401, 403, 404) },
+    }),
+    async (c) => c.json(await view(merchantIdOf(c.get('principal')), c.req.valid('param').id), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/orders/{id}/cancel',
+      tags: ['orders'],
+      summary: 'Cancel an order that has not been paid; the gateway payment is closed',
+      security: bearerAuth,
+      request: { params: OrderIdParam },
+      responses: { 200: orderResponse, ...errorResponses(401, 403, 404, 409) },
+    }),
+    async (c) => {
+      const merchantId = merchantIdOf(c.get('principal'));
+      const { id } = c.req.valid('param');
+      const workflowId = await orderWorkflowId(db, merchantId, id);
+      await updateOrder(temporal, workflowId, (handle) => handle.executeUpdate(cancelUpdate, { args: [{ actor: 'customer', reason: 'Cancelled by the customer before payment.' }] }));
+      return c.json(await view(merchantId, id), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/orders/{id}/refunds',
+      tags: ['orders'],
+      summary: "Request a refund for the customer; the merchant's policy decides whether it needs approval",
+      security: bearerAuth,
+      request: { params: OrderIdParam, body: { required: true, content: { 'application/json': { schema: RefundRequestSchema } } } },
+      responses: {
+        201: { description: 'The refund', content: { 'application/json': { schema: RefundSchema } } },
+        ...errorResponses(400, 401, 403, 404, 409, 422),
+      },
+    }),
+    async (c) => {
+      const merchantId = merchantIdOf(c.get('principal'));
+      const { id } = c.req.valid('param');
+      const workflowId = await refundableOrderWorkflowId(db, merchantId, id);
+      const refund = await updateOrder(temporal, workflowId, (handle) => handle.executeUpdate(requestRefundUpdate, { args: [{ ...c.req.valid('json'), actor: 'customer' }] }));
+      return c.json(refund, 201);
+    },
+  );
+}

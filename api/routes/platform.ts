@@ -1,0 +1,164 @@
+// The platform operator's routes: onboarding merchants, verifying and suspending them, and issuing and
+// revoking their keys. Only the platform key is admitted.
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { createMerchant, issueApiKey, revokeApiKey, suspendMerchant, verifyMerchant, type ApiKeyInfo } from '../../db/merchants.js';
+import type { AppDeps, AppEnv } from '../app.js';
+import { requireKey } from '../auth.js';
+import { ApiError } from '../errors.js';
+import { bearerAuth, errorResponses, MerchantSchema, merchantJson } from '../schemas.js';
+
+const RegistrationNo = z.string().trim().regex(/^[A-Za-z0-9-]{5,32}$/, 'must be 5 to 32 letters, digits or dashes');
+
+const NewMerchantSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    contactEmail: z.email().max(254).openapi({ example: 'owner@tea-house.example' }),
+    contactPhone: z.string().trim().regex(/^\+?[0-9][0-9 ()-]{4,31}$/, 'must be a phone number such as +86 571 8888 0000').optional(),
+    businessLicenceNo: RegistrationNo.openapi({ example: '91330100MA2B3C4D5E' }),
+    taxRegistrationNo: RegistrationNo.openapi({ example: '91330100MA2B3C4D5E' }),
+  })
+  .strict()
+  .openapi('NewMerchant');
+
+const ApiKeySchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['secret', 'admin']),
+    prefix: z.string().openapi({ description: 'The first characters of the key, to tell keys apart.' }),
+    createdAt: z.string().openapi({ format: 'date-time' }),
+    revokedAt: z.string().nullable().openapi({ format: 'date-time' }),
+  })
+  .openapi('ApiKey');
+
+const IssuedApiKeySchema = ApiKeySchema.extend({
+  key: z.string().openapi({ description: 'The key itself. Shown only in this response; only its hash is stored.' }),
+}).openapi('IssuedApiKey');
+
+const MerchantParams = z.object({ id: z.string().min(1).max(64) });
+const KeyParams = MerchantParams.extend({ keyId: z.string().min(1).max(64) });
+const merchantBody = { 'application/json': { schema: z.object({ merchant: MerchantSchema }) } };
+
+function apiKeyJson(key: ApiKeyInfo): z.infer<typeof ApiKeySchema> {
+  return {
+    id: key.id,
+    kind: key.kind,
+    prefix: key.prefix,
+    createdAt: key.createdAt.toISOString(),
+    revokedAt: key.revokedAt?.toISOString() ?? null,
+  };
+}
+
+function merchantNotFound(id: string): ApiError {
+  return new ApiError(404, 'merchant_not_found', `No merchant ${id}.`);
+}
+
+export function registerPlatformRoutes(app: OpenAPIHono<AppEnv>, { db, config }: AppDeps) {
+  app.use('/v1/platform/*', requireKey({ db, platformApiKey: config.platformApiKey }, 'platform'));
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/platform/merchants',
+      tags: ['platform'],
+      summary: 'Onboard a merchant (pending verification) with one secret and one admin key',
+      security: bearerAuth,
+      request: { body: { required: true, content: { 'application/json': { schema: NewMerchantSchema } } } },
+      responses: {
+        201: {
+          description: 'Created. The keys are shown only in this response.',
+          content: {
+            'application/json': {
+              schema: z.object({ merchant: MerchantSchema, secretKey: z.string(), adminKey: z.string() }),
+            },
+          },
+        },
+        ...errorResponses(400, 401, 403),
+      },
+    }),
+    async (c) => {
+      const { merchant, secretKey, adminKey } = await createMerchant(db, c.req.valid('json'));
+      return c.json({ merchant: merchantJson(merchant), secretKey, adminKey }, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/platform/merchants/{id}/verify',
+      tags: ['platform'],
+      summary: 'Mark a merchant verified: it becomes active',
+      security: bearerAuth,
+      request: { params: MerchantParams },
+      responses: { 200: { description: 'Verified', content: merchantBody }, ...errorResponses(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const merchant = await verifyMerchant(db, id);
+      if (!merchant) throw merchantNotFound(id);
+      return c.json({ merchant: merchantJson(merchant) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/platform/merchants/{id}/suspend',
+      tags: ['platform'],
+      summary: 'Suspend a merchant: its keys are refused until it is verified again',
+      security: bearerAuth,
+      request: { params: MerchantParams },
+      responses: { 200: { description: 'Suspended', content: merchantBody }, ...errorResponses(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const merchant = await suspendMerchant(db, id);
+      if (!merchant) throw merchantNotFound(id);
+      return c.json({ merchant: merchantJson(merchant) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/platform/merchants/{id}/keys',
+      tags: ['platform'],
+      summary: 'Issue a new secret or admin key for a merchant',
+      security: bearerAuth,
+      request: {
+        params: MerchantParams,
+        body: { required: true, content: { 'application/json': { schema: z.object({ kind: z.enum(['secret', 'admin']) }).strict() } } },
+      },
+      responses: {
+        201: { description: 'Issued. The key is shown only in this response.', content: { 'application/json': { schema: IssuedApiKeySchema } } },
+        ...errorResponses(400, 401, 403, 404),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const issued = await issueApiKey(db, id, c.req.valid('json').kind);
+      if (!issued) throw merchantNotFound(id);
+      return c.json({ ...apiKeyJson(issued), key: issued.key }, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/v1/platform/merchants/{id}/keys/{keyId}',
+      tags: ['platform'],
+      summary: 'Revoke a key: it is refused from now on',
+      security: bearerAuth,
+      request: { params: KeyParams },
+      responses: {
+        200: { description: 'Revoked (again, if it already was)', content: { 'application/json': { schema: ApiKeySchema } } },
+        ...errorResponses(400, 401, 403, 404),
+      },
+    }),
+    async (c) => {
+      const { id, keyId } = c.req.valid('param');
+      const key = await revokeApiKey(db, id, keyId);
+      if (!key) throw new ApiError(404, 'key_not_found', `Merchant ${id} has no key ${keyId}.`);
+      return c.json(apiKeyJson(key), 200);
+    },
+  );
+}

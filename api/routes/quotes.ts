@@ -1,0 +1,52 @@
+// What a cart costs, itemised, before the customer commits: the same pricing checkout charges.
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Db } from '../../db/database.js';
+import { getSettings } from '../../db/merchants.js';
+import { loadCatalog } from '../../db/products.js';
+import { priceCart, PricingError, type Quote } from '../../domain/pricing.js';
+import type { AppDeps, AppEnv } from '../app.js';
+import { merchantIdOf, requireKey } from '../auth.js';
+import { ApiError } from '../errors.js';
+import { bearerAuth, CartItems, errorResponses, QuoteSchema, ShippingAddressSchema } from '../schemas.js';
+
+const QuoteRequestSchema = z.object({ items: CartItems, shippingAddress: ShippingAddressSchema }).strict().openapi('QuoteRequest');
+
+/**
+ * Prices a cart from the merchant's catalog and settings. Carts that cannot be priced (unknown or inactive
+ * skus) are a 422 `invalid_items` listing every problem, so a client can fix them all at once.
+ */
+export async function quoteCart(db: Db, merchantId: string, items: Array<{ sku: string; quantity: number }>): Promise<Quote> {
+  const [settings, catalog] = await Promise.all([
+    getSettings(db, merchantId),
+    loadCatalog(db, merchantId, [...new Set(items.map((item) => item.sku))]),
+  ]);
+  try {
+    return priceCart(items, catalog, settings);
+  } catch (error) {
+    if (error instanceof PricingError) throw new ApiError(422, 'invalid_items', 'Some items cannot be sold.', error.problems);
+    throw error;
+  }
+}
+
+export function registerQuoteRoutes(app: OpenAPIHono<AppEnv>, { db, config }: AppDeps) {
+  app.use('/v1/quotes', requireKey({ db, platformApiKey: config.platformApiKey }, 'secret', 'admin'));
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/quotes',
+      tags: ['checkout'],
+      summary: 'Price a cart: items, subtotal, shipping, tax and total, from the catalog',
+      security: bearerAuth,
+      request: { body: { required: true, content: { 'application/json': { schema: QuoteRequestSchema } } } },
+      responses: {
+        200: { description: 'The itemised quote', content: { 'application/json': { schema: QuoteSchema } } },
+        ...errorResponses(400, 401, 403, 422),
+      },
+    }),
+    async (c) => {
+      const { items } = c.req.valid('json');
+      return c.json(await quoteCart(db, merchantIdOf(c.get('principal')), items), 200);
+    },
+  );
+}

@@ -1,0 +1,90 @@
+// Request and response pieces shared by several resources. Each route module declares its own routes
+// with `createRoute`, so the OpenAPI document comes from the same schemas that validate requests.
+import { z } from '@hono/zod-openapi';
+import type { Merchant } from '../db/merchants.js';
+
+export const MinorUnits = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).openapi({ description: 'Integer amount in minor units (fen, cents).', example: 12800 });
+export const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY').openapi({ example: 'CNY' });
+export const Sku = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only');
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'invalid_request' }),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .openapi('Error');
+
+/** Standard error responses for `createRoute`: pass the statuses a route can produce. */
+export function errorResponses(...statuses: Array<400 | 401 | 403 | 404 | 409 | 422 | 503>) {
+  return Object.fromEntries(
+    statuses.map((status) => [status, { description: 'Error', content: { 'application/json': { schema: ErrorSchema } } }]),
+  ) as Record<(typeof statuses)[number], { description: string; content: { 'application/json': { schema: typeof ErrorSchema } } }>;
+}
+
+/** Only `sku` and `quantity`: prices come from the catalog, and a client-sent price is refused. */
+export const CartItem = z
+  .object({ sku: Sku, quantity: z.number().int().min(1).max(10_000) })
+  .strict()
+  .openapi('CartItem');
+export const CartItems = z.array(CartItem).min(1).max(100);
+
+export const ShippingAddressSchema = z
+  .object({
+    line1: z.string().trim().min(1).max(200),
+    line2: z.string().trim().max(200).optional(),
+    city: z.string().trim().min(1).max(100),
+    region: z.string().trim().max(100).optional(),
+    postalCode: z.string().trim().min(1).max(20),
+    country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as CN'),
+  })
+  .strict()
+  .openapi('ShippingAddress');
+
+export const PricedItemSchema = z
+  .object({ sku: z.string(), name: z.string(), quantity: z.number().int(), unitAmount: MinorUnits, lineTotal: MinorUnits })
+  .openapi('PricedItem');
+
+export const QuoteSchema = z
+  .object({
+    currency: Currency,
+    items: z.array(PricedItemSchema),
+    subtotal: MinorUnits,
+    shippingFee: MinorUnits,
+    tax: MinorUnits,
+    total: MinorUnits,
+  })
+  .openapi('Quote');
+
+export const bearerAuth = [{ bearerAuth: [] }];
+
+export const MerchantSchema = z
+  .object({
+    id: z.string().openapi({ example: 'mch_3f9c2a7d1e5b8c4a6f0d2e1b' }),
+    name: z.string(),
+    contactEmail: z.string(),
+    contactPhone: z.string().nullable(),
+    businessLicenceNo: z.string(),
+    taxRegistrationNo: z.string(),
+    status: z.enum(['pending_verification', 'active', 'suspended']),
+    createdAt: z.string().openapi({ format: 'date-time' }),
+    verifiedAt: z.string().nullable().openapi({ format: 'date-time' }),
+  })
+  .openapi('Merchant');
+
+/** The merchant as the API shows it: dates as ISO strings, nothing but these fields. */
+export function merchantJson(merchant: Merchant): z.infer<typeof MerchantSchema> {
+  return {
+    id: merchant.id,
+    name: merchant.name,
+    contactEmail: merchant.contactEmail,
+    contactPhone: merchant.contactPhone,
+    businessLicenceNo: merchant.businessLicenceNo,
+    taxRegistrationNo: merchant.taxRegistrationNo,
+    status: merchant.status,
+    createdAt: merchant.createdAt.toISOString(),
+    verifiedAt: merchant.verifiedAt?.toISOString() ?? null,
+  };
+}

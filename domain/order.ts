@@ -1,0 +1,204 @@
+// The order's vocabulary: statuses, the state the workflow owns, and the rules that are pure functions of
+// it. Imported by the workflow (which applies them), the API (which shows them) and the activities.
+import type { PricedItem } from './pricing.js';
+
+export const ORDER_STATUSES = [
+  'awaiting_payment',
+  'paid',
+  'confirmed',
+  'shipped',
+  'delivered',
+  'completed',
+  'cancelled',
+  'expired',
+  'refunded',
+  'needs_review',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const REFUND_STATUSES = ['pending_approval', 'processing', 'succeeded', 'failed', 'rejected'] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
+
+export const GATEWAYS = ['sandbox', 'alipay', 'wechatpay', 'unionpay', 'stripe'] as const;
+export type GatewayName = (typeof GATEWAYS)[number];
+
+export type PaymentStatus = 'pending' | 'succeeded' | 'failed' | 'closed';
+export type Actor = 'customer' | 'merchant' | 'gateway' | 'system';
+
+export interface Customer {
+  name: string;
+  email: string;
+  phone: string;
+}
+
+export interface ShippingAddress {
+  line1: string;
+  line2?: string;
+  city: string;
+  region?: string;
+  postalCode: string;
+  country: string;
+}
+
+/** What the customer is sent to, or shown, to pay. */
+export type PaymentAction =
+  | { type: 'redirect'; url: string }
+  | { type: 'qr_code'; code: string; url?: string }
+  | { type: 'form_post'; url: string; fields: Record<string, string> };
+
+export interface Payment {
+  id: string;
+  gateway: GatewayName;
+  status: PaymentStatus;
+  amount: number;
+  currency: string;
+  /** What the gateway reported it captured, once it did. */
+  capturedAmount?: number;
+  capturedCurrency?: string;
+  gatewayReference?: string;
+  action?: PaymentAction;
+  expiresAt: string;
+  createdAt: string;
+  paidAt?: string;
+}
+
+export interface Refund {
+  id: string;
+  paymentId: string;
+  amount: number;
+  currency: string;
+  reason: string;
+  status: RefundStatus;
+  initiatedBy: Actor;
+  note?: string;
+  gatewayReference?: string;
+  failureReason?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Shipment {
+  carrier: string;
+  trackingNumber: string;
+  shippedAt: string;
+  deliveredAt?: string;
+}
+
+export interface TimelineEntry {
+  seq: number;
+  at: string;
+  status: OrderStatus;
+  event: string;
+  actor: Actor;
+  message?: string;
+}
+
+export interface MerchantPolicy {
+  paymentWindowSeconds: number;
+  paymentCheckIntervalSeconds: number;
+  latePaymentGraceSeconds: number;
+  autoConfirm: boolean;
+  refundWindowSeconds: number;
+  refundApprovalThreshold: number;
+}
+
+/** Everything the workflow needs to run an order, fixed at checkout. */
+export interface OrderInput {
+  orderId: string;
+  orderNo: string;
+  merchantId: string;
+  paymentId: string;
+  idempotencyKey: string;
+  requestHash: string;
+  currency: string;
+  items: PricedItem[];
+  subtotal: number;
+  shippingFee: number;
+  tax: number;
+  total: number;
+  customer: Customer;
+  shippingAddress: ShippingAddress;
+  paymentMethod: GatewayName;
+  returnUrl?: string;
+  viewToken: string;
+  policy: MerchantPolicy;
+  createdAt: string;
+}
+
+/** The order as the workflow knows it: the single source of truth, projected to Postgres on change. */
+export interface OrderState {
+  orderId: string;
+  orderNo: string;
+  merchantId: string;
+  status: OrderStatus;
+  statusReason?: string;
+  currency: string;
+  items: PricedItem[];
+  subtotal: number;
+  shippingFee: number;
+  tax: number;
+  total: number;
+  paidAmount: number;
+  refundedAmount: number;
+  customer: Customer;
+  shippingAddress: ShippingAddress;
+  paymentMethod: GatewayName;
+  payments: Payment[];
+  refunds: Refund[];
+  shipment?: Shipment;
+  timeline: TimelineEntry[];
+  /** Increases with every change; the projection ignores writes older than what it holds. */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const FINAL_STATUSES: ReadonlySet<OrderStatus> = new Set(['completed', 'cancelled', 'expired', 'refunded']);
+
+/** Refunds that still hold part of the paid amount: a new refund may use only what is left. */
+export function committedRefundAmount(refunds: Refund[]): number {
+  return refunds
+    .filter((r) => r.status === 'pending_approval' || r.status === 'processing' || r.status === 'succeeded')
+    .reduce((sum, r) => sum + r.amount, 0);
+}
+
+export function refundableAmount(state: Pick<OrderState, 'paidAmount' | 'refunds'>): number {
+  return Math.max(0, state.paidAmount - committedRefundAmount(state.refunds));
+}
+
+export type RefundDecision =
+  | { outcome: 'refuse'; code: string; message: string }
+  | { outcome: 'pending_approval' | 'processing' };
+
+/**
+ * The refund policy. Before shipping a customer's refund is approved automatically; after shipping, or
+ * above the merchant's threshold, it waits for the merchant. A merchant's or the system's own refund needs
+ * no approval. After completion (refund window over) refunds are refused.
+ */
+export function decideRefund(
+  state: Pick<OrderState, 'status' | 'paidAmount' | 'refunds'>,
+  request: { amount: number; actor: Actor },
+  policy: Pick<MerchantPolicy, 'refundApprovalThreshold'>,
+): RefundDecision {
+  if (state.status === 'completed') {
+    return { outcome: 'refuse', code: 'refund_window_closed', message: 'The refund window for this order has closed.' };
+  }
+  if (state.paidAmount === 0 || state.status === 'awaiting_payment' || state.status === 'expired' || state.status === 'cancelled') {
+    return { outcome: 'refuse', code: 'not_paid', message: 'Nothing has been paid for this order.' };
+  }
+  if (!Number.isSafeInteger(request.amount) || request.amount <= 0) {
+    return { outcome: 'refuse', code: 'invalid_amount', message: 'A refund amount must be a positive integer in minor units.' };
+  }
+  const refundable = refundableAmount(state);
+  if (request.amount > refundable) {
+    return {
+      outcome: 'refuse',
+      code: 'refund_exceeds_paid',
+      message: `At most ${refundable} can still be refunded (paid ${state.paidAmount}).`,
+    };
+  }
+  if (request.actor !== 'customer') return { outcome: 'processing' };
+  const afterShipping = state.status === 'shipped' || state.status === 'delivered';
+  if (afterShipping || request.amount > policy.refundApprovalThreshold) return { outcome: 'pending_approval' };
+  return { outcome: 'processing' };
+}

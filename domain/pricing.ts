@@ -1,0 +1,78 @@
+// Price transparency: one function turns catalog prices and a cart into the itemised amounts the customer
+// sees in a quote and is charged at checkout. Pure and integer-only.
+
+export interface CatalogItem {
+  sku: string;
+  name: string;
+  unitAmount: number;
+  currency: string;
+  active: boolean;
+}
+
+export interface PricingSettings {
+  currency: string;
+  shippingFee: number;
+  /** Tax in basis points of the subtotal (600 = 6%). */
+  taxRateBps: number;
+}
+
+export interface PricedItem {
+  sku: string;
+  name: string;
+  quantity: number;
+  unitAmount: number;
+  lineTotal: number;
+}
+
+export interface Quote {
+  currency: string;
+  items: PricedItem[];
+  subtotal: number;
+  shippingFee: number;
+  tax: number;
+  total: number;
+}
+
+export type PricingProblem =
+  | { code: 'unknown_sku'; sku: string }
+  | { code: 'inactive_product'; sku: string }
+  | { code: 'currency_mismatch'; sku: string; currency: string };
+
+export class PricingError extends Error {
+  constructor(readonly problems: PricingProblem[]) {
+    super(problems.map((p) => `${p.code}: ${p.sku}`).join('; '));
+    this.name = 'PricingError';
+  }
+}
+
+/**
+ * Tax rounds half up on the subtotal, once per order (not per line), so the shown total always equals
+ * subtotal + shipping + tax exactly.
+ */
+export function taxOn(subtotal: number, taxRateBps: number): number {
+  return Math.floor((subtotal * taxRateBps + 5_000) / 10_000);
+}
+
+export function priceCart(
+  cart: Array<{ sku: string; quantity: number }>,
+  catalog: Map<string, CatalogItem>,
+  settings: PricingSettings,
+): Quote {
+  const problems: PricingProblem[] = [];
+  const quantities = new Map<string, number>();
+  for (const line of cart) quantities.set(line.sku, (quantities.get(line.sku) ?? 0) + line.quantity);
+  const items: PricedItem[] = [];
+  for (const [sku, quantity] of quantities) {
+    const product = catalog.get(sku);
+    if (!product) problems.push({ code: 'unknown_sku', sku });
+    else if (!product.active) problems.push({ code: 'inactive_product', sku });
+    else if (product.currency !== settings.currency) problems.push({ code: 'currency_mismatch', sku, currency: product.currency });
+    else items.push({ sku, name: product.name, quantity, unitAmount: product.unitAmount, lineTotal: product.unitAmount * quantity });
+  }
+  if (problems.length > 0) throw new PricingError(problems);
+  const subtotal = items.reduce((sum, item) => sum + item.lineTotal, 0);
+  const tax = taxOn(subtotal, settings.taxRateBps);
+  const total = subtotal + settings.shippingFee + tax;
+  if (!Number.isSafeInteger(total)) throw new RangeError('order total exceeds the safe integer range');
+  return { currency: settings.currency, items, subtotal, shippingFee: settings.shippingFee, tax, total };
+}

@@ -1,0 +1,23 @@
+import type { Db } from '../db/database.js';
+import { loadGatewayCredentials } from '../db/gateway-credentials.js';
+import type { GatewayName } from '../domain/order.js';
+import type { GatewayContext } from './types.js';
+
+export interface GatewayContextDeps {
+  db: Db;
+  masterKey: Buffer;
+  publicBaseUrl: string;
+}
+
+/** Where a gateway sends this merchant's notifications: `POST /webhooks/{gateway}/{merchantId}`. */
+export function notifyUrl(publicBaseUrl: string, gateway: GatewayName, merchantId: string): string {
+  return `${publicBaseUrl}/webhooks/${gateway}/${merchantId}`;
+}
+
+export async function loadGatewayContext(deps: GatewayContextDeps, merchantId: string, gateway: GatewayName): Promise<GatewayContext> {
+  return {
+    merchantId,
+    credentials: (await loadGatewayCredentials(deps.db, deps.masterKey, merchantId, gateway)) ?? {},
+    notifyUrl: notifyUrl(deps.publicBaseUrl, gateway, merchantId),
+  };
+}

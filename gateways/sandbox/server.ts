@@ -1,0 +1,183 @@
+// The built-in sandbox gateway, served by Paystead itself and mounted at `/sandbox`: a gateway API the
+// sandbox adapter calls over HTTP, test controls that shape outcomes and notifications, and the hosted
+// payment page. Errors are thrown as `ApiError`; the mounting app renders them.
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { ApiError } from '../../api/errors.js';
+import type { Logger } from '../../core/logger.js';
+import type { Db } from '../../db/database.js';
+import { sandboxReference } from './events.js';
+import { registerHostedPage } from './hosted-page.js';
+import { closePayment, findPayment, findRefund, insertPayment, type SandboxPayment, type SandboxRefund } from './ledger.js';
+import { createNotifier } from './notifier.js';
+import { createSimulator, type Simulator } from './simulator.js';
+import { constantTimeEqual, sandboxSecret } from './signature.js';
+
+export interface SandboxRoutesDeps {
+  db: Db;
+  masterKey: Buffer;
+  logger: Logger;
+  /** How notifications are sent; tests may intercept. */
+  fetch?: typeof fetch;
+}
+
+const amount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code in capitals');
+const webUrl = z.url({ protocol: /^https?$/ });
+
+const CreatePaymentBody = z.object({
+  id: z.string().min(1).max(200),
+  orderNo: z.string().min(1).max(200),
+  amount,
+  currency,
+  description: z.string().max(1000),
+  notifyUrl: webUrl,
+  returnUrl: webUrl,
+  expiresAt: z.iso.datetime({ offset: true }),
+});
+
+const CreateRefundBody = z.object({
+  id: z.string().min(1).max(200),
+  paymentId: z.string().min(1),
+  amount: amount.positive(),
+  reason: z.string().max(1000),
+});
+
+const CompleteBody = z.object({
+  outcome: z.enum(['succeeded', 'failed']),
+  amount: amount.optional(),
+  currency: currency.optional(),
+  late: z.boolean().optional(),
+  notification: z
+    .object({
+      mode: z.enum(['deliver', 'drop', 'duplicate', 'reorder']).optional(),
+      delayMs: z.number().int().min(0).max(600_000).optional(),
+    })
+    .optional(),
+});
+
+const BehaviourBody = z.object({
+  refundOutcome: z.enum(['succeeded', 'failed']).optional(),
+  refundNotification: z.enum(['deliver', 'drop']).optional(),
+  refundDelayMs: z.number().int().min(0).max(600_000).optional(),
+});
+
+async function parseJson<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
+  const parsed = schema.safeParse(await c.req.json().catch(() => undefined));
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    throw new ApiError(400, 'invalid_request', 'The request is not valid.', details);
+  }
+  return parsed.data;
+}
+
+function paymentView(payment: SandboxPayment, simulator: Simulator) {
+  return {
+    id: payment.id,
+    status: payment.status,
+    amount: payment.amount,
+    currency: payment.currency,
+    capturedAmount: payment.capturedAmount,
+    capturedCurrency: payment.capturedAmount === null ? null : simulator.capturedCurrency(payment),
+    paidAt: payment.paidAt?.toISOString() ?? null,
+    reference: sandboxReference(payment.id),
+  };
+}
+
+function refundView(refund: SandboxRefund) {
+  return {
+    id: refund.id,
+    paymentId: refund.paymentId,
+    amount: refund.amount,
+    status: refund.status,
+    reference: sandboxReference(refund.id),
+    ...(refund.status === 'failed' && { failureReason: 'The sandbox declined this refund (merchant behaviour).' }),
+  };
+}
+
+function notFound(what: string, id: string): ApiError {
+  return new ApiError(404, 'not_found', `No ${what} ${id}.`);
+}
+
+export function createSandboxRoutes(deps: SandboxRoutesDeps): Hono {
+  const { db, masterKey } = deps;
+  const simulator = createSimulator({ db, masterKey, logger: deps.logger, notifier: createNotifier({ logger: deps.logger, fetch: deps.fetch }) });
+  const app = new Hono();
+
+  app.use('/api/merchants/:merchantId/*', async (c, next) => {
+    const expected = `Bearer ${sandboxSecret(masterKey, c.req.param('merchantId'))}`;
+    if (!constantTimeEqual(c.req.header('authorization') ?? '', expected)) {
+      throw new ApiError(401, 'unauthorized', 'A valid sandbox bearer secret for this merchant is required.');
+    }
+    await next();
+  });
+
+  async function merchantPayment(merchantId: string, id: string): Promise<SandboxPayment> {
+    const payment = await findPayment(db, id, merchantId);
+    if (!payment) throw notFound('payment', id);
+    return payment;
+  }
+
+  app.post('/api/merchants/:merchantId/payments', async (c) => {
+    const body = await parseJson(c, CreatePaymentBody);
+    const merchantId = c.req.param('merchantId');
+    const payment = await insertPayment(db, { ...body, merchantId, status: 'pending', capturedAmount: null, capturedCurrency: null, paidAt: null });
+    if (payment.merchantId !== merchantId || payment.amount !== body.amount || payment.currency !== body.currency) {
+      throw new ApiError(409, 'idempotency_conflict', `Payment ${body.id} already exists with a different amount or currency.`);
+    }
+    const payUrl = `${new URL(c.req.url).origin}/sandbox/pay/${encodeURIComponent(payment.id)}`;
+    return c.json({ id: payment.id, status: payment.status, amount: payment.amount, currency: payment.currency, payUrl, reference: sandboxReference(payment.id) });
+  });
+
+  app.get('/api/merchants/:merchantId/payments/:id', async (c) => {
+    return c.json(paymentView(await merchantPayment(c.req.param('merchantId'), c.req.param('id')), simulator));
+  });
+
+  app.post('/api/merchants/:merchantId/payments/:id/close', async (c) => {
+    const payment = await merchantPayment(c.req.param('merchantId'), c.req.param('id'));
+    await closePayment(db, payment.id, payment.merchantId);
+    return c.json(paymentView(await merchantPayment(payment.merchantId, payment.id), simulator));
+  });
+
+  app.post('/api/merchants/:merchantId/refunds', async (c) => {
+    const body = await parseJson(c, CreateRefundBody);
+    const outcome = await simulator.refund(c.req.param('merchantId'), body);
+    switch (outcome.kind) {
+      case 'payment_not_found':
+        throw notFound('payment', body.paymentId);
+      case 'conflict':
+        throw new ApiError(409, 'idempotency_conflict', outcome.message);
+      case 'refused':
+        throw new ApiError(400, 'invalid_request', outcome.message);
+      default:
+        return c.json(refundView(outcome.refund));
+    }
+  });
+
+  app.get('/api/merchants/:merchantId/refunds/:id', async (c) => {
+    const found = await findRefund(db, c.req.param('id'), c.req.param('merchantId'));
+    if (!found) throw notFound('refund', c.req.param('id'));
+    return c.json(refundView(found.refund));
+  });
+
+  app.post('/api/merchants/:merchantId/control/payments/:id/complete', async (c) => {
+    const body = await parseJson(c, CompleteBody);
+    const payment = await merchantPayment(c.req.param('merchantId'), c.req.param('id'));
+    const plan = { mode: body.notification?.mode ?? 'deliver', delayMs: body.notification?.delayMs ?? 0 };
+    const result = await simulator.complete(payment, body, plan);
+    if (result.kind === 'unchanged') {
+      const current = await merchantPayment(payment.merchantId, payment.id);
+      throw new ApiError(409, 'payment_not_payable', `Payment ${payment.id} is ${current.status === 'pending' ? 'expired' : current.status}; nothing was charged.`);
+    }
+    return c.json({ payment: paymentView(result.payment, simulator), deliveries: result.deliveries });
+  });
+
+  app.put('/api/merchants/:merchantId/control/behaviour', async (c) => {
+    const behaviour = await parseJson(c, BehaviourBody);
+    simulator.setBehaviour(c.req.param('merchantId'), behaviour);
+    return c.json(behaviour);
+  });
+
+  registerHostedPage(app, { db, simulator });
+  return app;
+}

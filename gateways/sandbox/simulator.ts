@@ -1,0 +1,167 @@
+// What the sandbox gateway does, independent of HTTP: charges at most once, settles refunds later, and
+// notifies the merchant as told (tests shape notifications to exercise the receiver's edge cases).
+import type { Logger } from '../../core/logger.js';
+import type { Db } from '../../db/database.js';
+import { sandboxEventId, sandboxReference, type SandboxEvent } from './events.js';
+import { completePayment, createRefund, findPayment, settleRefund, type RefundOutcome, type SandboxPayment, type SandboxRefund } from './ledger.js';
+import type { DeliveryStatus, Notifier } from './notifier.js';
+import { sandboxSecret } from './signature.js';
+
+const DEFAULT_REFUND_DELAY_MS = 50;
+
+/** Per-merchant switches for later refunds; kept in memory because this is a simulator, not a ledger fact. */
+export interface Behaviour {
+  refundOutcome?: 'succeeded' | 'failed';
+  refundNotification?: 'deliver' | 'drop';
+  refundDelayMs?: number;
+}
+
+export interface NotificationPlan {
+  mode: 'deliver' | 'drop' | 'duplicate' | 'reorder';
+  delayMs: number;
+}
+
+export interface Delivery {
+  eventId: string;
+  status: DeliveryStatus | 'scheduled';
+}
+
+export interface CompletionRequest {
+  outcome: 'succeeded' | 'failed';
+  /** What to capture instead of the payment's amount or currency (tests of mismatch handling). */
+  amount?: number;
+  currency?: string;
+  /** Capture although the payment was closed or expired: the gateway's capture raced the close. */
+  late?: boolean;
+}
+
+export type CompletionResult =
+  | { kind: 'completed'; payment: SandboxPayment; deliveries: Delivery[] }
+  /** Not pending, or expired: nothing was charged and nothing sent. */
+  | { kind: 'unchanged' };
+
+const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+export function isExpired(payment: SandboxPayment, now = new Date()): boolean {
+  return new Date(payment.expiresAt) <= now;
+}
+
+export function createSimulator(deps: { db: Db; masterKey: Buffer; notifier: Notifier; logger: Logger }) {
+  const { db, notifier, logger } = deps;
+  const behaviours = new Map<string, Behaviour>();
+  function capturedCurrency(payment: SandboxPayment): string {
+    return payment.capturedCurrency ?? payment.currency;
+  }
+
+  function target(payment: SandboxPayment) {
+    return { url: payment.notifyUrl, secret: sandboxSecret(deps.masterKey, payment.merchantId) };
+  }
+
+  function paymentEvent(payment: SandboxPayment, status: 'pending' | 'succeeded' | 'failed', created: number): SandboxEvent {
+    const captured = status === 'succeeded';
+    return {
+      id: sandboxEventId(payment.id, `payment.${status}`),
+      type: `payment.${status}`,
+      created,
+      data: {
+        paymentId: payment.id,
+        status,
+        amount: captured ? (payment.capturedAmount ?? payment.amount) : payment.amount,
+        currency: captured ? capturedCurrency(payment) : payment.currency,
+        reference: sandboxReference(payment.id),
+      },
+    };
+  }
+
+  function plannedEvents(payment: SandboxPayment, outcome: 'succeeded' | 'failed', mode: NotificationPlan['mode'], now: Date): SandboxEvent[] {
+    const event = paymentEvent(payment, outcome, seconds(payment.paidAt ?? now));
+    switch (mode) {
+      case 'deliver':
+        return [event];
+      case 'drop':
+        return [];
+      case 'duplicate':
+        return [event, event];
+      case 'reorder': {
+        // An older "still pending" event arriving after the outcome: receivers must not move state back.
+        const older = Math.min(seconds(new Date(payment.createdAt)), event.created - 1);
+        return [event, paymentEvent(payment, 'pending', older)];
+      }
+    }
+  }
+
+  async function deliverInOrder(payment: SandboxPayment, events: SandboxEvent[]): Promise<Delivery[]> {
+    const deliveries: Delivery[] = [];
+    for (const event of events) deliveries.push({ eventId: event.id, status: await notifier.deliver(target(payment), event) });
+    return deliveries;
+  }
+
+  async function settle(refund: SandboxRefund, behaviour: Behaviour): Promise<void> {
+    const status = behaviour.refundOutcome ?? 'succeeded';
+    const settled = await settleRefund(db, refund.id, status);
+    if (!settled || behaviour.refundNotification === 'drop') return;
+    const payment = await findPayment(db, settled.paymentId);
+    if (!payment) return;
+    await notifier.deliver(target(payment), {
+      id: sandboxEventId(settled.id, `refund.${status}`),
+      type: `refund.${status}`,
+      created: seconds(new Date()),
+      data: {
+        paymentId: payment.id,
+        refundId: settled.id,
+        status,
+        amount: settled.amount,
+        currency: capturedCurrency(payment),
+        reference: sandboxReference(settled.id),
+      },
+    });
+  }
+
+  function behaviour(merchantId: string): Behaviour {
+    return behaviours.get(merchantId) ?? {};
+  }
+
+  return {
+    capturedCurrency,
+
+    setBehaviour(merchantId: string, behaviour: Behaviour): void {
+      behaviours.set(merchantId, behaviour);
+    },
+
+    /**
+     * Charges (or fails) a pending payment at most once, then notifies per `plan`. Returns once the
+     * notifications that are not delayed have been attempted.
+     */
+    async complete(payment: SandboxPayment, request: CompletionRequest, plan: NotificationPlan): Promise<CompletionResult> {
+      const now = new Date();
+      const completed = await completePayment(
+        db,
+        payment.id,
+        request.outcome === 'succeeded'
+          ? { status: 'succeeded', capturedAmount: request.amount ?? payment.amount, capturedCurrency: request.currency ?? payment.currency }
+          : { status: 'failed' },
+        now,
+        request.late ?? false,
+      );
+      if (!completed) return { kind: 'unchanged' };
+      const events = plannedEvents(completed, request.outcome, plan.mode, now);
+      if (plan.delayMs <= 0) return { kind: 'completed', payment: completed, deliveries: await deliverInOrder(completed, events) };
+      setTimeout(() => void deliverInOrder(completed, events), plan.delayMs);
+      return { kind: 'completed', payment: completed, deliveries: events.map((event) => ({ eventId: event.id, status: 'scheduled' })) };
+    },
+
+    /** Records the refund; a new one settles after the merchant's refund delay, in the background. */
+    async refund(merchantId: string, request: { id: string; paymentId: string; amount: number }): Promise<RefundOutcome> {
+      const outcome = await createRefund(db, merchantId, request);
+      if (outcome.kind !== 'created') return outcome;
+      const settings = behaviour(merchantId);
+      const { refund } = outcome;
+      setTimeout(() => {
+        settle(refund, settings).catch((error: unknown) => logger.error({ err: error, refundId: refund.id }, 'sandbox refund settlement failed'));
+      }, settings.refundDelayMs ?? DEFAULT_REFUND_DELAY_MS);
+      return outcome;
+    },
+  };
+}
+
+export type Simulator = ReturnType<typeof createSimulator>;

@@ -1,0 +1,135 @@
+// The one interface every payment gateway adapter implements (sandbox, Alipay, WeChat Pay, UnionPay,
+// Stripe). Activities call it; the webhook route calls `verifyNotification` and `acknowledge`.
+import type { GatewayName, PaymentAction } from '../domain/order.js';
+
+/** A merchant's view of a gateway: its decrypted credentials and where notifications must be sent. */
+export interface GatewayContext {
+  merchantId: string;
+  credentials: Record<string, string>;
+  notifyUrl: string;
+}
+
+export interface CreatePaymentRequest {
+  /** Our payment id: the gateway's out-trade-number and the idempotency key of the call. */
+  paymentId: string;
+  orderNo: string;
+  amount: number;
+  currency: string;
+  description: string;
+  returnUrl: string;
+  expiresAt: string;
+}
+
+export interface CreatedPayment {
+  action: PaymentAction;
+  gatewayReference?: string;
+}
+
+export interface PaymentResult {
+  status: 'pending' | 'succeeded' | 'failed' | 'closed' | 'not_found';
+  amount?: number;
+  currency?: string;
+  gatewayReference?: string;
+  paidAt?: string;
+}
+
+export interface RefundRequest {
+  /** Our refund id: the gateway's refund request number and the idempotency key of the call. */
+  refundId: string;
+  paymentId: string;
+  gatewayReference?: string;
+  amount: number;
+  /** What was paid in total: several gateways want it with every refund. */
+  paymentAmount: number;
+  currency: string;
+  reason: string;
+}
+
+export interface RefundResult {
+  status: 'processing' | 'succeeded' | 'failed' | 'not_found';
+  gatewayReference?: string;
+  failureReason?: string;
+}
+
+export type GatewayNotification =
+  | {
+      kind: 'payment';
+      eventId: string;
+      paymentId: string;
+      status: 'pending' | 'succeeded' | 'failed' | 'closed';
+      amount?: number;
+      currency?: string;
+      gatewayReference?: string;
+      occurredAt: string;
+    }
+  | {
+      kind: 'refund';
+      eventId: string;
+      refundId: string;
+      paymentId?: string;
+      status: 'processing' | 'succeeded' | 'failed';
+      gatewayReference?: string;
+      failureReason?: string;
+      occurredAt: string;
+    };
+
+export interface RawNotification {
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface Acknowledgement {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export interface GatewayAdapter {
+  readonly name: GatewayName;
+  /** Currencies the gateway settles; checkout refuses others with a clear error. */
+  readonly currencies?: readonly string[];
+  /** Real gateways refuse merchants that have not been verified (licence and tax registration). */
+  readonly requiresVerifiedMerchant: boolean;
+  createPayment(ctx: GatewayContext, request: CreatePaymentRequest): Promise<CreatedPayment>;
+  queryPayment(ctx: GatewayContext, paymentId: string): Promise<PaymentResult>;
+  /** Closes an unpaid payment; reports the payment's state, which may turn out to be `succeeded`. */
+  closePayment(ctx: GatewayContext, paymentId: string): Promise<PaymentResult>;
+  refund(ctx: GatewayContext, request: RefundRequest): Promise<RefundResult>;
+  queryRefund(ctx: GatewayContext, refund: { refundId: string; paymentId: string }): Promise<RefundResult>;
+  /** Verifies the signature (and freshness) first; throws `NotificationRejected` when it does not hold. */
+  verifyNotification(ctx: GatewayContext, raw: RawNotification): Promise<GatewayNotification>;
+  /** The exact response the gateway expects, so it stops (accepted) or retries (not accepted). */
+  acknowledge(accepted: boolean): Acknowledgement;
+}
+
+export class NotificationRejected extends Error {
+  constructor(
+    message: string,
+    readonly httpStatus: 400 | 401 = 401,
+  ) {
+    super(message);
+    this.name = 'NotificationRejected';
+  }
+}
+
+export type GatewayErrorKind = 'network' | 'timeout' | 'server' | 'rate_limited' | 'invalid_request' | 'auth';
+
+/**
+ * A failed gateway call, classified: network trouble, 5xx, 429 and timeouts are worth retrying (after a
+ * timeout the caller re-queries first); invalid parameters and authentication failures are not.
+ */
+export class GatewayError extends Error {
+  constructor(
+    readonly kind: GatewayErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'GatewayError';
+  }
+
+  get retryable(): boolean {
+    return this.kind !== 'invalid_request' && this.kind !== 'auth';
+  }
+}
+
+export type GatewayRegistry = ReadonlyMap<GatewayName, GatewayAdapter>;

@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Merchant, type Stack } from './support/stack.js';
+
+describe('refunds: policy, approval, limits, gateway results', () => {
+  let stack: Stack;
+  let merchant: Merchant;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    await stack.startWorker();
+    merchant = await stack.createMerchant({ settings: { refundApprovalThreshold: 20_000, paymentCheckIntervalSeconds: 1 } });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  /** A paid order (total 32906 CNY fen). */
+  async function paidOrder(m: Merchant = merchant) {
+    const { body } = await stack.checkout(m);
+    await stack.pay(m, body.payment.id);
+    await stack.waitForOrder(m, body.order.id, (o) => o.status === 'paid');
+    return body.order as { id: string; total: number };
+  }
+
+  const admin = (path: string, body?: unknown) => stack.request('POST', path, { key: merchant.adminKey, body });
+  const customerRefund = (orderId: string, body: unknown) => stack.request('POST', `/v1/orders/${orderId}/refunds`, { key: merchant.secretKey, body });
+
+  it('refunds in parts up to the paid amount, then the order is refunded', async () => {
+    const order = await paidOrder();
+    const first = await customerRefund(order.id, { amount: 10_000, reason: 'one cup broke' });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect(first.body.status).toBe('processing');
+    await stack.waitForOrder(merchant, order.id, (o) => o.refundedAmount === 10_000);
+    const second = await admin(`/v1/admin/orders/${order.id}/refunds`, { amount: 12_906, reason: 'goodwill' });
+    expect(second.body.status).toBe('processing');
+    await stack.waitForOrder(merchant, order.id, (o) => o.refundedAmount === 22_906);
+    const rest = await admin(`/v1/admin/orders/${order.id}/refunds`, { reason: 'customer changed their mind' });
+    expect(rest.body.amount).toBe(10_000);
+    const refunded = await stack.waitForOrder(merchant, order.id, (o) => o.status === 'refunded');
+    expect(refunded.refundedAmount).toBe(order.total);
+    expect(refunded.refunds.map((r: { status: string }) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    const ledger = await stack.db.selectFrom('sandboxRefunds').innerJoin('sandboxPayments', 'sandboxPayments.id', 'sandboxRefunds.paymentId').select((eb) => eb.fn.sum<number>('sandboxRefunds.amount').as('total')).where('sandboxPayments.orderNo', '=', refunded.orderNo).executeTakeFirstOrThrow();
+    expect(Number(ledger.total)).toBe(order.total);
+    const notices = await stack.db.selectFrom('outbox').select('kind').where('orderId', '=', order.id).where('kind', '=', 'refund_succeeded').execute();
+    expect(notices).toHaveLength(3);
+  });
+
+  it('refuses a refund above what is left to refund, and changes nothing', async () => {
+    const order = await paidOrder();
+    const tooMuch = await customerRefund(order.id, { amount: order.total + 1, reason: 'too much' });
+    expect(tooMuch.status).toBe(422);
+    expect(tooMuch.body.error.message).toMatch(/At most 32906/);
+    const after = await stack.order(merchant, order.id);
+    expect(after.body.refunds).toEqual([]);
+    expect(after.body.status).toBe('paid');
+  });
+
+  it('the database refuses a projection that refunds more than was paid', async () => {
+    const order = await paidOrder();
+    await expect(stack.db.updateTable('orders').set({ refundedAmount: order.total + 1 }).where('id', '=', order.id).execute()).rejects.toThrow(/orders_refunded_within_paid/);
+  });
+
+  it('a customer refund above the threshold waits for approval; approval refunds it', async () => {
+    const order = await paidOrder();
+    const requested = await customerRefund(order.id, { amount: 25_000, reason: 'wrong colour' });
+    expect(requested.body.status).toBe('pending_approval');
+    const approve = await admin(`/v1/admin/refunds/${requested.body.id}/approve`, { note: 'ok, sorry' });
+    expect(approve.status, JSON.stringify(approve.body)).toBe(200);
+    expect(approve.body).toMatchObject({ status: 'processing', note: 'ok, sorry' });
+    await stack.waitForOrder(merchant, order.id, (o) => o.refunds[0]?.status === 'succeeded');
+    const again = await admin(`/v1/admin/refunds/${requested.body.id}/approve`, {});
+    expect(again.status).toBe(409);
+  });
+
+  it('after shipping a customer refund waits for the merchant, who may reject it with a note', async () => {
+    const order = await paidOrder();
+    await admin(`/v1/admin/orders/${order.id}/confirm`);
+    await admin(`/v1/admin/orders/${order.id}/ship`, { carrier: 'SF', trackingNumber: 'SF1' });
+    const requested = await customerRefund(order.id, { amount: 1_000, reason: 'late' });
+    expect(requested.body.status).toBe('pending_approval');
+    expect((await admin(`/v1/admin/refunds/${requested.body.id}/reject`, {})).status).toBe(400);
+    const reject = await admin(`/v1/admin/refunds/${requested.body.id}/reject`, { note: 'Delivered on time per tracking.' });
+    expect(reject.body).toMatchObject({ status: 'rejected', note: 'Delivered on time per tracking.' });
+    const notice = await stack.db.selectFrom('outbox').select(['kind', 'payload']).where('orderId', '=', order.id).where('kind', '=', 'refund_rejected').executeTakeFirstOrThrow();
+    expect(notice.payload).toMatchObject({ reason: 'Delivered on time per tracking.' });
+    // The amount held by the rejected request is free again.
+    const full = await admin(`/v1/admin/orders/${order.id}/refunds`, { reason: 'merchant decided to refund anyway' });
+    expect(full.body.amount).toBe(order.total);
+  });
+
+  it('declining a paid order refunds it in full and cancels it', async () => {
+    const order = await paidOrder();
+    expect((await admin(`/v1/admin/orders/${order.id}/decline`, {})).status).toBe(400);
+    const decline = await admin(`/v1/admin/orders/${order.id}/decline`, { reason: 'out of stock' });
+    expect(decline.body.status).toBe('cancelled');
+    const done = await stack.waitForOrder(merchant, order.id, (o) => o.refunds[0]?.status === 'succeeded');
+    expect(done.status).toBe('cancelled');
+    expect(done.refundedAmount).toBe(order.total);
+  });
+
+  it('records a refund the gateway fails, with its reason, and keeps the order', async () => {
+    const m = await stack.createMerchant();
+    const order = await paidOrder(m);
+    await stack.sandboxBehaviour(m, { refundOutcome: 'failed' });
+    await stack.request('POST', `/v1/admin/orders/${order.id}/refunds`, { key: m.adminKey, body: { amount: 500, reason: 'test' } });
+    const failed = await stack.waitForOrder(m, order.id, (o) => o.refunds[0]?.status === 'failed');
+    expect(failed.status).toBe('paid');
+    expect(failed.refundedAmount).toBe(0);
+  });
+
+  it('finds a refund result by query when its notification is lost', async () => {
+    const m = await stack.createMerchant({ settings: { paymentCheckIntervalSeconds: 1 } });
+    const order = await paidOrder(m);
+    await stack.sandboxBehaviour(m, { refundNotification: 'drop' });
+    await stack.request('POST', `/v1/admin/orders/${order.id}/refunds`, { key: m.adminKey, body: { amount: 700, reason: 'test' } });
+    const done = await stack.waitForOrder(m, order.id, (o) => o.refunds[0]?.status === 'succeeded');
+    expect(done.refundedAmount).toBe(700);
+  });
+
+  it('refuses refunds once the order is completed, with a clear reason', async () => {
+    const m = await stack.createMerchant({ settings: { refundWindowSeconds: 1 } });
+    const order = await paidOrder(m);
+    for (const action of ['confirm', 'ship', 'deliver']) {
+      const response = await stack.request('POST', `/v1/admin/orders/${order.id}/${action}`, { key: m.adminKey, body: action === 'ship' ? { carrier: 'EMS', trackingNumber: 'E1' } : undefined });
+      expect(response.status).toBe(200);
+    }
+    await stack.waitForOrder(m, order.id, (o) => o.status === 'completed');
+    const late = await stack.request('POST', `/v1/orders/${order.id}/refunds`, { key: m.secretKey, body: { reason: 'too late' } });
+    expect(late.status).toBe(409);
+    expect(late.body.error).toMatchObject({ code: 'refund_window_closed' });
+  });
+});

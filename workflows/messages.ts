@@ -1,0 +1,60 @@
+// Every signal, update and query of the order workflow, typed, in one place: the workflow handles them,
+// the API and the webhook route send them, the tests use them. Nobody refers to them by string.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Actor, OrderState, PaymentAction, Refund } from '../domain/order.js';
+
+export interface CheckoutResult {
+  order: OrderState;
+  viewToken: string;
+  payment: { id: string; gateway: string; status: string; action: PaymentAction; expiresAt: string };
+}
+
+/** A verified gateway notification, normalised; deduplicated in the workflow by `eventId`. */
+export interface PaymentSignal {
+  eventId: string;
+  paymentId: string;
+  status: 'pending' | 'succeeded' | 'failed' | 'closed';
+  amount?: number;
+  currency?: string;
+  gatewayReference?: string;
+  occurredAt: string;
+}
+
+export interface RefundSignal {
+  eventId: string;
+  refundId: string;
+  status: 'processing' | 'succeeded' | 'failed';
+  gatewayReference?: string;
+  failureReason?: string;
+  occurredAt: string;
+}
+
+export interface RefundRequest {
+  amount?: number;
+  reason: string;
+  actor: Extract<Actor, 'customer' | 'merchant'>;
+}
+
+/** Storefront checkout: returns the payment action once the gateway has created the payment. */
+export const checkoutUpdate = defineUpdate<CheckoutResult, [{ requestHash: string }]>('checkout');
+export const cancelUpdate = defineUpdate<OrderState, [{ actor: Actor; reason?: string }]>('cancel');
+export const confirmUpdate = defineUpdate<OrderState, []>('confirm');
+export const declineUpdate = defineUpdate<OrderState, [{ reason: string }]>('decline');
+export const shipUpdate = defineUpdate<OrderState, [{ carrier: string; trackingNumber: string }]>('ship');
+export const deliverUpdate = defineUpdate<OrderState, []>('deliver');
+export const requestRefundUpdate = defineUpdate<Refund, [RefundRequest]>('requestRefund');
+export const approveRefundUpdate = defineUpdate<Refund, [{ refundId: string; note?: string }]>('approveRefund');
+export const rejectRefundUpdate = defineUpdate<Refund, [{ refundId: string; note: string }]>('rejectRefund');
+
+export const paymentNotificationSignal = defineSignal<[PaymentSignal]>('paymentNotification');
+export const refundNotificationSignal = defineSignal<[RefundSignal]>('refundNotification');
+
+export const stateQuery = defineQuery<OrderState>('state');
+
+/** Failure types the API maps to HTTP statuses. */
+export const REJECTION = {
+  conflict: 'OrderConflict', // 409: the order is not in a state that allows this
+  idempotencyMismatch: 'IdempotencyKeyReused', // 422: same key, other request
+  notFound: 'NotFound', // 404: e.g. unknown refund id
+  invalid: 'InvalidRequest', // 422: e.g. refund above the refundable amount
+} as const;
