@@ -48,6 +48,7 @@ describe('order lifecycle through the HTTP API (real Temporal, real Postgres, sa
       'delivered',
       'completed',
     ]);
+    await stack.recordHistory(order.id, 'completed');
     const outbox = await stack.db.selectFrom('outbox').select(['kind', 'sentAt']).where('orderId', '=', order.id).orderBy('createdAt').execute();
     expect(outbox.map((n) => n.kind)).toEqual(['payment_receipt', 'order_shipped']);
     expect(outbox.every((n) => n.sentAt !== null)).toBe(true);

@@ -39,6 +39,7 @@ describe('payment phase: notifications, queries, expiry, cancellation', () => {
     expect(expired.statusReason).toMatch(/payment window/);
     expect((await sandboxPayment(body.payment.id)).status).toBe('closed');
     expect(expired.payments[0].status).toBe('closed');
+    await stack.recordHistory(body.order.id, 'expired');
   });
 
   it('cancels before payment, closing the gateway payment; a second cancel is a 409', async () => {
@@ -47,6 +48,7 @@ describe('payment phase: notifications, queries, expiry, cancellation', () => {
     expect(cancel.status, JSON.stringify(cancel.body)).toBe(200);
     expect(cancel.body.status).toBe('cancelled');
     expect((await sandboxPayment(body.payment.id)).status).toBe('closed');
+    await stack.recordHistory(body.order.id, 'cancelled');
     const again = await stack.request('POST', `/v1/orders/${body.order.id}/cancel`, { key: merchant.secretKey });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toMatch(/order_conflict|order_closed/);
@@ -67,6 +69,7 @@ describe('payment phase: notifications, queries, expiry, cancellation', () => {
     expect(review.paidAmount).toBe(body.order.total - 100);
     expect(review.statusReason).toContain(String(body.order.total));
     expect(events(review)).not.toContain('payment_succeeded');
+    await stack.recordHistory(body.order.id, 'needs-review');
   });
 
   it('treats a success in another currency as needs_review with nothing counted as paid', async () => {
@@ -182,5 +185,6 @@ describe('late payment', () => {
     expect(refunded.timeline.map((e: { event: string }) => e.event)).toEqual(expect.arrayContaining(['expired', 'late_payment', 'refund_started', 'refund_succeeded']));
     const ledger = await stack.db.selectFrom('sandboxRefunds').select(['amount', 'status']).where('paymentId', '=', body.payment.id).execute();
     expect(ledger).toEqual([{ amount: body.order.total, status: 'succeeded' }]);
+    await stack.recordHistory(body.order.id, 'late-payment-refunded');
   });
 });

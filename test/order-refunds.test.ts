@@ -43,6 +43,7 @@ describe('refunds: policy, approval, limits, gateway results', () => {
     expect(Number(ledger.total)).toBe(order.total);
     const notices = await stack.db.selectFrom('outbox').select('kind').where('orderId', '=', order.id).where('kind', '=', 'refund_succeeded').execute();
     expect(notices).toHaveLength(3);
+    await stack.recordHistory(order.id, 'refunded-in-parts');
   });
 
   it('refuses a refund above what is left to refund, and changes nothing', async () => {
@@ -86,6 +87,8 @@ describe('refunds: policy, approval, limits, gateway results', () => {
     // The amount held by the rejected request is free again.
     const full = await admin(`/v1/admin/orders/${order.id}/refunds`, { reason: 'merchant decided to refund anyway' });
     expect(full.body.amount).toBe(order.total);
+    await stack.waitForOrder(merchant, order.id, (o) => o.status === 'refunded');
+    await stack.recordHistory(order.id, 'refund-rejected-then-refunded');
   });
 
   it('declining a paid order refunds it in full and cancels it', async () => {
@@ -96,6 +99,7 @@ describe('refunds: policy, approval, limits, gateway results', () => {
     const done = await stack.waitForOrder(merchant, order.id, (o) => o.refunds[0]?.status === 'succeeded');
     expect(done.status).toBe('cancelled');
     expect(done.refundedAmount).toBe(order.total);
+    await stack.recordHistory(order.id, 'declined');
   });
 
   it('records a refund the gateway fails, with its reason, and keeps the order', async () => {

@@ -6,6 +6,7 @@ import { freePort } from '../../devstack/ports.js';
 import { sandboxSecret } from '../../gateways/sandbox/signature.js';
 import { createTestApp, PLATFORM_API_KEY, testActivityDeps, testConfig } from './app.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { recordHistory } from './histories.js';
 import { connectTestTemporal, type TestTemporal } from './temporal.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- responses are JSON checked by the assertions */
@@ -141,6 +142,12 @@ export async function startStack(env: NodeJS.ProcessEnv = {}) {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       throw new Error(`order ${orderId} did not reach the expected state; last seen: ${JSON.stringify({ status: last?.status, refunds: last?.refunds, timeline: last?.timeline?.map((e: any) => e.event) })}`);
+    },
+
+    /** Saves the order's run history for the replay test (only with RECORD_HISTORIES=1). */
+    async recordHistory(orderId: string, name: string) {
+      const { workflowId } = await database.db.selectFrom('orders').select('workflowId').where('id', '=', orderId).executeTakeFirstOrThrow();
+      await recordHistory(workflowId, name);
     },
 
     async stop() {
