@@ -2,6 +2,9 @@ import type { ActivityDeps } from './index.js';
 
 export function createSystemCheckActivities({ db }: ActivityDeps) {
   return {
+    /** Does nothing: the unit of work of the benchmark's baseline workflow. */
+    async noop(): Promise<void> {},
+
     /** Idempotent: a retry after a lost response finds the row already there. */
     async recordSystemCheck(input: { checkId: string; requestedBy: string }): Promise<{ checkedAt: string }> {
       await db

@@ -18,6 +18,7 @@ import { registerOrderRoutes } from './routes/orders.js';
 import { registerAdminOrderRoutes } from './routes/admin-orders.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 import { createSandboxRoutes } from '../gateways/sandbox/server.js';
+import { registerPages } from '../pages/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps) {
   registerWebhookRoutes(app, deps);
   // The built-in sandbox gateway is served by Paystead itself, but talked to over HTTP like any gateway.
   app.route('/sandbox', createSandboxRoutes({ db: deps.db, masterKey: deps.config.masterKey, logger: deps.logger }));
+  registerPages(app, deps);
   registerDocsRoutes(app);
   return app;
 }

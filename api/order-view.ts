@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.js';
+import { ApiError } from './errors.js';
 
 const iso = (value: Date | string | null | undefined) => (value == null ? null : new Date(value).toISOString());
 
@@ -64,3 +65,10 @@ export async function loadOrderView(db: Db, merchantId: string, orderId: string)
 }
 
 export type OrderView = NonNullable<Awaited<ReturnType<typeof loadOrderView>>>;
+
+/** The order, or a 404: another merchant's order is never found. */
+export async function requireOrderView(db: Db, merchantId: string, orderId: string): Promise<OrderView> {
+  const order = await loadOrderView(db, merchantId, orderId);
+  if (!order) throw new ApiError(404, 'not_found', 'No such order.');
+  return order;
+}

@@ -34,12 +34,14 @@ export const envSchema = z
     TEMPORAL_TLS_CA_PATH: optionalText,
     TEMPORAL_TLS_SERVER_NAME: optionalText,
     TEMPORAL_API_KEY: optionalText,
+    TEMPORAL_UI_URL: optionalText.pipe(z.url().optional()),
     DATABASE_URL: z
       .string({ error: 'is required (postgres://user:password@host:port/database)' })
       .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL'),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     PUBLIC_BASE_URL: optionalText.pipe(z.url().optional()),
+    SANDBOX_BASE_URL: optionalText.pipe(z.url().optional()),
     PLATFORM_API_KEY: z
       .string({ error: 'is required (at least 32 characters)' })
       .min(32, 'must be at least 32 characters'),
@@ -62,12 +64,16 @@ export interface TemporalConfig {
   taskQueue: string;
   tls?: { certPath?: string; keyPath?: string; caPath?: string; serverName?: string };
   apiKey?: string;
+  /** The Temporal Web UI, for links from the admin page to an order's run. */
+  uiUrl?: string;
 }
 
 export interface Config {
   temporal: TemporalConfig;
   database: { url: string; poolSize: number };
   http: { port: number; publicBaseUrl: string };
+  /** Where workers reach the built-in sandbox gateway (the API); defaults to the public URL. */
+  sandboxBaseUrl: string;
   platformApiKey: string;
   masterKey: Buffer;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -104,9 +110,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         },
       }),
       ...(e.TEMPORAL_API_KEY && { apiKey: e.TEMPORAL_API_KEY }),
+      ...(e.TEMPORAL_UI_URL && { uiUrl: e.TEMPORAL_UI_URL.replace(/\/$/, '') }),
     },
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
     http: { port: e.PORT, publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '') },
+    sandboxBaseUrl: (e.SANDBOX_BASE_URL ?? e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     platformApiKey: e.PLATFORM_API_KEY,
     masterKey: e.MASTER_KEY,
     logLevel: e.LOG_LEVEL,

@@ -4,7 +4,7 @@ import { createSandboxAdapter } from './sandbox/adapter.js';
 import type { GatewayAdapter, GatewayRegistry } from './types.js';
 
 /** The gateways this deployment offers, built once from configuration. */
-export function createGatewayRegistry(config: Pick<Config, 'masterKey' | 'http'>): GatewayRegistry {
-  const adapters: GatewayAdapter[] = [createSandboxAdapter({ baseUrl: config.http.publicBaseUrl, masterKey: config.masterKey })];
+export function createGatewayRegistry(config: Pick<Config, 'masterKey' | 'sandboxBaseUrl'>): GatewayRegistry {
+  const adapters: GatewayAdapter[] = [createSandboxAdapter({ baseUrl: config.sandboxBaseUrl, masterKey: config.masterKey })];
   return new Map<GatewayName, GatewayAdapter>(adapters.map((adapter) => [adapter.name, adapter]));
 }

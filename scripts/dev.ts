@@ -65,6 +65,7 @@ try {
     });
     stoppers.push(() => temporal.stop());
     env.TEMPORAL_ADDRESS = temporal.address;
+    env.TEMPORAL_UI_URL ??= temporal.uiUrl;
     temporalUi = temporal.uiUrl ?? temporalUi;
   }
 

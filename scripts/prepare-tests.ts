@@ -1,5 +1,6 @@
 // Runs before `vitest run`: finds or builds the tools the test run needs, printing progress, so the
 // global setup itself only starts servers.
+import { ensureChromium } from '../devstack/chromium.js';
 import { ensurePostgresBinaries } from '../devstack/postgres-cluster.js';
 import { findOrBuildTemporalCli } from '../devstack/temporal-cli.js';
 
@@ -8,3 +9,4 @@ const cli = await findOrBuildTemporalCli(log);
 log(`Temporal CLI: ${cli}`);
 const bin = await ensurePostgresBinaries(log);
 log(`Postgres binaries: ${bin}`);
+log(`Chromium: ${await ensureChromium(log)}`);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startStack, type Merchant, type Stack } from './support/stack.js';
 
 describe('refunds: policy, approval, limits, gateway results', () => {
@@ -41,8 +41,9 @@ describe('refunds: policy, approval, limits, gateway results', () => {
     expect(refunded.refunds.map((r: { status: string }) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
     const ledger = await stack.db.selectFrom('sandboxRefunds').innerJoin('sandboxPayments', 'sandboxPayments.id', 'sandboxRefunds.paymentId').select((eb) => eb.fn.sum<number>('sandboxRefunds.amount').as('total')).where('sandboxPayments.orderNo', '=', refunded.orderNo).executeTakeFirstOrThrow();
     expect(Number(ledger.total)).toBe(order.total);
-    const notices = await stack.db.selectFrom('outbox').select('kind').where('orderId', '=', order.id).where('kind', '=', 'refund_succeeded').execute();
-    expect(notices).toHaveLength(3);
+    // The customer is told after the projection shows the refund: wait for the third notice.
+    const notices = () => stack.db.selectFrom('outbox').select('kind').where('orderId', '=', order.id).where('kind', '=', 'refund_succeeded').execute();
+    await vi.waitFor(async () => expect(await notices()).toHaveLength(3), { timeout: 5_000, interval: 100 });
     await stack.recordHistory(order.id, 'refunded-in-parts');
   });
 

@@ -1,3 +1,4 @@
 // The worker's workflow bundle entry point: every workflow type is exported from here.
 export { systemCheckWorkflow } from './system-check.js';
 export { orderWorkflow } from './order.js';
+export { baselineWorkflow } from './baseline.js';

@@ -2,6 +2,7 @@
 // the API and the webhook route send them, the tests use them. Nobody refers to them by string.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor, OrderState, PaymentAction, Refund } from '../domain/order.js';
+import type { GatewayNotification } from '../gateways/types.js';
 
 export interface CheckoutResult {
   order: OrderState;
@@ -9,25 +10,9 @@ export interface CheckoutResult {
   payment: { id: string; gateway: string; status: string; action: PaymentAction; expiresAt: string };
 }
 
-/** A verified gateway notification, normalised; deduplicated in the workflow by `eventId`. */
-export interface PaymentSignal {
-  eventId: string;
-  paymentId: string;
-  status: 'pending' | 'succeeded' | 'failed' | 'closed';
-  amount?: number;
-  currency?: string;
-  gatewayReference?: string;
-  occurredAt: string;
-}
-
-export interface RefundSignal {
-  eventId: string;
-  refundId: string;
-  status: 'processing' | 'succeeded' | 'failed';
-  gatewayReference?: string;
-  failureReason?: string;
-  occurredAt: string;
-}
+/** Verified gateway notifications, normalised by the adapter; deduplicated in the workflow by `eventId`. */
+export type PaymentSignal = Omit<Extract<GatewayNotification, { kind: 'payment' }>, 'kind'>;
+export type RefundSignal = Omit<Extract<GatewayNotification, { kind: 'refund' }>, 'kind' | 'paymentId'>;
 
 export interface RefundRequest {
   amount?: number;

@@ -312,7 +312,10 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
     applyRefundResult(refund, result);
     while (refund.status === 'processing') {
       const settled = await condition(() => refund.status !== 'processing', seconds(policy.paymentCheckIntervalSeconds));
-      if (!settled) applyRefundResult(refund, await gateway.queryGatewayRefund({ ...gatewayRef, refundId: refund.id, paymentId: refund.paymentId }));
+      if (!settled) {
+        const result = await askGateway('refund query', () => gateway.queryGatewayRefund({ ...gatewayRef, refundId: refund.id, paymentId: refund.paymentId }));
+        if (result) applyRefundResult(refund, result);
+      }
     }
     await persist();
     await notifyCustomer(
@@ -341,6 +344,22 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
       message: `${refund.amount} ${refund.currency}`,
       ...(fullyRefunded && !keepsStatus && { status: 'refunded', reason: refund.reason }),
     });
+  }
+
+  /**
+   * A query or close the gateway refuses outright (bad parameters, authentication) must not fail the order:
+   * the refusal is put on the timeline for people to see, and the order carries on as if nothing was learnt.
+   */
+  async function askGateway<T>(what: string, call: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await call();
+    } catch (error) {
+      const message = gatewayRejection(error);
+      if (message === undefined) throw error;
+      record(state, now(), 'gateway_refused', 'gateway', { message: `${what}: ${message}` });
+      await persist();
+      return undefined;
+    }
   }
 
   // ---- Payment ------------------------------------------------------------------------------------------
@@ -378,14 +397,15 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
     await notifyCustomer('payment_receipt', { amount: state.total, currency: state.currency, items: state.items });
   }
 
-  function outcomeFromQuery(result: PaymentResult): PaymentSignal | undefined {
+  function outcomeFromQuery(result: PaymentResult | undefined): PaymentSignal | undefined {
+    if (!result) return undefined;
     if (result.status !== 'succeeded' && result.status !== 'failed') return undefined;
     return { eventId: 'query', paymentId: payment().id, status: result.status, amount: result.amount, currency: result.currency, gatewayReference: result.gatewayReference, occurredAt: now() };
   }
 
   async function closeAtGateway(): Promise<PaymentSignal | undefined> {
-    const result = await gateway.closeGatewayPayment({ ...gatewayRef, paymentId: payment().id });
-    if (result.status === 'succeeded') return outcomeFromQuery(result);
+    const result = await askGateway('close', () => gateway.closeGatewayPayment({ ...gatewayRef, paymentId: payment().id }));
+    if (result?.status === 'succeeded') return outcomeFromQuery(result);
     payment().status = 'closed';
     return undefined;
   }
@@ -415,7 +435,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
         const woke = await condition(() => paymentOutcome !== undefined || cancelRequest !== undefined, Math.min(remaining, seconds(policy.paymentCheckIntervalSeconds)));
         // Nothing arrived by the check interval: ask the gateway, so a lost notification never loses a sale.
         if (!woke && Date.now() < deadline) {
-          paymentOutcome ??= outcomeFromQuery(await gateway.queryGatewayPayment({ ...gatewayRef, paymentId: payment().id }));
+          paymentOutcome ??= outcomeFromQuery(await askGateway('payment query', () => gateway.queryGatewayPayment({ ...gatewayRef, paymentId: payment().id })));
         }
       }
     }
@@ -425,7 +445,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
   async function watchForLatePayment(): Promise<void> {
     if (state.paidAmount > 0 || payment() === undefined) return;
     const arrived = await condition(() => paymentOutcome?.status === 'succeeded', seconds(policy.latePaymentGraceSeconds));
-    const late = arrived ? paymentOutcome : outcomeFromQuery(await gateway.queryGatewayPayment({ ...gatewayRef, paymentId: payment().id }));
+    const late = arrived ? paymentOutcome : outcomeFromQuery(await askGateway('payment query', () => gateway.queryGatewayPayment({ ...gatewayRef, paymentId: payment().id })));
     if (late?.status !== 'succeeded') return;
     const p = payment();
     p.status = 'succeeded';

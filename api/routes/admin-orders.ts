@@ -1,7 +1,5 @@
 // Merchant staff: find orders, confirm or decline them, ship, mark delivered, refund, decide refunds.
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { sql } from 'kysely';
-import { ORDER_STATUSES } from '../../domain/order.js';
 import {
   approveRefundUpdate,
   confirmUpdate,
@@ -14,17 +12,11 @@ import {
 import type { AppDeps, AppEnv } from '../app.js';
 import { merchantIdOf, requireKey } from '../auth.js';
 import { ApiError } from '../errors.js';
+import { listOrders, OrderListQuery } from '../order-list.js';
 import { OrderIdParam, OrderSchema, OrderSummarySchema, RefundRequestSchema, RefundSchema } from '../order-schemas.js';
 import { orderWorkflowId, refundableOrderWorkflowId, updateOrder } from '../order-updates.js';
-import { loadOrderView } from '../order-view.js';
+import { requireOrderView } from '../order-view.js';
 import { bearerAuth, errorResponses } from '../schemas.js';
-
-const ListQuery = z.object({
-  status: z.enum(ORDER_STATUSES).optional(),
-  q: z.string().trim().min(1).max(200).optional().openapi({ description: 'Order number, customer email or phone' }),
-  cursor: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-});
 
 const OrderListItem = OrderSummarySchema.extend({
   paidAmount: z.number().int(),
@@ -37,17 +29,11 @@ const OrderListItem = OrderSummarySchema.extend({
 const RefundIdParam = z.object({ id: z.string().min(1).max(100).openapi({ param: { name: 'id', in: 'path' } }) });
 const Note = z.string().trim().min(1).max(500);
 
-/** Cursor = the last row's (created_at, id): stable pagination, newest first, whatever is inserted meanwhile. */
-const encodeCursor = (createdAt: Date | string, id: string) => Buffer.from(JSON.stringify([new Date(createdAt).toISOString(), id])).toString('base64url');
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (typeof at === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(at))) return [at, id];
-  } catch {
-    // fall through
-  }
-  throw new ApiError(400, 'invalid_cursor', 'The cursor is not valid; start again without it.');
-}
+/** The bodies of the merchant's order actions; the admin pages validate their forms with the same schemas. */
+export const DeclineRequestSchema = z.object({ reason: Note }).strict();
+export const ShipRequestSchema = z.object({ carrier: z.string().trim().min(1).max(100), trackingNumber: z.string().trim().min(1).max(100) }).strict();
+export const ApproveRefundRequestSchema = z.object({ note: Note.optional() }).strict();
+export const RejectRefundRequestSchema = z.object({ note: Note }).strict();
 
 export function registerAdminOrderRoutes(app: OpenAPIHono<AppEnv>, { db, config, temporal }: AppDeps) {
   const admin = requireKey({ db, platformApiKey: config.platformApiKey }, 'admin');
@@ -57,12 +43,6 @@ export function registerAdminOrderRoutes(app: OpenAPIHono<AppEnv>, { db, config,
 
   const orderResponse = { description: 'The order', content: { 'application/json': { schema: OrderSchema } } };
 
-  async function view(merchantId: string, orderId: string) {
-    const order = await loadOrderView(db, merchantId, orderId);
-    if (!order) throw new ApiError(404, 'not_found', 'No such order.');
-    return order;
-  }
-
   app.openapi(
     createRoute({
       method: 'get',
@@ -70,7 +50,7 @@ export function registerAdminOrderRoutes(app: OpenAPIHono<AppEnv>, { db, config,
       tags: ['admin'],
       summary: 'Orders, newest first: filter by status, search by order number, customer email or phone',
       security: bearerAuth,
-      request: { query: ListQuery },
+      request: { query: OrderListQuery },
       responses: {
         200: { description: 'A page of orders', content: { 'application/json': { schema: z.object({ orders: z.array(OrderListItem), nextCursor: z.string().nullable() }) } } },
         ...errorResponses(400, 401, 403),
@@ -78,43 +58,7 @@ export function registerAdminOrderRoutes(app: OpenAPIHono<AppEnv>, { db, config,
     }),
     async (c) => {
       const merchantId = merchantIdOf(c.get('principal'));
-      const { status, q, cursor, limit } = c.req.valid('query');
-      let query = db.selectFrom('orders').selectAll().where('merchantId', '=', merchantId);
-      if (status) query = query.where('status', '=', status);
-      if (q) {
-        query = query.where((eb) =>
-          eb.or([eb('orderNo', '=', q.toUpperCase()), eb('customerEmail', '=', q.toLowerCase()), eb('customerPhone', '=', q)]),
-        );
-      }
-      if (cursor) {
-        const [at, id] = decodeCursor(cursor);
-        query = query.where(sql<boolean>`(created_at, id) < (${at}::timestamptz, ${id})`);
-      }
-      const rows = await query.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return c.json(
-        {
-          orders: page.map((o) => ({
-            id: o.id,
-            orderNo: o.orderNo,
-            status: o.status,
-            currency: o.currency,
-            subtotal: o.subtotal,
-            shippingFee: o.shippingFee,
-            tax: o.tax,
-            total: o.total,
-            items: o.items,
-            paidAmount: o.paidAmount,
-            refundedAmount: o.refundedAmount,
-            customer: o.customer,
-            paymentMethod: o.paymentMethod,
-            createdAt: new Date(o.createdAt).toISOString(),
-          })),
-          nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
-        },
-        200,
-      );
+      return c.json(await listOrders(db, merchantId, c.req.valid('query')), 200);
     },
   );
 
@@ -137,14 +81,14 @@ export function registerAdminOrderRoutes(app: OpenAPIHono<AppEnv>, { db, config,
         const input = (body ? (c.req.valid as (target: 'json') => unknown)('json') : undefined) as B extends z.ZodType ? z.infer<B> : undefined;
         const workflowId = await orderWorkflowId(db, merchantId, id);
         await updateOrder(temporal, workflowId, (handle) => send(handle, input));
-        return c.json(await view(merchantId, id), 200);
+        return c.json(await requireOrderView(db, merchantId, id), 200);
       },
     );
   }
 
   orderAction('confirm', 'Confirm a paid order', undefined, (h) => h.executeUpdate(confirmUpdate));
-  orderAction('decline', 'Decline a paid order: refunded in full and cancelled', z.object({ reason: Note }).strict(), (h, b) => h.executeUpdate(declineUpdate, { args: [b] }));
-  orderAction('ship', 'Ship a confirmed order with carrier and tracking number (the customer is notified)', z.object({ carrier: z.string().trim().min(1).max(100), trackingNumber: z.string().trim().min(1).max(100) }).strict(), (h, b) => h.executeUpdate(shipUpdate, { args: [b] }));
+  orderAction('decline', 'Decline a paid order: refunded in full and cancelled', DeclineRequestSchema, (h, b) => h.executeUpdate(declineUpdate, { args: [b] }));
+  orderAction('ship', 'Ship a confirmed order with carrier and tracking number (the customer is notified)', ShipRequestSchema, (h, b) => h.executeUpdate(shipUpdate, { args: [b] }));
   orderAction('deliver', 'Mark a shipped order delivered; the refund window starts', undefined, (h) => h.executeUpdate(deliverUpdate));
 
   app.openapi(
@@ -175,7 +119,7 @@ export function registerAdminOrderRoutes(app: OpenAPIHono<AppEnv>, { db, config,
         security: bearerAuth,
         request: {
           params: RefundIdParam,
-          body: { required: true, content: { 'application/json': { schema: decision === 'approve' ? z.object({ note: Note.optional() }).strict() : z.object({ note: Note }).strict() } } },
+          body: { required: true, content: { 'application/json': { schema: decision === 'approve' ? ApproveRefundRequestSchema : RejectRefundRequestSchema } } },
         },
         responses: { 200: { description: 'The refund', content: { 'application/json': { schema: RefundSchema } } }, ...errorResponses(400, 401, 403, 404, 409) },
       }),

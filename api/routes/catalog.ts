@@ -23,12 +23,12 @@ const ProductSchema = z
 
 const ProductName = z.string().trim().min(1).max(200);
 
-const NewProductSchema = z
+export const NewProductSchema = z
   .object({ sku: Sku, name: ProductName, unitAmount: MinorUnits, currency: Currency, active: z.boolean().optional() })
   .strict()
   .openapi('NewProduct');
 
-const ProductPatchSchema = z
+export const ProductPatchSchema = z
   .object({ name: ProductName, unitAmount: MinorUnits, currency: Currency, active: z.boolean() })
   .partial()
   .strict()
@@ -62,6 +62,26 @@ async function assertMerchantCurrency(trx: Db, merchantId: string, currency: str
   }
 }
 
+/** Adds a validated product in the merchant's currency; 409 when the sku is taken. Also used by the admin pages. */
+export async function addProduct(db: Db, merchantId: string, input: z.infer<typeof NewProductSchema>): Promise<Product> {
+  const product = await db.transaction().execute(async (trx) => {
+    await assertMerchantCurrency(trx, merchantId, input.currency);
+    return insertProduct(trx, { merchantId, ...input });
+  });
+  if (!product) throw new ApiError(409, 'sku_exists', `A product with sku ${input.sku} already exists.`);
+  return product;
+}
+
+/** Applies a validated patch to one of the merchant's products; 404 when there is none. Also used by the admin pages. */
+export async function changeProduct(db: Db, merchantId: string, sku: string, patch: z.infer<typeof ProductPatchSchema>): Promise<Product> {
+  const product = await db.transaction().execute(async (trx) => {
+    if (patch.currency !== undefined) await assertMerchantCurrency(trx, merchantId, patch.currency);
+    return updateProduct(trx, merchantId, sku, patch);
+  });
+  if (!product) throw new ApiError(404, 'product_not_found', `No product with sku ${sku}.`);
+  return product;
+}
+
 export function registerCatalogRoutes(app: OpenAPIHono<AppEnv>, { db, config }: AppDeps) {
   app.use('/v1/admin/products/*', requireKey({ db, platformApiKey: config.platformApiKey }, 'admin'));
 
@@ -77,13 +97,7 @@ export function registerCatalogRoutes(app: OpenAPIHono<AppEnv>, { db, config }: 
     }),
     async (c) => {
       const merchantId = merchantIdOf(c.get('principal'));
-      const input = c.req.valid('json');
-      const product = await db.transaction().execute(async (trx) => {
-        await assertMerchantCurrency(trx, merchantId, input.currency);
-        return insertProduct(trx, { merchantId, ...input });
-      });
-      if (!product) throw new ApiError(409, 'sku_exists', `A product with sku ${input.sku} already exists.`);
-      return c.json(productJson(product), 201);
+      return c.json(productJson(await addProduct(db, merchantId, c.req.valid('json'))), 201);
     },
   );
 
@@ -121,13 +135,7 @@ export function registerCatalogRoutes(app: OpenAPIHono<AppEnv>, { db, config }: 
     async (c) => {
       const merchantId = merchantIdOf(c.get('principal'));
       const { sku } = c.req.valid('param');
-      const patch = c.req.valid('json');
-      const product = await db.transaction().execute(async (trx) => {
-        if (patch.currency !== undefined) await assertMerchantCurrency(trx, merchantId, patch.currency);
-        return updateProduct(trx, merchantId, sku, patch);
-      });
-      if (!product) throw new ApiError(404, 'product_not_found', `No product with sku ${sku}.`);
-      return c.json(productJson(product), 200);
+      return c.json(productJson(await changeProduct(db, merchantId, sku, c.req.valid('json'))), 200);
     },
   );
 }

@@ -3,10 +3,9 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { cancelUpdate, requestRefundUpdate } from '../../workflows/messages.js';
 import type { AppDeps, AppEnv } from '../app.js';
 import { merchantIdOf, requireKey } from '../auth.js';
-import { ApiError } from '../errors.js';
 import { OrderIdParam, OrderSchema, RefundRequestSchema, RefundSchema } from '../order-schemas.js';
 import { orderWorkflowId, refundableOrderWorkflowId, updateOrder } from '../order-updates.js';
-import { loadOrderView } from '../order-view.js';
+import { requireOrderView } from '../order-view.js';
 import { bearerAuth, errorResponses } from '../schemas.js';
 
 export function registerOrderRoutes(app: OpenAPIHono<AppEnv>, { db, config, temporal }: AppDeps) {
@@ -14,11 +13,6 @@ export function registerOrderRoutes(app: OpenAPIHono<AppEnv>, { db, config, temp
 
   const orderResponse = { description: 'The order', content: { 'application/json': { schema: OrderSchema } } };
 
-  async function view(merchantId: string, orderId: string) {
-    const order = await loadOrderView(db, merchantId, orderId);
-    if (!order) throw new ApiError(404, 'not_found', 'No such order.');
-    return order;
-  }
 
   app.openapi(
     createRoute({
@@ -30,7 +24,7 @@ export function registerOrderRoutes(app: OpenAPIHono<AppEnv>, { db, config, temp
       request: { params: OrderIdParam },
       responses: { 200: orderResponse, ...errorResponses(401, 403, 404) },
     }),
-    async (c) => c.json(await view(merchantIdOf(c.get('principal')), c.req.valid('param').id), 200),
+    async (c) => c.json(await requireOrderView(db, merchantIdOf(c.get('principal')), c.req.valid('param').id), 200),
   );
 
   app.openapi(
@@ -48,7 +42,7 @@ export function registerOrderRoutes(app: OpenAPIHono<AppEnv>, { db, config, temp
       const { id } = c.req.valid('param');
       const workflowId = await orderWorkflowId(db, merchantId, id);
       await updateOrder(temporal, workflowId, (handle) => handle.executeUpdate(cancelUpdate, { args: [{ actor: 'customer', reason: 'Cancelled by the customer before payment.' }] }));
-      return c.json(await view(merchantId, id), 200);
+      return c.json(await requireOrderView(db, merchantId, id), 200);
     },
   );
 

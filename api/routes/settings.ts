@@ -1,7 +1,7 @@
 // The merchant's own view of its account and the settings that drive pricing, payment and refunds.
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Db } from '../../db/database.js';
-import { getMerchant, getSettings, updateSettings } from '../../db/merchants.js';
+import { getMerchant, getSettings, updateSettings, type MerchantSettings } from '../../db/merchants.js';
 import { hasProductOutsideCurrency } from '../../db/products.js';
 import type { AppDeps, AppEnv } from '../app.js';
 import { merchantIdOf, requireKey } from '../auth.js';
@@ -25,7 +25,7 @@ const SettingsSchema = z
   })
   .openapi('MerchantSettings');
 
-const SettingsPatchSchema = SettingsSchema.partial().strict().openapi('MerchantSettingsPatch');
+export const SettingsPatchSchema = SettingsSchema.partial().strict().openapi('MerchantSettingsPatch');
 
 const AccountSchema = z.object({ merchant: MerchantSchema, settings: SettingsSchema }).openapi('MerchantAccount');
 const accountBody = { 'application/json': { schema: AccountSchema } };
@@ -35,6 +35,28 @@ async function loadMerchant(db: Db, merchantId: string) {
   // The key that admitted this request belongs to this merchant, so it exists.
   if (!merchant) throw new Error(`merchant ${merchantId} vanished`);
   return merchantJson(merchant);
+}
+
+/**
+ * Applies a validated settings patch, checking the rules that span fields and products. Used by
+ * `PUT /v1/admin/settings` and the admin settings page.
+ */
+export async function changeSettings(db: Db, merchantId: string, patch: z.infer<typeof SettingsPatchSchema>): Promise<MerchantSettings> {
+  // The row lock makes the checks below hold for the settings actually written, and waits for
+  // product writes that share-lock it (see catalog) so no product slips in under the old currency.
+  return db.transaction().execute(async (trx) => {
+    const next = { ...(await getSettings(trx, merchantId, 'update')), ...patch };
+    if (next.paymentCheckIntervalSeconds > next.paymentWindowSeconds) {
+      throw new ApiError(422, 'invalid_settings', 'paymentCheckIntervalSeconds must not exceed paymentWindowSeconds.', {
+        paymentCheckIntervalSeconds: next.paymentCheckIntervalSeconds,
+        paymentWindowSeconds: next.paymentWindowSeconds,
+      });
+    }
+    if (patch.currency !== undefined && (await hasProductOutsideCurrency(trx, merchantId, patch.currency))) {
+      throw new ApiError(409, 'currency_locked', 'The currency cannot change while products are priced in another currency.');
+    }
+    return updateSettings(trx, merchantId, patch);
+  });
 }
 
 export function registerSettingsRoutes(app: OpenAPIHono<AppEnv>, { db, config }: AppDeps) {
@@ -68,22 +90,7 @@ export function registerSettingsRoutes(app: OpenAPIHono<AppEnv>, { db, config }:
     }),
     async (c) => {
       const merchantId = merchantIdOf(c.get('principal'));
-      const patch = c.req.valid('json');
-      // The row lock makes the checks below hold for the settings actually written, and waits for
-      // product writes that share-lock it (see catalog) so no product slips in under the old currency.
-      const settings = await db.transaction().execute(async (trx) => {
-        const next = { ...(await getSettings(trx, merchantId, 'update')), ...patch };
-        if (next.paymentCheckIntervalSeconds > next.paymentWindowSeconds) {
-          throw new ApiError(422, 'invalid_settings', 'paymentCheckIntervalSeconds must not exceed paymentWindowSeconds.', {
-            paymentCheckIntervalSeconds: next.paymentCheckIntervalSeconds,
-            paymentWindowSeconds: next.paymentWindowSeconds,
-          });
-        }
-        if (patch.currency !== undefined && (await hasProductOutsideCurrency(trx, merchantId, patch.currency))) {
-          throw new ApiError(409, 'currency_locked', 'The currency cannot change while products are priced in another currency.');
-        }
-        return updateSettings(trx, merchantId, patch);
-      });
+      const settings = await changeSettings(db, merchantId, c.req.valid('json'));
       return c.json({ merchant: await loadMerchant(db, merchantId), settings }, 200);
     },
   );

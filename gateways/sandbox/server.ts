@@ -7,6 +7,7 @@ import { ApiError } from '../../api/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Db } from '../../db/database.js';
 import { sandboxReference } from './events.js';
+import { createFaultStore, faultInjection, FaultPlanSchema } from './faults.js';
 import { registerHostedPage } from './hosted-page.js';
 import { closePayment, findPayment, findRefund, insertPayment, type SandboxPayment, type SandboxRefund } from './ledger.js';
 import { createNotifier } from './notifier.js';
@@ -102,6 +103,7 @@ function notFound(what: string, id: string): ApiError {
 export function createSandboxRoutes(deps: SandboxRoutesDeps): Hono {
   const { db, masterKey } = deps;
   const simulator = createSimulator({ db, masterKey, logger: deps.logger, notifier: createNotifier({ logger: deps.logger, fetch: deps.fetch }) });
+  const faults = createFaultStore();
   const app = new Hono();
 
   app.use('/api/merchants/:merchantId/*', async (c, next) => {
@@ -111,6 +113,8 @@ export function createSandboxRoutes(deps: SandboxRoutesDeps): Hono {
     }
     await next();
   });
+  // Injected faults (500, 429, slow, no answer after the work), only for merchants with a fault plan.
+  app.use('/api/merchants/:merchantId/*', faultInjection(faults, deps.logger));
 
   async function merchantPayment(merchantId: string, id: string): Promise<SandboxPayment> {
     const payment = await findPayment(db, id, merchantId);
@@ -157,6 +161,7 @@ export function createSandboxRoutes(deps: SandboxRoutesDeps): Hono {
   app.get('/api/merchants/:merchantId/refunds/:id', async (c) => {
     const found = await findRefund(db, c.req.param('id'), c.req.param('merchantId'));
     if (!found) throw notFound('refund', c.req.param('id'));
+    simulator.resumeSettlement(found.payment.merchantId, found.refund);
     return c.json(refundView(found.refund));
   });
 
@@ -176,6 +181,19 @@ export function createSandboxRoutes(deps: SandboxRoutesDeps): Hono {
     const behaviour = await parseJson(c, BehaviourBody);
     simulator.setBehaviour(c.req.param('merchantId'), behaviour);
     return c.json(behaviour);
+  });
+
+  app.put('/api/merchants/:merchantId/control/faults', async (c) => {
+    const plan = await parseJson(c, FaultPlanSchema);
+    faults.set(c.req.param('merchantId'), plan);
+    return c.json(faults.describe(c.req.param('merchantId')));
+  });
+
+  app.get('/api/merchants/:merchantId/control/faults', (c) => c.json(faults.describe(c.req.param('merchantId'))));
+
+  app.delete('/api/merchants/:merchantId/control/faults', (c) => {
+    faults.clear(c.req.param('merchantId'));
+    return c.json(faults.describe(c.req.param('merchantId')));
   });
 
   registerHostedPage(app, { db, simulator });

@@ -121,6 +121,29 @@ export function createSimulator(deps: { db: Db; masterKey: Buffer; notifier: Not
     return behaviours.get(merchantId) ?? {};
   }
 
+  /** Refunds whose settlement this process has scheduled and not yet finished. */
+  const settling = new Set<string>();
+
+  function scheduleSettlement(refund: SandboxRefund, settings: Behaviour, delayMs: number): void {
+    settling.add(refund.id);
+    setTimeout(() => {
+      settle(refund, settings)
+        .catch((error: unknown) => logger.error({ err: error, refundId: refund.id }, 'sandbox refund settlement failed'))
+        .finally(() => settling.delete(refund.id));
+    }, delayMs);
+  }
+
+  /**
+   * A refund still processing that no settlement of this process is waiting for was left behind by an
+   * earlier process (its timer died with it, e.g. the API was killed): it settles now, as a real gateway's
+   * would eventually. Asking about it again shows the outcome.
+   */
+  function resumeSettlement(merchantId: string, refund: SandboxRefund): void {
+    if (refund.status !== 'processing' || settling.has(refund.id)) return;
+    logger.warn({ merchantId, refundId: refund.id }, 'sandbox refund settlement resumed');
+    scheduleSettlement(refund, behaviour(merchantId), 0);
+  }
+
   return {
     capturedCurrency,
 
@@ -153,14 +176,14 @@ export function createSimulator(deps: { db: Db; masterKey: Buffer; notifier: Not
     /** Records the refund; a new one settles after the merchant's refund delay, in the background. */
     async refund(merchantId: string, request: { id: string; paymentId: string; amount: number }): Promise<RefundOutcome> {
       const outcome = await createRefund(db, merchantId, request);
+      if (outcome.kind === 'existing') resumeSettlement(merchantId, outcome.refund);
       if (outcome.kind !== 'created') return outcome;
       const settings = behaviour(merchantId);
-      const { refund } = outcome;
-      setTimeout(() => {
-        settle(refund, settings).catch((error: unknown) => logger.error({ err: error, refundId: refund.id }, 'sandbox refund settlement failed'));
-      }, settings.refundDelayMs ?? DEFAULT_REFUND_DELAY_MS);
+      scheduleSettlement(outcome.refund, settings, settings.refundDelayMs ?? DEFAULT_REFUND_DELAY_MS);
       return outcome;
     },
+
+    resumeSettlement,
   };
 }
 

@@ -1,0 +1,66 @@
+// The merchant's order list: newest first, filtered by status, searched by order number, customer email or
+// phone, paginated with a cursor. Used by `GET /v1/admin/orders` and by the admin pages.
+import { z } from '@hono/zod-openapi';
+import { sql } from 'kysely';
+import type { Db } from '../db/database.js';
+import { ORDER_STATUSES } from '../domain/order.js';
+import { ApiError } from './errors.js';
+
+export const OrderListQuery = z.object({
+  status: z.enum(ORDER_STATUSES).optional(),
+  q: z.string().trim().min(1).max(200).optional().openapi({ description: 'Order number, customer email or phone' }),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type OrderListQuery = z.infer<typeof OrderListQuery>;
+
+/** Cursor = the last row's (created_at, id): stable pagination, newest first, whatever is inserted meanwhile. */
+const encodeCursor = (createdAt: Date | string, id: string) => Buffer.from(JSON.stringify([new Date(createdAt).toISOString(), id])).toString('base64url');
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    if (typeof at === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(at))) return [at, id];
+  } catch {
+    // fall through
+  }
+  throw new ApiError(400, 'invalid_cursor', 'The cursor is not valid; start again without it.');
+}
+
+/** One page of the merchant's orders and the cursor of the next (older) page, or null on the last page. */
+export async function listOrders(db: Db, merchantId: string, { status, q, cursor, limit }: OrderListQuery) {
+  let query = db.selectFrom('orders').selectAll().where('merchantId', '=', merchantId);
+  if (status) query = query.where('status', '=', status);
+  if (q) {
+    query = query.where((eb) =>
+      eb.or([eb('orderNo', '=', q.toUpperCase()), eb('customerEmail', '=', q.toLowerCase()), eb('customerPhone', '=', q)]),
+    );
+  }
+  if (cursor) {
+    const [at, id] = decodeCursor(cursor);
+    query = query.where(sql<boolean>`(created_at, id) < (${at}::timestamptz, ${id})`);
+  }
+  const rows = await query.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    orders: page.map((o) => ({
+      id: o.id,
+      orderNo: o.orderNo,
+      status: o.status,
+      currency: o.currency,
+      subtotal: o.subtotal,
+      shippingFee: o.shippingFee,
+      tax: o.tax,
+      total: o.total,
+      items: o.items,
+      paidAmount: o.paidAmount,
+      refundedAmount: o.refundedAmount,
+      customer: o.customer,
+      paymentMethod: o.paymentMethod,
+      createdAt: new Date(o.createdAt).toISOString(),
+    })),
+    nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
+  };
+}
+
+export type OrderListPage = Awaited<ReturnType<typeof listOrders>>;

@@ -1,0 +1,97 @@
+// The fault run's HTTP client, a storefront's and a merchant's as they should be written: every request has
+// a timeout, and a request whose outcome is unknown (network error, timeout, 5xx) is retried with backoff,
+// carrying the same idempotency key. No jitter: retry timing must not draw from the seeded streams.
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- bodies are JSON read by the drivers and checks */
+export interface HttpResult {
+  status: number;
+  body: any;
+}
+
+export interface RequestOptions {
+  key?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Per attempt. */
+  timeoutMs?: number;
+}
+
+/** The request may or may not have been acted on: a network error, a timeout, or the server's own 5xx. */
+export class UnknownOutcome extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'UnknownOutcome';
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** 5xx means "try again", except the API's 502 for a gateway's outright refusal, which is an answer. */
+function unknownOutcome(result: HttpResult): boolean {
+  if (result.status === 502) return result.body?.error?.code !== 'gateway_rejected';
+  return result.status >= 500;
+}
+
+export function createHttp(baseUrl: string) {
+  const stats = { requests: 0, retries: 0, networkErrors: 0, serverErrors: 0 };
+
+  /** One attempt. Throws UnknownOutcome when there is no definite answer. */
+  async function once(method: string, path: string, options: RequestOptions = {}): Promise<HttpResult> {
+    stats.requests += 1;
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: {
+          ...(options.key && { authorization: `Bearer ${options.key}` }),
+          ...(options.body !== undefined && { 'content-type': 'application/json' }),
+          ...options.headers,
+        },
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+      });
+      text = await response.text();
+    } catch (error) {
+      stats.networkErrors += 1;
+      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+      throw new UnknownOutcome(`${method} ${path}: ${error instanceof Error ? error.message : String(error)}${cause}`);
+    }
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    const result = { status: response.status, body };
+    if (unknownOutcome(result)) {
+      stats.serverErrors += 1;
+      throw new UnknownOutcome(`${method} ${path}: HTTP ${response.status} ${text.slice(0, 200)}`, response.status);
+    }
+    return result;
+  }
+
+  /**
+   * Retries until a definite answer (any status but a retryable 5xx) or `deadlineMs` passes; for requests
+   * that are safe to repeat (reads, anything carrying an idempotency key, controls that refuse a repeat).
+   */
+  async function retrying(method: string, path: string, options: RequestOptions & { deadlineMs?: number } = {}): Promise<HttpResult> {
+    const deadline = Date.now() + (options.deadlineMs ?? 180_000);
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await once(method, path, options);
+      } catch (error) {
+        if (!(error instanceof UnknownOutcome) || Date.now() > deadline) throw error;
+        stats.retries += 1;
+        await sleep(Math.min(3000, 200 * 1.6 ** attempt));
+      }
+    }
+  }
+
+  return { once, retrying, stats };
+}
+
+export type Http = ReturnType<typeof createHttp>;

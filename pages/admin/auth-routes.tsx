@@ -1,0 +1,55 @@
+// Signing in with the merchant's admin key, and out.
+import type { Hono } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { resolvePrincipal } from '../../api/auth.js';
+import { hashApiKey } from '../../core/api-keys.js';
+import { clearAdminCookie, LOGIN_COOKIE, SESSION_COOKIE, setAdminCookie, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
+import { field } from './forms.js';
+import { randomToken, sameToken, SESSION_TTL_MS } from './session.js';
+import { LoginPage } from './views/login.js';
+
+/** Where to go after signing in: only a page of this admin, never another site. */
+export function safeNext(next: string | undefined): string | undefined {
+  return next && /^\/admin(?:\/[A-Za-z0-9._~%/-]*)?(?:\?[^\s\\#]*)?$/.test(next) ? next : undefined;
+}
+
+export function registerAuthPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps): void {
+  /** The sign-in page with a fresh double-submit token (cookie + hidden field). */
+  function loginPage(c: AdminContext, status: 200 | 401 | 403, options: { error?: string; notice?: string; next?: string } = {}) {
+    const formToken = randomToken();
+    setAdminCookie(c, deps, LOGIN_COOKIE, formToken, 60 * 60);
+    return c.html(<LoginPage nonce={c.get('nonce')} formToken={formToken} {...options} />, status);
+  }
+
+  admin.get('/login', (c) => {
+    if (deps.sessions.get(getCookie(c, SESSION_COOKIE))) return c.redirect(safeNext(c.req.query('next')) ?? '/admin', 303);
+    const notice = c.req.query('signed_out') === '1' ? 'You have signed out.' : undefined;
+    return loginPage(c, 200, { notice, next: safeNext(c.req.query('next')) });
+  });
+
+  admin.post('/login', async (c) => {
+    const body = await c.req.parseBody();
+    const next = safeNext(field(body, 'next'));
+    if (!sameToken(field(body, '_csrf'), getCookie(c, LOGIN_COOKIE))) {
+      return loginPage(c, 403, { error: 'The sign-in form had expired. Please enter your admin key again.', next });
+    }
+    const key = field(body, 'key').trim();
+    const principal = key && key.length <= 200 ? await resolvePrincipal(deps.db, deps.config.platformApiKey, `Bearer ${key}`) : undefined;
+    // Whatever the reason (unknown, revoked, a secret or platform key), the answer is the same.
+    if (!principal || principal.kind !== 'admin') return loginPage(c, 401, { error: 'That admin key is not valid.', next });
+    if (principal.merchantStatus === 'suspended') return loginPage(c, 403, { error: 'This merchant account is suspended.', next });
+
+    // A new token on every sign-in (no fixation); any session this browser had ends here.
+    deps.sessions.destroy(getCookie(c, SESSION_COOKIE));
+    const { token } = deps.sessions.create(principal.merchantId, hashApiKey(key));
+    setAdminCookie(c, deps, SESSION_COOKIE, token, SESSION_TTL_MS / 1000);
+    clearAdminCookie(c, deps, LOGIN_COOKIE);
+    return c.redirect(next ?? '/admin', 303);
+  });
+
+  admin.post('/logout', (c) => {
+    deps.sessions.destroy(c.get('sessionToken'));
+    clearAdminCookie(c, deps, SESSION_COOKIE);
+    return c.redirect('/admin/login?signed_out=1', 303);
+  });
+}

@@ -1,0 +1,66 @@
+// What the admin pages' middleware puts on each request, and small helpers the route modules share.
+import type { Context } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import type { CookieOptions } from 'hono/utils/cookie';
+import type { AppDeps } from '../../api/app.js';
+import type { AdminSession, SessionStore } from './session.js';
+import type { PageChrome } from './views/common.js';
+
+export type AdminEnv = {
+  Variables: {
+    /** Per response: allows the page's own inline stylesheet and script under the CSP. */
+    nonce: string;
+    /** Set by the authentication middleware on every page but the sign-in page. */
+    session?: AdminSession;
+    sessionToken?: string;
+    merchantName?: string;
+  };
+};
+
+export type AdminContext = Context<AdminEnv>;
+
+export interface AdminPagesDeps extends AppDeps {
+  sessions: SessionStore;
+}
+
+export const SESSION_COOKIE = 'paystead_admin';
+/** The sign-in form's double-submit token: there is no session to hold a CSRF token yet. */
+export const LOGIN_COOKIE = 'paystead_admin_login';
+
+/** HttpOnly, SameSite=Strict, only under /admin, Secure when the public URL is https. */
+export function cookieOptions(deps: Pick<AppDeps, 'config'>, maxAgeSeconds?: number): CookieOptions {
+  return {
+    httpOnly: true,
+    sameSite: 'Strict',
+    path: '/admin',
+    secure: deps.config.http.publicBaseUrl.startsWith('https:'),
+    ...(maxAgeSeconds !== undefined && { maxAge: maxAgeSeconds }),
+  };
+}
+
+export function setAdminCookie(c: AdminContext, deps: Pick<AppDeps, 'config'>, name: string, value: string, maxAgeSeconds: number): void {
+  setCookie(c, name, value, cookieOptions(deps, maxAgeSeconds));
+}
+
+export function clearAdminCookie(c: AdminContext, deps: Pick<AppDeps, 'config'>, name: string): void {
+  deleteCookie(c, name, cookieOptions(deps));
+}
+
+/** The signed-in session; the authentication middleware guarantees it on every page it guards. */
+export function sessionOf(c: AdminContext): AdminSession {
+  const session = c.get('session');
+  if (!session) throw new Error('admin page reached without a session');
+  return session;
+}
+
+/** Layout inputs for a signed-in page. */
+export function chrome(c: AdminContext): PageChrome & { csrfToken: string } {
+  return { nonce: c.get('nonce'), csrfToken: sessionOf(c).csrfToken, merchantName: c.get('merchantName') };
+}
+
+/** Post/redirect/get: keeps the message in the session and sends the browser to `path` (303). */
+export function redirectWithFlash(c: AdminContext, deps: AdminPagesDeps, path: string, flash: Parameters<SessionStore['addFlash']>[1], fragment = ''): Response {
+  const id = deps.sessions.addFlash(sessionOf(c), flash);
+  const separator = path.includes('?') ? '&' : '?';
+  return c.redirect(`${path}${separator}flash=${id}${fragment}`, 303);
+}

@@ -1,0 +1,166 @@
+// Orders: the list, one order in full, and the merchant's actions on it as plain form posts. Actions go
+// through the same workflow updates and error mapping as the JSON API (`/v1/admin/orders/...`).
+import type { Hono } from 'hono';
+import type { Config } from '../../core/config.js';
+import { ApiError } from '../../api/errors.js';
+import { listOrders, OrderListQuery, type OrderListPage } from '../../api/order-list.js';
+import { RefundRequestSchema } from '../../api/order-schemas.js';
+import { orderWorkflowId, refundableOrderWorkflowId, updateOrder } from '../../api/order-updates.js';
+import { loadOrderView, type OrderView } from '../../api/order-view.js';
+import { ApproveRefundRequestSchema, DeclineRequestSchema, RejectRefundRequestSchema, ShipRequestSchema } from '../../api/routes/admin-orders.js';
+import { refundableAmount, type Refund } from '../../domain/order.js';
+import {
+  approveRefundUpdate,
+  confirmUpdate,
+  declineUpdate,
+  deliverUpdate,
+  rejectRefundUpdate,
+  requestRefundUpdate,
+  shipUpdate,
+} from '../../workflows/messages.js';
+import { money } from '../shared/format.js';
+import { chrome, redirectWithFlash, sessionOf, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
+import { describeIssues, field, parseMoney, type FieldInfo, type FormBody, type Problem } from './forms.js';
+import { OrderPage } from './views/order.js';
+import { OrdersPage } from './views/orders.js';
+
+const LIST_FIELDS: Record<string, FieldInfo> = {
+  status: { id: 'filter-status', label: 'Status' },
+  q: { id: 'filter-q', label: 'Search' },
+};
+
+/** The run in the Temporal Web UI, when `TEMPORAL_UI_URL` is configured; otherwise no link is shown. */
+export function workflowUrl(config: Config, workflowId: string): string | undefined {
+  const base = config.temporal.uiUrl;
+  if (!base || !/^https?:\/\//.test(base)) return undefined;
+  return `${base.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+/** What can still be refunded, by the domain's own rule (the view's refunds carry what it reads). */
+const refundableOf = (order: OrderView) => refundableAmount({ paidAmount: order.paidAmount, refunds: order.refunds.map(({ amount, status }) => ({ amount, status }) as Refund) });
+
+/** A form that does not pass its schema: one sentence per problem, shown as the flash after the redirect. */
+class FormRejected extends Error {}
+
+function validated<T>(result: { success: true; data: T } | { success: false; error: { issues: Parameters<typeof describeIssues>[0] } }, fields: Record<string, FieldInfo>, currency: string): T {
+  if (result.success) return result.data;
+  throw new FormRejected(describeIssues(result.error.issues, fields, currency).map((p) => p.message).join(' '));
+}
+
+export function registerOrderPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps): void {
+  const { db, temporal, config } = deps;
+
+  admin.get('/', async (c) => {
+    const merchantId = sessionOf(c).merchantId;
+    const filters = { status: c.req.query('status') ?? '', q: (c.req.query('q') ?? '').trim(), cursor: c.req.query('cursor') || undefined };
+    const flash = deps.sessions.takeFlash(sessionOf(c), c.req.query('flash'));
+    const parsed = OrderListQuery.safeParse({ status: filters.status || undefined, q: filters.q || undefined, cursor: filters.cursor });
+    let page: OrderListPage | undefined;
+    let problems: Problem[] | undefined;
+    if (!parsed.success) {
+      problems = describeIssues(parsed.error.issues, LIST_FIELDS, 'CNY');
+    } else {
+      try {
+        page = await listOrders(db, merchantId, parsed.data);
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status !== 400) throw error;
+        problems = [{ message: error.message }];
+      }
+    }
+    return c.html(<OrdersPage {...chrome(c)} filters={filters} page={page} problems={problems} flash={flash} />, problems ? 400 : 200);
+  });
+
+  admin.get('/orders/:id', async (c) => {
+    const merchantId = sessionOf(c).merchantId;
+    const order = await loadOrderView(db, merchantId, c.req.param('id'));
+    if (!order) throw new ApiError(404, 'not_found', 'No such order.');
+    const workflowId = await orderWorkflowId(db, merchantId, order.id);
+    const url = workflowUrl(config, workflowId);
+    const flash = deps.sessions.takeFlash(sessionOf(c), c.req.query('flash'));
+    return c.html(<OrderPage {...chrome(c)} order={order} refundable={refundableOf(order)} workflow={url ? { id: workflowId, url } : undefined} flash={flash} />);
+  });
+
+  /**
+   * One action: run it, then redirect (303) to the order with its outcome as the flash. The workflow's
+   * refusal (e.g. "Only an order that is confirmed can be shipped; this order is paid.") is shown as is;
+   * another merchant's order is a 404 page.
+   */
+  function action(path: string, run: (c: AdminContext, order: OrderView, body: FormBody) => Promise<string>) {
+    admin.post(`/orders/:id/${path}`, async (c) => {
+      const order = await loadOrderView(db, sessionOf(c).merchantId, c.req.param('id'));
+      if (!order) throw new ApiError(404, 'not_found', 'No such order.');
+      const back = `/admin/orders/${encodeURIComponent(order.id)}`;
+      try {
+        const message = await run(c, order, await c.req.parseBody());
+        return redirectWithFlash(c, deps, back, { kind: 'success', message });
+      } catch (error) {
+        if (error instanceof FormRejected) return redirectWithFlash(c, deps, back, { kind: 'error', message: error.message });
+        if (error instanceof ApiError && error.status !== 404) {
+          const message = error.code === 'refund_exceeds_paid' ? `At most ${money(refundableOf(order), order.currency)} can still be refunded.` : error.message;
+          return redirectWithFlash(c, deps, back, { kind: 'error', message });
+        }
+        throw error;
+      }
+    });
+  }
+
+  const workflowOf = (c: AdminContext, order: OrderView) => orderWorkflowId(db, sessionOf(c).merchantId, order.id);
+
+  action('confirm', async (c, order) => {
+    await updateOrder(temporal, await workflowOf(c, order), (h) => h.executeUpdate(confirmUpdate));
+    return 'Order confirmed. Ship it when it is ready.';
+  });
+
+  action('decline', async (c, order, body) => {
+    const input = validated(DeclineRequestSchema.safeParse({ reason: field(body, 'reason') }), { reason: { id: 'decline-reason', label: 'Reason' } }, order.currency);
+    await updateOrder(temporal, await workflowOf(c, order), (h) => h.executeUpdate(declineUpdate, { args: [input] }));
+    return 'Order declined; the payment is being refunded in full.';
+  });
+
+  action('ship', async (c, order, body) => {
+    const input = validated(
+      ShipRequestSchema.safeParse({ carrier: field(body, 'carrier'), trackingNumber: field(body, 'trackingNumber') }),
+      { carrier: { id: 'ship-carrier', label: 'Carrier' }, trackingNumber: { id: 'ship-tracking', label: 'Tracking number' } },
+      order.currency,
+    );
+    await updateOrder(temporal, await workflowOf(c, order), (h) => h.executeUpdate(shipUpdate, { args: [input] }));
+    return `Order shipped with ${input.carrier}, tracking number ${input.trackingNumber}. The customer has been notified.`;
+  });
+
+  action('deliver', async (c, order) => {
+    await updateOrder(temporal, await workflowOf(c, order), (h) => h.executeUpdate(deliverUpdate));
+    return 'Order marked as delivered.';
+  });
+
+  action('refunds', async (c, order, body) => {
+    const amountInfo = { id: 'refund-amount', label: 'Amount', units: 'money' } as const;
+    const problems: Problem[] = [];
+    const typed = field(body, 'amount').trim();
+    // Entered by a person in major units (`12.50`), converted exactly; empty means everything refundable.
+    const amount = typed === '' ? undefined : parseMoney(typed, order.currency, amountInfo, problems);
+    if (problems.length) throw new FormRejected(problems.map((p) => p.message).join(' '));
+    const input = validated(RefundRequestSchema.safeParse({ amount, reason: field(body, 'reason') }), { amount: amountInfo, reason: { id: 'refund-reason', label: 'Reason' } }, order.currency);
+    const workflowId = await refundableOrderWorkflowId(db, sessionOf(c).merchantId, order.id);
+    const refund = await updateOrder(temporal, workflowId, (h) => h.executeUpdate(requestRefundUpdate, { args: [{ ...input, actor: 'merchant' }] }));
+    return `Refund of ${money(refund.amount, refund.currency)} started.`;
+  });
+
+  /** Approve or reject a refund waiting for the merchant; the refund must belong to this order. */
+  for (const decision of ['approve', 'reject'] as const) {
+    action(`refunds/:refundId/${decision}`, async (c, order, body) => {
+      const refundId = c.req.param('refundId') ?? '';
+      if (!order.refunds.some((r) => r.id === refundId)) throw new ApiError(404, 'not_found', 'No such refund.');
+      const typed = field(body, 'note').trim();
+      const fields = { note: { id: `${decision}-note-${refundId}`, label: 'Note' } };
+      const workflowId = await workflowOf(c, order);
+      if (decision === 'approve') {
+        const input = validated(ApproveRefundRequestSchema.safeParse({ note: typed || undefined }), fields, order.currency);
+        const refund = await updateOrder(temporal, workflowId, (h) => h.executeUpdate(approveRefundUpdate, { args: [{ refundId, note: input.note }] }));
+        return `Refund of ${money(refund.amount, refund.currency)} approved; it is being processed.`;
+      }
+      const input = validated(RejectRefundRequestSchema.safeParse({ note: typed }), fields, order.currency);
+      const refund = await updateOrder(temporal, workflowId, (h) => h.executeUpdate(rejectRefundUpdate, { args: [{ refundId, note: input.note }] }));
+      return `Refund of ${money(refund.amount, refund.currency)} rejected; the customer has been told why.`;
+    });
+  }
+}

@@ -1,0 +1,153 @@
+// Settings: the merchant's details (read-only), order/payment/refund settings, products and gateway
+// credentials. Input is validated by the same schemas and rules as the JSON API (`/v1/admin/settings`,
+// `/v1/admin/products`); credentials are write-only.
+import type { Hono } from 'hono';
+import { ApiError } from '../../api/errors.js';
+import { addProduct, changeProduct, NewProductSchema, ProductPatchSchema } from '../../api/routes/catalog.js';
+import { changeSettings, SettingsPatchSchema } from '../../api/routes/settings.js';
+import { configuredGateways, saveGatewayCredentials } from '../../db/gateway-credentials.js';
+import { getMerchant, getSettings } from '../../db/merchants.js';
+import { listProducts } from '../../db/products.js';
+import { money } from '../shared/format.js';
+import { chrome, redirectWithFlash, sessionOf, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
+import { checked, describeIssues, field, parseMoney, parsePercent, parseWhole, type FormBody, type Problem } from './forms.js';
+import { GATEWAY_FORMS, MAX_CREDENTIAL_LENGTH } from './gateway-fields.js';
+import { gatewayFieldId, productFields, SETTINGS_FIELDS } from './settings-fields.js';
+import { SettingsPage, type FailedForm } from './views/settings.js';
+
+/** The raw text of the named fields, to show again next to the problems (never used for credentials). */
+const echo = (body: FormBody, names: readonly string[]) => Object.fromEntries(names.map((name) => [name, field(body, name)]));
+
+export function registerSettingsPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps): void {
+  const { db, config } = deps;
+
+  async function page(c: AdminContext, failed?: FailedForm, status: 200 | 400 | 409 | 422 = 200) {
+    const merchantId = sessionOf(c).merchantId;
+    const [merchant, settings, products, configured] = await Promise.all([
+      getMerchant(db, merchantId),
+      getSettings(db, merchantId),
+      listProducts(db, merchantId),
+      configuredGateways(db, merchantId),
+    ]);
+    if (!merchant) throw new Error(`merchant ${merchantId} vanished`);
+    const flash = failed ? undefined : deps.sessions.takeFlash(sessionOf(c), c.req.query('flash'));
+    return c.html(<SettingsPage {...chrome(c)} merchant={merchant} settings={settings} products={products} configured={configured} flash={flash} failed={failed} />, status);
+  }
+
+  /** Renders the page again with the problems, or runs `save` and redirects with its message. */
+  async function submit(c: AdminContext, form: FailedForm['form'], values: Record<string, string>, problems: Problem[], save: () => Promise<string>, fragment: string) {
+    if (problems.length) return page(c, { form, problems, values }, 400);
+    try {
+      const message = await save();
+      return redirectWithFlash(c, deps, '/admin/settings', { kind: 'success', message }, fragment);
+    } catch (error) {
+      if (error instanceof SaveRejected) return page(c, { form, problems: error.problems, values }, error.status);
+      throw error;
+    }
+  }
+
+  admin.get('/settings', (c) => page(c));
+
+  admin.post('/settings', async (c) => {
+    const body = await c.req.parseBody();
+    const merchantId = sessionOf(c).merchantId;
+    const { currency } = await getSettings(db, merchantId);
+    const f = SETTINGS_FIELDS;
+    const problems: Problem[] = [];
+    const input = {
+      shippingFee: parseMoney(field(body, 'shippingFee'), currency, f.shippingFee, problems),
+      taxRateBps: parsePercent(field(body, 'taxRateBps'), f.taxRateBps, problems),
+      paymentWindowSeconds: parseWhole(field(body, 'paymentWindowSeconds'), f.paymentWindowSeconds, problems),
+      paymentCheckIntervalSeconds: parseWhole(field(body, 'paymentCheckIntervalSeconds'), f.paymentCheckIntervalSeconds, problems),
+      latePaymentGraceSeconds: parseWhole(field(body, 'latePaymentGraceSeconds'), f.latePaymentGraceSeconds, problems),
+      autoConfirm: checked(body, 'autoConfirm'),
+      refundWindowSeconds: parseWhole(field(body, 'refundWindowSeconds'), f.refundWindowSeconds, problems),
+      refundApprovalThreshold: parseMoney(field(body, 'refundApprovalThreshold'), currency, f.refundApprovalThreshold, problems),
+    };
+    const parsed = problems.length ? undefined : SettingsPatchSchema.safeParse(input);
+    if (parsed && !parsed.success) problems.push(...describeIssues(parsed.error.issues, f, currency));
+    const values = echo(body, Object.keys(f));
+    return submit(c, 'settings', values, problems, async () => {
+      try {
+        await changeSettings(db, merchantId, parsed!.data!);
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'invalid_settings') {
+          throw new SaveRejected(422, [{ field: f.paymentCheckIntervalSeconds.id, message: 'The payment check interval must not be longer than the payment window.' }]);
+        }
+        if (error instanceof ApiError && error.status < 500) throw new SaveRejected(error.status === 409 ? 409 : 422, [{ message: error.message }]);
+        throw error;
+      }
+      return 'Settings saved. New orders use them; orders already placed keep theirs.';
+    }, '#orders-settings-heading');
+  });
+
+  admin.post('/settings/products', async (c) => {
+    const body = await c.req.parseBody();
+    const merchantId = sessionOf(c).merchantId;
+    const { currency } = await getSettings(db, merchantId);
+    const pf = productFields('product-new');
+    const problems: Problem[] = [];
+    const unitAmount = parseMoney(field(body, 'unitAmount'), currency, pf.unitAmount, problems);
+    const parsed = NewProductSchema.safeParse({ sku: field(body, 'sku'), name: field(body, 'name'), unitAmount: unitAmount ?? 0, currency, active: checked(body, 'active') });
+    if (!parsed.success) problems.push(...describeIssues(parsed.error.issues, pf, currency));
+    return submit(c, 'product-new', echo(body, ['sku', 'name', 'unitAmount', 'active']), problems, async () => {
+      try {
+        const product = await addProduct(db, merchantId, parsed.data!);
+        return `Product ${product.sku} added at ${money(product.unitAmount, product.currency)}.`;
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'sku_exists') throw new SaveRejected(409, [{ field: pf.sku.id, message: error.message }]);
+        if (error instanceof ApiError && error.status < 500) throw new SaveRejected(422, [{ message: error.message }]);
+        throw error;
+      }
+    }, '#products-heading');
+  });
+
+  admin.post('/settings/products/:sku', async (c) => {
+    const body = await c.req.parseBody();
+    const merchantId = sessionOf(c).merchantId;
+    const sku = c.req.param('sku');
+    const { currency } = await getSettings(db, merchantId);
+    const prefix = `product-${sku}` as const;
+    const pf = productFields(prefix);
+    const problems: Problem[] = [];
+    const unitAmount = parseMoney(field(body, 'unitAmount'), currency, pf.unitAmount, problems);
+    const parsed = ProductPatchSchema.safeParse({ name: field(body, 'name'), unitAmount: unitAmount ?? 0, active: checked(body, 'active') });
+    if (!parsed.success) problems.push(...describeIssues(parsed.error.issues, pf, currency));
+    return submit(c, prefix, echo(body, ['name', 'unitAmount', 'active']), problems, async () => {
+      // Another merchant's (or no) product: changeProduct's 404 becomes the not-found page.
+      const product = await changeProduct(db, merchantId, sku, parsed.data!);
+      return `Product ${product.sku} saved.`;
+    }, `#${prefix}`);
+  });
+
+  admin.post('/settings/gateways/:gateway', async (c) => {
+    const gateway = GATEWAY_FORMS.find((g) => g.gateway === c.req.param('gateway') && g.fields);
+    if (!gateway?.fields) throw new ApiError(404, 'not_found', 'No such gateway.');
+    const body = await c.req.parseBody();
+    const merchantId = sessionOf(c).merchantId;
+    const problems: Problem[] = [];
+    const credentials: Record<string, string> = {};
+    for (const credential of gateway.fields) {
+      const value = field(body, credential.name).trim();
+      const id = gatewayFieldId(gateway.gateway, credential.name);
+      if (value === '') problems.push({ field: id, message: `Enter ${credential.label}.` });
+      else if (value.length > MAX_CREDENTIAL_LENGTH) problems.push({ field: id, message: `${credential.label} must be at most ${MAX_CREDENTIAL_LENGTH} characters.` });
+      else credentials[credential.name] = value;
+    }
+    // Credentials are never echoed back into the page, not even after a mistake.
+    return submit(c, `gateway-${gateway.gateway}`, {}, problems, async () => {
+      await saveGatewayCredentials(db, config.masterKey, merchantId, gateway.gateway, credentials);
+      return `${gateway.label} credentials saved. They are stored encrypted and will not be shown again.`;
+    }, `#gateway-${gateway.gateway}`);
+  });
+}
+
+/** A save refused by the API's rules, shown on the form like a validation problem. */
+class SaveRejected extends Error {
+  constructor(
+    readonly status: 409 | 422,
+    readonly problems: Problem[],
+  ) {
+    super(problems.map((p) => p.message).join(' '));
+  }
+}

@@ -1,0 +1,122 @@
+// Pieces every admin page uses: the layout with its navigation, the status and error regions, form fields.
+import type { Child } from 'hono/jsx';
+import { Layout } from '../../shared/layout.js';
+import type { Problem } from '../forms.js';
+import type { Flash } from '../session.js';
+
+export interface PageChrome {
+  nonce: string;
+  /** Present when signed in: the navigation and the sign-out form need the CSRF token. */
+  csrfToken?: string;
+  merchantName?: string;
+}
+
+export function AdminLayout(props: PageChrome & { title: string; current?: 'orders' | 'settings'; tail?: Child; children?: Child }) {
+  const { title, nonce, csrfToken, merchantName, current, tail, children } = props;
+  const nav = csrfToken ? (
+    <nav aria-label="Admin">
+      <ul>
+        {merchantName && <li>{merchantName}</li>}
+        <li>
+          <a href="/admin" aria-current={current === 'orders' ? 'page' : undefined}>
+            Orders
+          </a>
+        </li>
+        <li>
+          <a href="/admin/settings" aria-current={current === 'settings' ? 'page' : undefined}>
+            Settings
+          </a>
+        </li>
+        <li>
+          <form method="post" action="/admin/logout">
+            <CsrfField token={csrfToken} />
+            <button type="submit">Sign out</button>
+          </form>
+        </li>
+      </ul>
+    </nav>
+  ) : undefined;
+  return (
+    <Layout title={title} site="Paystead admin" home="/admin" nav={nav} nonce={nonce} tail={tail}>
+      {children}
+    </Layout>
+  );
+}
+
+export const CsrfField = ({ token }: { token: string }) => <input type="hidden" name="_csrf" value={token} />;
+
+/** The live region for outcomes: success in `role="status"`, failure in `role="alert"`. */
+export function FlashMessage({ flash }: { flash?: Flash }) {
+  return (
+    <>
+      <div role="status" class={flash?.kind === 'success' ? 'flash flash-success' : 'flash'}>
+        {flash?.kind === 'success' ? flash.message : ''}
+      </div>
+      {flash?.kind === 'error' && (
+        <div role="alert" class="flash flash-error">
+          {flash.message}
+        </div>
+      )}
+    </>
+  );
+}
+
+/** Lists what is wrong with a form, each linked to its field. */
+export function ErrorSummary({ problems, id = 'error-summary' }: { problems?: Problem[]; id?: string }) {
+  if (!problems || problems.length === 0) return null;
+  return (
+    <div class="errors" role="alert" id={id} tabindex={-1}>
+      <h2>There is a problem</h2>
+      <ul>
+        {problems.map((problem) => (
+          <li>{problem.field ? <a href={`#${problem.field}`}>{problem.message}</a> : problem.message}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export interface FieldProps {
+  id: string;
+  name: string;
+  label: string;
+  value?: string;
+  hint?: string;
+  error?: string;
+  type?: 'text' | 'search' | 'password' | 'email';
+  inputmode?: 'decimal' | 'numeric' | 'text';
+  required?: boolean;
+  multiline?: boolean;
+  autocomplete?: string;
+  maxlength?: number;
+}
+
+/** A labelled input (or textarea) with its hint and error tied to it by `aria-describedby`. */
+export function Field(props: FieldProps) {
+  const { id, name, label, value, hint, error, type = 'text', inputmode, required, multiline, autocomplete, maxlength } = props;
+  const described = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
+  const common = { id, name, required, 'aria-invalid': error ? 'true' : undefined, 'aria-describedby': described, autocomplete, maxlength };
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      {hint && (
+        <span class="hint" id={`${id}-hint`}>
+          {hint}
+        </span>
+      )}
+      {error && (
+        <span class="field-error" id={`${id}-error`}>
+          {error}
+        </span>
+      )}
+      {multiline ? <textarea {...common}>{value ?? ''}</textarea> : <input {...common} type={type} inputmode={inputmode} value={value ?? ''} />}
+    </div>
+  );
+}
+
+/** The first problem about each field, for inline display next to it. */
+export function errorsByField(problems: Problem[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const problem of problems ?? []) if (problem.field && !(problem.field in out)) out[problem.field] = problem.message;
+  return out;
+}

@@ -1,0 +1,133 @@
+import { ORDER_STATUSES } from '../../../domain/order.js';
+import type { OrderListPage } from '../../../api/order-list.js';
+import { humanize, money } from '../../shared/format.js';
+import { StatusBadge, Time } from '../../shared/ui.js';
+import type { Problem } from '../forms.js';
+import type { Flash } from '../session.js';
+import { AdminLayout, ErrorSummary, FlashMessage, type PageChrome } from './common.js';
+
+export interface OrdersPageProps extends PageChrome {
+  filters: { status: string; q: string; cursor?: string };
+  page?: OrderListPage;
+  problems?: Problem[];
+  flash?: Flash;
+}
+
+/** `/admin?status=..&q=..&cursor=..`, leaving out what is empty. */
+export function listUrl(filters: { status?: string; q?: string; cursor?: string }): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value);
+  const query = params.toString();
+  return query ? `/admin?${query}` : '/admin';
+}
+
+export function OrdersPage(props: OrdersPageProps) {
+  const { filters, page, problems, flash } = props;
+  const filtered = Boolean(filters.status || filters.q);
+  return (
+    <AdminLayout {...props} title="Orders" current="orders">
+      <h1>Orders</h1>
+      <FlashMessage flash={flash} />
+      <ErrorSummary problems={problems} />
+      <section class="card" aria-labelledby="filter-heading">
+        <h2 id="filter-heading" class="visually-hidden">
+          Find orders
+        </h2>
+        <form method="get" action="/admin" class="inline" role="search">
+          <div class="field">
+            <label for="filter-status">Status</label>
+            <select id="filter-status" name="status">
+              <option value="" selected={!filters.status}>
+                All statuses
+              </option>
+              {ORDER_STATUSES.map((status) => (
+                <option value={status} selected={filters.status === status}>
+                  {humanize(status)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="filter-q">Search</label>
+            <input id="filter-q" name="q" type="search" value={filters.q} maxlength={200} aria-describedby="filter-q-hint" />
+            <span class="hint" id="filter-q-hint">
+              Order number, customer email or phone
+            </span>
+          </div>
+          <div class="field">
+            <button type="submit">Show orders</button>
+          </div>
+          {filtered && (
+            <div class="field">
+              <a class="button secondary" href="/admin">
+                Clear
+              </a>
+            </div>
+          )}
+        </form>
+      </section>
+      {page && page.orders.length === 0 && <p>{filtered ? 'No orders match.' : 'No orders yet.'}</p>}
+      {page && page.orders.length > 0 && (
+        <table class="stack">
+          <caption>{filtered ? 'Matching orders, newest first' : 'All orders, newest first'}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Order</th>
+              <th scope="col">Placed</th>
+              <th scope="col">Customer</th>
+              <th scope="col">Status</th>
+              <th scope="col">Payment</th>
+              <th scope="col" class="num">
+                Total
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.orders.map((order) => (
+              <tr>
+                <td data-label="Order">
+                  <a href={`/admin/orders/${encodeURIComponent(order.id)}`}>{order.orderNo}</a>
+                </td>
+                <td data-label="Placed">
+                  <Time value={order.createdAt} />
+                </td>
+                <td data-label="Customer">
+                  <span>
+                    {order.customer.name}
+                    <br />
+                    <span class="muted">{order.customer.email}</span>
+                  </span>
+                </td>
+                <td data-label="Status">
+                  <StatusBadge status={order.status} />
+                </td>
+                <td data-label="Payment">{humanize(order.paymentMethod)}</td>
+                <td data-label="Total" class="num">
+                  <span>
+                    <span class="amount">{money(order.total, order.currency)}</span>
+                    {order.refundedAmount > 0 && (
+                      <>
+                        <br />
+                        <span class="muted amount">refunded {money(order.refundedAmount, order.currency)}</span>
+                      </>
+                    )}
+                  </span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {page && (page.nextCursor || filters.cursor) && (
+        <nav class="pager" aria-label="Pages">
+          {filters.cursor && <a href={listUrl({ status: filters.status, q: filters.q })}>Newest orders</a>}
+          {page.nextCursor && (
+            <a href={listUrl({ status: filters.status, q: filters.q, cursor: page.nextCursor })} rel="next">
+              Older orders
+            </a>
+          )}
+        </nav>
+      )}
+    </AdminLayout>
+  );
+}

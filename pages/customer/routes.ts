@@ -1,0 +1,210 @@
+// The customer's order page, `/o/{viewToken}`: the link the checkout returns as `orderUrl` and the default
+// gateway return URL. Authorised by its unguessable token alone (no login); everything under it is
+// no-store, no-referrer, framed by no one, and its one inline script runs under a per-response CSP nonce.
+//
+//   GET  /o/:token            the page (a wrong token: a plain 404 that says nothing about any order)
+//   GET  /o/:token/fragment   the page's live part (`#order-live`), swapped in by the page's script
+//   GET  /o/:token/events     Server-Sent Events: `order` with the projection version whenever it changes
+//   POST /o/:token/refunds    the refund form (anti-forgery token required), then 303 back to the page
+import { randomBytes } from 'node:crypto';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppDeps, AppEnv } from '../../api/app.js';
+import { ApiError } from '../../api/errors.js';
+import { refundableOrderWorkflowId, updateOrder } from '../../api/order-updates.js';
+import { currencyExponent, fromDecimalString } from '../../domain/money.js';
+import { decideRefund, refundableAmount } from '../../domain/order.js';
+import { requestRefundUpdate } from '../../workflows/messages.js';
+import { money } from '../shared/format.js';
+import { DEFAULT_EVENTS_OPTIONS, orderEvents } from './events.js';
+import { findOrderRef, formToken, isValidFormToken, loadCustomerOrder, orderVersion, policyState, type CustomerOrder } from './order-data.js';
+import { formPostOrigin, orderPath, renderMessagePage, renderOrderPage, renderOrderSection, type Notice } from './views.js';
+
+const REASON_MAX = 500;
+
+/** What the redirect after a refund request may say; anything else in the query is ignored. */
+const NOTICE_CODES = [
+  'refund_pending_approval',
+  'refund_processing',
+  'refund_exceeds_paid',
+  'invalid_amount',
+  'reason_required',
+  'refund_window_closed',
+  'not_paid',
+  'refund_unavailable',
+] as const;
+type NoticeCode = (typeof NOTICE_CODES)[number];
+
+const isNoticeCode = (value: string | undefined): value is NoticeCode => (NOTICE_CODES as readonly string[]).includes(value ?? '');
+
+function noticeFor(code: NoticeCode, data: CustomerOrder, refundId: string | undefined): Notice {
+  const { order } = data;
+  const refund = refundId ? order.refunds.find((r) => r.id === refundId) : undefined;
+  const amount = refund ? ` of ${money(refund.amount, refund.currency)}` : '';
+  const left = money(refundableAmount(policyState(order)), order.currency);
+  switch (code) {
+    case 'refund_pending_approval':
+      return { kind: 'success', text: `Refund${amount} requested, waiting for the merchant’s approval. You will see the decision on this page.` };
+    case 'refund_processing':
+      return { kind: 'success', text: `Your refund${amount} is being processed. The money goes back to the account you paid with.` };
+    case 'refund_exceeds_paid':
+      return { kind: 'error', text: `That is more than can still be refunded: you can ask for at most ${left}.` };
+    case 'invalid_amount': {
+      const decimals = currencyExponent(order.currency);
+      const example = decimals === 0 ? '120' : `12.${'5'.padEnd(decimals, '0')}`;
+      return { kind: 'error', text: `Enter the amount as a number above zero, like ${example}${decimals === 0 ? ', without decimals' : `, with at most ${decimals} decimals`}; or leave it empty to ask for everything (${left}).` };
+    }
+    case 'reason_required':
+      return { kind: 'error', text: `Please give a reason for the refund (at most ${REASON_MAX} characters).` };
+    case 'refund_window_closed':
+      return { kind: 'error', text: 'The refund window for this order has closed. Please contact the merchant.' };
+    case 'not_paid':
+      return { kind: 'error', text: 'Nothing has been paid for this order, so there is nothing to refund.' };
+    case 'refund_unavailable':
+      return { kind: 'error', text: 'Your refund request could not be sent just now. Please try again in a moment, or contact the merchant.' };
+  }
+}
+
+/** Script and styles only with this response's nonce; forms post only here (or to the gateway's form). */
+function contentSecurityPolicy(nonce: string, extraFormAction?: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src 'nonce-${nonce}'`,
+    "connect-src 'self'",
+    "img-src 'self'",
+    `form-action 'self'${extraFormAction ? ` ${extraFormAction}` : ''}`,
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+export function registerCustomerPages(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {
+  const { db, config, temporal, logger } = deps;
+  const masterKey = config.masterKey;
+  const newNonce = () => randomBytes(16).toString('base64');
+  const tokenOf = (c: Context) => c.req.param('token') ?? '';
+
+  app.use('/o/*', async (c, next) => {
+    await next();
+    // The token is the page's only credential: never cached, never sent on as a Referer, never framed.
+    const headers = c.res.headers;
+    headers.set('Cache-Control', 'no-store');
+    headers.set('Referrer-Policy', 'no-referrer');
+    headers.set('X-Content-Type-Options', 'nosniff');
+    headers.set('X-Frame-Options', 'DENY');
+    headers.set('X-Robots-Tag', 'noindex, nofollow');
+    // Fragments and event streams run nothing: the strictest policy.
+    if (!headers.has('Content-Security-Policy')) headers.set('Content-Security-Policy', "default-src 'none'; base-uri 'none'; frame-ancestors 'none'");
+  });
+
+  async function messagePage(c: Context, status: 403 | 404 | 413 | 500, title: string, message: string) {
+    const nonce = newNonce();
+    c.header('Content-Security-Policy', contentSecurityPolicy(nonce));
+    return c.html(await renderMessagePage({ title, message, nonce }), status);
+  }
+  const notFound = (c: Context) =>
+    messagePage(c, 404, 'Order not found', 'There is no order at this address. Please check the link in your order confirmation, or contact the shop you bought from.');
+
+  /** Page handlers answer with a page, never the API's JSON error. */
+  const page =
+    (handler: (c: Context) => Promise<Response>) =>
+    async (c: Context): Promise<Response> => {
+      try {
+        return await handler(c);
+      } catch (error) {
+        logger.error({ err: error, method: c.req.method, path: '/o/:token' }, 'customer order page failed');
+        return messagePage(c, 500, 'Something went wrong', 'We could not show this order just now. Please reload the page in a moment.');
+      }
+    };
+
+  app.get(
+    '/o/:token',
+    page(async (c) => {
+      const token = tokenOf(c);
+      const data = await loadCustomerOrder(db, token);
+      if (!data) return notFound(c);
+      const code = c.req.query('notice');
+      const notice = isNoticeCode(code) ? noticeFor(code, data, c.req.query('refund')) : undefined;
+      const nonce = newNonce();
+      c.header('Content-Security-Policy', contentSecurityPolicy(nonce, formPostOrigin(data.order)));
+      return c.html(await renderOrderPage({ data, token, formToken: formToken(masterKey, token), nonce, notice }));
+    }),
+  );
+
+  app.get(
+    '/o/:token/fragment',
+    page(async (c) => {
+      const token = tokenOf(c);
+      const data = await loadCustomerOrder(db, token);
+      if (!data) return notFound(c);
+      return c.html(await renderOrderSection({ data, token, formToken: formToken(masterKey, token) }));
+    }),
+  );
+
+  app.get(
+    '/o/:token/events',
+    page(async (c) => {
+      const token = tokenOf(c);
+      if (!(await findOrderRef(db, token))) return notFound(c);
+      return orderEvents(
+        c,
+        () => orderVersion(db, token),
+        (error) => logger.warn({ err: error }, 'order page event stream ended'),
+        DEFAULT_EVENTS_OPTIONS,
+      );
+    }),
+  );
+
+  app.post(
+    '/o/:token/refunds',
+    // A reason of 500 characters and an amount fit easily; anything bigger is not this form.
+    bodyLimit({ maxSize: 16 * 1024, onError: (c) => messagePage(c, 413, 'Request too large', 'Please shorten the reason and send the form again.') }),
+    page(async (c) => {
+      const token = tokenOf(c);
+      const ref = await findOrderRef(db, token);
+      if (!ref) return notFound(c);
+      const form = await c.req.parseBody();
+      if (!isValidFormToken(masterKey, token, form.form_token)) {
+        return messagePage(c, 403, 'Request not accepted', 'This form could not be verified. Please open your order page again and send the request from there.');
+      }
+      const back = (code: NoticeCode, refundId?: string) => {
+        const query = new URLSearchParams({ notice: code, ...(refundId && { refund: refundId }) });
+        return c.redirect(`${orderPath(token)}?${query}#notice`, 303);
+      };
+
+      const reason = typeof form.reason === 'string' ? form.reason.trim() : '';
+      if (reason.length === 0 || reason.length > REASON_MAX) return back('reason_required');
+      const data = await loadCustomerOrder(db, token);
+      if (!data) return notFound(c);
+      const { order } = data;
+      let amount: number | undefined;
+      const rawAmount = typeof form.amount === 'string' ? form.amount.trim() : '';
+      if (rawAmount !== '') {
+        try {
+          amount = fromDecimalString(rawAmount, order.currency);
+        } catch {
+          return back('invalid_amount');
+        }
+      }
+      // The workflow decides (and says no with the same codes); asking first gives the customer a clear
+      // answer without a round trip, e.g. for an amount above what is left.
+      const state = policyState(order);
+      const decision = decideRefund(state, { amount: amount ?? refundableAmount(state), actor: 'customer' }, { refundApprovalThreshold: data.refund?.approvalThreshold ?? 0 });
+      if (decision.outcome === 'refuse') return back(isNoticeCode(decision.code) ? decision.code : 'refund_unavailable');
+
+      try {
+        const workflowId = await refundableOrderWorkflowId(db, ref.merchantId, ref.id);
+        const refund = await updateOrder(temporal, workflowId, (handle) =>
+          handle.executeUpdate(requestRefundUpdate, { args: [{ ...(amount !== undefined && { amount }), reason, actor: 'customer' }] }),
+        );
+        return back(refund.status === 'pending_approval' ? 'refund_pending_approval' : 'refund_processing', refund.id);
+      } catch (error) {
+        if (error instanceof ApiError) return back(isNoticeCode(error.code) ? error.code : 'refund_unavailable');
+        logger.error({ err: error, orderId: ref.id }, 'customer refund request failed');
+        return back('refund_unavailable');
+      }
+    }),
+  );
+}

@@ -1,0 +1,168 @@
+// `npm run chaos -- --seed N --orders M`: orders flow through the HTTP API while the worker and the API are
+// SIGKILLed, the Temporal dev server restarts, Postgres freezes, the sandbox gateway fails, stalls or
+// hangs up after doing the work, and notifications are dropped, duplicated, reordered or delayed. Then,
+// with everything healed, every order is checked. One seed replays the same fault schedule (timing aside).
+// The last line is `faults injected: N, orders: M, violations: V`; the exit code is non-zero on any violation.
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { createMerchant, updateSettings, verifyMerchant } from '../db/merchants.js';
+import { insertProduct } from '../db/products.js';
+import { checkInvariants, waitUntilSettled, type CheckReport } from '../devstack/chaos/checks.js';
+import { createHttp } from '../devstack/chaos/http.js';
+import { createInjector, type Injector } from '../devstack/chaos/injector.js';
+import { createDrivers, PRODUCTS, type OrderRun } from '../devstack/chaos/orders.js';
+import { createRandom } from '../devstack/chaos/random.js';
+import { startLocalStack, type LocalStack } from '../devstack/local-stack.js';
+import { DATA_DIR, ROOT } from '../devstack/paths.js';
+import { sandboxSecret } from '../gateways/sandbox/signature.js';
+
+const { values: args } = parseArgs({
+  options: {
+    seed: { type: 'string', default: '1' },
+    orders: { type: 'string' },
+    concurrency: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    'settle-timeout': { type: 'string', default: '180' },
+    'fault-seconds': { type: 'string' },
+  },
+});
+const SEED = Number(args.seed);
+const QUICK = args.quick;
+const ORDERS = Number(args.orders ?? (QUICK ? 10 : 30));
+const CONCURRENCY = Number(args.concurrency ?? (QUICK ? 5 : 6));
+const SETTLE_TIMEOUT_S = Number(args['settle-timeout']);
+/** No new fault starts after this many seconds: the rest of the run shows the system recovering. */
+const FAULT_SECONDS = Number(args['fault-seconds'] ?? (QUICK ? 60 : 150));
+/** Seconds between the end of one fault and the start of the next. */
+const FAULT_GAP: [number, number] = QUICK ? [1.5, 3.5] : [2, 6];
+if (![SEED, ORDERS, CONCURRENCY, SETTLE_TIMEOUT_S, FAULT_SECONDS].every(Number.isSafeInteger) || ORDERS < 1 || CONCURRENCY < 1) {
+  console.error('usage: npm run chaos -- [--seed N] [--orders M] [--concurrency C] [--quick] [--settle-timeout S] [--fault-seconds S]');
+  process.exit(2);
+}
+
+/** Short windows, so the run ends in minutes: pay within 20 s, checked every 2 s, complete on delivery. */
+const SETTINGS = {
+  currency: 'CNY',
+  shippingFee: 1000,
+  taxRateBps: 600,
+  paymentWindowSeconds: 20,
+  paymentCheckIntervalSeconds: 2,
+  latePaymentGraceSeconds: 30,
+  refundWindowSeconds: 0,
+  refundApprovalThreshold: 5000,
+  autoConfirm: false,
+};
+
+const startedAt = Date.now();
+const print = (line: string) => console.log(line);
+const logDir = path.join(ROOT, 'artifacts', 'chaos');
+mkdirSync(logDir, { recursive: true });
+const logPath = path.join(logDir, `seed-${SEED}-${new Date(startedAt).toISOString().replaceAll(':', '-')}.log`);
+const serviceLog = createWriteStream(logPath);
+let injector: Injector | undefined;
+let stack: LocalStack | undefined;
+
+async function cleanUp(): Promise<void> {
+  injector?.stop();
+  if (stack) {
+    await stack.stop().catch(() => undefined);
+    rmSync(path.join(DATA_DIR, `chaos-${process.pid}`), { recursive: true, force: true });
+  }
+  await new Promise((resolve) => serviceLog.end(resolve));
+}
+
+process.once('SIGINT', () => {
+  print('[chaos] interrupted; stopping the stack');
+  void cleanUp().finally(() => process.exit(130));
+});
+
+async function main(): Promise<{ faults: number; report: CheckReport; runs: OrderRun[] }> {
+  const root = createRandom(SEED);
+  print(`[chaos] seed ${SEED}, ${ORDERS} orders, concurrency ${CONCURRENCY}${QUICK ? ' (quick)' : ''}; service output in ${path.relative(ROOT, logPath)}`);
+  print('[chaos] starting Postgres, Temporal (SQLite), API and worker...');
+  stack = await startLocalStack({
+    name: 'chaos',
+    persistTemporal: true,
+    log: (line) => {
+      serviceLog.write(`${new Date().toISOString()} ${line}\n`);
+      injector?.onServiceLine(line);
+    },
+  });
+  const { db } = stack;
+  const masterKey = Buffer.from(stack.env.MASTER_KEY!, 'base64');
+  const { merchant, secretKey, adminKey } = await createMerchant(db, { name: 'Chaos Store', contactEmail: 'chaos@paystead.test', businessLicenceNo: 'BL-CHAOS-1', taxRegistrationNo: 'TX-CHAOS-1' });
+  await verifyMerchant(db, merchant.id);
+  await updateSettings(db, merchant.id, SETTINGS);
+  for (const product of PRODUCTS) await insertProduct(db, { merchantId: merchant.id, ...product, currency: 'CNY', active: true });
+  const sandboxKey = sandboxSecret(masterKey, merchant.id);
+
+  const http = createHttp(stack.baseUrl);
+  const clock = Date.now();
+  injector = createInjector({ stack, http, merchantId: merchant.id, sandboxKey, startedAt: clock, print });
+  const drivers = createDrivers({ http, merchant: { merchantId: merchant.id, secretKey, adminKey, sandboxKey }, paymentWindowMs: SETTINGS.paymentWindowSeconds * 1000, log: print, fault: injector.fault });
+  print(`[chaos] stack ready in ${((clock - startedAt) / 1000).toFixed(1)}s; merchant ${merchant.id}`);
+
+  injector.supervise();
+  await injector.setGatewayPlan(injector.drawGatewayPlan(root.fork('initial-gateway-plan'), false));
+
+  const runs = Array.from({ length: ORDERS }, (_, i) => drivers.newRun(i + 1, root.fork(`order-${i + 1}`), SEED));
+  let next = 0;
+  let driversDone = false;
+  const driving = Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < runs.length) {
+        const run = runs[next++]!;
+        try {
+          await drivers.drive(run, root.fork(`order-${run.index}`).fork('drive'));
+        } catch (error) {
+          run.problems.push(`driver failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        injector!.say(`order #${run.index} ${run.scenario} -> ${run.lastStatus ?? 'no order'}${run.notes.length ? ` (${run.notes.join('; ')})` : ''}`);
+      }
+    }),
+  ).finally(() => {
+    driversDone = true;
+  });
+  const faulting = injector.run(root.fork('faults'), () => driversDone, FAULT_GAP, FAULT_SECONDS);
+  await Promise.all([driving, faulting]);
+
+  injector.say('all drivers done; healing (Postgres thawed, API and worker up, gateway faults off)');
+  await injector.heal();
+  const settled = await waitUntilSettled(db, merchant.id, SETTLE_TIMEOUT_S * 1000, injector.say);
+  injector.say(settled ? 'every order settled; checking' : `not everything settled within ${SETTLE_TIMEOUT_S}s; checking anyway`);
+
+  const connection = await Connection.connect({ address: stack.temporal.address });
+  try {
+    const report = await checkInvariants(db, new Client({ connection }), merchant.id, runs);
+    return { faults: injector.total(), report, runs };
+  } finally {
+    await connection.close();
+    injector.say(`HTTP: ${http.stats.requests} requests, ${http.stats.retries} retries, ${http.stats.networkErrors} network errors, ${http.stats.serverErrors} 5xx`);
+  }
+}
+
+let exitCode = 1;
+try {
+  const { faults, report, runs } = await main();
+  const byScenario = new Map<string, string[]>();
+  for (const run of runs) byScenario.set(run.scenario, [...(byScenario.get(run.scenario) ?? []), run.lastStatus ?? 'none']);
+  print('');
+  print('scenarios:');
+  for (const [scenario, statuses] of byScenario) print(`  ${scenario.padEnd(8)} ${statuses.length}: ${statuses.join(', ')}`);
+  print('faults injected by kind:');
+  for (const [kind, count] of [...injector!.counts.entries()].sort()) print(`  ${kind.padEnd(34)} ${count}`);
+  print('checks:');
+  for (const [name, { passed, failed }] of report.results) print(`  ${failed ? 'FAIL' : 'ok  '} ${name.padEnd(28)} ${passed} passed, ${failed} failed`);
+  for (const violation of report.violations) print(`VIOLATION ${violation}`);
+  print(`run took ${((Date.now() - startedAt) / 1000).toFixed(0)}s`);
+  await cleanUp();
+  print(`faults injected: ${faults}, orders: ${ORDERS}, violations: ${report.violations.length}`);
+  exitCode = report.violations.length === 0 ? 0 : 1;
+} catch (error) {
+  print(`[chaos] the run failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  await cleanUp();
+  print(`faults injected: ${injector?.total() ?? 0}, orders: ${ORDERS}, violations: 1`);
+}
+process.exit(exitCode);

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { fromDecimalString, formatMoney, toDecimalString } from '../domain/money.js';
+import { decideRefund, refundableAmount, type Refund } from '../domain/order.js';
+import { priceCart, PricingError, taxOn, type CatalogItem } from '../domain/pricing.js';
+
+describe('money', () => {
+  it('converts minor units to decimal strings exactly, by currency exponent', () => {
+    expect(toDecimalString(12_345, 'CNY')).toBe('123.45');
+    expect(toDecimalString(5, 'CNY')).toBe('0.05');
+    expect(toDecimalString(500, 'JPY')).toBe('500');
+    expect(toDecimalString(1_234, 'KWD')).toBe('1.234');
+    expect(formatMoney(100, 'USD')).toBe('USD 1.00');
+  });
+
+  it('parses decimal strings without rounding, refusing extra decimals', () => {
+    expect(fromDecimalString('123.45', 'CNY')).toBe(12_345);
+    expect(fromDecimalString('0.1', 'CNY')).toBe(10);
+    expect(fromDecimalString('7', 'CNY')).toBe(700);
+    expect(() => fromDecimalString('1.234', 'CNY')).toThrow(RangeError);
+    expect(() => fromDecimalString('-1', 'CNY')).toThrow(RangeError);
+    expect(() => toDecimalString(1.5, 'CNY')).toThrow(RangeError);
+  });
+});
+
+describe('pricing', () => {
+  const catalog = new Map<string, CatalogItem>([
+    ['TEA', { sku: 'TEA', name: 'Tea', unitAmount: 12_800, currency: 'CNY', active: true }],
+    ['OLD', { sku: 'OLD', name: 'Old', unitAmount: 100, currency: 'CNY', active: false }],
+    ['USD', { sku: 'USD', name: 'Dollar thing', unitAmount: 100, currency: 'USD', active: true }],
+  ]);
+  const settings = { currency: 'CNY', shippingFee: 1_000, taxRateBps: 600 };
+
+  it('itemises and totals exactly; repeated lines of one sku are merged', () => {
+    const quote = priceCart([{ sku: 'TEA', quantity: 1 }, { sku: 'TEA', quantity: 2 }], catalog, settings);
+    expect(quote.items).toEqual([{ sku: 'TEA', name: 'Tea', quantity: 3, unitAmount: 12_800, lineTotal: 38_400 }]);
+    expect(quote).toMatchObject({ subtotal: 38_400, shippingFee: 1_000, tax: 2_304, total: 41_704 });
+  });
+
+  it('rounds tax half up once per order', () => {
+    expect(taxOn(1_250, 600)).toBe(75);
+    expect(taxOn(1_258, 600)).toBe(75); // 75.48
+    expect(taxOn(1_259, 600)).toBe(76); // 75.54
+    expect(taxOn(25, 2_000)).toBe(5);
+  });
+
+  it('lists every problem: unknown, inactive, other currency', () => {
+    try {
+      priceCart([{ sku: 'NOPE', quantity: 1 }, { sku: 'OLD', quantity: 1 }, { sku: 'USD', quantity: 1 }], catalog, settings);
+      expect.unreachable();
+    } catch (error) {
+      expect((error as PricingError).problems).toEqual([
+        { code: 'unknown_sku', sku: 'NOPE' },
+        { code: 'inactive_product', sku: 'OLD' },
+        { code: 'currency_mismatch', sku: 'USD', currency: 'USD' },
+      ]);
+    }
+  });
+});
+
+describe('refund policy', () => {
+  const refund = (amount: number, status: Refund['status']): Refund => ({ id: 'r', paymentId: 'p', amount, currency: 'CNY', reason: 'x', status, initiatedBy: 'customer', createdAt: '', updatedAt: '' });
+  const policy = { refundApprovalThreshold: 10_000 };
+  const paid = { status: 'paid' as const, paidAmount: 30_000, refunds: [] as Refund[] };
+
+  it('approves a small customer refund before shipping automatically', () => {
+    expect(decideRefund(paid, { amount: 5_000, actor: 'customer' }, policy)).toEqual({ outcome: 'processing' });
+  });
+
+  it('asks the merchant above the threshold or after shipping', () => {
+    expect(decideRefund(paid, { amount: 10_001, actor: 'customer' }, policy)).toEqual({ outcome: 'pending_approval' });
+    expect(decideRefund({ ...paid, status: 'shipped' }, { amount: 1, actor: 'customer' }, policy)).toEqual({ outcome: 'pending_approval' });
+    expect(decideRefund({ ...paid, status: 'delivered' }, { amount: 1, actor: 'merchant' }, policy)).toEqual({ outcome: 'processing' });
+  });
+
+  it('never lets refunds exceed what was paid, counting refunds under way but not failed or rejected ones', () => {
+    const state = { ...paid, refunds: [refund(10_000, 'succeeded'), refund(5_000, 'pending_approval'), refund(9_000, 'failed'), refund(1_000, 'rejected')] };
+    expect(refundableAmount(state)).toBe(15_000);
+    expect(decideRefund(state, { amount: 15_001, actor: 'merchant' }, policy)).toMatchObject({ outcome: 'refuse', code: 'refund_exceeds_paid' });
+    expect(decideRefund(state, { amount: 15_000, actor: 'merchant' }, policy)).toEqual({ outcome: 'processing' });
+  });
+
+  it('refuses after completion, before payment, and non-positive amounts', () => {
+    expect(decideRefund({ ...paid, status: 'completed' }, { amount: 1, actor: 'customer' }, policy)).toMatchObject({ code: 'refund_window_closed' });
+    expect(decideRefund({ ...paid, status: 'awaiting_payment', paidAmount: 0 }, { amount: 1, actor: 'merchant' }, policy)).toMatchObject({ code: 'not_paid' });
+    expect(decideRefund(paid, { amount: 0, actor: 'merchant' }, policy)).toMatchObject({ code: 'invalid_amount' });
+  });
+});
