@@ -156,13 +156,15 @@ export interface OrderState {
 export const FINAL_STATUSES: ReadonlySet<OrderStatus> = new Set(['completed', 'cancelled', 'expired', 'refunded']);
 
 /** Refunds that still hold part of the paid amount: a new refund may use only what is left. */
-export function committedRefundAmount(refunds: Refund[]): number {
+type RefundAmounts = ReadonlyArray<Pick<Refund, 'status' | 'amount'>>;
+
+export function committedRefundAmount(refunds: RefundAmounts): number {
   return refunds
     .filter((r) => r.status === 'pending_approval' || r.status === 'processing' || r.status === 'succeeded')
     .reduce((sum, r) => sum + r.amount, 0);
 }
 
-export function refundableAmount(state: Pick<OrderState, 'paidAmount' | 'refunds'>): number {
+export function refundableAmount(state: { paidAmount: number; refunds: RefundAmounts }): number {
   return Math.max(0, state.paidAmount - committedRefundAmount(state.refunds));
 }
 
@@ -176,7 +178,7 @@ export type RefundDecision =
  * no approval. After completion (refund window over) refunds are refused.
  */
 export function decideRefund(
-  state: Pick<OrderState, 'status' | 'paidAmount' | 'refunds'>,
+  state: { status: OrderStatus; paidAmount: number; refunds: RefundAmounts },
   request: { amount: number; actor: Actor },
   policy: Pick<MerchantPolicy, 'refundApprovalThreshold'>,
 ): RefundDecision {

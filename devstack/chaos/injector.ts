@@ -300,7 +300,10 @@ export function createInjector(deps: InjectorDeps) {
       const until = Date.now() + gapMs;
       while (Date.now() < until && !over()) await sleep(100);
       if (over()) {
-        if (!done()) say(`fault budget of ${budgetSeconds}s spent; no more faults`);
+        if (!done()) {
+          say(`fault budget of ${budgetSeconds}s spent; no more faults`);
+          if (gatewayPlan) await setGatewayPlan(undefined);
+        }
         return;
       }
       await inject(kind, faultRnd);

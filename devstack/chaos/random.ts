@@ -13,13 +13,22 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-/** FNV-1a over the label, mixed with the parent seed: a stable seed per named stream. */
+/**
+ * FNV-1a over the label, mixed with the parent seed, then murmur3's finaliser: a stable seed per named
+ * stream. (Without the finaliser, labels differing in their last character give seeds whose first draws
+ * are nearly equal.)
+ */
 function derive(seed: number, label: string): number {
   let h = 0x811c9dc5 ^ seed;
   for (let i = 0; i < label.length; i += 1) {
     h ^= label.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
   return h >>> 0;
 }
 

@@ -3,7 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { loadOrderView, type OrderView } from '../../api/order-view.js';
 import type { Db } from '../../db/database.js';
 import { getMerchant, getSettings } from '../../db/merchants.js';
-import { decideRefund, refundableAmount, type OrderState, type Refund } from '../../domain/order.js';
+import { decideRefund, refundableAmount } from '../../domain/order.js';
 
 /** View tokens are base64url (24 random bytes at checkout); anything else is not looked up at all. */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{16,128}$/;
@@ -24,24 +24,6 @@ export async function orderVersion(db: Db, token: string): Promise<number | unde
   return row?.version;
 }
 
-/** The projection in the shape the pure refund rules take (they read statuses and amounts only). */
-export function policyState(order: OrderView): Pick<OrderState, 'status' | 'paidAmount' | 'refunds'> {
-  return {
-    status: order.status,
-    paidAmount: order.paidAmount,
-    refunds: order.refunds.map((r): Refund => ({
-      id: r.id,
-      paymentId: r.paymentId,
-      amount: r.amount,
-      currency: r.currency,
-      reason: r.reason,
-      status: r.status,
-      initiatedBy: r.initiatedBy,
-      createdAt: r.createdAt ?? '',
-      updatedAt: r.updatedAt ?? '',
-    })),
-  };
-}
 
 export interface RefundOption {
   /** What is still refundable, in minor units: the form's default. */
@@ -69,10 +51,9 @@ export async function loadCustomerOrder(db: Db, token: string): Promise<Customer
     getSettings(db, ref.merchantId),
   ]);
   if (!order) return undefined;
-  const state = policyState(order);
-  const refundable = refundableAmount(state);
+  const refundable = refundableAmount(order);
   // The same rule the workflow applies: offered only when asking for everything left would not be refused.
-  const decision = decideRefund(state, { amount: refundable, actor: 'customer' }, { refundApprovalThreshold: settings.refundApprovalThreshold });
+  const decision = decideRefund(order, { amount: refundable, actor: 'customer' }, { refundApprovalThreshold: settings.refundApprovalThreshold });
   return {
     order,
     version: ref.version,

@@ -18,7 +18,7 @@ import { decideRefund, refundableAmount } from '../../domain/order.js';
 import { requestRefundUpdate } from '../../workflows/messages.js';
 import { money } from '../shared/format.js';
 import { DEFAULT_EVENTS_OPTIONS, orderEvents } from './events.js';
-import { findOrderRef, formToken, isValidFormToken, loadCustomerOrder, orderVersion, policyState, type CustomerOrder } from './order-data.js';
+import { findOrderRef, formToken, isValidFormToken, loadCustomerOrder, orderVersion, type CustomerOrder } from './order-data.js';
 import { formPostOrigin, orderPath, renderMessagePage, renderOrderPage, renderOrderSection, type Notice } from './views.js';
 
 const REASON_MAX = 500;
@@ -42,7 +42,7 @@ function noticeFor(code: NoticeCode, data: CustomerOrder, refundId: string | und
   const { order } = data;
   const refund = refundId ? order.refunds.find((r) => r.id === refundId) : undefined;
   const amount = refund ? ` of ${money(refund.amount, refund.currency)}` : '';
-  const left = money(refundableAmount(policyState(order)), order.currency);
+  const left = money(refundableAmount(order), order.currency);
   switch (code) {
     case 'refund_pending_approval':
       return { kind: 'success', text: `Refund${amount} requested, waiting for the merchant’s approval. You will see the decision on this page.` };
@@ -190,8 +190,7 @@ export function registerCustomerPages(app: OpenAPIHono<AppEnv>, deps: AppDeps): 
       }
       // The workflow decides (and says no with the same codes); asking first gives the customer a clear
       // answer without a round trip, e.g. for an amount above what is left.
-      const state = policyState(order);
-      const decision = decideRefund(state, { amount: amount ?? refundableAmount(state), actor: 'customer' }, { refundApprovalThreshold: data.refund?.approvalThreshold ?? 0 });
+      const decision = decideRefund(order, { amount: amount ?? refundableAmount(order), actor: 'customer' }, { refundApprovalThreshold: data.refund?.approvalThreshold ?? 0 });
       if (decision.outcome === 'refuse') return back(isNoticeCode(decision.code) ? decision.code : 'refund_unavailable');
 
       try {
