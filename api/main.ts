@@ -7,6 +7,7 @@ import { createDb } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createGatewayRegistry } from '../gateways/registry.js';
 import { createApp } from './app.js';
+import { createNotificationDispatcher } from './notification-dispatch.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel, 'api');
@@ -19,12 +20,19 @@ const connection = Connection.lazy(temporalConnectionOptions(config.temporal));
 const temporal = new Client({ connection, namespace: config.temporal.namespace });
 const app = createApp({ config, db, temporal, logger, gateways: createGatewayRegistry(config) });
 
+// Finishes notifications whose hand-over to their order was interrupted by a crash of an API process.
+const dispatcher = createNotificationDispatcher({ db, temporal, logger });
+const sweeper = setInterval(() => {
+  dispatcher.sweep().catch((error: unknown) => logger.error({ err: error }, 'notification sweep failed'));
+}, 15_000);
+
 const server = serve({ fetch: app.fetch, port: config.http.port, hostname: '0.0.0.0' }, (info) => {
   logger.info({ port: info.port, url: config.http.publicBaseUrl }, 'api listening');
 });
 
 async function shutdown(signal: string) {
   logger.info({ signal }, 'api stopping');
+  clearInterval(sweeper);
   server.close();
   await connection.close();
   await db.destroy();

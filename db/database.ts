@@ -1,6 +1,7 @@
 import { CamelCasePlugin, Kysely, PostgresDialect, type ColumnType, type Generated, type JSONColumnType } from 'kysely';
 import type { Actor, Customer, GatewayName, OrderStatus, PaymentAction, PaymentStatus, RefundStatus, Shipment, ShippingAddress } from '../domain/order.js';
 import type { PricedItem } from '../domain/pricing.js';
+import type { GatewayNotification } from '../gateways/types.js';
 import pg from 'pg';
 
 /**
@@ -164,6 +165,7 @@ export interface WebhookEventTable {
   orderId: string | null;
   /** received -> signalled | duplicate | unmatched | rejected */
   status: 'received' | 'signalled' | 'duplicate' | 'unmatched' | 'rejected';
+  notification: JSONColumnType<GatewayNotification | null, string | null, string | null>;
   receivedAt: CreatedAt;
   processedAt: Date | null;
 }

@@ -30,8 +30,8 @@ const { values: args } = parseArgs({
 });
 const SEED = Number(args.seed);
 const QUICK = args.quick;
-const ORDERS = Number(args.orders ?? (QUICK ? 10 : 30));
-const CONCURRENCY = Number(args.concurrency ?? (QUICK ? 5 : 6));
+const ORDERS = Number(args.orders ?? (QUICK ? 12 : 30));
+const CONCURRENCY = Number(args.concurrency ?? (QUICK ? 4 : 6));
 const SETTLE_TIMEOUT_S = Number(args['settle-timeout']);
 /** No new fault starts after this many seconds: the rest of the run shows the system recovering. */
 const FAULT_SECONDS = Number(args['fault-seconds'] ?? (QUICK ? 60 : 150));

@@ -1,4 +1,6 @@
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNotificationDispatcher } from '../api/notification-dispatch.js';
 import { SANDBOX_SIGNATURE_HEADER, sandboxSecret, signNotification } from '../gateways/sandbox/signature.js';
 import { startStack, type Merchant, type Stack } from './support/stack.js';
 
@@ -104,6 +106,33 @@ describe('payment phase: notifications, queries, expiry, cancellation', () => {
     const after = await stack.order(merchant, body.order.id);
     expect(after.body.status).toBe('paid');
     expect(after.body.payments[0].status).toBe('succeeded');
+  });
+
+  it('hands over a stored notification whose hand-over was interrupted by a crash', async () => {
+    const { body } = await stack.checkout(merchant);
+    const received = new Date(Date.now() - 60_000);
+    await stack.db
+      .insertInto('webhookEvents')
+      .values({
+        id: `evt_crashed_${body.payment.id}`,
+        gateway: 'sandbox',
+        merchantId: merchant.merchantId,
+        providerEventId: `evt_provider_${body.payment.id}`,
+        headers: JSON.stringify({}),
+        body: '{}',
+        verified: true,
+        kind: 'payment',
+        paymentId: body.payment.id,
+        status: 'received',
+        notification: JSON.stringify({ kind: 'payment', eventId: `evt_provider_${body.payment.id}`, paymentId: body.payment.id, status: 'succeeded', amount: body.order.total, currency: 'CNY', occurredAt: received.toISOString() }),
+        receivedAt: received,
+      })
+      .execute();
+    const dispatcher = createNotificationDispatcher({ db: stack.db, temporal: stack.client, logger: pino({ level: 'silent' }) });
+    expect(await dispatcher.sweep()).toBeGreaterThanOrEqual(1);
+    await stack.waitForOrder(merchant, body.order.id, (o) => o.status === 'paid');
+    const event = await stack.db.selectFrom('webhookEvents').select('status').where('id', '=', `evt_crashed_${body.payment.id}`).executeTakeFirstOrThrow();
+    expect(event.status).toBe('signalled');
   });
 
   describe('forged and stale notifications', () => {

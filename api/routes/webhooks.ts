@@ -2,49 +2,19 @@
 // stored and logged, never signalled); store the raw event before acknowledging; signal the order's
 // workflow once per provider event; acknowledge with the exact body the gateway expects.
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { newId } from '../../core/ids.js';
-import type { Db } from '../../db/database.js';
 import { GATEWAYS, type GatewayName } from '../../domain/order.js';
 import { loadGatewayContext } from '../../gateways/context.js';
 import { NotificationRejected, type GatewayAdapter, type GatewayNotification } from '../../gateways/types.js';
-import { paymentNotificationSignal, refundNotificationSignal } from '../../workflows/messages.js';
 import type { AppDeps, AppEnv } from '../app.js';
 import { ApiError } from '../errors.js';
-
-type EventStatus = 'signalled' | 'duplicate' | 'unmatched';
-
-/** The order a notification belongs to, found through our own payment or refund id, within the merchant. */
-async function targetWorkflow(db: Db, merchantId: string, notification: GatewayNotification): Promise<{ orderId: string; workflowId: string } | undefined> {
-  const byPayment = (paymentId: string) =>
-    db.selectFrom('payments').innerJoin('orders', 'orders.id', 'payments.orderId').select(['orders.id as orderId', 'orders.workflowId']).where('payments.id', '=', paymentId).where('payments.merchantId', '=', merchantId).executeTakeFirst();
-  if (notification.kind === 'payment') return byPayment(notification.paymentId);
-  const byRefund = await db
-    .selectFrom('refunds')
-    .innerJoin('orders', 'orders.id', 'refunds.orderId')
-    .select(['orders.id as orderId', 'orders.workflowId'])
-    .where('refunds.id', '=', notification.refundId)
-    .where('refunds.merchantId', '=', merchantId)
-    .executeTakeFirst();
-  // The refund row may not be projected yet when a fast gateway answers; its payment always is.
-  return byRefund ?? (notification.paymentId ? byPayment(notification.paymentId) : undefined);
-}
+import { createNotificationDispatcher, type DispatchStatus } from '../notification-dispatch.js';
 
 export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
-  const { db, temporal, gateways, logger, config } = deps;
+  const { db, gateways, logger, config } = deps;
+  const dispatcher = createNotificationDispatcher(deps);
 
-  async function signal(workflowId: string, notification: GatewayNotification): Promise<void> {
-    const handle = temporal.workflow.getHandle(workflowId);
-    if (notification.kind === 'payment') {
-      const { eventId, paymentId, status, amount, currency, gatewayReference, occurredAt } = notification;
-      await handle.signal(paymentNotificationSignal, { eventId, paymentId, status, amount, currency, gatewayReference, occurredAt });
-    } else {
-      const { eventId, refundId, status, gatewayReference, failureReason, occurredAt } = notification;
-      await handle.signal(refundNotificationSignal, { eventId, refundId, status, gatewayReference, failureReason, occurredAt });
-    }
-  }
-
-  async function handleNotification(adapter: GatewayAdapter, merchantId: string, raw: { headers: Record<string, string>; body: string }): Promise<EventStatus> {
+  async function handleNotification(adapter: GatewayAdapter, merchantId: string, raw: { headers: Record<string, string>; body: string }): Promise<DispatchStatus> {
     const gateway = adapter.name;
     const ctx = await loadGatewayContext({ db, masterKey: config.masterKey, publicBaseUrl: config.http.publicBaseUrl }, merchantId, gateway);
     let notification: GatewayNotification;
@@ -71,41 +41,11 @@ export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
         paymentId: notification.kind === 'payment' ? notification.paymentId : (notification.paymentId ?? null),
         refundId: notification.kind === 'refund' ? notification.refundId : null,
         status: 'received',
+        notification: JSON.stringify(notification),
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    // Handed over before: acknowledge again, signal nothing. (Two deliveries racing may both signal; the
-    // workflow deduplicates by event id as well.)
-    const handled = await db
-      .selectFrom('webhookEvents')
-      .select('id')
-      .where('gateway', '=', gateway)
-      .where('merchantId', '=', merchantId)
-      .where('providerEventId', '=', notification.eventId)
-      .where('verified', '=', true)
-      .where('status', 'in', ['signalled', 'unmatched'])
-      .executeTakeFirst();
-    if (handled) {
-      await db.updateTable('webhookEvents').set({ status: 'duplicate', processedAt: new Date() }).where('id', '=', event.id).execute();
-      return 'duplicate';
-    }
-
-    const target = await targetWorkflow(db, merchantId, notification);
-    let status: EventStatus = 'unmatched';
-    if (target) {
-      try {
-        await signal(target.workflowId, notification);
-        status = 'signalled';
-      } catch (error) {
-        if (!(error instanceof WorkflowNotFoundError)) throw error;
-        // The order's run has ended: kept for reconciliation.
-        logger.error({ gateway, merchantId, orderId: target.orderId, eventId: notification.eventId }, 'notification for a finished order');
-      }
-    } else {
-      logger.warn({ gateway, merchantId, eventId: notification.eventId }, 'notification for an unknown payment, stored for reconciliation');
-    }
-    await db.updateTable('webhookEvents').set({ status, orderId: target?.orderId ?? null, processedAt: new Date() }).where('id', '=', event.id).execute();
-    return status;
+    return dispatcher.dispatch({ id: event.id, gateway, merchantId }, notification);
   }
 
   app.post('/webhooks/:gateway/:merchantId', async (c) => {

@@ -38,19 +38,27 @@ interface ProjectedOrder {
   version: number;
   refunds: Array<{ id: string; status: string; amount: number }>;
   payments: Array<{ id: string; expiresAt: string }>;
+  /** The gateway still holds the payment open (not paid, failed or closed). */
+  gatewayPending: boolean;
 }
 
 async function loadOrders(db: Db, merchantId: string): Promise<ProjectedOrder[]> {
-  const [orders, refunds, payments] = await Promise.all([
+  const [orders, refunds, payments, atGateway] = await Promise.all([
     db.selectFrom('orders').select(['id', 'orderNo', 'workflowId', 'idempotencyKey', 'status', 'paidAmount', 'refundedAmount', 'version']).where('merchantId', '=', merchantId).execute(),
     db.selectFrom('refunds').select(['id', 'orderId', 'status', 'amount']).where('merchantId', '=', merchantId).execute(),
     db.selectFrom('payments').select(['id', 'orderId', 'expiresAt']).where('merchantId', '=', merchantId).execute(),
+    db.selectFrom('sandboxPayments').select(['id', 'status']).where('merchantId', '=', merchantId).execute(),
   ]);
-  return orders.map((order) => ({
-    ...order,
-    refunds: refunds.filter((r) => r.orderId === order.id),
-    payments: payments.filter((p) => p.orderId === order.id).map((p) => ({ id: p.id, expiresAt: new Date(p.expiresAt).toISOString() })),
-  }));
+  const gatewayStatus = new Map(atGateway.map((p) => [p.id, p.status]));
+  return orders.map((order) => {
+    const own = payments.filter((p) => p.orderId === order.id);
+    return {
+      ...order,
+      refunds: refunds.filter((r) => r.orderId === order.id),
+      payments: own.map((p) => ({ id: p.id, expiresAt: new Date(p.expiresAt).toISOString() })),
+      gatewayPending: own.every((p) => (gatewayStatus.get(p.id) ?? 'pending') === 'pending'),
+    };
+  });
 }
 
 /** Polls Postgres until every order is settled and no notification is still being handled. */
@@ -59,8 +67,15 @@ export async function waitUntilSettled(db: Db, merchantId: string, timeoutMs: nu
   let lastReport = 0;
   for (;;) {
     const orders = await loadOrders(db, merchantId);
-    const unsettled = orders.filter((order) => !isSettled(order));
-    const received = await db.selectFrom('webhookEvents').select('id').where('merchantId', '=', merchantId).where('status', '=', 'received').execute();
+    const unsettled = orders.filter((order) => !isSettled(order, order.gatewayPending));
+    // A notification still "received" after 30 s is not being handled any more (the check reports it).
+    const received = await db
+      .selectFrom('webhookEvents')
+      .select('id')
+      .where('merchantId', '=', merchantId)
+      .where('status', '=', 'received')
+      .where('receivedAt', '>', new Date(Date.now() - 30_000))
+      .execute();
     if (unsettled.length === 0 && received.length === 0) return true;
     if (Date.now() > deadline) return false;
     if (Date.now() - lastReport > 10_000) {
@@ -108,7 +123,7 @@ export async function checkInvariants(db: Db, temporal: Client, merchantId: stri
 
   for (const order of orders) {
     const subject = `order ${order.id} (${order.orderNo}, ${order.status})`;
-    check('final or legitimate wait', subject, isSettled(order) ? undefined : `still ${order.status}${order.refunds.some((r) => r.status === 'processing') ? ' with a refund processing' : ''}`);
+    check('final or legitimate wait', subject, isSettled(order, order.gatewayPending) ? undefined : `still ${order.status}${order.refunds.some((r) => r.status === 'processing') ? ' with a refund processing' : ''}`);
 
     const paymentIds = new Set(order.payments.map((p) => p.id));
     const atGateway = sandboxPayments.filter((p) => paymentIds.has(p.id) || p.orderNo === order.orderNo);

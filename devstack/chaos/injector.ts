@@ -261,7 +261,8 @@ export function createInjector(deps: InjectorDeps) {
       seed: rnd.int(1, 2 ** 31),
       error500: { probability: rnd.between(0, 0.2) },
       error429: { probability: rnd.between(0, 0.15) },
-      slow: { probability: rnd.between(0, 0.15), delayMs: rnd.int(500, 4000) },
+      // Now and then slower than the adapter's 10 s timeout: the work happens after the caller gave up.
+      slow: { probability: rnd.between(0, 0.15), delayMs: rnd.chance(0.3) ? rnd.int(10_500, 13_000) : rnd.int(500, 4000) },
       // 12 s holds past the adapter's 10 s timeout; 0 drops the connection at once.
       timeoutAfterSuccess: { probability: rnd.between(0, 0.12), hangMs: rnd.chance(0.7) ? 12_000 : 0 },
     };

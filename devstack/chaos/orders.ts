@@ -67,17 +67,22 @@ const FINAL = new Set(['completed', 'cancelled', 'expired', 'refunded']);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const openRefund = (order: Order) => (order.refunds as Order[]).some((r) => r.status === 'processing' || r.status === 'pending_approval');
 
-/** Final with nothing under way, or in a wait that only a person (or the customer) ends. */
-export function isSettled(order: Order, now = Date.now()): boolean {
-  if (FINAL.has(order.status) && !(order.refunds as Order[]).some((r) => r.status === 'processing')) return !openRefund(order);
-  return legitimateWait(order, now);
+/**
+ * Final with nothing under way, or in a wait that only a person (or the customer) ends. `gatewayPending`:
+ * whether the gateway still holds the payment open (an order whose payment the gateway already completed
+ * or closed is not waiting for its customer any more).
+ */
+export function isSettled(order: Order, gatewayPending = true, now = Date.now()): boolean {
+  if (FINAL.has(order.status)) return !openRefund(order);
+  return legitimateWait(order, gatewayPending, now);
 }
 
-export function legitimateWait(order: Order, now = Date.now()): boolean {
-  if (order.status === 'needs_review') return true;
-  if ((order.refunds as Order[]).some((r) => r.status === 'pending_approval') && !(order.refunds as Order[]).some((r) => r.status === 'processing')) return true;
+export function legitimateWait(order: Order, gatewayPending = true, now = Date.now()): boolean {
+  const refunds = order.refunds as Order[];
+  if (refunds.some((r) => r.status === 'processing')) return false;
+  if (order.status === 'needs_review' || refunds.some((r) => r.status === 'pending_approval')) return true;
   const expiresAt = order.payments?.[0]?.expiresAt;
-  return order.status === 'awaiting_payment' && expiresAt !== undefined && Date.parse(expiresAt) > now;
+  return order.status === 'awaiting_payment' && gatewayPending && expiresAt !== undefined && Date.parse(expiresAt) > now;
 }
 
 /** Counts checkouts and payments in flight, so the API can be killed in the middle of one. */
@@ -294,6 +299,7 @@ export function createDrivers(deps: DriverDeps) {
         break;
       case 'fail':
         await pay(run, 'failed', plan);
+        await waitOrder(run, 'the failed payment', (o) => o.status !== 'awaiting_payment');
         break;
       case 'race': {
         // The customer pays while the storefront cancels: either the order is cancelled and nothing was

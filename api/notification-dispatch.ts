@@ -1,0 +1,102 @@
+// Hands verified gateway notifications to their orders' workflows, once per provider event. Used by the
+// webhook route right after storing an event, and by a sweep that finishes events whose hand-over was
+// interrupted (the process died between storing and signalling).
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { sql } from 'kysely';
+import type { Logger } from '../core/logger.js';
+import type { Db } from '../db/database.js';
+import type { GatewayName } from '../domain/order.js';
+import type { GatewayNotification } from '../gateways/types.js';
+import { paymentNotificationSignal, refundNotificationSignal } from '../workflows/messages.js';
+
+export type DispatchStatus = 'signalled' | 'duplicate' | 'unmatched';
+
+interface StoredEvent {
+  id: string;
+  gateway: GatewayName;
+  merchantId: string;
+}
+
+/** The order a notification belongs to, found through our own payment or refund id, within the merchant. */
+async function targetWorkflow(db: Db, merchantId: string, notification: GatewayNotification): Promise<{ orderId: string; workflowId: string } | undefined> {
+  const byPayment = (paymentId: string) =>
+    db.selectFrom('payments').innerJoin('orders', 'orders.id', 'payments.orderId').select(['orders.id as orderId', 'orders.workflowId']).where('payments.id', '=', paymentId).where('payments.merchantId', '=', merchantId).executeTakeFirst();
+  if (notification.kind === 'payment') return byPayment(notification.paymentId);
+  const byRefund = await db
+    .selectFrom('refunds')
+    .innerJoin('orders', 'orders.id', 'refunds.orderId')
+    .select(['orders.id as orderId', 'orders.workflowId'])
+    .where('refunds.id', '=', notification.refundId)
+    .where('refunds.merchantId', '=', merchantId)
+    .executeTakeFirst();
+  // The refund row may not be projected yet when a fast gateway answers; its payment always is.
+  return byRefund ?? (notification.paymentId ? byPayment(notification.paymentId) : undefined);
+}
+
+export function createNotificationDispatcher({ db, temporal, logger }: { db: Db; temporal: Client; logger: Logger }) {
+  async function signal(workflowId: string, notification: GatewayNotification): Promise<void> {
+    const handle = temporal.workflow.getHandle(workflowId);
+    if (notification.kind === 'payment') {
+      const { eventId, paymentId, status, amount, currency, gatewayReference, occurredAt } = notification;
+      await handle.signal(paymentNotificationSignal, { eventId, paymentId, status, amount, currency, gatewayReference, occurredAt });
+    } else {
+      const { eventId, refundId, status, gatewayReference, failureReason, occurredAt } = notification;
+      await handle.signal(refundNotificationSignal, { eventId, refundId, status, gatewayReference, failureReason, occurredAt });
+    }
+  }
+
+  async function dispatch(event: StoredEvent, notification: GatewayNotification): Promise<DispatchStatus> {
+    // Handed over before: signal nothing. (Two deliveries racing may both signal; the workflow
+    // deduplicates by event id as well.)
+    const handled = await db
+      .selectFrom('webhookEvents')
+      .select('id')
+      .where('gateway', '=', event.gateway)
+      .where('merchantId', '=', event.merchantId)
+      .where('providerEventId', '=', notification.eventId)
+      .where('verified', '=', true)
+      .where('status', 'in', ['signalled', 'unmatched'])
+      .executeTakeFirst();
+    if (handled) {
+      await db.updateTable('webhookEvents').set({ status: 'duplicate', processedAt: new Date() }).where('id', '=', event.id).execute();
+      return 'duplicate';
+    }
+
+    const target = await targetWorkflow(db, event.merchantId, notification);
+    let status: DispatchStatus = 'unmatched';
+    if (target) {
+      try {
+        await signal(target.workflowId, notification);
+        status = 'signalled';
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+        // The order's run has ended: kept for reconciliation.
+        logger.error({ gateway: event.gateway, merchantId: event.merchantId, orderId: target.orderId, eventId: notification.eventId }, 'notification for a finished order');
+      }
+    } else {
+      logger.warn({ gateway: event.gateway, merchantId: event.merchantId, eventId: notification.eventId }, 'notification for an unknown payment, stored for reconciliation');
+    }
+    await db.updateTable('webhookEvents').set({ status, orderId: target?.orderId ?? null, processedAt: new Date() }).where('id', '=', event.id).execute();
+    return status;
+  }
+
+  /** Finishes verified events still `received` after `olderThanMs`: their hand-over was interrupted. */
+  async function sweep(olderThanMs = 10_000): Promise<number> {
+    const stuck = await db
+      .selectFrom('webhookEvents')
+      .select(['id', 'gateway', 'merchantId', 'notification'])
+      .where('status', '=', 'received')
+      .where('verified', '=', true)
+      .where('notification', 'is not', null)
+      .where('receivedAt', '<', sql<Date>`now() - make_interval(secs => ${olderThanMs / 1000})`)
+      .orderBy('receivedAt')
+      .limit(100)
+      .execute();
+    for (const event of stuck) await dispatch(event, event.notification!);
+    return stuck.length;
+  }
+
+  return { dispatch, sweep };
+}
+
+export type NotificationDispatcher = ReturnType<typeof createNotificationDispatcher>;
