@@ -483,4 +483,23 @@ describe('sandbox gateway', () => {
       await stop(silent);
     }
   });
+  it('injects the faults a plan asks for, then behaves normally again', async () => {
+    const ctx = newMerchant();
+    const control = (method: string, body?: unknown) =>
+      fetch(`${baseUrl}/sandbox/api/merchants/${ctx.merchantId}/control/faults`, {
+        method,
+        headers: { authorization: `Bearer ${sandboxSecret(masterKey, ctx.merchantId)}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    expect((await control('PUT', { operations: ['createPayment'], error500: { count: 1 }, error429: { count: 1 } })).status).toBe(200);
+    const first = await caught(adapter.createPayment(ctx, paymentRequest()));
+    const second = await caught(adapter.createPayment(ctx, paymentRequest()));
+    expect([(first as GatewayError).kind, (second as GatewayError).kind].sort()).toEqual(['rate_limited', 'server']);
+    // Each counted fault fires once: the next call succeeds.
+    const { payUrl } = await createPayment(ctx);
+    expect(payUrl).toContain('/sandbox/pay/');
+    expect((await control('DELETE')).status).toBe(200);
+    const wrongKey = await fetch(`${baseUrl}/sandbox/api/merchants/${ctx.merchantId}/control/faults`, { method: 'PUT', headers: { authorization: 'Bearer nope', 'content-type': 'application/json' }, body: '{}' });
+    expect(wrongKey.status).toBe(401);
+  });
 });

@@ -1,17 +1,7 @@
 // The fault run's only source of randomness: a seeded mulberry32, forked into independent streams (one for
 // the fault schedule, one per order) so that timing, which decides how many draws each stream makes
 // before another, never changes what a given stream decides. Same seed, same decisions.
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { mulberry32 } from '../../core/seeded-random.js';
 
 /**
  * FNV-1a over the label, mixed with the parent seed, then murmur3's finaliser: a stable seed per named

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import type { Logger } from '../../core/logger.js';
+import { mulberry32 } from '../../core/seeded-random.js';
 
 /** The gateway API calls an adapter makes; the test controls and the hosted page are never faulted. */
 export const GATEWAY_OPERATIONS = ['createPayment', 'queryPayment', 'closePayment', 'refund', 'queryRefund'] as const;
@@ -51,17 +52,6 @@ export interface FaultStats {
   injected: Record<FaultKind, number>;
 }
 
-/** mulberry32: small, fast and good enough to make a fault schedule repeatable. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const emptyStats = (): FaultStats => ({ calls: 0, injected: { error500: 0, error429: 0, slow: 0, timeoutAfterSuccess: 0 } });
 
