@@ -94,6 +94,7 @@ try {
   log('Paystead is running:');
   log(`  API           ${api}`);
   log(`  API docs      ${api}/docs  (OpenAPI: ${api}/openapi.json)`);
+  log(`  Admin         ${api}/admin  (sign in with the merchant's admin key)`);
   log(`  Temporal UI   ${temporalUi}`);
   log(`  Temporal gRPC ${config.temporal.address}`);
   log(`  Database      ${config.database.url.replace(/\/\/[^@]*@/, '//')}`);
