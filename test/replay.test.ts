@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { HISTORIES_DIR } from './support/histories.js';
 
 // Recorded from real runs (RECORD_HISTORIES=1 npm test -- test/order-*.test.ts); replayed against the
-// current workflow code. A change that alters a running order's commands must be guarded with patched().
+// current workflow code. A change that alters a running order's commands must be guarded with patched(),
+// and the histories from before it kept (`*-vN.json`), so old and new paths both replay.
 const histories = readdirSync(HISTORIES_DIR).filter((file) => file.endsWith('.json')).sort();
 
 describe('replay of recorded order histories', () => {

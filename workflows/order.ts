@@ -5,6 +5,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -460,7 +461,11 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
 
   // ---- Lifecycle ----------------------------------------------------------------------------------------
 
-  await persist();
+  // Orders started before this change also wrote the projection before creating the payment and once more
+  // at the very end; both writes were redundant (the checkout answers only after the projection that
+  // follows payment creation, and every change is already projected when the run ends).
+  const leanProjection = patched('lean-projection');
+  if (!leanProjection) await persist();
   const expiresAt = new Date(Date.parse(input.createdAt) + seconds(policy.paymentWindowSeconds)).toISOString();
   state.payments.push({ id: input.paymentId, gateway: input.paymentMethod, status: 'pending', amount: input.total, currency: input.currency, expiresAt, createdAt: input.createdAt });
   try {
@@ -516,7 +521,9 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
   await Promise.all(inflight);
   // A refund still waiting for the merchant's decision keeps the order open until it is decided.
   await condition(() => !hasOpenRefunds(state));
-  touch(state, now());
-  await persist();
+  if (!leanProjection) {
+    touch(state, now());
+    await persist();
+  }
   return state;
 }
