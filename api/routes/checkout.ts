@@ -6,8 +6,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { newId } from '../../core/ids.js';
 import { ORDER_SEARCH_KEYS } from '../../core/search-attributes.js';
-import { getSettings } from '../../db/merchants.js';
-import type { OrderInput } from '../../domain/order.js';
+import type { OrderInput, OrderState } from '../../domain/order.js';
 import { checkoutUpdate, type CheckoutResult } from '../../workflows/messages.js';
 import type { orderWorkflow } from '../../workflows/order.js';
 import type { AppDeps, AppEnv } from '../app.js';
@@ -36,7 +35,12 @@ function newOrderNo(now: Date): string {
   return `PS${date}${randomBytes(5).toString('hex').slice(0, 8).toUpperCase()}`;
 }
 
-export function orderWorkflowIdFor(merchantId: string, idempotencyKey: string): string {
+/** The order part of a checkout answer, from the workflow's state or from the projection alike. */
+function orderSummary(o: Pick<OrderState, 'orderId' | 'orderNo' | 'status' | 'currency' | 'subtotal' | 'shippingFee' | 'tax' | 'total' | 'items'>) {
+  return { id: o.orderId, orderNo: o.orderNo, status: o.status, currency: o.currency, subtotal: o.subtotal, shippingFee: o.shippingFee, tax: o.tax, total: o.total, items: o.items };
+}
+
+function orderWorkflowIdFor(merchantId: string, idempotencyKey: string): string {
   return `order-${merchantId}-${sha256(idempotencyKey).slice(0, 32)}`;
 }
 
@@ -47,7 +51,7 @@ export function registerCheckoutRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) 
   const checkoutBody = (order: OrderView) => {
     const payment = order.payments[0]!;
     return {
-      order: { id: order.id, orderNo: order.orderNo, status: order.status, currency: order.currency, subtotal: order.subtotal, shippingFee: order.shippingFee, tax: order.tax, total: order.total, items: order.items },
+      order: orderSummary({ ...order, orderId: order.id }),
       payment: { id: payment.id, gateway: payment.gateway, status: payment.status, action: payment.action!, expiresAt: payment.expiresAt! },
       orderUrl: `${config.http.publicBaseUrl}/o/${order.viewToken}`,
     };
@@ -106,7 +110,7 @@ export function registerCheckoutRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) 
       }
       const adapter = gateways.get(body.paymentMethod);
       if (!adapter) throw new ApiError(422, 'gateway_unavailable', `The ${body.paymentMethod} gateway is not available on this deployment.`);
-      const [settings, quote] = await Promise.all([getSettings(db, merchantId), quoteCart(db, merchantId, body.items)]);
+      const { quote, settings } = await quoteCart(db, merchantId, body.items);
       if (adapter.currencies && !adapter.currencies.includes(quote.currency)) {
         throw new ApiError(422, 'currency_not_supported', `${body.paymentMethod} accepts only ${adapter.currencies.join(', ')}; this store charges in ${quote.currency}.`);
       }
@@ -172,7 +176,7 @@ export function registerCheckoutRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) 
       const { order, payment } = result;
       return c.json(
         {
-          order: { id: order.orderId, orderNo: order.orderNo, status: order.status, currency: order.currency, subtotal: order.subtotal, shippingFee: order.shippingFee, tax: order.tax, total: order.total, items: order.items },
+          order: orderSummary(order),
           payment: { ...payment, gateway: order.paymentMethod },
           // From the workflow: a concurrent retry that joined the running order gets that order's link.
           orderUrl: `${config.http.publicBaseUrl}/o/${result.viewToken}`,

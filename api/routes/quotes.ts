@@ -1,7 +1,7 @@
 // What a cart costs, itemised, before the customer commits: the same pricing checkout charges.
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Db } from '../../db/database.js';
-import { getSettings } from '../../db/merchants.js';
+import { getSettings, type MerchantSettings } from '../../db/merchants.js';
 import { loadCatalog } from '../../db/products.js';
 import { priceCart, PricingError, type Quote } from '../../domain/pricing.js';
 import type { AppDeps, AppEnv } from '../app.js';
@@ -12,16 +12,16 @@ import { bearerAuth, CartItems, errorResponses, QuoteSchema, ShippingAddressSche
 const QuoteRequestSchema = z.object({ items: CartItems, shippingAddress: ShippingAddressSchema }).strict().openapi('QuoteRequest');
 
 /**
- * Prices a cart from the merchant's catalog and settings. Carts that cannot be priced (unknown or inactive
+ * Prices a cart from the merchant's catalog and settings (returned too: checkout needs them as well). Carts that cannot be priced (unknown or inactive
  * skus) are a 422 `invalid_items` listing every problem, so a client can fix them all at once.
  */
-export async function quoteCart(db: Db, merchantId: string, items: Array<{ sku: string; quantity: number }>): Promise<Quote> {
+export async function quoteCart(db: Db, merchantId: string, items: Array<{ sku: string; quantity: number }>): Promise<{ quote: Quote; settings: MerchantSettings }> {
   const [settings, catalog] = await Promise.all([
     getSettings(db, merchantId),
     loadCatalog(db, merchantId, [...new Set(items.map((item) => item.sku))]),
   ]);
   try {
-    return priceCart(items, catalog, settings);
+    return { quote: priceCart(items, catalog, settings), settings };
   } catch (error) {
     if (error instanceof PricingError) throw new ApiError(422, 'invalid_items', 'Some items cannot be sold.', error.problems);
     throw error;
@@ -46,7 +46,8 @@ export function registerQuoteRoutes(app: OpenAPIHono<AppEnv>, { db, config }: Ap
     }),
     async (c) => {
       const { items } = c.req.valid('json');
-      return c.json(await quoteCart(db, merchantIdOf(c.get('principal')), items), 200);
+      const { quote } = await quoteCart(db, merchantIdOf(c.get('principal')), items);
+      return c.json(quote, 200);
     },
   );
 }
