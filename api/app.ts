@@ -17,6 +17,7 @@ import { registerCheckoutRoutes } from './routes/checkout.js';
 import { registerOrderRoutes } from './routes/orders.js';
 import { registerAdminOrderRoutes } from './routes/admin-orders.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
+import { registerGatewayCredentialRoutes } from './routes/gateway-credentials.js';
 import { createSandboxRoutes } from '../gateways/sandbox/server.js';
 import { registerPages } from '../pages/index.js';
 
@@ -63,6 +64,7 @@ export function createApp(deps: AppDeps) {
   registerPlatformRoutes(app, deps);
   registerCatalogRoutes(app, deps);
   registerSettingsRoutes(app, deps);
+  registerGatewayCredentialRoutes(app, deps);
   registerQuoteRoutes(app, deps);
   registerCheckoutRoutes(app, deps);
   registerOrderRoutes(app, deps);

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { GATEWAYS, ORDER_STATUSES, REFUND_STATUSES } from '../domain/order.js';
+import { GATEWAYS, ORDER_STATUSES, PAYMENT_FLOWS, REFUND_STATUSES } from '../domain/order.js';
 import { CartItems, Currency, MinorUnits, PricedItemSchema, ShippingAddressSchema } from './schemas.js';
 
 const Timestamp = z.string().openapi({ format: 'date-time' });
@@ -27,6 +27,9 @@ export const CheckoutRequestSchema = z
     customer: CustomerSchema,
     shippingAddress: ShippingAddressSchema,
     paymentMethod: z.enum(GATEWAYS),
+    paymentFlow: z.enum(PAYMENT_FLOWS).optional().openapi({
+      description: "How the shopper pays: `redirect` to the gateway's page (default where the gateway has one) or `qr_code` to scan in its app.",
+    }),
     returnUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
   })
   .strict()

@@ -42,6 +42,10 @@ export const envSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     PUBLIC_BASE_URL: optionalText.pipe(z.url().optional()),
     SANDBOX_BASE_URL: optionalText.pipe(z.url().optional()),
+    ALIPAY_GATEWAY_URL: z.url().default('https://openapi.alipay.com/gateway.do'),
+    WECHATPAY_BASE_URL: z.url().default('https://api.mch.weixin.qq.com/'),
+    UNIONPAY_BASE_URL: z.url().default('https://gateway.95516.com'),
+    STRIPE_API_URL: z.url().default('https://api.stripe.com'),
     PLATFORM_API_KEY: z
       .string({ error: 'is required (at least 32 characters)' })
       .min(32, 'must be at least 32 characters'),
@@ -68,12 +72,21 @@ export interface TemporalConfig {
   uiUrl?: string;
 }
 
+export interface GatewayUrls {
+  alipay: string;
+  wechatpay: string;
+  unionpay: string;
+  stripe: string;
+}
+
 export interface Config {
   temporal: TemporalConfig;
   database: { url: string; poolSize: number };
   http: { port: number; publicBaseUrl: string };
   /** Where workers reach the built-in sandbox gateway (the API); defaults to the public URL. */
   sandboxBaseUrl: string;
+  /** Where the real gateways are reached: their production endpoints unless pointed elsewhere (sandboxes, simulators). */
+  gatewayUrls: GatewayUrls;
   platformApiKey: string;
   masterKey: Buffer;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -115,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
     http: { port: e.PORT, publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '') },
     sandboxBaseUrl: (e.SANDBOX_BASE_URL ?? e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    gatewayUrls: { alipay: e.ALIPAY_GATEWAY_URL, wechatpay: e.WECHATPAY_BASE_URL, unionpay: e.UNIONPAY_BASE_URL, stripe: e.STRIPE_API_URL },
     platformApiKey: e.PLATFORM_API_KEY,
     masterKey: e.MASTER_KEY,
     logLevel: e.LOG_LEVEL,

@@ -30,6 +30,11 @@ export async function loadGatewayCredentials(db: Db, masterKey: Buffer, merchant
   return row ? (JSON.parse(open(masterKey, row.ciphertext, context(merchantId, gateway))) as Record<string, string>) : undefined;
 }
 
+export async function hasGatewayCredentials(db: Db, merchantId: string, gateway: GatewayName): Promise<boolean> {
+  const row = await db.selectFrom('gatewayCredentials').select('gateway').where('merchantId', '=', merchantId).where('gateway', '=', gateway).executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Which gateways a merchant has configured: the only thing about credentials an API ever shows. */
 export async function configuredGateways(db: Db, merchantId: string): Promise<GatewayName[]> {
   const rows = await db.selectFrom('gatewayCredentials').select('gateway').where('merchantId', '=', merchantId).execute();

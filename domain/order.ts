@@ -41,6 +41,9 @@ export interface ShippingAddress {
 }
 
 /** What the customer is sent to, or shown, to pay. */
+export const PAYMENT_FLOWS = ['redirect', 'qr_code'] as const;
+export type PaymentFlow = (typeof PAYMENT_FLOWS)[number];
+
 export type PaymentAction =
   | { type: 'redirect'; url: string }
   | { type: 'qr_code'; code: string; url?: string }
@@ -119,6 +122,7 @@ export interface OrderInput {
   customer: Customer;
   shippingAddress: ShippingAddress;
   paymentMethod: GatewayName;
+  paymentFlow?: PaymentFlow;
   returnUrl?: string;
   viewToken: string;
   policy: MerchantPolicy;

@@ -1,6 +1,6 @@
 // The one interface every payment gateway adapter implements (sandbox, Alipay, WeChat Pay, UnionPay,
 // Stripe). Activities call it; the webhook route calls `verifyNotification` and `acknowledge`.
-import type { GatewayName, PaymentAction } from '../domain/order.js';
+import type { GatewayName, PaymentAction, PaymentFlow } from '../domain/order.js';
 
 /** A merchant's view of a gateway: its decrypted credentials and where notifications must be sent. */
 export interface GatewayContext {
@@ -18,6 +18,8 @@ export interface CreatePaymentRequest {
   description: string;
   returnUrl: string;
   expiresAt: string;
+  /** What the shopper asked for; each gateway picks its default when absent or unsupported. */
+  flow?: PaymentFlow;
 }
 
 export interface CreatedPayment {

@@ -479,6 +479,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
         description: `Order ${input.orderNo}`,
         returnUrl: input.returnUrl ?? '',
         expiresAt,
+        ...(input.paymentFlow && { flow: input.paymentFlow }),
       },
     });
     payment().action = created.action;

@@ -7,6 +7,7 @@ import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from
 import { newId } from '../../core/ids.js';
 import { ORDER_SEARCH_KEYS } from '../../core/search-attributes.js';
 import type { OrderInput, OrderState } from '../../domain/order.js';
+import { hasGatewayCredentials } from '../../db/gateway-credentials.js';
 import { checkoutUpdate, type CheckoutResult } from '../../workflows/messages.js';
 import type { orderWorkflow } from '../../workflows/order.js';
 import type { AppDeps, AppEnv } from '../app.js';
@@ -110,6 +111,9 @@ export function registerCheckoutRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) 
       }
       const adapter = gateways.get(body.paymentMethod);
       if (!adapter) throw new ApiError(422, 'gateway_unavailable', `The ${body.paymentMethod} gateway is not available on this deployment.`);
+      if (body.paymentMethod !== 'sandbox' && !(await hasGatewayCredentials(db, merchantId, body.paymentMethod))) {
+        throw new ApiError(422, 'gateway_not_configured', `The merchant has not configured ${body.paymentMethod} yet.`);
+      }
       const { quote, settings } = await quoteCart(db, merchantId, body.items);
       if (adapter.currencies && !adapter.currencies.includes(quote.currency)) {
         throw new ApiError(422, 'currency_not_supported', `${body.paymentMethod} accepts only ${adapter.currencies.join(', ')}; this store charges in ${quote.currency}.`);
@@ -132,6 +136,7 @@ export function registerCheckoutRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) 
         customer: body.customer,
         shippingAddress: body.shippingAddress,
         paymentMethod: body.paymentMethod,
+        ...(body.paymentFlow && { paymentFlow: body.paymentFlow }),
         returnUrl: body.returnUrl,
         viewToken: randomBytes(24).toString('base64url'),
         policy: {

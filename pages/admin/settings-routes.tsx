@@ -11,7 +11,8 @@ import { listProducts } from '../../db/products.js';
 import { money } from '../shared/format.js';
 import { chrome, redirectWithFlash, sessionOf, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
 import { checked, describeIssues, field, parseMoney, parsePercent, parseWhole, type FormBody, type Problem } from './forms.js';
-import { GATEWAY_FORMS, MAX_CREDENTIAL_LENGTH } from './gateway-fields.js';
+import { MAX_CREDENTIAL_LENGTH } from '../../gateways/credentials.js';
+import { GATEWAY_FORMS } from './gateway-fields.js';
 import { gatewayFieldId, productFields, SETTINGS_FIELDS } from './settings-fields.js';
 import { SettingsPage, type FailedForm } from './views/settings.js';
 

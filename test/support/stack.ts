@@ -112,6 +112,12 @@ export async function startStack(env: NodeJS.ProcessEnv = {}) {
       });
     },
 
+    /** Stores a merchant's gateway credentials through the admin API. */
+    async setCredentials(merchant: Merchant, gateway: string, credentials: Record<string, string>) {
+      const put = await request('PUT', `/v1/admin/gateways/${gateway}/credentials`, { key: merchant.adminKey, body: credentials });
+      expect(put.status, JSON.stringify(put.body)).toBe(200);
+    },
+
     /** Completes a sandbox payment through the simulator's test control (like pressing Pay, with knobs). */
     async pay(merchant: Merchant, paymentId: string, options: { outcome?: 'succeeded' | 'failed'; amount?: number; currency?: string; late?: boolean; notification?: { mode?: 'deliver' | 'drop' | 'duplicate' | 'reorder'; delayMs?: number } } = {}) {
       const response = await request('POST', `/sandbox/api/merchants/${merchant.merchantId}/control/payments/${paymentId}/complete`, {

@@ -1,0 +1,101 @@
+// Merchant gateway credentials through the admin API: write-only. A merchant can replace them and see
+// which gateways are configured, never read them back.
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { configuredGateways, saveGatewayCredentials } from '../../db/gateway-credentials.js';
+import { GATEWAYS } from '../../domain/order.js';
+import { CREDENTIAL_FIELDS, MAX_CREDENTIAL_LENGTH, type ConfigurableGateway } from '../../gateways/credentials.js';
+import type { AppDeps, AppEnv } from '../app.js';
+import { merchantIdOf, requireKey } from '../auth.js';
+import { ApiError } from '../errors.js';
+import { bearerAuth, errorResponses } from '../schemas.js';
+
+const CONFIGURABLE = Object.keys(CREDENTIAL_FIELDS) as ConfigurableGateway[];
+
+const GatewayStatusSchema = z
+  .object({
+    gateway: z.enum(GATEWAYS),
+    available: z.boolean().openapi({ description: 'Offered by this deployment.' }),
+    configured: z.boolean().openapi({ description: 'Credentials are stored (sandbox: always).' }),
+    fields: z.array(z.string()).openapi({ description: 'The credential fields this gateway takes.' }),
+    currencies: z.array(z.string()).optional().openapi({ description: 'The only currencies it settles, when limited.' }),
+  })
+  .openapi('GatewayStatus');
+
+const CredentialsSchema = z.record(z.string(), z.string()).openapi('GatewayCredentials', {
+  description: 'Every field the gateway takes (see GET /v1/admin/gateways), as text; PEM keys and certificates as they are.',
+});
+
+/** Exactly the gateway's fields, each non-empty; the message never echoes a value. */
+function checkCredentials(gateway: ConfigurableGateway, body: Record<string, string>): Record<string, string> {
+  const fields = CREDENTIAL_FIELDS[gateway].map((field) => field.name);
+  const problems: Record<string, string> = {};
+  for (const name of fields) {
+    const value = body[name]?.trim() ?? '';
+    if (value === '') problems[name] = 'is required';
+    else if (value.length > MAX_CREDENTIAL_LENGTH) problems[name] = `must be at most ${MAX_CREDENTIAL_LENGTH} characters`;
+  }
+  for (const name of Object.keys(body)) if (!fields.includes(name)) problems[name] = 'is not a field of this gateway';
+  if (Object.keys(problems).length > 0) throw new ApiError(422, 'invalid_credentials', `The ${gateway} credentials are incomplete or have unknown fields.`, problems);
+  return Object.fromEntries(fields.map((name) => [name, (body[name] ?? '').trim()]));
+}
+
+export function registerGatewayCredentialRoutes(app: OpenAPIHono<AppEnv>, { db, config, gateways }: AppDeps) {
+  app.use('/v1/admin/gateways', requireKey({ db, platformApiKey: config.platformApiKey }, 'admin'));
+  app.use('/v1/admin/gateways/*', requireKey({ db, platformApiKey: config.platformApiKey }, 'admin'));
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/admin/gateways',
+      tags: ['settings'],
+      summary: 'Which gateways are offered and configured',
+      security: bearerAuth,
+      responses: {
+        200: { description: 'One entry per gateway', content: { 'application/json': { schema: z.object({ gateways: z.array(GatewayStatusSchema) }) } } },
+        ...errorResponses(401, 403),
+      },
+    }),
+    async (c) => {
+      const configured = new Set(await configuredGateways(db, merchantIdOf(c.get('principal'))));
+      return c.json(
+        {
+          gateways: GATEWAYS.map((gateway) => {
+            const adapter = gateways.get(gateway);
+            return {
+              gateway,
+              available: adapter !== undefined,
+              configured: gateway === 'sandbox' || configured.has(gateway),
+              fields: gateway === 'sandbox' ? [] : CREDENTIAL_FIELDS[gateway].map((field) => field.name),
+              ...(adapter?.currencies && { currencies: [...adapter.currencies] }),
+            };
+          }),
+        },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/v1/admin/gateways/{gateway}/credentials',
+      tags: ['settings'],
+      summary: "Set or replace a gateway's credentials (stored encrypted, never returned)",
+      security: bearerAuth,
+      request: {
+        params: z.object({ gateway: z.enum(CONFIGURABLE as [ConfigurableGateway, ...ConfigurableGateway[]]) }),
+        body: { required: true, content: { 'application/json': { schema: CredentialsSchema } } },
+      },
+      responses: {
+        200: { description: 'Stored', content: { 'application/json': { schema: z.object({ gateway: z.enum(GATEWAYS), configured: z.literal(true) }) } } },
+        ...errorResponses(400, 401, 403, 422),
+      },
+    }),
+    async (c) => {
+      const { gateway } = c.req.valid('param');
+      const credentials = checkCredentials(gateway, c.req.valid('json'));
+      await saveGatewayCredentials(db, config.masterKey, merchantIdOf(c.get('principal')), gateway, credentials);
+      return c.json({ gateway, configured: true as const }, 200);
+    },
+  );
+}

@@ -1,0 +1,29 @@
+// What each real gateway's merchant credentials consist of. One list per gateway, kept beside its
+// adapter; the admin API and the admin page accept exactly these fields, store them encrypted
+// (`db/gateway-credentials.ts`) and never show them again.
+import type { GatewayName } from '../domain/order.js';
+import { ALIPAY_CREDENTIAL_FIELDS } from './alipay/credentials.js';
+import { STRIPE_CREDENTIAL_FIELDS } from './stripe/credentials.js';
+import { UNIONPAY_CREDENTIAL_FIELDS } from './unionpay/credentials.js';
+import { WECHATPAY_CREDENTIAL_FIELDS } from './wechatpay/credentials.js';
+
+export interface CredentialField {
+  /** The key in the stored credentials object (what the gateway's adapter reads). */
+  name: string;
+  label: string;
+  multiline?: boolean;
+  hint?: string;
+}
+
+export type ConfigurableGateway = Exclude<GatewayName, 'sandbox'>;
+
+/** The sandbox has none: it derives its secrets from the master key. */
+export const CREDENTIAL_FIELDS: Readonly<Record<ConfigurableGateway, readonly CredentialField[]>> = {
+  alipay: ALIPAY_CREDENTIAL_FIELDS,
+  wechatpay: WECHATPAY_CREDENTIAL_FIELDS,
+  unionpay: UNIONPAY_CREDENTIAL_FIELDS,
+  stripe: STRIPE_CREDENTIAL_FIELDS,
+};
+
+/** Per value; PEM keys and certificates fit easily. */
+export const MAX_CREDENTIAL_LENGTH = 16_384;
