@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { GatewayName } from '../domain/order.js';
 import { loadGatewayContext } from '../gateways/context.js';
-import { GatewayError, type CreatePaymentRequest, type GatewayAdapter, type RefundRequest } from '../gateways/types.js';
+import { GatewayError, type CreatePaymentRequest, type GatewayAdapter, type PaymentRef, type RefundRef, type RefundRequest } from '../gateways/types.js';
 import type { ActivityDeps } from './index.js';
 
 interface GatewayTarget {
@@ -46,12 +46,12 @@ export function createGatewayActivities(deps: ActivityDeps) {
       return call(input, (a, ctx) => a.createPayment(ctx, input.request));
     },
 
-    async queryGatewayPayment(input: GatewayTarget & { paymentId: string }) {
-      return call(input, (a, ctx) => a.queryPayment(ctx, input.paymentId));
+    async queryGatewayPayment(input: GatewayTarget & PaymentRef) {
+      return call(input, (a, ctx) => a.queryPayment(ctx, { paymentId: input.paymentId, createdAt: input.createdAt }));
     },
 
-    async closeGatewayPayment(input: GatewayTarget & { paymentId: string }) {
-      return call(input, (a, ctx) => a.closePayment(ctx, input.paymentId));
+    async closeGatewayPayment(input: GatewayTarget & PaymentRef) {
+      return call(input, (a, ctx) => a.closePayment(ctx, { paymentId: input.paymentId, createdAt: input.createdAt }));
     },
 
     /**
@@ -61,15 +61,16 @@ export function createGatewayActivities(deps: ActivityDeps) {
     async refundGatewayPayment(input: GatewayTarget & { request: RefundRequest }) {
       return call(input, async (a, ctx) => {
         if (Context.current().info.attempt > 1) {
-          const existing = await a.queryRefund(ctx, { refundId: input.request.refundId, paymentId: input.request.paymentId });
+          const { refundId, paymentId, createdAt } = input.request;
+          const existing = await a.queryRefund(ctx, { refundId, paymentId, createdAt });
           if (existing.status !== 'not_found') return existing;
         }
         return a.refund(ctx, input.request);
       });
     },
 
-    async queryGatewayRefund(input: GatewayTarget & { refundId: string; paymentId: string }) {
-      return call(input, (a, ctx) => a.queryRefund(ctx, { refundId: input.refundId, paymentId: input.paymentId }));
+    async queryGatewayRefund(input: GatewayTarget & RefundRef) {
+      return call(input, (a, ctx) => a.queryRefund(ctx, { refundId: input.refundId, paymentId: input.paymentId, createdAt: input.createdAt }));
     },
   };
 }

@@ -18,8 +18,23 @@ export interface CreatePaymentRequest {
   description: string;
   returnUrl: string;
   expiresAt: string;
+  /** When the order was placed; some gateways identify a transaction by number and time together. */
+  createdAt: string;
   /** What the shopper asked for; each gateway picks its default when absent or unsupported. */
   flow?: PaymentFlow;
+}
+
+/** A payment as the gateway knows it: our id and when it was created (UnionPay queries need both). */
+export interface PaymentRef {
+  paymentId: string;
+  createdAt: string;
+}
+
+/** A refund as the gateway knows it, likewise. */
+export interface RefundRef {
+  refundId: string;
+  paymentId: string;
+  createdAt: string;
 }
 
 export interface CreatedPayment {
@@ -45,6 +60,8 @@ export interface RefundRequest {
   paymentAmount: number;
   currency: string;
   reason: string;
+  /** When the refund was requested. */
+  createdAt: string;
 }
 
 export interface RefundResult {
@@ -93,11 +110,11 @@ export interface GatewayAdapter {
   /** Real gateways refuse merchants that have not been verified (licence and tax registration). */
   readonly requiresVerifiedMerchant: boolean;
   createPayment(ctx: GatewayContext, request: CreatePaymentRequest): Promise<CreatedPayment>;
-  queryPayment(ctx: GatewayContext, paymentId: string): Promise<PaymentResult>;
+  queryPayment(ctx: GatewayContext, payment: PaymentRef): Promise<PaymentResult>;
   /** Closes an unpaid payment; reports the payment's state, which may turn out to be `succeeded`. */
-  closePayment(ctx: GatewayContext, paymentId: string): Promise<PaymentResult>;
+  closePayment(ctx: GatewayContext, payment: PaymentRef): Promise<PaymentResult>;
   refund(ctx: GatewayContext, request: RefundRequest): Promise<RefundResult>;
-  queryRefund(ctx: GatewayContext, refund: { refundId: string; paymentId: string }): Promise<RefundResult>;
+  queryRefund(ctx: GatewayContext, refund: RefundRef): Promise<RefundResult>;
   /** Verifies the signature (and freshness) first; throws `NotificationRejected` when it does not hold. */
   verifyNotification(ctx: GatewayContext, raw: RawNotification): Promise<GatewayNotification>;
   /** The exact response the gateway expects, so it stops (accepted) or retries (not accepted). */

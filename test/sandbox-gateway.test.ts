@@ -42,6 +42,9 @@ async function caught(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('expected a rejection');
 }
 
+/** Creation time of the payments and refunds below: the sandbox identifies them by id alone. */
+const NOW = new Date().toISOString();
+
 describe('sandbox gateway', () => {
   const masterKey = randomBytes(32);
   const received: Received[] = [];
@@ -114,6 +117,7 @@ describe('sandbox gateway', () => {
       description: 'Two mugs',
       returnUrl: `https://shop.example/orders/${paymentId}/return`,
       expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
+      createdAt: NOW,
       ...overrides,
     };
   }
@@ -169,15 +173,15 @@ describe('sandbox gateway', () => {
     expect(conflict).toBeInstanceOf(GatewayError);
     expect(conflict).toMatchObject({ kind: 'invalid_request', message: expect.stringContaining('different amount') });
 
-    expect(await adapter.queryPayment(ctx, request.paymentId)).toEqual({
+    expect(await adapter.queryPayment(ctx, { paymentId: request.paymentId, createdAt: NOW })).toEqual({
       status: 'pending',
       amount: 12345,
       currency: 'CNY',
       gatewayReference: created.gatewayReference,
     });
-    expect(await adapter.queryPayment(ctx, newId('pay'))).toEqual({ status: 'not_found' });
+    expect(await adapter.queryPayment(ctx, { paymentId: newId('pay'), createdAt: NOW })).toEqual({ status: 'not_found' });
     // Another merchant cannot see it.
-    expect(await adapter.queryPayment(newMerchant(), request.paymentId)).toEqual({ status: 'not_found' });
+    expect(await adapter.queryPayment(newMerchant(), { paymentId: request.paymentId, createdAt: NOW })).toEqual({ status: 'not_found' });
   });
 
   it('shows the hosted page with the amount and order number, escaping the description', async () => {
@@ -204,7 +208,7 @@ describe('sandbox gateway', () => {
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe(request.returnUrl);
 
-    const result = await adapter.queryPayment(ctx, request.paymentId);
+    const result = await adapter.queryPayment(ctx, { paymentId: request.paymentId, createdAt: NOW });
     expect(result).toMatchObject({ status: 'succeeded', amount: 12345, currency: 'CNY' });
     expect(Date.parse(result.paidAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
 
@@ -231,7 +235,7 @@ describe('sandbox gateway', () => {
     const ctx = newMerchant();
     const { request, payUrl } = await createPayment(ctx);
     expect((await payOnPage(payUrl, 'failed')).status).toBe(303);
-    expect(await adapter.queryPayment(ctx, request.paymentId)).toMatchObject({ status: 'failed' });
+    expect(await adapter.queryPayment(ctx, { paymentId: request.paymentId, createdAt: NOW })).toMatchObject({ status: 'failed' });
     expect(await chargeCount(request.paymentId)).toBe(0);
     expect(await verified(ctx)).toEqual([expect.objectContaining({ kind: 'payment', status: 'failed', paymentId: request.paymentId })]);
   });
@@ -256,21 +260,21 @@ describe('sandbox gateway', () => {
   it('closes a pending payment, which can then not be paid', async () => {
     const ctx = newMerchant();
     const { request, payUrl } = await createPayment(ctx);
-    expect(await adapter.closePayment(ctx, request.paymentId)).toMatchObject({ status: 'closed' });
+    expect(await adapter.closePayment(ctx, { paymentId: request.paymentId, createdAt: NOW })).toMatchObject({ status: 'closed' });
 
     const response = await payOnPage(payUrl, 'succeeded');
     expect(response.status).toBe(409);
     expect(await response.text()).toContain('Payment closed');
     expect(await chargeCount(request.paymentId)).toBe(0);
-    expect(await adapter.queryPayment(ctx, request.paymentId)).toMatchObject({ status: 'closed' });
+    expect(await adapter.queryPayment(ctx, { paymentId: request.paymentId, createdAt: NOW })).toMatchObject({ status: 'closed' });
     expect(notificationsFor(ctx)).toEqual([]);
-    expect(await adapter.closePayment(ctx, newId('pay'))).toEqual({ status: 'not_found' });
+    expect(await adapter.closePayment(ctx, { paymentId: newId('pay'), createdAt: NOW })).toEqual({ status: 'not_found' });
   });
 
   it('reports a paid payment as succeeded when asked to close it', async () => {
     const ctx = newMerchant();
     const request = await paidPayment(ctx, 500);
-    expect(await adapter.closePayment(ctx, request.paymentId)).toMatchObject({ status: 'succeeded', amount: 500 });
+    expect(await adapter.closePayment(ctx, { paymentId: request.paymentId, createdAt: NOW })).toMatchObject({ status: 'succeeded', amount: 500 });
   });
 
   it('refuses to take an expired payment', async () => {
@@ -282,7 +286,7 @@ describe('sandbox gateway', () => {
     expect(await response.text()).toContain('Payment expired');
     expect((await control(ctx, 'POST', `/payments/${request.paymentId}/complete`, { outcome: 'succeeded' })).status).toBe(409);
     expect(await chargeCount(request.paymentId)).toBe(0);
-    expect(await adapter.queryPayment(ctx, request.paymentId)).toMatchObject({ status: 'pending' });
+    expect(await adapter.queryPayment(ctx, { paymentId: request.paymentId, createdAt: NOW })).toMatchObject({ status: 'pending' });
     expect(notificationsFor(ctx)).toEqual([]);
   });
 
@@ -293,7 +297,7 @@ describe('sandbox gateway', () => {
     expect(payment).toMatchObject({ status: 'succeeded', capturedAmount: 100 });
     expect(deliveries).toEqual([{ eventId: expect.stringMatching(/^evt_/), status: 'delivered' }]);
     expect(await verified(ctx)).toEqual([expect.objectContaining({ status: 'succeeded', amount: 100, currency: 'USD' })]);
-    expect(await adapter.queryPayment(ctx, request.paymentId)).toMatchObject({ status: 'succeeded', amount: 100, currency: 'USD' });
+    expect(await adapter.queryPayment(ctx, { paymentId: request.paymentId, createdAt: NOW })).toMatchObject({ status: 'succeeded', amount: 100, currency: 'USD' });
   });
 
   it('delivers the same event twice when told to duplicate', async () => {
@@ -316,7 +320,7 @@ describe('sandbox gateway', () => {
     const { deliveries } = await complete(ctx, request.paymentId, { outcome: 'succeeded', notification: { mode: 'drop' } });
     expect(deliveries).toEqual([]);
     expect(notificationsFor(ctx)).toEqual([]);
-    expect(await adapter.queryPayment(ctx, request.paymentId)).toMatchObject({ status: 'succeeded', amount: 12345 });
+    expect(await adapter.queryPayment(ctx, { paymentId: request.paymentId, createdAt: NOW })).toMatchObject({ status: 'succeeded', amount: 12345 });
   });
 
   it('delivers an older pending event after the success when told to reorder', async () => {
@@ -360,14 +364,14 @@ describe('sandbox gateway', () => {
     const ctx = newMerchant();
     const payment = await paidPayment(ctx, 10_000);
     const refund = (refundId: string, amount: number) =>
-      adapter.refund(ctx, { refundId, paymentId: payment.paymentId, amount, paymentAmount: 10_000, currency: 'CNY', reason: 'customer asked' });
+      adapter.refund(ctx, { refundId, paymentId: payment.paymentId, amount, paymentAmount: 10_000, currency: 'CNY', reason: 'customer asked', createdAt: NOW });
     const firstId = newId('rfd');
     const secondId = newId('rfd');
 
     expect(await refund(firstId, 4000)).toMatchObject({ status: 'processing', gatewayReference: expect.stringMatching(/^sbx_/) });
-    await vi.waitFor(async () => expect(await adapter.queryRefund(ctx, { refundId: firstId, paymentId: payment.paymentId })).toMatchObject({ status: 'succeeded' }), { timeout: 5000, interval: 25 });
+    await vi.waitFor(async () => expect(await adapter.queryRefund(ctx, { refundId: firstId, paymentId: payment.paymentId, createdAt: NOW })).toMatchObject({ status: 'succeeded' }), { timeout: 5000, interval: 25 });
     await refund(secondId, 6000);
-    await vi.waitFor(async () => expect(await adapter.queryRefund(ctx, { refundId: secondId, paymentId: payment.paymentId })).toMatchObject({ status: 'succeeded' }), { timeout: 5000, interval: 25 });
+    await vi.waitFor(async () => expect(await adapter.queryRefund(ctx, { refundId: secondId, paymentId: payment.paymentId, createdAt: NOW })).toMatchObject({ status: 'succeeded' }), { timeout: 5000, interval: 25 });
 
     const over = await caught(refund(newId('rfd'), 1));
     expect(over).toBeInstanceOf(GatewayError);
@@ -382,13 +386,13 @@ describe('sandbox gateway', () => {
       ]),
     );
     expect(refundEvents).toHaveLength(2);
-    expect(await adapter.queryRefund(ctx, { refundId: newId('rfd'), paymentId: payment.paymentId })).toEqual({ status: 'not_found' });
+    expect(await adapter.queryRefund(ctx, { refundId: newId('rfd'), paymentId: payment.paymentId, createdAt: NOW })).toEqual({ status: 'not_found' });
   });
 
   it('records a refund once per refund id and refuses unpaid payments', async () => {
     const ctx = newMerchant();
     const payment = await paidPayment(ctx, 3000);
-    const request = { refundId: newId('rfd'), paymentId: payment.paymentId, amount: 1000, paymentAmount: 3000, currency: 'CNY', reason: 'damaged' };
+    const request = { refundId: newId('rfd'), paymentId: payment.paymentId, amount: 1000, paymentAmount: 3000, currency: 'CNY', reason: 'damaged', createdAt: NOW };
     await adapter.refund(ctx, request);
     await adapter.refund(ctx, request);
     const rows = await database.db.selectFrom('sandboxRefunds').select('id').where('paymentId', '=', payment.paymentId).execute();
@@ -405,7 +409,7 @@ describe('sandbox gateway', () => {
     expect((await control(ctx, 'PUT', '/behaviour', { refundOutcome: 'failed', refundDelayMs: 10 })).status).toBe(200);
     const payment = await paidPayment(ctx, 2000);
     const refundId = newId('rfd');
-    const request = { refundId, paymentId: payment.paymentId, amount: 2000, paymentAmount: 2000, currency: 'CNY', reason: 'test' };
+    const request = { refundId, paymentId: payment.paymentId, amount: 2000, paymentAmount: 2000, currency: 'CNY', reason: 'test', createdAt: NOW };
     await adapter.refund(ctx, request);
     await vi.waitFor(async () => expect(await adapter.queryRefund(ctx, request)).toMatchObject({ status: 'failed', failureReason: expect.any(String) }), { timeout: 5000, interval: 25 });
     await vi.waitFor(() => expect(notificationsFor(ctx)).toHaveLength(2), { timeout: 5000, interval: 25 });
@@ -467,18 +471,18 @@ describe('sandbox gateway', () => {
     const ctx = newMerchant();
     const answering = (status: number) =>
       createSandboxAdapter({ baseUrl, masterKey, fetch: async () => Response.json({ error: { code: 'x', message: 'nope' } }, { status }) });
-    const kinds = await Promise.all([500, 503, 429, 403, 401, 400, 409].map(async (status) => ((await caught(answering(status).queryPayment(ctx, 'pay_x'))) as GatewayError).kind));
+    const kinds = await Promise.all([500, 503, 429, 403, 401, 400, 409].map(async (status) => ((await caught(answering(status).queryPayment(ctx, { paymentId: 'pay_x', createdAt: NOW }))) as GatewayError).kind));
     expect(kinds).toEqual(['server', 'server', 'rate_limited', 'auth', 'auth', 'invalid_request', 'invalid_request']);
 
     const unreachable = createSandboxAdapter({ baseUrl, masterKey, fetch: async () => Promise.reject(new TypeError('fetch failed')) });
-    expect(await caught(unreachable.queryPayment(ctx, 'pay_x'))).toMatchObject({ kind: 'network', retryable: true });
+    expect(await caught(unreachable.queryPayment(ctx, { paymentId: 'pay_x', createdAt: NOW }))).toMatchObject({ kind: 'network', retryable: true });
 
     // A server that accepts the connection and never answers.
     const silent = createServer(() => undefined);
     const silentUrl = await listen(silent);
     try {
       const slow = createSandboxAdapter({ baseUrl: silentUrl, masterKey, timeoutMs: 200 });
-      expect(await caught(slow.queryPayment(ctx, 'pay_x'))).toMatchObject({ kind: 'timeout', retryable: true });
+      expect(await caught(slow.queryPayment(ctx, { paymentId: 'pay_x', createdAt: NOW }))).toMatchObject({ kind: 'timeout', retryable: true });
     } finally {
       await stop(silent);
     }

@@ -303,6 +303,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
           paymentAmount: state.paidAmount,
           currency: refund.currency,
           reason: refund.reason,
+          createdAt: refund.createdAt,
         },
       });
     } catch (error) {
@@ -314,7 +315,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
     while (refund.status === 'processing') {
       const settled = await condition(() => refund.status !== 'processing', seconds(policy.paymentCheckIntervalSeconds));
       if (!settled) {
-        const result = await askGateway('refund query', () => gateway.queryGatewayRefund({ ...gatewayRef, refundId: refund.id, paymentId: refund.paymentId }));
+        const result = await askGateway('refund query', () => gateway.queryGatewayRefund({ ...gatewayRef, refundId: refund.id, paymentId: refund.paymentId, createdAt: refund.createdAt }));
         if (result) applyRefundResult(refund, result);
       }
     }
@@ -405,7 +406,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
   }
 
   async function closeAtGateway(): Promise<PaymentSignal | undefined> {
-    const result = await askGateway('close', () => gateway.closeGatewayPayment({ ...gatewayRef, paymentId: payment().id }));
+    const result = await askGateway('close', () => gateway.closeGatewayPayment({ ...gatewayRef, paymentId: payment().id, createdAt: payment().createdAt }));
     if (result?.status === 'succeeded') return outcomeFromQuery(result);
     payment().status = 'closed';
     return undefined;
@@ -436,7 +437,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
         const woke = await condition(() => paymentOutcome !== undefined || cancelRequest !== undefined, Math.min(remaining, seconds(policy.paymentCheckIntervalSeconds)));
         // Nothing arrived by the check interval: ask the gateway, so a lost notification never loses a sale.
         if (!woke && Date.now() < deadline) {
-          paymentOutcome ??= outcomeFromQuery(await askGateway('payment query', () => gateway.queryGatewayPayment({ ...gatewayRef, paymentId: payment().id })));
+          paymentOutcome ??= outcomeFromQuery(await askGateway('payment query', () => gateway.queryGatewayPayment({ ...gatewayRef, paymentId: payment().id, createdAt: payment().createdAt })));
         }
       }
     }
@@ -446,7 +447,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
   async function watchForLatePayment(): Promise<void> {
     if (state.paidAmount > 0 || payment() === undefined) return;
     const arrived = await condition(() => paymentOutcome?.status === 'succeeded', seconds(policy.latePaymentGraceSeconds));
-    const late = arrived ? paymentOutcome : outcomeFromQuery(await askGateway('payment query', () => gateway.queryGatewayPayment({ ...gatewayRef, paymentId: payment().id })));
+    const late = arrived ? paymentOutcome : outcomeFromQuery(await askGateway('payment query', () => gateway.queryGatewayPayment({ ...gatewayRef, paymentId: payment().id, createdAt: payment().createdAt })));
     if (late?.status !== 'succeeded') return;
     const p = payment();
     p.status = 'succeeded';
@@ -479,6 +480,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
         description: `Order ${input.orderNo}`,
         returnUrl: input.returnUrl ?? '',
         expiresAt,
+        createdAt: input.createdAt,
         ...(input.paymentFlow && { flow: input.paymentFlow }),
       },
     });

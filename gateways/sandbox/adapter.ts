@@ -164,11 +164,11 @@ export function createSandboxAdapter(deps: SandboxAdapterDeps): GatewayAdapter {
       return { action: { type: 'redirect', url: created.payUrl }, gatewayReference: created.reference };
     },
 
-    async queryPayment(ctx, paymentId) {
+    async queryPayment(ctx, { paymentId }) {
       return paymentResult(await call(ctx, 'GET', paymentPath(paymentId), undefined, { notFoundIsAnswer: true }));
     },
 
-    async closePayment(ctx, paymentId) {
+    async closePayment(ctx, { paymentId }) {
       return paymentResult(await call(ctx, 'POST', `${paymentPath(paymentId)}/close`, {}, { notFoundIsAnswer: true }));
     },
 
