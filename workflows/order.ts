@@ -2,13 +2,11 @@
 // actions and gateway notifications all arrive here as updates or signals; Postgres only ever holds the
 // projection the `projectOrder` activity writes from this state.
 import {
-  type ActivityOptions,
   ActivityFailure,
   ApplicationFailure,
   condition,
   patched,
   proxyActivities,
-  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   uuid4,
@@ -39,22 +37,14 @@ import { findRefund, hasOpenRefunds, initialState, record, touch } from './order
 
 // Activity profiles: projection writes are quick and retried until the database is back; gateway calls
 // are slower and retried with backoff, except for rejections (bad parameters, auth), which are final.
-const DB_OPTIONS: ActivityOptions = {
+const db = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
-};
-const GATEWAY_OPTIONS: ActivityOptions = {
+});
+const gateway = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['GatewayRejected'] },
-};
-
-// Every call is idempotent (versioned projection, outbox ids, gateway idempotency keys), so each runs as a
-// local activity: in the worker, inside the workflow task, without a task round trip through the server
-// per call. Orders begun before that (no `local-activities` marker) keep regular activities.
-const activities = {
-  local: { db: proxyLocalActivities<Activities>(DB_OPTIONS), gateway: proxyLocalActivities<Activities>(GATEWAY_OPTIONS) },
-  remote: { db: proxyActivities<Activities>(DB_OPTIONS), gateway: proxyActivities<Activities>(GATEWAY_OPTIONS) },
-};
+});
 
 const now = () => new Date().toISOString();
 const seconds = (n: number) => n * 1000;
@@ -71,7 +61,6 @@ function gatewayRejection(error: unknown): string | undefined {
 }
 
 export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
-  const { db, gateway } = patched('local-activities') ? activities.local : activities.remote;
   const state = initialState(input);
   const policy = input.policy;
   const seenEvents = new Set<string>();
