@@ -13,6 +13,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import type { CustomerNotification } from '../activities/orders.js';
 import { ORDER_SEARCH_KEYS } from '../core/search-attributes.js';
 import { decideRefund, FINAL_STATUSES, refundableAmount, type OrderInput, type OrderState, type Payment, type Refund } from '../domain/order.js';
 import type { PaymentResult, RefundResult } from '../gateways/types.js';
@@ -61,6 +62,8 @@ function gatewayRejection(error: unknown): string | undefined {
 }
 
 export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
+  // Orders begun before this patch send customer notifications in an activity of their own.
+  const noticeWithProjection = patched('notice-with-projection');
   const state = initialState(input);
   const policy = input.policy;
   const seenEvents = new Set<string>();
@@ -77,31 +80,35 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
   const gatewayRef = { merchantId: input.merchantId, gateway: input.paymentMethod };
 
   /** Writes the projection and keeps the search attributes in step with the status. */
-  async function persist(): Promise<void> {
+  async function persist(notification?: CustomerNotification): Promise<void> {
     if (state.status !== lastStatusIndexed) {
       lastStatusIndexed = state.status;
       upsertSearchAttributes([{ key: ORDER_SEARCH_KEYS.orderStatus, value: state.status }]);
     }
     const version = state.version;
-    await db.projectOrder({ meta, state });
+    await db.projectOrder({ meta, state, ...(notification && { notification }) });
     projectedVersion = Math.max(projectedVersion, version);
   }
 
-  /** Lets an update answer only once the API can read what it changed. */
-  async function projected(): Promise<void> {
-    const version = state.version;
-    await condition(() => projectedVersion >= version);
-  }
-
-  async function notifyCustomer(kind: string, payload: Record<string, unknown>, key = kind): Promise<void> {
-    await db.enqueueNotification({
+  /** Persists a change the customer hears about; the notification is keyed by order and event, so sent once. */
+  async function persistAndNotify(kind: string, payload: Record<string, unknown>, key = kind): Promise<void> {
+    const notification = {
       id: `${state.orderId}:${key}`,
       merchantId: state.merchantId,
       orderId: state.orderId,
       kind,
       recipient: state.customer.email,
       payload: { orderNo: state.orderNo, ...payload },
-    });
+    };
+    if (noticeWithProjection) return persist(notification);
+    await persist();
+    await db.enqueueNotification(notification);
+  }
+
+  /** Lets an update answer only once the API can read what it changed. */
+  async function projected(): Promise<void> {
+    const version = state.version;
+    await condition(() => projectedVersion >= version);
   }
 
   // ---- Messages -------------------------------------------------------------------------------------
@@ -176,8 +183,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
     async ({ carrier, trackingNumber }) => {
       state.shipment = { carrier, trackingNumber, shippedAt: now() };
       record(state, state.shipment.shippedAt, 'shipped', 'merchant', { status: 'shipped', message: `${carrier} ${trackingNumber}` });
-      await persist();
-      await notifyCustomer('order_shipped', { carrier, trackingNumber });
+      await persistAndNotify('order_shipped', { carrier, trackingNumber });
       return state;
     },
     {
@@ -244,8 +250,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
       refund.note = note;
       refund.updatedAt = now();
       record(state, refund.updatedAt, 'refund_rejected', 'merchant', { message: note });
-      await persist();
-      await notifyCustomer('refund_rejected', { refundId, amount: refund.amount, currency: refund.currency, reason: note }, `refund:${refundId}`);
+      await persistAndNotify('refund_rejected', { refundId, amount: refund.amount, currency: refund.currency, reason: note }, `refund:${refundId}`);
       return refund;
     },
     { validator: ({ refundId, note }) => { requireText(note, 'note'); pendingRefund(refundId); } },
@@ -319,8 +324,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
         if (result) applyRefundResult(refund, result);
       }
     }
-    await persist();
-    await notifyCustomer(
+    await persistAndNotify(
       refund.status === 'succeeded' ? 'refund_succeeded' : 'refund_failed',
       { refundId: refund.id, amount: refund.amount, currency: refund.currency, reason: refund.reason, failureReason: refund.failureReason },
       `refund:${refund.id}`,
@@ -395,8 +399,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
     }
     record(state, at, 'payment_succeeded', 'gateway', { status: 'paid', message: `${state.total} ${state.currency}` });
     if (policy.autoConfirm) record(state, at, 'confirmed', 'system', { status: 'confirmed', message: 'auto-confirmed' });
-    await persist();
-    await notifyCustomer('payment_receipt', { amount: state.total, currency: state.currency, items: state.items });
+    await persistAndNotify('payment_receipt', { amount: state.total, currency: state.currency, items: state.items });
   }
 
   function outcomeFromQuery(result: PaymentResult | undefined): PaymentSignal | undefined {
