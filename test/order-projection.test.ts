@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadOrderView } from '../api/order-view.js';
+import { newId } from '../core/ids.js';
+import { createMerchant } from '../db/merchants.js';
+import { writeOrderProjection } from '../db/orders.js';
+import type { OrderInput } from '../domain/order.js';
+import { initialState, record } from '../workflows/order-state.js';
+import { createTestDatabase, type TestDatabase } from './support/database.js';
+
+describe('order projection', () => {
+  let database: TestDatabase;
+  let merchantId: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    merchantId = (await createMerchant(database.db, { name: 'Tea House', contactEmail: 'owner@tea.example', businessLicenceNo: 'BL-1', taxRegistrationNo: 'TX-1' })).merchant.id;
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  function input(): OrderInput {
+    const createdAt = new Date().toISOString();
+    return {
+      orderId: newId('ord'),
+      orderNo: `P${Date.now()}`,
+      merchantId,
+      paymentId: newId('pay'),
+      idempotencyKey: newId('key'),
+      requestHash: 'hash',
+      currency: 'CNY',
+      items: [{ sku: 'TEA', name: 'Tea', quantity: 1, unitAmount: 100, lineTotal: 100 }],
+      subtotal: 100,
+      shippingFee: 0,
+      tax: 0,
+      total: 100,
+      customer: { name: 'Li Wei', email: 'li.wei@example.com', phone: '+86 138 0000 0000' },
+      shippingAddress: { line1: '88 Wensan Road', city: 'Hangzhou', postalCode: '310012', country: 'CN' },
+      paymentMethod: 'alipay',
+      viewToken: newId('view'),
+      policy: { paymentWindowSeconds: 60, paymentCheckIntervalSeconds: 10, latePaymentGraceSeconds: 10, autoConfirm: false, refundWindowSeconds: 60, refundApprovalThreshold: 1000 },
+      createdAt,
+    };
+  }
+
+  it('keeps the keys of JSON values as written (gateway form fields) and ignores older versions', async () => {
+    const order = input();
+    const state = initialState(order);
+    const fields = { app_id: '2021000000000001', biz_content: '{"out_trade_no":"pay1"}', merId: '777290058110048' };
+    state.payments.push({ id: order.paymentId, gateway: 'alipay', status: 'pending', amount: 100, currency: 'CNY', expiresAt: order.createdAt, createdAt: order.createdAt, action: { type: 'form_post', url: 'https://gateway.example/pay', fields } });
+    const meta = { workflowId: `order-${order.orderId}`, idempotencyKey: order.idempotencyKey, requestHash: order.requestHash, viewToken: order.viewToken };
+    const older = structuredClone(state);
+    record(state, order.createdAt, 'payment_created', 'system');
+    expect(await writeOrderProjection(database.db, meta, state)).toBe(true);
+    expect(await writeOrderProjection(database.db, meta, older)).toBe(false);
+
+    const view = await loadOrderView(database.db, merchantId, order.orderId);
+    expect(view?.payments[0]?.action).toEqual({ type: 'form_post', url: 'https://gateway.example/pay', fields });
+    expect(view?.timeline.map((e) => e.event)).toEqual(['order_created', 'payment_created']);
+  });
+});
