@@ -35,6 +35,7 @@ export const envSchema = z
     TEMPORAL_TLS_SERVER_NAME: optionalText,
     TEMPORAL_API_KEY: optionalText,
     TEMPORAL_UI_URL: optionalText.pipe(z.url().optional()),
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(200),
     DATABASE_URL: z
       .string({ error: 'is required (postgres://user:password@host:port/database)' })
       .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL'),
@@ -70,6 +71,11 @@ export interface TemporalConfig {
   apiKey?: string;
   /** The Temporal Web UI, for links from the admin page to an order's run. */
   uiUrl?: string;
+  /**
+   * Orders kept in the worker's memory between tasks. Most open orders wait minutes for a payment or a
+   * merchant; one evicted from the cache is rebuilt from its history when it next has work.
+   */
+  maxCachedWorkflows: number;
 }
 
 export interface GatewayUrls {
@@ -114,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
       ...(usesTls && {
         tls: {
           certPath: e.TEMPORAL_TLS_CERT_PATH,

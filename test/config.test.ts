@@ -10,8 +10,14 @@ const valid = {
 describe('loadConfig', () => {
   it('applies defaults and derives the public URL from the port', () => {
     const config = loadConfig({ ...valid, PORT: '8080' });
-    expect(config.temporal).toEqual({ address: 'localhost:7233', namespace: 'default', taskQueue: 'paystead-orders' });
+    expect(config.temporal).toEqual({ address: 'localhost:7233', namespace: 'default', taskQueue: 'paystead-orders', maxCachedWorkflows: 200 });
     expect(config.http).toEqual({ port: 8080, publicBaseUrl: 'http://localhost:8080' });
+    expect(config.gatewayUrls).toEqual({
+      alipay: 'https://openapi.alipay.com/gateway.do',
+      wechatpay: 'https://api.mch.weixin.qq.com/',
+      unionpay: 'https://gateway.95516.com',
+      stripe: 'https://api.stripe.com',
+    });
     expect(config.masterKey.length).toBe(32);
     expect(config.logLevel).toBe('info');
   });

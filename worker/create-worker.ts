@@ -10,6 +10,7 @@ export interface WorkerOptions {
   workflowBundle: WorkflowBundleOption;
   /** Identity shown in the Temporal UI for tasks this worker ran. */
   identity?: string;
+  maxCachedWorkflows?: number;
 }
 
 export function createWorker(options: WorkerOptions): Promise<Worker> {
@@ -20,5 +21,6 @@ export function createWorker(options: WorkerOptions): Promise<Worker> {
     activities: options.activities,
     workflowBundle: options.workflowBundle,
     ...(options.identity && { identity: options.identity }),
+    ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
   });
 }

@@ -26,6 +26,7 @@ const worker = await createWorker({
     publicBaseUrl: config.http.publicBaseUrl,
   }),
   workflowBundle: await bundleWorkflows(),
+  maxCachedWorkflows: config.temporal.maxCachedWorkflows,
 });
 logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker started');
 // Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks have finished.
