@@ -1,99 +1,108 @@
-import type { Transaction } from 'kysely';
+import { sql } from 'kysely';
 import type { OrderInput, OrderState } from '../domain/order.js';
-import type { Database, Db } from './database.js';
+import type { Db } from './database.js';
 
 /**
  * Writes the workflow's state as the projection the API reads. Idempotent and ordered: a snapshot whose
  * version is not newer than the stored one changes nothing, so retries and out-of-order writes are safe.
+ *
+ * One statement, one round trip: the order row is upserted first and the payments, refunds and timeline
+ * follow only when it was (data-modifying CTEs share one snapshot and are atomic together; foreign keys are
+ * checked at the end of the statement).
  */
 export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idempotencyKey' | 'requestHash' | 'viewToken'> & { workflowId: string }, state: OrderState): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    const written = await trx
-      .insertInto('orders')
-      .values({
-        id: state.orderId,
-        merchantId: state.merchantId,
-        orderNo: state.orderNo,
-        workflowId: meta.workflowId,
-        idempotencyKey: meta.idempotencyKey,
-        requestHash: meta.requestHash,
-        viewToken: meta.viewToken,
-        ...orderColumns(state),
-        createdAt: state.createdAt,
-      })
-      .onConflict((oc) =>
-        oc
-          .column('id')
-          .doUpdateSet(orderColumns(state))
-          .where('orders.version', '<', state.version),
+  const payments = state.payments.map((p) => ({
+    id: p.id,
+    gateway: p.gateway,
+    status: p.status,
+    amount: p.amount,
+    currency: p.currency,
+    captured_amount: p.capturedAmount ?? null,
+    captured_currency: p.capturedCurrency ?? null,
+    gateway_reference: p.gatewayReference ?? null,
+    action: p.action ?? null,
+    expires_at: p.expiresAt,
+    paid_at: p.paidAt ?? null,
+    created_at: p.createdAt,
+  }));
+  const refunds = state.refunds.map((r) => ({
+    id: r.id,
+    payment_id: r.paymentId,
+    amount: r.amount,
+    currency: r.currency,
+    reason: r.reason,
+    status: r.status,
+    initiated_by: r.initiatedBy,
+    note: r.note ?? null,
+    gateway_reference: r.gatewayReference ?? null,
+    failure_reason: r.failureReason ?? null,
+    created_at: r.createdAt,
+    updated_at: r.updatedAt,
+  }));
+  const events = state.timeline.map((e) => ({ seq: e.seq, at: e.at, status: e.status, event: e.event, actor: e.actor, message: e.message ?? null }));
+  const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
+
+  const result = await sql<{ written: number }>`
+    with o as (
+      insert into orders as cur (
+        id, merchant_id, order_no, workflow_id, idempotency_key, request_hash, view_token, status, status_reason,
+        currency, subtotal, shipping_fee, tax, total, paid_amount, refunded_amount, items, customer, customer_email,
+        customer_phone, shipping_address, payment_method, shipment, version, created_at, updated_at
+      ) values (
+        ${state.orderId}, ${state.merchantId}, ${state.orderNo}, ${meta.workflowId}, ${meta.idempotencyKey}, ${meta.requestHash},
+        ${meta.viewToken}, ${state.status}, ${state.statusReason ?? null}, ${state.currency}, ${state.subtotal}, ${state.shippingFee},
+        ${state.tax}, ${state.total}, ${state.paidAmount}, ${state.refundedAmount}, ${json(state.items)}, ${json(state.customer)},
+        ${state.customer.email.toLowerCase()}, ${state.customer.phone}, ${json(state.shippingAddress)}, ${state.paymentMethod},
+        ${state.shipment ? json(state.shipment) : null}, ${state.version}, ${state.createdAt}, ${state.updatedAt}
       )
-      .returning('id')
-      .executeTakeFirst();
-    if (!written) return false;
-    await writeChildren(trx, state);
-    return true;
-  });
-}
-
-function orderColumns(state: OrderState) {
-  return {
-    status: state.status,
-    statusReason: state.statusReason ?? null,
-    currency: state.currency,
-    subtotal: state.subtotal,
-    shippingFee: state.shippingFee,
-    tax: state.tax,
-    total: state.total,
-    paidAmount: state.paidAmount,
-    refundedAmount: state.refundedAmount,
-    items: JSON.stringify(state.items),
-    customer: JSON.stringify(state.customer),
-    customerEmail: state.customer.email.toLowerCase(),
-    customerPhone: state.customer.phone,
-    shippingAddress: JSON.stringify(state.shippingAddress),
-    paymentMethod: state.paymentMethod,
-    shipment: state.shipment ? JSON.stringify(state.shipment) : null,
-    version: state.version,
-    updatedAt: state.updatedAt,
-  };
-}
-
-async function writeChildren(trx: Transaction<Database>, state: OrderState): Promise<void> {
-  for (const p of state.payments) {
-    const columns = {
-      status: p.status,
-      capturedAmount: p.capturedAmount ?? null,
-      capturedCurrency: p.capturedCurrency ?? null,
-      gatewayReference: p.gatewayReference ?? null,
-      action: p.action ? JSON.stringify(p.action) : null,
-      paidAt: p.paidAt ?? null,
-      updatedAt: state.updatedAt,
-    };
-    await trx
-      .insertInto('payments')
-      .values({ id: p.id, orderId: state.orderId, merchantId: state.merchantId, gateway: p.gateway, amount: p.amount, currency: p.currency, expiresAt: p.expiresAt, createdAt: p.createdAt, ...columns })
-      .onConflict((oc) => oc.column('id').doUpdateSet(columns))
-      .execute();
-  }
-  for (const r of state.refunds) {
-    const columns = {
-      status: r.status,
-      note: r.note ?? null,
-      gatewayReference: r.gatewayReference ?? null,
-      failureReason: r.failureReason ?? null,
-      updatedAt: r.updatedAt,
-    };
-    await trx
-      .insertInto('refunds')
-      .values({ id: r.id, orderId: state.orderId, merchantId: state.merchantId, paymentId: r.paymentId, amount: r.amount, currency: r.currency, reason: r.reason, initiatedBy: r.initiatedBy, createdAt: r.createdAt, ...columns })
-      .onConflict((oc) => oc.column('id').doUpdateSet(columns))
-      .execute();
-  }
-  if (state.timeline.length > 0) {
-    await trx
-      .insertInto('orderEvents')
-      .values(state.timeline.map((e) => ({ orderId: state.orderId, seq: e.seq, at: e.at, status: e.status, event: e.event, actor: e.actor, message: e.message ?? null })))
-      .onConflict((oc) => oc.columns(['orderId', 'seq']).doNothing())
-      .execute();
-  }
+      on conflict (id) do update set
+        status = excluded.status, status_reason = excluded.status_reason, currency = excluded.currency,
+        subtotal = excluded.subtotal, shipping_fee = excluded.shipping_fee, tax = excluded.tax, total = excluded.total,
+        paid_amount = excluded.paid_amount, refunded_amount = excluded.refunded_amount, items = excluded.items,
+        customer = excluded.customer, customer_email = excluded.customer_email, customer_phone = excluded.customer_phone,
+        shipping_address = excluded.shipping_address, payment_method = excluded.payment_method, shipment = excluded.shipment,
+        version = excluded.version, updated_at = excluded.updated_at
+      where cur.version < excluded.version
+      returning id
+    ),
+    p as (
+      insert into payments as cur (
+        id, order_id, merchant_id, gateway, status, amount, currency, captured_amount, captured_currency,
+        gateway_reference, action, expires_at, paid_at, created_at, updated_at
+      )
+      select x.id, o.id, ${state.merchantId}, x.gateway, x.status, x.amount, x.currency, x.captured_amount, x.captured_currency,
+        x.gateway_reference, x.action, x.expires_at, x.paid_at, x.created_at, ${state.updatedAt}
+      from o, jsonb_to_recordset(${json(payments)}) as x(
+        id text, gateway text, status text, amount bigint, currency text, captured_amount bigint, captured_currency text,
+        gateway_reference text, action jsonb, expires_at timestamptz, paid_at timestamptz, created_at timestamptz
+      )
+      on conflict (id) do update set
+        status = excluded.status, captured_amount = excluded.captured_amount, captured_currency = excluded.captured_currency,
+        gateway_reference = excluded.gateway_reference, action = excluded.action, paid_at = excluded.paid_at,
+        updated_at = excluded.updated_at
+    ),
+    r as (
+      insert into refunds as cur (
+        id, order_id, merchant_id, payment_id, amount, currency, reason, status, initiated_by, note,
+        gateway_reference, failure_reason, created_at, updated_at
+      )
+      select x.id, o.id, ${state.merchantId}, x.payment_id, x.amount, x.currency, x.reason, x.status, x.initiated_by, x.note,
+        x.gateway_reference, x.failure_reason, x.created_at, x.updated_at
+      from o, jsonb_to_recordset(${json(refunds)}) as x(
+        id text, payment_id text, amount bigint, currency text, reason text, status text, initiated_by text, note text,
+        gateway_reference text, failure_reason text, created_at timestamptz, updated_at timestamptz
+      )
+      on conflict (id) do update set
+        status = excluded.status, note = excluded.note, gateway_reference = excluded.gateway_reference,
+        failure_reason = excluded.failure_reason, updated_at = excluded.updated_at
+    ),
+    e as (
+      insert into order_events (order_id, seq, at, status, event, actor, message)
+      select o.id, x.seq, x.at, x.status, x.event, x.actor, x.message
+      from o, jsonb_to_recordset(${json(events)}) as x(seq integer, at timestamptz, status text, event text, actor text, message text)
+      on conflict (order_id, seq) do nothing
+    )
+    select count(*)::int as written from o
+  `.execute(db);
+  return (result.rows[0]?.written ?? 0) > 0;
 }

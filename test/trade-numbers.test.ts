@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../core/ids.js';
 import { fromTradeNo, toTradeNo } from '../gateways/trade-numbers.js';
+import { refundId } from '../workflows/order-state.js';
 
 describe('gateway trade numbers', () => {
   it('maps our ids onto letters and digits and back', () => {
@@ -18,5 +19,11 @@ describe('gateway trade numbers', () => {
     expect(fromTradeNo('pay0A1')).toBeUndefined();
     expect(fromTradeNo('pay0a1b')).toBeUndefined();
     expect(() => toTradeNo('order-1')).toThrow('not one of our ids');
+  });
+
+  it('gives workflow refund ids the same shape as other ids', () => {
+    const id = refundId('00010203-0405-4607-8809-0a0b0c0d0e0f');
+    expect(id).toBe(`rfd_${Buffer.from('000102030405460788090a0b', 'hex').toString('base64url')}`);
+    expect(toTradeNo(id)).toBe('rfd000102030405460788090A0B');
   });
 });

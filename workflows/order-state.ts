@@ -63,3 +63,19 @@ export function findRefund(state: OrderState, refundId: string): Refund | undefi
 export function hasOpenRefunds(state: OrderState): boolean {
   return state.refunds.some((refund) => refund.status === 'pending_approval' || refund.status === 'processing');
 }
+
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * A refund id like the ids `core/ids.ts` makes (`rfd_` and 12 random bytes in base64url), from the
+ * workflow's deterministic uuid4: no Buffer in workflow code, so the encoding is spelt out.
+ */
+export function refundId(uuid: string): string {
+  const hex = uuid.replaceAll('-', '').slice(0, 24);
+  let out = '';
+  for (let i = 0; i < hex.length; i += 6) {
+    const bits = Number.parseInt(hex.slice(i, i + 6), 16);
+    out += BASE64URL[(bits >> 18) & 63]! + BASE64URL[(bits >> 12) & 63]! + BASE64URL[(bits >> 6) & 63]! + BASE64URL[bits & 63]!;
+  }
+  return `rfd_${out}`;
+}

@@ -34,7 +34,7 @@ import {
   type CheckoutResult,
   type PaymentSignal,
 } from './messages.js';
-import { findRefund, hasOpenRefunds, initialState, record, touch } from './order-state.js';
+import { findRefund, hasOpenRefunds, initialState, record, refundId, touch } from './order-state.js';
 
 // Activity profiles: projection writes are quick and retried until the database is back; gateway calls
 // are slower and retried with backoff, except for rejections (bad parameters, auth), which are final.
@@ -64,6 +64,8 @@ function gatewayRejection(error: unknown): string | undefined {
 export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
   // Orders begun before this patch send customer notifications in an activity of their own.
   const noticeWithProjection = patched('notice-with-projection');
+  // Refund ids shaped like our other ids, so gateways with short order numbers (UnionPay: 32) take them.
+  const shortRefundIds = patched('short-refund-ids');
   const state = initialState(input);
   const policy = input.policy;
   const seenEvents = new Set<string>();
@@ -278,7 +280,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
   function startRefund(amount: number, reason: string, actor: Refund['initiatedBy'], status: 'processing' | 'pending_approval'): Refund {
     const at = now();
     const refund: Refund = {
-      id: `rf_${uuid4().replaceAll('-', '')}`,
+      id: shortRefundIds ? refundId(uuid4()) : `rf_${uuid4().replaceAll('-', '')}`,
       paymentId: payment().id,
       amount,
       currency: state.currency,
