@@ -1,21 +1,131 @@
-// Placeholder: replaced by the real WechatPay adapter.
-import { GatewayError, type GatewayAdapter } from '../types.js';
+// The WeChat Pay API v3 adapter. Payments are Native payments (WeChat Pay's website flow: a QR code the
+// shopper scans with the WeChat app), for the redirect and QR flows alike. Amounts are fen on both sides,
+// so nothing is converted; our ids become out_trade_no / out_refund_no through `toTradeNo`.
+import { z } from 'zod';
+import { toTradeNo } from '../trade-numbers.js';
+import { GatewayError, type GatewayAdapter, type GatewayContext, type PaymentRef, type PaymentResult } from '../types.js';
+import { createApi } from './client.js';
+import { readMerchant } from './merchant.js';
+import { verifyWechatPayNotification } from './notification.js';
+import { RefundSchema, toPaymentResult, toRefundResult, TransactionSchema } from './resources.js';
 
 export interface WechatPayAdapterDeps {
+  /** The API root: `https://api.mch.weixin.qq.com/` in production. */
   baseUrl: string;
+  timeoutMs?: number;
 }
 
-export function createWechatPayAdapter(_deps: WechatPayAdapterDeps): GatewayAdapter {
-  const unavailable = () => Promise.reject(new GatewayError('invalid_request', 'wechatpay is not available yet'));
+const NativeSchema = z.object({ code_url: z.string().min(1) });
+
+/** `2024-06-01T10:00:00.000Z` -> `2024-06-01T18:00:00+08:00`: RFC 3339 in Beijing time, as WeChat Pay writes it. */
+export function beijingTime(iso: string): string {
+  return `${new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`;
+}
+
+function answer<T>(schema: z.ZodType<T>, payload: unknown, what: string): T {
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) throw new GatewayError('server', `WeChat Pay answered ${what} with an unexpected body: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+export function createWechatPayAdapter(deps: WechatPayAdapterDeps): GatewayAdapter {
+  const timeoutMs = deps.timeoutMs ?? 10_000;
+
+  function connect(ctx: GatewayContext) {
+    const merchant = readMerchant(ctx.credentials);
+    return { merchant, api: createApi(merchant, { baseUrl: deps.baseUrl, timeoutMs }) };
+  }
+
+  const transactionPath = (paymentId: string) => `/v3/pay/transactions/out-trade-no/${toTradeNo(paymentId)}`;
+
+  async function queryPayment(ctx: GatewayContext, { paymentId }: PaymentRef): Promise<PaymentResult> {
+    const { merchant, api } = connect(ctx);
+    const what = 'the payment query';
+    const payload = await api({ method: 'GET', path: transactionPath(paymentId), query: { mchid: merchant.mchId }, what, notFoundIsAnswer: true });
+    return payload === undefined ? { status: 'not_found' } : toPaymentResult(answer(TransactionSchema, payload, what));
+  }
+
   return {
     name: 'wechatpay',
+    currencies: ['CNY'],
     requiresVerifiedMerchant: true,
-    createPayment: unavailable,
-    queryPayment: unavailable,
-    closePayment: unavailable,
-    refund: unavailable,
-    queryRefund: unavailable,
-    verifyNotification: unavailable,
-    acknowledge: (accepted) => ({ status: accepted ? 200 : 500, contentType: 'text/plain', body: '' }),
+
+    async createPayment(ctx, request) {
+      if (request.currency !== 'CNY') throw new GatewayError('invalid_request', `WeChat Pay settles CNY only, not ${request.currency}.`);
+      const { merchant, api } = connect(ctx);
+      const payload = await api({
+        method: 'POST',
+        path: '/v3/pay/transactions/native',
+        what: 'the payment',
+        body: {
+          appid: merchant.appId,
+          mchid: merchant.mchId,
+          description: request.description.slice(0, 127),
+          out_trade_no: toTradeNo(request.paymentId),
+          time_expire: beijingTime(request.expiresAt),
+          notify_url: ctx.notifyUrl,
+          amount: { total: request.amount, currency: 'CNY' },
+        },
+      });
+      return { action: { type: 'qr_code', code: answer(NativeSchema, payload, 'the payment').code_url } };
+    },
+
+    queryPayment,
+
+    async closePayment(ctx, payment) {
+      const { merchant, api } = connect(ctx);
+      try {
+        const closed = await api({ method: 'POST', path: `${transactionPath(payment.paymentId)}/close`, body: { mchid: merchant.mchId }, what: 'the close', notFoundIsAnswer: true });
+        return closed === undefined ? { status: 'not_found' } : { status: 'closed' };
+      } catch (error) {
+        // Refused because it is already paid (ORDERPAID) or otherwise settled: its state is the answer.
+        if (error instanceof GatewayError && error.kind === 'invalid_request') {
+          const current = await queryPayment(ctx, payment);
+          if (current.status !== 'pending') return current;
+        }
+        throw error;
+      }
+    },
+
+    async refund(ctx, request) {
+      const { api } = connect(ctx);
+      const what = 'the refund';
+      const payload = await api({
+        method: 'POST',
+        path: '/v3/refund/domestic/refunds',
+        what,
+        unverifiedIsRetryable: true,
+        body: {
+          out_trade_no: toTradeNo(request.paymentId),
+          out_refund_no: toTradeNo(request.refundId),
+          reason: request.reason.slice(0, 80),
+          notify_url: ctx.notifyUrl,
+          amount: { refund: request.amount, total: request.paymentAmount, currency: 'CNY' },
+        },
+      });
+      const refund = answer(RefundSchema, payload, what);
+      return toRefundResult(refund.status, refund.refund_id);
+    },
+
+    async queryRefund(ctx, { refundId }) {
+      const { api } = connect(ctx);
+      const what = 'the refund query';
+      const payload = await api({ method: 'GET', path: `/v3/refund/domestic/refunds/${toTradeNo(refundId)}`, what, notFoundIsAnswer: true, unverifiedIsRetryable: true });
+      if (payload === undefined) return { status: 'not_found' };
+      const refund = answer(RefundSchema, payload, what);
+      return toRefundResult(refund.status, refund.refund_id);
+    },
+
+    async verifyNotification(ctx, raw) {
+      return verifyWechatPayNotification(readMerchant(ctx.credentials), raw, Math.floor(Date.now() / 1000));
+    },
+
+    acknowledge(accepted) {
+      // Received: 200 or 204 with no body, per WeChat Pay's notification docs. 200, because a 204 cannot
+      // go through the webhook route's body. Not received: any 4xx/5xx with a {code, message} body.
+      return accepted
+        ? { status: 200, contentType: 'text/plain', body: '' }
+        : { status: 500, contentType: 'application/json', body: '{"code":"FAIL","message":"not processed, please retry"}' };
+    },
   };
 }

@@ -1,0 +1,65 @@
+// A merchant's WeChat Pay credentials, checked and parsed before every use: a missing or unusable field is an
+// authentication problem reported by the field's name, never its value.
+import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { GatewayError } from '../types.js';
+
+export interface WechatPayMerchant {
+  mchId: string;
+  appId: string;
+  /** Decrypts notification resources (AES-256-GCM): exactly 32 bytes. */
+  apiV3Key: string;
+  certificateSerialNo: string;
+  privateKey: KeyObject;
+  /** What WeChat Pay sends in `Wechatpay-Serial`: a `PUB_KEY_ID_…` or a platform certificate's serial. */
+  platformKeyId: string;
+  platformKey: KeyObject;
+}
+
+function problem(field: string, what: string): GatewayError {
+  return new GatewayError('auth', `WeChat Pay credentials: ${field} ${what}.`);
+}
+
+function required(credentials: Record<string, string>, field: string): string {
+  const value = credentials[field]?.trim();
+  if (!value) throw problem(field, 'is missing');
+  return value;
+}
+
+function parsed<T>(field: string, what: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch {
+    throw problem(field, what);
+  }
+}
+
+/** Certificate serials are hex: compared without case or leading zeros. */
+const sameSerial = (a: string, b: string) => a.toUpperCase().replace(/^0+/, '') === b.toUpperCase().replace(/^0+/, '');
+
+function platformKey(pem: string, id: string): KeyObject {
+  if (!pem.includes('BEGIN CERTIFICATE')) return parsed('platformKey', 'is neither a PEM public key nor a PEM certificate', () => createPublicKey(pem));
+  const certificate = parsed('platformKey', 'is not a readable PEM certificate', () => new X509Certificate(pem));
+  // A mismatch would only show later, as every answer "signed by an unknown key": say so now.
+  if (!sameSerial(certificate.serialNumber, id)) throw problem('platformKeyId', 'is not the serial number of the certificate in platformKey');
+  return certificate.publicKey;
+}
+
+export function readMerchant(credentials: Record<string, string>): WechatPayMerchant {
+  const apiV3Key = required(credentials, 'apiV3Key');
+  if (Buffer.byteLength(apiV3Key) !== 32) throw problem('apiV3Key', 'must be 32 characters');
+  const certificateSerialNo = required(credentials, 'certificateSerialNo');
+  // Serials arrive upper-case in `Wechatpay-Serial`; public key ids are upper-case already.
+  const platformKeyId = required(credentials, 'platformKeyId').toUpperCase();
+  if (sameSerial(platformKeyId, certificateSerialNo)) throw problem('platformKeyId', "is the merchant certificate's serial number, not WeChat Pay's key");
+  const privateKeyPem = required(credentials, 'privateKey');
+  const platformKeyPem = required(credentials, 'platformKey');
+  return {
+    mchId: required(credentials, 'mchId'),
+    appId: required(credentials, 'appId'),
+    apiV3Key,
+    certificateSerialNo,
+    privateKey: parsed('privateKey', 'is not a PEM private key', () => createPrivateKey(privateKeyPem)),
+    platformKeyId,
+    platformKey: platformKey(platformKeyPem, platformKeyId),
+  };
+}
