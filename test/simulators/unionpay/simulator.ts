@@ -1,0 +1,315 @@
+// A local UnionPay Online (ACP 5.1.0) for tests: the front consume page, back transactions (refunds) and the
+// query, each verifying the merchant's signature by certId; answers and back notifications are signed with
+// a UnionPay signing certificate under the simulator's own root, carried in signPubKeyCert. Notifications
+// are retried until the receiver answers HTTP 200, which is all UnionPay looks at.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { acpSign, acpVerify, answerBody, beijingTime, certIdOf, parseBeijingTime } from './acp.js';
+import { merchantCertificate, signingChain, type Issued, type SigningChain } from './certificates.js';
+
+export const PATHS = { front: '/gateway/api/frontTransReq.do', back: '/gateway/api/backTransReq.do', query: '/gateway/api/queryTrans.do' } as const;
+type Endpoint = keyof typeof PATHS;
+type PlannedFailure = { failure: Failure; when: (fields: Record<string, string>) => boolean };
+
+export type NotifyMode = 'deliver' | 'drop' | 'duplicate' | 'delay' | 'reorder' | 'corrupt';
+/** Notifications a receiver must turn away: bad signature, replayed, tampered, for someone else, foreign root. */
+export type Forgery = 'signature' | 'stale' | 'amount' | 'merchant' | 'foreign-ca';
+export type Failure = { httpStatus: number; afterProcessing?: boolean } | { respCode: string; respMsg: string };
+
+export interface Delivery {
+  orderId: string;
+  txnType: string;
+  attempts: Array<{ status: number; contentType: string; body: string }>;
+}
+
+interface Consume {
+  fields: Record<string, string>;
+  queryId?: string;
+  refunded: number;
+}
+
+interface Refund {
+  fields: Record<string, string>;
+  queryId: string;
+}
+
+const ATTEMPTS = 4;
+const RETRY_PAUSE_MS = 25;
+const OTHER_MER_ID = '898000000000002';
+const COMMON = ['version', 'encoding', 'signMethod', 'txnType', 'txnSubType', 'bizType', 'accessType', 'merId'] as const;
+
+const randomDigits = (count: number) => Array.from(randomBytes(count), (b) => String(b % 10)).join('');
+
+function fen(amount: string): string {
+  const n = Number(amount);
+  return `${Math.floor(n / 100)}.${String(n % 100).padStart(2, '0')}`;
+}
+
+/** A signed message with its amount changed afterwards. */
+function tampered(message: Record<string, string>): Record<string, string> {
+  return { ...message, txnAmt: String(Number(message.txnAmt) + 1) };
+}
+
+function pick(fields: Record<string, string>, keys: readonly string[]): Record<string, string> {
+  return Object.fromEntries(keys.flatMap((key) => (fields[key] === undefined ? [] : [[key, fields[key]]])));
+}
+
+function takeFailure(queue: PlannedFailure[], fields: Record<string, string>): Failure | undefined {
+  const index = queue.findIndex((entry) => entry.when(fields));
+  return index < 0 ? undefined : queue.splice(index, 1)[0]!.failure;
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startUnionPaySimulator() {
+  const chain: SigningChain = signingChain('China UnionPay');
+  /** Same names, another root: made when first needed (keys take a while). */
+  let foreign: SigningChain | undefined;
+  const foreignChain = () => (foreign ??= signingChain('China UnionPay'));
+  const merId = `777${randomDigits(12)}`;
+  const merchant: Issued = merchantCertificate(merId);
+  /** Merchant signing certificates UnionPay has on file, by certId. */
+  const merchantKeys = new Map<string, { merId: string; publicKey: KeyObject }>([[certIdOf(merchant.pem), { merId, publicKey: createPublicKey(merchant.pem) }]]);
+
+  const consumes = new Map<string, Consume>();
+  const refunds = new Map<string, Refund>();
+  const received: Array<{ endpoint: Endpoint; fields: Record<string, string>; respCode: string; at: number }> = [];
+  const deliveries: Delivery[] = [];
+  const failures: Record<Exclude<Endpoint, 'front'>, PlannedFailure[]> = { back: [], query: [] };
+  const inflight = new Set<Promise<void>>();
+  let held: Array<{ url: string; fields: Record<string, string> }> = [];
+
+  function signed(fields: Record<string, string>, signer: Issued = chain.leaf): Record<string, string> {
+    const withCert = { ...fields, signPubKeyCert: signer.pem };
+    return { ...withCert, signature: acpSign(withCert, signer.privateKey) };
+  }
+
+  /** What the gateway checks of every request; the respCode of the first problem. */
+  function refusal(endpoint: Endpoint, fields: Record<string, string>, expected: Record<string, string>, required: readonly string[]): [string, string] | undefined {
+    for (const key of [...COMMON, 'orderId', 'txnTime', 'certId', 'signature', ...required]) {
+      if (!fields[key]) return ['13', `报文交易要素缺失[${key}]`];
+    }
+    const known = merchantKeys.get(fields.certId!);
+    if (!known || known.merId !== fields.merId || !acpVerify(fields, known.publicKey)) return ['11', '验证签名失败'];
+    const wanted = { version: '5.1.0', encoding: 'UTF-8', signMethod: '01', accessType: '0', ...expected };
+    for (const [key, value] of Object.entries(wanted)) if (fields[key] !== value) return ['10', `报文格式错误[${key}]`];
+    if (!/^[0-9A-Za-z]{8,32}$/.test(fields.orderId!)) return ['10', '报文格式错误[orderId]'];
+    if (!/^\d{14}$/.test(fields.txnTime!)) return ['10', '报文格式错误[txnTime]'];
+    if (fields.txnAmt !== undefined && !/^[1-9]\d{0,11}$/.test(fields.txnAmt)) return ['10', '报文格式错误[txnAmt]'];
+    return endpoint === 'front' && !/^\d{14}$/.test(fields.payTimeout!) ? ['10', '报文格式错误[payTimeout]'] : undefined;
+  }
+
+  // ---- Notifications --------------------------------------------------------------------------------
+
+  async function post(url: string, fields: Record<string, string>): Promise<void> {
+    const delivery: Delivery = { orderId: fields.orderId ?? '', txnType: fields.txnType ?? '', attempts: [] };
+    deliveries.push(delivery);
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      const outcome = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' }, body: new URLSearchParams(fields).toString() }).then(
+        async (response) => ({ status: response.status, contentType: response.headers.get('content-type') ?? '', body: await response.text() }),
+        (error: unknown) => ({ status: 0, contentType: '', body: error instanceof Error ? error.message : String(error) }),
+      );
+      delivery.attempts.push(outcome);
+      if (outcome.status === 200) return;
+      if (attempt < ATTEMPTS) await sleep(RETRY_PAUSE_MS * 2 ** attempt);
+    }
+  }
+
+  function track(work: Promise<void>): Promise<void> {
+    inflight.add(work);
+    void work.finally(() => inflight.delete(work));
+    return work;
+  }
+
+  /** Sends now, then anything held back for `reorder`, so that one arrives after a later notification. */
+  async function send(url: string, fields: Record<string, string>): Promise<void> {
+    await post(url, fields);
+    const later = held;
+    held = [];
+    for (const h of later) await post(h.url, h.fields);
+  }
+
+  function notify(url: string, fields: Record<string, string>, mode: NotifyMode, delayMs = 0): Promise<void> {
+    const message = signed(fields);
+    switch (mode) {
+      case 'drop':
+        return Promise.resolve();
+      case 'reorder':
+        held.push({ url, fields: message });
+        return Promise.resolve();
+      case 'corrupt':
+        return track(send(url, tampered(message)));
+      case 'duplicate':
+        return track(send(url, message).then(() => post(url, message)));
+      case 'delay':
+        return track(sleep(delayMs).then(() => send(url, message)));
+      case 'deliver':
+        return track(send(url, message));
+    }
+  }
+
+  /** The back notification UnionPay sends for a transaction, before signing. */
+  function notification(request: Record<string, string>, queryId: string, extra: Record<string, string> = {}): Record<string, string> {
+    const now = beijingTime(Date.now());
+    return {
+      ...pick(request, [...COMMON, 'orderId', 'txnTime', 'txnAmt', 'currencyCode', 'reqReserved']),
+      queryId,
+      traceNo: randomDigits(6),
+      traceTime: now.slice(4),
+      settleDate: now.slice(4, 8),
+      settleAmt: request.txnAmt!,
+      settleCurrencyCode: request.currencyCode!,
+      respCode: '00',
+      respMsg: 'success',
+      ...extra,
+    };
+  }
+
+  // ---- Endpoints ------------------------------------------------------------------------------------
+
+  function answer(request: Record<string, string>, fields: Record<string, string>): Record<string, string> {
+    return signed({ ...pick(request, [...COMMON, 'orderId', 'txnTime', 'reqReserved']), ...fields });
+  }
+
+  /** The page the customer's browser lands on; the consume is recorded, to be paid with `pay`. */
+  function frontConsume(fields: Record<string, string>): { html: string; respCode: string } {
+    const problem = refusal('front', fields, { txnType: '01', txnSubType: '01', bizType: '000201', channelType: '07', currencyCode: '156' }, ['txnAmt', 'currencyCode', 'frontUrl', 'backUrl', 'payTimeout']);
+    if (problem) return { html: `<h1>交易失败</h1><p>${problem[0]} ${problem[1]}</p>`, respCode: problem[0] };
+    if (!consumes.get(fields.orderId!)?.queryId) consumes.set(fields.orderId!, { fields, refunded: 0 });
+    return { html: `<h1>UnionPay (simulated)</h1><p>Pay ¥${fen(fields.txnAmt!)} for order ${fields.orderId}</p>`, respCode: '00' };
+  }
+
+  function refund(fields: Record<string, string>): Record<string, string> {
+    const problem = refusal('back', fields, { txnType: '04', txnSubType: '00', bizType: '000201', channelType: '07', currencyCode: '156' }, ['txnAmt', 'backUrl', 'origQryId']);
+    if (problem) return answer(fields, { respCode: problem[0], respMsg: problem[1] });
+    if (refunds.has(fields.orderId!) || consumes.has(fields.orderId!)) return answer(fields, { respCode: '12', respMsg: '重复交易' });
+    const original = [...consumes.values()].find((c) => c.queryId === fields.origQryId && c.fields.merId === fields.merId);
+    if (!original) return answer(fields, { respCode: '35', respMsg: '原交易不存在或状态不正确' });
+    if (original.refunded + Number(fields.txnAmt) > Number(original.fields.txnAmt)) return answer(fields, { respCode: '36', respMsg: '与原交易信息不符[退货金额超限]' });
+    original.refunded += Number(fields.txnAmt);
+    const queryId = randomDigits(21);
+    refunds.set(fields.orderId!, { fields, queryId });
+    void notify(fields.backUrl!, notification(fields, queryId, { origQryId: fields.origQryId! }), 'deliver');
+    return answer(fields, { txnAmt: fields.txnAmt!, currencyCode: '156', origQryId: fields.origQryId!, queryId, respCode: '00', respMsg: '成功[0000000]' });
+  }
+
+  function query(fields: Record<string, string>): Record<string, string> {
+    const problem = refusal('query', fields, { txnType: '00', txnSubType: '00', bizType: '000000' }, []);
+    if (problem) return answer(fields, { respCode: problem[0], respMsg: problem[1] });
+    const found = consumes.get(fields.orderId!) ?? refunds.get(fields.orderId!);
+    if (!found || found.fields.txnTime !== fields.txnTime || found.fields.merId !== fields.merId) return answer(fields, { respCode: '34', respMsg: '查无此交易' });
+    const original = found.fields;
+    return answer(fields, {
+      txnAmt: original.txnAmt!,
+      currencyCode: original.currencyCode!,
+      ...(original.reqReserved !== undefined && { reqReserved: original.reqReserved }),
+      ...(found.queryId ? { queryId: found.queryId, origRespCode: '00', origRespMsg: '成功[0000000]' } : { origRespCode: '05', origRespMsg: '交易已受理，请稍后查询交易结果' }),
+      respCode: '00',
+      respMsg: '成功[0000000]',
+    });
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const endpoint = (Object.keys(PATHS) as Endpoint[]).find((key) => PATHS[key] === path);
+    if (request.method !== 'POST' || !endpoint) {
+      response.writeHead(404).end();
+      return;
+    }
+    const fields = Object.fromEntries(new URLSearchParams(await readBody(request)));
+    const reply = (respCode: string, status: number, contentType: string, body: string) => {
+      received.push({ endpoint, fields, respCode, at: Date.now() });
+      response.writeHead(status, { 'content-type': contentType }).end(body);
+    };
+    if (endpoint === 'front') {
+      const page = frontConsume(fields);
+      reply(page.respCode, 200, 'text/html; charset=utf-8', `<!doctype html><html><body>${page.html}</body></html>`);
+      return;
+    }
+    const failure = takeFailure(failures[endpoint], fields);
+    const lost = failure && 'httpStatus' in failure ? failure : undefined;
+    if (lost && !lost.afterProcessing) return reply(`HTTP ${lost.httpStatus}`, lost.httpStatus, 'text/plain', 'unavailable');
+    const answered = failure && 'respCode' in failure ? answer(fields, failure) : endpoint === 'back' ? refund(fields) : query(fields);
+    // With afterProcessing the work is done, but the answer is lost on the way back.
+    if (lost) return reply(`HTTP ${lost.httpStatus}`, lost.httpStatus, 'text/plain', 'unavailable');
+    reply(answered.respCode ?? '', 200, 'text/plain; charset=utf-8', answerBody(answered));
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      response.writeHead(500).end(String(error));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    baseUrl,
+    merId,
+
+    /** What the merchant stores: merId, its signing key and certificate, and UnionPay's root and middle. */
+    merchantCredentials(): Record<string, string> {
+      return {
+        merId,
+        signCertificate: merchant.pem,
+        signPrivateKey: merchant.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        rootCertificate: chain.root.pem,
+        middleCertificate: chain.middle.pem,
+      };
+    },
+
+    /** The customer pays a submitted front consume; refused once payTimeout has passed. */
+    pay(orderId: string, options: { notify?: NotifyMode; delayMs?: number } = {}): 'paid' | 'lapsed' | 'unknown' {
+      const consume = consumes.get(orderId);
+      if (!consume || consume.queryId) return 'unknown';
+      if (Date.now() > parseBeijingTime(consume.fields.payTimeout!)) return 'lapsed';
+      consume.queryId = randomDigits(21);
+      void notify(consume.fields.backUrl!, notification(consume.fields, consume.queryId), options.notify ?? 'deliver', options.delayMs);
+      return 'paid';
+    },
+
+    /** Sends a payment notification for a submitted, unpaid consume that the receiver must reject; resolves when the retries are over. */
+    async sendForged(orderId: string, forgery: Forgery): Promise<void> {
+      const consume = consumes.get(orderId);
+      if (!consume) throw new Error(`no consume ${orderId}`);
+      const fields = notification(consume.fields, randomDigits(21));
+      const url = consume.fields.backUrl!;
+      switch (forgery) {
+        case 'signature':
+          // UnionPay's certificate, someone else's key.
+          return track(post(url, signed(fields, { ...chain.leaf, privateKey: foreignChain().leaf.privateKey })));
+        case 'stale':
+          return track(post(url, signed({ ...fields, txnTime: beijingTime(Date.now() - 8 * 86_400_000) })));
+        case 'amount':
+          return track(post(url, tampered(signed(fields))));
+        case 'merchant':
+          return track(post(url, signed({ ...fields, merId: OTHER_MER_ID })));
+        case 'foreign-ca':
+          return track(post(url, signed(fields, foreignChain().leaf)));
+      }
+    },
+
+    /** The next call to `endpoint` (that `when` picks) fails: an HTTP status, optionally after doing the work, or a signed refusal. */
+    failNext(endpoint: 'back' | 'query', failure: Failure, when: (fields: Record<string, string>) => boolean = () => true) {
+      failures[endpoint].push({ failure, when });
+    },
+
+    consume: (orderId: string) => consumes.get(orderId),
+    refundsOf: (queryId: string) => [...refunds.values()].filter((r) => r.fields.origQryId === queryId),
+    received: (endpoint: Endpoint, orderId?: string) => received.filter((r) => r.endpoint === endpoint && (orderId === undefined || r.fields.orderId === orderId)),
+    deliveries: (orderId: string) => deliveries.filter((d) => d.orderId === orderId),
+
+    async close() {
+      await Promise.allSettled([...inflight]);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export type UnionPaySimulator = Awaited<ReturnType<typeof startUnionPaySimulator>>;
