@@ -58,6 +58,8 @@ export interface RefundRequest {
   amount: number;
   /** What was paid in total: several gateways want it with every refund. */
   paymentAmount: number;
+  /** When the payment succeeded: UnionPay cancels a same-day payment instead of refunding it. */
+  paidAt?: string;
   currency: string;
   reason: string;
   /** When the refund was requested. */

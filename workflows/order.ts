@@ -308,6 +308,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
           gatewayReference: payment().gatewayReference,
           amount: refund.amount,
           paymentAmount: state.paidAmount,
+          ...(payment().paidAt !== undefined && { paidAt: payment().paidAt }),
           currency: refund.currency,
           reason: refund.reason,
           createdAt: refund.createdAt,
