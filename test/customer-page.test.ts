@@ -206,6 +206,14 @@ describe('the customer order page /o/{token} (real stack, headless Chromium)', (
     expect(post.status).toBe(404);
   });
 
+  it('a gateway bringing the shopper back with a form POST lands on the page, changing nothing', async () => {
+    const { order, token } = await checkout();
+    const post = await postForm(`/o/${token}`, { respCode: '00', orderId: 'anything', txnAmt: '1' });
+    expect(post.status).toBe(303);
+    expect(post.headers.get('location')).toBe(`/o/${token}`);
+    expect((await stack.order(merchant, order.id)).body.status).toBe('awaiting_payment');
+  });
+
   it('the page holds no key, shows its token only in its own URLs, and is sent no-store and no-referrer', async () => {
     const { token, order } = await paidOrder();
     const response = await get(`/o/${token}`);

@@ -133,6 +133,10 @@ export function registerCustomerPages(app: OpenAPIHono<AppEnv>, deps: AppDeps): 
     }),
   );
 
+  // Some gateways (UnionPay's frontUrl) bring the shopper back with a form POST of the payment result. It is
+  // not trusted (only verified notifications and queries move an order), so it just becomes the page.
+  app.post('/o/:token', (c) => c.redirect(orderPath(tokenOf(c)), 303));
+
   app.get(
     '/o/:token/fragment',
     page(async (c) => {
