@@ -1,0 +1,31 @@
+// Stripe amounts are integers in "the currency's smallest unit" as Stripe defines it, which mostly matches
+// ours (JPY 500 is ¥500 in both). Where Stripe's exponent differs from ISO 4217, the amount is shifted by
+// a power of ten: ISK stays two-decimal in Stripe's API for backwards compatibility (ISK 5 is `500`), and
+// a few currencies Stripe treats as zero-decimal carry two in our table.
+import { currencyExponent } from '../../domain/money.js';
+import { GatewayError } from '../types.js';
+
+const ZERO_DECIMAL = new Set(['BIF', 'CLP', 'DJF', 'GNF', 'JPY', 'KMF', 'KRW', 'MGA', 'PYG', 'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF']);
+const THREE_DECIMAL = new Set(['BHD', 'JOD', 'KWD', 'OMR', 'TND']);
+
+function stripeExponent(currency: string): number {
+  if (ZERO_DECIMAL.has(currency)) return 0;
+  return THREE_DECIMAL.has(currency) ? 3 : 2;
+}
+
+/** Our minor units -> Stripe's; refuses an amount Stripe cannot express rather than rounding it. */
+export function toStripeAmount(amount: number, currency: string): number {
+  const shift = stripeExponent(currency) - currencyExponent(currency);
+  if (shift >= 0) return amount * 10 ** shift;
+  const factor = 10 ** -shift;
+  if (amount % factor !== 0) throw new GatewayError('invalid_request', `${amount} ${currency} minor units cannot be charged through Stripe, which counts ${currency} in whole units`);
+  return amount / factor;
+}
+
+/** Stripe's units -> ours; undefined when not a whole number of our units (never rounded: a person looks). */
+export function fromStripeAmount(amount: number, currency: string): number | undefined {
+  const shift = stripeExponent(currency) - currencyExponent(currency);
+  if (shift <= 0) return amount * 10 ** -shift;
+  const factor = 10 ** shift;
+  return amount % factor === 0 ? amount / factor : undefined;
+}
