@@ -2,40 +2,14 @@
 // unknown or malformed parameter is a 400) and answers with fixtures. The Stripe contract test points the
 // adapter at it. Built from its Go module like the Temporal CLI (see temporal-cli.ts), pinned so the spec
 // it checks against changes only when we move the pin.
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { run, startProcess, type ManagedProcess } from './child-process.js';
-import { CACHE_DIR } from './paths.js';
+import { startProcess, type ManagedProcess } from './child-process.js';
+import { findOrGoInstall } from './go-tool.js';
 
 export const STRIPE_MOCK_MODULE = 'github.com/stripe/stripe-mock@v0.203.0';
-const CACHE_BIN = path.join(CACHE_DIR, 'bin');
-
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, name);
-    if (dir && existsSync(candidate)) return candidate;
-  }
-  return undefined;
-}
 
 /** Finds stripe-mock ($STRIPE_MOCK_PATH, PATH, the cached build), else builds it into the cache (~45 s cold). */
-export async function findOrBuildStripeMock(log: (line: string) => void = console.log): Promise<string> {
-  const fromEnv = process.env.STRIPE_MOCK_PATH;
-  if (fromEnv) {
-    if (!existsSync(fromEnv)) throw new Error(`STRIPE_MOCK_PATH=${fromEnv} does not exist`);
-    return fromEnv;
-  }
-  const cached = path.join(CACHE_BIN, 'stripe-mock');
-  const found = onPath('stripe-mock') ?? (existsSync(cached) ? cached : undefined);
-  if (found) return found;
-  const go = onPath('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
-  if (!go) throw new Error('No stripe-mock found and Go is not installed: install Go, or set STRIPE_MOCK_PATH to a stripe-mock binary.');
-  mkdirSync(CACHE_BIN, { recursive: true });
-  log(`Building stripe-mock (${STRIPE_MOCK_MODULE}) into ${CACHE_BIN}...`);
-  const started = Date.now();
-  await run(go, ['install', STRIPE_MOCK_MODULE], { env: { ...process.env, GOBIN: CACHE_BIN, GOFLAGS: '-mod=mod', CGO_ENABLED: '0' } });
-  log(`stripe-mock built in ${Math.round((Date.now() - started) / 1000)} s.`);
-  return cached;
+export function findOrBuildStripeMock(log: (line: string) => void = console.log): Promise<string> {
+  return findOrGoInstall({ binary: 'stripe-mock', envVar: 'STRIPE_MOCK_PATH', module: STRIPE_MOCK_MODULE, label: 'stripe-mock' }, log);
 }
 
 export interface StripeMock {

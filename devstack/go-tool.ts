@@ -1,0 +1,64 @@
+// Command-line tools we build from their Go modules when no binary is at hand (no download scripts here):
+// $ENV_VAR, then PATH, then the cached build in .cache/bin, else `go install` into that cache.
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { run } from './child-process.js';
+import { CACHE_DIR } from './paths.js';
+
+const CACHE_BIN = path.join(CACHE_DIR, 'bin');
+
+export interface GoTool {
+  /** The binary's name, on PATH and in the cache. */
+  binary: string;
+  /** Environment variable naming a binary to use instead. */
+  envVar: string;
+  /** `module/path/cmd@version`, pinned. */
+  module: string;
+  label: string;
+  /** Somewhere else to look when Go is not installed. */
+  fallback?: () => string | undefined;
+}
+
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(dir, name);
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+export async function findOrGoInstall(tool: GoTool, log: (line: string) => void): Promise<string> {
+  const fromEnv = process.env[tool.envVar];
+  if (fromEnv) {
+    if (!existsSync(fromEnv)) throw new Error(`${tool.envVar}=${fromEnv} does not exist`);
+    return fromEnv;
+  }
+  const cached = path.join(CACHE_BIN, tool.binary);
+  const found = onPath(tool.binary) ?? (existsSync(cached) ? cached : undefined);
+  if (found) return found;
+
+  const go = onPath('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+  if (!go) {
+    const elsewhere = tool.fallback?.();
+    if (elsewhere) return elsewhere;
+    throw new Error(`No ${tool.label} found and Go is not installed: install Go, or set ${tool.envVar} to a ${tool.binary} binary.`);
+  }
+  mkdirSync(CACHE_BIN, { recursive: true });
+  log(`Building ${tool.label} (${tool.module}) into ${CACHE_BIN}...`);
+  const started = Date.now();
+  let downloads = 0;
+  const ticker = setInterval(() => log(`  ...still building (${Math.round((Date.now() - started) / 1000)} s)`), 30_000);
+  try {
+    await run(go, ['install', tool.module], {
+      env: { ...process.env, GOBIN: CACHE_BIN, GOFLAGS: '-mod=mod', CGO_ENABLED: '0' },
+      onOutput: (line) => {
+        if (line.startsWith('go: downloading')) downloads += 1;
+        else log(`  ${line}`);
+      },
+    });
+  } finally {
+    clearInterval(ticker);
+  }
+  log(`${tool.label} built in ${Math.round((Date.now() - started) / 1000)} s (${downloads} modules downloaded).`);
+  return cached;
+}
