@@ -8,15 +8,7 @@ import { fromBeijingTime, fromYuan, toBeijingTime, toYuan } from '../gateways/al
 import { toTradeNo } from '../gateways/trade-numbers.js';
 import { GatewayError, NotificationRejected, type GatewayContext } from '../gateways/types.js';
 import { startAlipaySimulator, type AlipaySimulator } from './simulators/alipay/simulator.js';
-
-async function caught(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
+import { caught } from './support/caught.js';
 
 describe('alipay formats', () => {
   it('writes fen as yuan with two decimals and reads it back exactly', () => {

@@ -11,6 +11,7 @@ import { createSandboxAdapter, createSandboxRoutes } from '../gateways/sandbox/i
 import { SANDBOX_SIGNATURE_HEADER, sandboxSecret, signNotification } from '../gateways/sandbox/signature.js';
 import { GatewayError, NotificationRejected, type GatewayAdapter, type GatewayContext, type GatewayNotification } from '../gateways/types.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { caught } from './support/caught.js';
 
 interface Received {
   path: string;
@@ -31,15 +32,6 @@ async function stop(server: Server | undefined): Promise<void> {
 
 function flatHeaders(request: IncomingMessage): Record<string, string> {
   return Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]));
-}
-
-async function caught(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
 }
 
 /** Creation time of the payments and refunds below: the sandbox identifies them by id alone. */

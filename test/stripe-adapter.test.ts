@@ -9,15 +9,7 @@ import { createStripeAdapter, sessionExpiry } from '../gateways/stripe/adapter.j
 import { GatewayError, NotificationRejected, type GatewayContext, type RawNotification } from '../gateways/types.js';
 import { startStripeSimulator, type StripeSimulator } from './simulators/stripe/simulator.js';
 import type { Delivery } from './simulators/stripe/webhooks.js';
-
-async function caught(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
+import { caught } from './support/caught.js';
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
