@@ -3,9 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { acpAmount, acpTime, parseAcpAnswer, parseAcpTime } from '../gateways/unionpay/acp-format.js';
 import { certIdOf, signFields, signingString, verifyAcpSignature } from '../gateways/unionpay/acp-signature.js';
 import { unionPayMerchant } from '../gateways/unionpay/merchant.js';
+import { readNotification } from '../gateways/unionpay/notification.js';
 import { idsFrom, orderIdFor } from '../gateways/unionpay/order-ids.js';
 import { acpOutcome } from '../gateways/unionpay/response-codes.js';
+import { isSameDayCancel } from '../gateways/unionpay/same-day-cancel.js';
 import { toTradeNo } from '../gateways/trade-numbers.js';
+import { refundId as workflowRefundId } from '../workflows/order-state.js';
 import { acpSign, acpVerify } from './simulators/unionpay/acp.js';
 import { merchantCertificate, signingChain } from './simulators/unionpay/certificates.js';
 
@@ -89,19 +92,77 @@ describe('ACP signatures', () => {
 });
 
 describe('ACP order ids and answer codes', () => {
-  it('uses the trade number where it fits and a digest for longer ids, mapped back through reqReserved', () => {
+  it('uses trade numbers as orderIds and reads our ids back from them, the payment of a refund from reqReserved', () => {
     const paymentId = 'pay_AAECAwQFBgcICQoL';
-    expect(orderIdFor(paymentId)).toBe(toTradeNo(paymentId));
-    const refundId = `rf_${'0123456789abcdef'.repeat(2)}`;
+    expect(orderIdFor(paymentId)).toBe('pay000102030405060708090A0B');
+    const refundId = workflowRefundId('00010203-0405-4607-8809-0a0b0c0d0e0f');
     const refundOrderId = orderIdFor(refundId);
-    expect(refundOrderId).toMatch(/^R[0-9A-F]{31}$/);
+    expect(refundOrderId).toBe(toTradeNo(refundId));
+    expect(refundOrderId).toHaveLength(27);
     expect(idsFrom(refundOrderId, `${refundId},${paymentId}`)).toEqual({ id: refundId, paymentId });
     expect(idsFrom(orderIdFor(paymentId), paymentId)).toEqual({ id: paymentId });
-    expect(idsFrom(refundOrderId, `rf_${'f'.repeat(32)}`)).toBeUndefined();
-    expect(idsFrom(refundOrderId, 'not-ours')).toBeUndefined();
+    // reqReserved about another transaction names no payment; the orderId alone still says whose it is.
+    expect(idsFrom(refundOrderId, `rfd_AAAAAAAAAAAAAAAA,${paymentId}`)).toEqual({ id: refundId });
+    expect(idsFrom(refundOrderId, undefined)).toEqual({ id: refundId });
+    expect(idsFrom('R0123456789ABCDEF0123456789ABCDE', paymentId)).toBeUndefined();
+    expect(idsFrom('2026112512345678', paymentId)).toBeUndefined();
+    expect(idsFrom(undefined, paymentId)).toBeUndefined();
+    // The workflow's earlier refund ids are too long for an orderId: refused, never sent cut short.
+    expect(() => orderIdFor(`rf_${'0123456789abcdef'.repeat(2)}`)).toThrow('makes no UnionPay orderId');
   });
 
   it('classifies answer codes', () => {
     expect(['00', '05', '06', '11', '12', '31', '34', '37', '36', undefined].map(acpOutcome)).toEqual(['ok', 'in_process', 'server', 'auth', 'duplicate', 'auth', 'not_found', 'rate_limited', 'invalid_request', 'invalid_request']);
+  });
+});
+
+describe('ACP same-day cancels', () => {
+  /** A full refund of 100.00 paid and requested at these instants, sent when it was requested unless told. */
+  const cancels = (paidAt: string | undefined, createdAt: string, sentAt = createdAt, amount = 10_000) =>
+    isSameDayCancel({ amount, paymentAmount: 10_000, ...(paidAt !== undefined && { paidAt }), createdAt }, new Date(sentAt));
+
+  it('cancels a full refund on the Beijing day of the payment, whatever the UTC dates', () => {
+    // 00:30 and 10:00 on 10 March in Beijing: 9 and 10 March in UTC.
+    expect(cancels('2026-03-09T16:30:00Z', '2026-03-10T02:00:00Z')).toBe(true);
+    // 08:00 and 23:59 UTC on 9 March are 16:00 on the 9th and 07:59 on the 10th in Beijing.
+    expect(cancels('2026-03-09T08:00:00Z', '2026-03-09T23:59:00Z')).toBe(false);
+    // One second either side of midnight in Beijing (16:00 UTC).
+    expect(cancels('2026-03-09T15:59:59Z', '2026-03-09T16:00:00Z')).toBe(false);
+    expect(cancels('2026-03-09T16:00:00Z', '2026-03-09T16:00:01Z')).toBe(true);
+  });
+
+  it('refunds instead from 22:30 Beijing time, short of the settlement day ending about 23:00', () => {
+    expect(cancels('2026-03-10T12:00:00Z', '2026-03-10T14:29:59Z')).toBe(true);
+    expect(cancels('2026-03-10T12:00:00Z', '2026-03-10T14:30:00Z')).toBe(false);
+    expect(cancels('2026-03-10T14:45:00Z', '2026-03-10T14:50:00Z')).toBe(false);
+  });
+
+  it('refunds instead when the request goes out later than its day allows (approved the next morning, or a late retry)', () => {
+    expect(cancels('2026-03-10T02:00:00Z', '2026-03-10T03:00:00Z', '2026-03-10T14:31:00Z')).toBe(false);
+    expect(cancels('2026-03-10T02:00:00Z', '2026-03-10T03:00:00Z', '2026-03-11T01:00:00Z')).toBe(false);
+  });
+
+  it('refunds part of a payment, or one whose payment time is unknown', () => {
+    expect(cancels('2026-03-10T02:00:00Z', '2026-03-10T03:00:00Z', undefined, 9_999)).toBe(false);
+    expect(cancels(undefined, '2026-03-10T03:00:00Z')).toBe(false);
+    expect(cancels('yesterday', '2026-03-10T03:00:00Z')).toBe(false);
+  });
+
+  it('reads a cancel notification (txnType 31) as a refund notification', () => {
+    const merId = '777290058110048';
+    const certificate = merchantCertificate(merId);
+    const merchant = unionPayMerchant({
+      merId,
+      signCertificate: certificate.pem,
+      signPrivateKey: certificate.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      rootCertificate: chain.root.pem,
+      middleCertificate: chain.middle.pem,
+    });
+    const refundId = workflowRefundId('0f0e0d0c-0b0a-4908-8706-050403020100');
+    const paymentId = 'pay_AAECAwQFBgcICQoL';
+    const now = Date.now();
+    const fields = { version: '5.1.0', txnType: '31', txnSubType: '00', merId, orderId: orderIdFor(refundId), txnTime: acpTime(new Date(now - 60_000).toISOString()), txnAmt: '10000', queryId: '771603101000000000001', origQryId: '771603091000000000001', reqReserved: `${refundId},${paymentId}`, respCode: '00', respMsg: 'success' };
+    const notification = readNotification(merchant, new URLSearchParams(fromUnionPay(fields)).toString(), now);
+    expect(notification).toEqual({ kind: 'refund', eventId: '31:771603101000000000001', refundId, paymentId, status: 'succeeded', gatewayReference: '771603101000000000001', occurredAt: new Date(now).toISOString() });
   });
 });

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { isSameDayCancel } from '../gateways/unionpay/same-day-cancel.js';
 import { beijingTime } from './simulators/unionpay/acp.js';
 import { merchantCertificate } from './simulators/unionpay/certificates.js';
 import { startUnionPaySimulator, type Forgery, type NotifyMode, type UnionPaySimulator } from './simulators/unionpay/simulator.js';
@@ -90,7 +91,7 @@ describe('UnionPay Online (ACP 5.1.0) through the order workflow', () => {
     expect(sim.pay(orderId)).toBe('lapsed');
   });
 
-  it('refunds in two parts with new orderIds, and a refund whose answer was lost is not refunded twice', async () => {
+  it('refunds in two parts (04) with new orderIds, and a refund whose answer was lost is not refunded twice', async () => {
     const m = await merchant({ paymentCheckIntervalSeconds: 1 });
     const { order, orderId } = await paidOrder(m);
     const queryId = sim.consume(orderId)!.queryId!;
@@ -107,10 +108,35 @@ describe('UnionPay Online (ACP 5.1.0) through the order workflow', () => {
 
     const ledger = sim.refundsOf(queryId);
     expect(ledger.map((r) => Number(r.fields.txnAmt))).toEqual([10_000, order.total - 10_000]);
+    // Neither is the whole payment, so neither can be a cancel.
+    expect(ledger.map((r) => r.fields.txnType)).toEqual(['04', '04']);
     expect(refunded.refunds.map((r: any) => r.gatewayReference)).toEqual(ledger.map((r) => r.queryId));
     for (const refund of ledger) expect(refund.fields.orderId).toMatch(/^[0-9A-Za-z]{8,32}$/);
     expect(sim.received('back').filter((r) => r.fields.origQryId === queryId).map((r) => r.respCode)).toEqual(['HTTP 503', '00']);
     expect(sim.received('query', ledger[0]!.fields.orderId).length).toBeGreaterThan(0);
+  });
+
+  it('cancels a full refund right after the payment (31): refunded in full, nothing left at UnionPay', async () => {
+    const m = await merchant({ paymentCheckIntervalSeconds: 1 });
+    const { order, orderId } = await paidOrder(m);
+    const queryId = sim.consume(orderId)!.queryId!;
+    const full = await stack.request('POST', `/v1/admin/orders/${order.id}/refunds`, { key: m.adminKey, body: { reason: 'out of stock' } });
+    expect(full.status, JSON.stringify(full.body)).toBe(201);
+    expect(full.body.amount).toBe(order.total);
+    const refunded = await stack.waitForOrder(m, order.id, (o) => o.status === 'refunded');
+    expect(refunded.refundedAmount).toBe(refunded.paidAmount);
+    expect(refunded.refunds).toMatchObject([{ status: 'succeeded', amount: order.total }]);
+
+    const [sent] = sim.received('back').filter((r) => r.fields.origQryId === queryId);
+    const [transaction] = sim.refundsOf(queryId);
+    expect(refunded.refunds[0].gatewayReference).toBe(transaction!.queryId);
+    // From 22:30 to midnight Beijing time (14:30–16:00 UTC) the adapter refunds instead, by design: the
+    // expectation is its decision on this order's own times, which is a cancel the rest of the day.
+    const cancels = isSameDayCancel({ amount: order.total, paymentAmount: order.total, paidAt: refunded.payments[0].paidAt, createdAt: refunded.refunds[0].createdAt }, new Date(sent!.at));
+    expect(sent!.fields).toMatchObject({ txnType: cancels ? '31' : '04', txnAmt: String(order.total) });
+    expect(sent!.respCode).toBe('00');
+    expect(sim.consume(orderId)).toMatchObject({ cancelled: cancels, refunded: order.total });
+    await vi.waitFor(() => expect(sim.deliveries(transaction!.fields.orderId!).map((d) => [d.txnType, d.attempts.at(-1)?.status])).toEqual([[sent!.fields.txnType, 200]]));
   });
 
   it('finds a payment whose notification was dropped by querying, through a 503 and a 429', async () => {

@@ -1,6 +1,7 @@
 // UnionPay Online (ACP 5.1.0) over node:crypto. The customer pays on UnionPay's page, reached by posting a
-// signed form (front consume); refunds and queries are signed back-end calls whose signed answers are
-// verified before anything in them is believed; results arrive as signed back notifications.
+// signed form (front consume); refunds (same-day cancels where they can be) and queries are signed back-end
+// calls whose signed answers are verified before anything in them is believed; results arrive as signed
+// back notifications.
 import { GatewayError, NotificationRejected, type GatewayAdapter, type GatewayContext, type PaymentResult, type RefundResult } from '../types.js';
 import { acpAmount, acpTime, CNY_CODE, currencyOf, parseAcpAmount, parseAcpAnswer } from './acp-format.js';
 import { AcpSignatureError, signFields, verifyAcpSignature } from './acp-signature.js';
@@ -8,11 +9,14 @@ import { unionPayMerchant, type UnionPayMerchant } from './merchant.js';
 import { readNotification, TXN_TYPES } from './notification.js';
 import { orderIdFor, reqReservedFor } from './order-ids.js';
 import { acpError, acpOutcome, isAcceptance, paymentStatus, refundStatus } from './response-codes.js';
+import { isSameDayCancel } from './same-day-cancel.js';
 
 export interface UnionPayAdapterDeps {
   baseUrl: string;
   fetch?: typeof fetch;
   timeoutMs?: number;
+  /** The clock that decides whether a full refund can still be a same-day cancel. */
+  now?: () => Date;
 }
 
 const PATHS = {
@@ -33,6 +37,7 @@ function baseFields(merchant: UnionPayMerchant, txnType: string, txnSubType: str
 export function createUnionPayAdapter(deps: UnionPayAdapterDeps): GatewayAdapter {
   const fetchImpl = deps.fetch ?? fetch;
   const timeoutMs = deps.timeoutMs ?? 10_000;
+  const now = deps.now ?? (() => new Date());
   const base = deps.baseUrl.replace(/\/+$/, '');
 
   /**
@@ -133,8 +138,10 @@ export function createUnionPayAdapter(deps: UnionPayAdapterDeps): GatewayAdapter
       const merchant = unionPayMerchant(ctx.credentials);
       requireCny(request.currency);
       if (!request.gatewayReference) throw new GatewayError('invalid_request', 'the payment has no UnionPay queryId to refund');
+      // Cancel and refund take the same fields; either is found again by its orderId and txnTime.
+      const cancel = isSameDayCancel(request, now());
       const fields = {
-        ...baseFields(merchant, TXN_TYPES.refund, '00'),
+        ...baseFields(merchant, cancel ? TXN_TYPES.cancel : TXN_TYPES.refund, '00'),
         channelType: '07',
         orderId: orderIdFor(request.refundId),
         txnTime: acpTime(request.createdAt),
@@ -148,7 +155,7 @@ export function createUnionPayAdapter(deps: UnionPayAdapterDeps): GatewayAdapter
       const outcome = acpOutcome(answer.respCode);
       // Accepted, or already known by this orderId (a retry whose first try arrived): the result follows.
       if (isAcceptance(outcome)) return { status: 'processing', ...(answer.queryId && { gatewayReference: answer.queryId }) };
-      throw acpError(outcome === 'not_found' ? 'invalid_request' : outcome, 'refund', answer);
+      throw acpError(outcome === 'not_found' ? 'invalid_request' : outcome, cancel ? 'cancel' : 'refund', answer);
     },
 
     async queryRefund(ctx, { refundId, createdAt }): Promise<RefundResult> {

@@ -1,6 +1,6 @@
 // Back notifications (form-encoded POSTs to backUrl): verified UnionPay's way, checked against the merchant,
-// then mapped onto our payment and refund events. Event ids are txnType and queryId, which UnionPay keeps
-// across its retries.
+// then mapped onto our payment and refund events (a cancel is a refund to us). Event ids are txnType and
+// queryId, which UnionPay keeps across its retries.
 import { NotificationRejected, type GatewayNotification } from '../types.js';
 import { currencyOf, parseAcpAmount, parseAcpTime } from './acp-format.js';
 import { AcpSignatureError, verifyAcpSignature } from './acp-signature.js';
@@ -16,7 +16,8 @@ import { paymentStatus, refundStatus } from './response-codes.js';
 const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
 const MAX_AHEAD_MS = 10 * 60 * 1000;
 
-export const TXN_TYPES = { consume: '01', refund: '04' } as const;
+/** Transaction types we send: a consume (payment), a refund (退货), a same-day cancel (消费撤销). */
+export const TXN_TYPES = { consume: '01', refund: '04', cancel: '31' } as const;
 
 function reject(message: string, status: 400 | 401 = 401): never {
   throw new NotificationRejected(message, status);
@@ -43,7 +44,7 @@ export function readNotification(merchant: UnionPayMerchant, body: string, now =
   if (txnType === TXN_TYPES.consume) {
     return { kind: 'payment', paymentId: ids.id, status: paymentStatus(respCode), amount: parseAcpAmount(fields.txnAmt), currency: currencyOf(fields.currencyCode), ...common };
   }
-  if (txnType === TXN_TYPES.refund) {
+  if (txnType === TXN_TYPES.refund || txnType === TXN_TYPES.cancel) {
     const status = refundStatus(respCode);
     return {
       kind: 'refund',

@@ -1,17 +1,16 @@
-// ACP orderIds are 8–32 letters and digits. A payment's is its trade number (`pay…`, 27 characters). Refund
-// ids (`rf_` and 32 hex digits) make 50-character trade numbers, so a refund's orderId is a digest of its
-// id instead; it starts with an uppercase letter, which no trade number does. Every request also carries
-// our ids in reqReserved, which UnionPay returns with answers and notifications: that is how a digest is
-// mapped back, and the orderId must be the one derived from it.
-import { createHash } from 'node:crypto';
-import { toTradeNo } from '../trade-numbers.js';
-
-const MAX_ORDER_ID = 32;
+// ACP orderIds are 8–32 letters and digits: ours are the trade numbers of our ids (`pay…`, `rfd…`, 27
+// characters for ids of 12 random bytes) and map straight back. Every request also carries our ids in
+// reqReserved, which UnionPay returns with answers and notifications: a refund's names its payment, so a
+// refund notification finds its order even before the refund itself is stored.
+import { fromTradeNo, toTradeNo } from '../trade-numbers.js';
+import { GatewayError } from '../types.js';
 
 export function orderIdFor(id: string): string {
   const tradeNo = toTradeNo(id);
-  if (tradeNo.length <= MAX_ORDER_ID) return tradeNo;
-  return `R${createHash('sha256').update(id).digest('hex').toUpperCase().slice(0, MAX_ORDER_ID - 1)}`;
+  // The workflow's earlier refund ids (`rf_` and 32 hex digits) made 50 characters; none of them ever
+  // reached UnionPay, whose orders all began after refund ids took their present shape.
+  if (!/^[0-9A-Za-z]{8,32}$/.test(tradeNo)) throw new GatewayError('invalid_request', `${id} makes no UnionPay orderId (8–32 letters and digits)`);
+  return tradeNo;
 }
 
 /** reqReserved: the transaction's own id, then (for a refund) its payment's, comma-separated. */
@@ -19,13 +18,10 @@ export function reqReservedFor(ids: readonly string[]): string {
   return ids.join(',');
 }
 
-/** Our ids from a returned reqReserved, when they are the ones `orderId` was made from. */
+/** Our id from an orderId, with the payment's from reqReserved when that is about the same transaction. */
 export function idsFrom(orderId: string | undefined, reqReserved: string | undefined): { id: string; paymentId?: string } | undefined {
-  const [id, paymentId] = reqReserved?.split(',') ?? [];
-  if (!id || orderId === undefined) return undefined;
-  try {
-    return orderIdFor(id) === orderId ? { id, ...(paymentId !== undefined && { paymentId }) } : undefined;
-  } catch {
-    return undefined;
-  }
+  const id = orderId === undefined ? undefined : fromTradeNo(orderId);
+  if (id === undefined) return undefined;
+  const [own, paymentId] = reqReserved?.split(',') ?? [];
+  return { id, ...(own === id && paymentId !== undefined && { paymentId }) };
 }

@@ -15,7 +15,9 @@ import { GatewayError, type GatewayErrorKind } from '../types.js';
  * | 31 / 32              | merchant status invalid / no permission for this transaction  | auth             |
  * | 34                   | no such transaction                                           | not_found        |
  * | 37                   | too many queries, or too frequent                             | rate_limited     |
- * | 30, 33, 35, 36, 38+  | declined, over limit, original missing or not matching, risk  | invalid_request  |
+ * | 30, 33, 35, 36, 38   | declined, over limit, original missing or not matching, risk  | invalid_request  |
+ * | 39                   | outside the time accepted (a cancel after its payment's day)  | invalid_request  |
+ * | 40+                  | other refusals (binding, batch, card, issuer)                 | invalid_request  |
  *
  * A retried 01 is safe: a refund is re-queried before it is sent again, and orderId makes it idempotent.
  */

@@ -1,7 +1,8 @@
-// A local UnionPay Online (ACP 5.1.0) for tests: the front consume page, back transactions (refunds) and the
-// query, each verifying the merchant's signature by certId; answers and back notifications are signed with
-// a UnionPay signing certificate under the simulator's own root, carried in signPubKeyCert. Notifications
-// are retried until the receiver answers HTTP 200, which is all UnionPay looks at.
+// A local UnionPay Online (ACP 5.1.0) for tests: the front consume page, back transactions (refunds and
+// same-day cancels) and the query, each verifying the merchant's signature by certId; answers and back
+// notifications are signed with a UnionPay signing certificate under the simulator's own root, carried in
+// signPubKeyCert. Notifications are retried until the receiver answers HTTP 200, which is all UnionPay
+// looks at.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
@@ -28,8 +29,10 @@ interface Consume {
   fields: Record<string, string>;
   queryId?: string;
   refunded: number;
+  cancelled: boolean;
 }
 
+/** A refund (txnType 04) or a cancel (31) of a consume. */
 interface Refund {
   fields: Record<string, string>;
   queryId: string;
@@ -39,6 +42,9 @@ const ATTEMPTS = 4;
 const RETRY_PAUSE_MS = 25;
 const OTHER_MER_ID = '898000000000002';
 const COMMON = ['version', 'encoding', 'signMethod', 'txnType', 'txnSubType', 'bizType', 'accessType', 'merId'] as const;
+
+/** UnionPay's settlement day, from 23:00 Beijing time the day before to 23:00, by the date it ends on. */
+const settlementDay = (ms: number) => beijingTime(ms + 3_600_000).slice(0, 8);
 
 const randomDigits = (count: number) => Array.from(randomBytes(count), (b) => String(b % 10)).join('');
 
@@ -181,17 +187,29 @@ export async function startUnionPaySimulator() {
   function frontConsume(fields: Record<string, string>): { html: string; respCode: string } {
     const problem = refusal('front', fields, { txnType: '01', txnSubType: '01', bizType: '000201', channelType: '07', currencyCode: '156' }, ['txnAmt', 'currencyCode', 'frontUrl', 'backUrl', 'payTimeout']);
     if (problem) return { html: `<h1>交易失败</h1><p>${problem[0]} ${problem[1]}</p>`, respCode: problem[0] };
-    if (!consumes.get(fields.orderId!)?.queryId) consumes.set(fields.orderId!, { fields, refunded: 0 });
+    if (!consumes.get(fields.orderId!)?.queryId) consumes.set(fields.orderId!, { fields, refunded: 0, cancelled: false });
     return { html: `<h1>UnionPay (simulated)</h1><p>Pay ¥${fen(fields.txnAmt!)} for order ${fields.orderId}</p>`, respCode: '00' };
   }
 
-  function refund(fields: Record<string, string>): Record<string, string> {
-    const problem = refusal('back', fields, { txnType: '04', txnSubType: '00', bizType: '000201', channelType: '07', currencyCode: '156' }, ['txnAmt', 'backUrl', 'origQryId']);
+  /** A refund (04) of part or all of what is left, or a cancel (31) of the whole consume on its own day. */
+  function backTransaction(fields: Record<string, string>): Record<string, string> {
+    const cancel = fields.txnType === '31';
+    const problem = refusal('back', fields, { txnType: cancel ? '31' : '04', txnSubType: '00', bizType: '000201', channelType: '07', currencyCode: '156' }, ['txnAmt', 'backUrl', 'origQryId']);
     if (problem) return answer(fields, { respCode: problem[0], respMsg: problem[1] });
     if (refunds.has(fields.orderId!) || consumes.has(fields.orderId!)) return answer(fields, { respCode: '12', respMsg: '重复交易' });
     const original = [...consumes.values()].find((c) => c.queryId === fields.origQryId && c.fields.merId === fields.merId);
-    if (!original) return answer(fields, { respCode: '35', respMsg: '原交易不存在或状态不正确' });
-    if (original.refunded + Number(fields.txnAmt) > Number(original.fields.txnAmt)) return answer(fields, { respCode: '36', respMsg: '与原交易信息不符[退货金额超限]' });
+    if (!original || original.cancelled) return answer(fields, { respCode: '35', respMsg: '原交易不存在或状态不正确' });
+    if (cancel) {
+      // ACP takes a cancel of a consume nothing was refunded from, for its whole amount, on its settlement
+      // day (here: its txnTime's). The specification names no code for a cancel on another day; 39 (交易不在
+      // 受理时间范围内, not within the time accepted) is the documented code that fits.
+      if (original.refunded > 0) return answer(fields, { respCode: '35', respMsg: '原交易不存在或状态不正确' });
+      if (fields.txnAmt !== original.fields.txnAmt) return answer(fields, { respCode: '36', respMsg: '与原交易信息不符' });
+      if (settlementDay(Date.now()) !== settlementDay(parseBeijingTime(original.fields.txnTime!))) return answer(fields, { respCode: '39', respMsg: '交易不在受理时间范围内' });
+      original.cancelled = true;
+    } else if (original.refunded + Number(fields.txnAmt) > Number(original.fields.txnAmt)) {
+      return answer(fields, { respCode: '36', respMsg: '与原交易信息不符[退货金额超限]' });
+    }
     original.refunded += Number(fields.txnAmt);
     const queryId = randomDigits(21);
     refunds.set(fields.orderId!, { fields, queryId });
@@ -235,7 +253,7 @@ export async function startUnionPaySimulator() {
     const failure = takeFailure(failures[endpoint], fields);
     const lost = failure && 'httpStatus' in failure ? failure : undefined;
     if (lost && !lost.afterProcessing) return reply(`HTTP ${lost.httpStatus}`, lost.httpStatus, 'text/plain', 'unavailable');
-    const answered = failure && 'respCode' in failure ? answer(fields, failure) : endpoint === 'back' ? refund(fields) : query(fields);
+    const answered = failure && 'respCode' in failure ? answer(fields, failure) : endpoint === 'back' ? backTransaction(fields) : query(fields);
     // With afterProcessing the work is done, but the answer is lost on the way back.
     if (lost) return reply(`HTTP ${lost.httpStatus}`, lost.httpStatus, 'text/plain', 'unavailable');
     reply(answered.respCode ?? '', 200, 'text/plain; charset=utf-8', answerBody(answered));
@@ -301,6 +319,7 @@ export async function startUnionPaySimulator() {
     },
 
     consume: (orderId: string) => consumes.get(orderId),
+    /** Refunds and cancels of the consume with this queryId, in the order they came. */
     refundsOf: (queryId: string) => [...refunds.values()].filter((r) => r.fields.origQryId === queryId),
     received: (endpoint: Endpoint, orderId?: string) => received.filter((r) => r.endpoint === endpoint && (orderId === undefined || r.fields.orderId === orderId)),
     deliveries: (orderId: string) => deliveries.filter((d) => d.orderId === orderId),

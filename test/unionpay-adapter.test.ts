@@ -1,0 +1,125 @@
+// The UnionPay adapter against the simulator, without the order workflow and on a clock of our choosing:
+// which transaction a refund becomes, what UnionPay makes of it, and how its result comes back.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { newId } from '../core/ids.js';
+import { GatewayError, type GatewayContext, type GatewayNotification, type RefundRequest } from '../gateways/types.js';
+import { acpTime } from '../gateways/unionpay/acp-format.js';
+import { createUnionPayAdapter } from '../gateways/unionpay/adapter.js';
+import { orderIdFor } from '../gateways/unionpay/order-ids.js';
+import { startUnionPaySimulator, type UnionPaySimulator } from './simulators/unionpay/simulator.js';
+
+const AMOUNT = 10_000;
+const DAY_MS = 86_400_000;
+
+/** 10:00 yesterday in Beijing: a known time of day, recent enough for UnionPay's notifications to be fresh. */
+const yesterdayMorning = (() => {
+  const today = acpTime(new Date().toISOString());
+  return Date.UTC(Number(today.slice(0, 4)), Number(today.slice(4, 6)) - 1, Number(today.slice(6, 8)) - 1, 2);
+})();
+const minutesIn = (minutes: number) => new Date(yesterdayMorning + minutes * 60_000);
+
+describe('UnionPay refunds and same-day cancels', () => {
+  let sim: UnionPaySimulator;
+  let receiver: Server;
+  let ctx: GatewayContext;
+  const notifications: GatewayNotification[] = [];
+
+  /** The adapter with its clock at this time. */
+  const adapterAt = (now: Date) => createUnionPayAdapter({ baseUrl: sim.baseUrl, now: () => now });
+
+  beforeAll(async () => {
+    sim = await startUnionPaySimulator();
+    // Takes notifications as the webhook route does: verified first, then HTTP 200.
+    receiver = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        adapterAt(new Date())
+          .verifyNotification(ctx, { headers: {}, body: Buffer.concat(chunks).toString('utf8') })
+          .then(
+            (notification) => {
+              notifications.push(notification);
+              response.writeHead(200).end('ok');
+            },
+            () => response.writeHead(401).end(),
+          );
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    ctx = { merchantId: 'mch_test', credentials: sim.merchantCredentials(), notifyUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/` };
+  });
+  afterAll(async () => {
+    await sim?.close();
+    await new Promise((resolve) => receiver?.close(resolve));
+  });
+
+  /** A consume placed at `placedAt` (its txnTime) and paid now; its queryId is what refunds name. */
+  async function paidConsume(placedAt = new Date()) {
+    const paymentId = newId('pay');
+    const { action } = await adapterAt(placedAt).createPayment(ctx, {
+      paymentId,
+      orderNo: 'ORD-1',
+      amount: AMOUNT,
+      currency: 'CNY',
+      description: 'Order ORD-1',
+      returnUrl: 'http://127.0.0.1/return',
+      expiresAt: new Date(Date.now() + 600_000).toISOString(),
+      createdAt: placedAt.toISOString(),
+    });
+    if (action.type !== 'form_post') throw new Error(`unexpected action ${action.type}`);
+    await (await fetch(action.url, { method: 'POST', body: new URLSearchParams(action.fields) })).text();
+    expect(sim.pay(orderIdFor(paymentId))).toBe('paid');
+    return { paymentId, queryId: sim.consume(orderIdFor(paymentId))!.queryId! };
+  }
+
+  /** A refund of a payment made at 10:00 yesterday, requested five minutes later. */
+  function refundOf(payment: { paymentId: string; queryId: string }, amount = AMOUNT): RefundRequest {
+    return { refundId: newId('rfd'), paymentId: payment.paymentId, gatewayReference: payment.queryId, amount, paymentAmount: AMOUNT, paidAt: minutesIn(0).toISOString(), currency: 'CNY', reason: 'test', createdAt: minutesIn(5).toISOString() };
+  }
+
+  const sent = (request: RefundRequest) => sim.received('back', orderIdFor(request.refundId)).map((r) => r.fields);
+
+  it('cancels a full refund on the day of the payment (31): found by query, notified as a refund, nothing left to refund', async () => {
+    const payment = await paidConsume();
+    const request = refundOf(payment);
+    const result = await adapterAt(minutesIn(6)).refund(ctx, request);
+    expect(sent(request)).toEqual([expect.objectContaining({ txnType: '31', txnSubType: '00', txnAmt: String(AMOUNT), origQryId: payment.queryId, txnTime: acpTime(request.createdAt), orderId: orderIdFor(request.refundId) })]);
+    const [cancel] = sim.refundsOf(payment.queryId);
+    expect(result).toEqual({ status: 'processing', gatewayReference: cancel!.queryId });
+    expect(sim.consume(orderIdFor(payment.paymentId))).toMatchObject({ cancelled: true, refunded: AMOUNT });
+
+    const adapter = adapterAt(new Date());
+    expect(await adapter.queryRefund(ctx, { refundId: request.refundId, paymentId: payment.paymentId, createdAt: request.createdAt })).toEqual({ status: 'succeeded', gatewayReference: cancel!.queryId });
+    await vi.waitFor(() => expect(notifications).toContainEqual({ kind: 'refund', eventId: `31:${cancel!.queryId}`, refundId: request.refundId, paymentId: payment.paymentId, status: 'succeeded', gatewayReference: cancel!.queryId, occurredAt: expect.any(String) }));
+
+    const again = await adapter.refund(ctx, refundOf(payment, 100)).catch((error: unknown) => error);
+    expect(again).toEqual(new GatewayError('invalid_request', 'refund: UnionPay answered 35 原交易不存在或状态不正确'));
+  });
+
+  it('refunds (04) a part, and the whole when it goes out from 22:30 or the next day', async () => {
+    for (const [sentAt, amount] of [
+      [minutesIn(6), 4_000],
+      [minutesIn(12 * 60 + 30), AMOUNT],
+      [minutesIn(24 * 60), AMOUNT],
+    ] as const) {
+      const payment = await paidConsume();
+      const request = refundOf(payment, amount);
+      await adapterAt(sentAt).refund(ctx, request);
+      expect(sent(request).map((fields) => [fields.txnType, fields.txnAmt])).toEqual([['04', String(amount)]]);
+      expect(sim.consume(orderIdFor(payment.paymentId))).toMatchObject({ cancelled: false, refunded: amount });
+    }
+  });
+
+  it('fails a cancel UnionPay refuses as outside its payment day, with its code, refunding nothing', async () => {
+    const payment = await paidConsume(new Date(Date.now() - 2 * DAY_MS));
+    const request = refundOf(payment);
+    const refused = await adapterAt(minutesIn(6))
+      .refund(ctx, request)
+      .catch((error: unknown) => error);
+    expect(refused).toEqual(new GatewayError('invalid_request', 'cancel: UnionPay answered 39 交易不在受理时间范围内'));
+    expect(sent(request).map((fields) => fields.txnType)).toEqual(['31']);
+    expect(sim.refundsOf(payment.queryId)).toEqual([]);
+  });
+});
