@@ -3,6 +3,9 @@
 FROM node:20-bookworm-slim
 
 ENV NODE_ENV=production
+# Fewer malloc arenas: the worker's Rust and libuv threads otherwise each keep their own (measured: about
+# 60 MiB less resident memory for a worker with 1,000 open orders).
+ENV MALLOC_ARENA_MAX=2
 WORKDIR /app
 
 COPY package.json package-lock.json ./

@@ -35,7 +35,7 @@ export const envSchema = z
     TEMPORAL_TLS_SERVER_NAME: optionalText,
     TEMPORAL_API_KEY: optionalText,
     TEMPORAL_UI_URL: optionalText.pipe(z.url().optional()),
-    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(200),
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(100),
     DATABASE_URL: z
       .string({ error: 'is required (postgres://user:password@host:port/database)' })
       .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL'),

@@ -49,7 +49,8 @@ function startService(name: string, entry: string, env: NodeJS.ProcessEnv): Mana
 
 try {
   const { secrets, created } = loadOrCreateDevSecrets(DEV_DIR);
-  const env: NodeJS.ProcessEnv = { ...secrets, ...process.env };
+  // MALLOC_ARENA_MAX as in the Dockerfile: fewer malloc arenas, less resident memory.
+  const env: NodeJS.ProcessEnv = { MALLOC_ARENA_MAX: '2', ...secrets, ...process.env };
   if (created && !process.env.PLATFORM_API_KEY) log(`generated PLATFORM_API_KEY=${secrets.PLATFORM_API_KEY} (kept in ${DEV_DIR}/secrets.json)`);
 
   let temporalUi = '(external cluster: its own UI)';

@@ -10,7 +10,7 @@ const valid = {
 describe('loadConfig', () => {
   it('applies defaults and derives the public URL from the port', () => {
     const config = loadConfig({ ...valid, PORT: '8080' });
-    expect(config.temporal).toEqual({ address: 'localhost:7233', namespace: 'default', taskQueue: 'paystead-orders', maxCachedWorkflows: 200 });
+    expect(config.temporal).toEqual({ address: 'localhost:7233', namespace: 'default', taskQueue: 'paystead-orders', maxCachedWorkflows: 100 });
     expect(config.http).toEqual({ port: 8080, publicBaseUrl: 'http://localhost:8080' });
     expect(config.gatewayUrls).toEqual({
       alipay: 'https://openapi.alipay.com/gateway.do',

@@ -7,7 +7,7 @@ import { createActivities } from '../activities/index.js';
 import { createLogNotifier } from '../activities/notifier.js';
 import { createGatewayRegistry } from '../gateways/registry.js';
 import { createWorker } from './create-worker.js';
-import { bundleWorkflows } from './workflow-bundle.js';
+import { bundleWorkflowsToFile } from './workflow-bundle.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel, 'worker');
@@ -25,7 +25,7 @@ const worker = await createWorker({
     masterKey: config.masterKey,
     publicBaseUrl: config.http.publicBaseUrl,
   }),
-  workflowBundle: await bundleWorkflows(),
+  workflowBundle: await bundleWorkflowsToFile(),
   maxCachedWorkflows: config.temporal.maxCachedWorkflows,
 });
 logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker started');

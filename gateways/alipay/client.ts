@@ -3,6 +3,10 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { AlipayRequestError, AlipaySdk, type AlipaySdkCommonResult } from 'alipay-sdk';
 import { GatewayError } from '../types.js';
+import { toBeijingTime } from './format.js';
+
+/** Alipay reads the request timestamp as Beijing time; the SDK would stamp the server's local time. */
+const beijingNow = () => toBeijingTime(new Date().toISOString());
 
 export type AlipayResponse = AlipaySdkCommonResult;
 
@@ -154,7 +158,7 @@ export function connectAlipay(credentials: Record<string, string>, options: Alip
       let response: AlipayResponse;
       try {
         // The SDK verifies the answer's signature only when asked to.
-        response = await sdk.exec(method, { ...params, bizContent }, { validateSign: true });
+        response = await sdk.exec(method, { ...params, timestamp: beijingNow(), bizContent }, { validateSign: true });
       } catch (error) {
         throw transportFailure(method, error);
       }
@@ -163,7 +167,7 @@ export function connectAlipay(credentials: Record<string, string>, options: Alip
     },
 
     pageUrl(method, bizContent, params) {
-      return sdk.pageExec(method, 'GET', { ...params, bizContent });
+      return sdk.pageExec(method, 'GET', { ...params, timestamp: beijingNow(), bizContent });
     },
 
     signedByAlipay(fields) {

@@ -7,7 +7,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { createNotifier, type Notification, type NotifyMode } from './notifier.js';
 import { bareBase64, rsa2Sign, rsa2Verify, signingString } from './signing.js';
-import { beijing, createTradeBook, failure, refunded, yuan, type Answer, type Trade } from './trades.js';
+import { beijing, createTradeBook, failure, parseBeijing, refunded, yuan, type Answer, type Trade } from './trades.js';
+
+const TIMESTAMP_TOLERANCE_MS = 10 * 60_000;
 
 export type { NotifyMode } from './notifier.js';
 
@@ -113,7 +115,9 @@ export async function startAlipaySimulator(options: { retryDelaysMs?: readonly n
     if (params.app_id !== appId) return failure('40002', 'isv.invalid-app-id', '无效的AppID参数');
     if (params.sign_type !== 'RSA2') return failure('40002', 'isv.invalid-signature-type', '无效的签名类型');
     if (params.charset?.toLowerCase() !== 'utf-8') return failure('40002', 'isv.invalid-charset', '字符集错误');
-    if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(params.timestamp ?? '')) return failure('40002', 'isv.invalid-timestamp', '非法的时间戳参数');
+    // The timestamp is Beijing time; one far from now (a server stamping its own local time) is refused.
+    const stamped = parseBeijing(params.timestamp ?? '');
+    if (!stamped || Math.abs(stamped.getTime() - Date.now()) > TIMESTAMP_TOLERANCE_MS) return failure('40002', 'isv.invalid-timestamp', '非法的时间戳参数');
     const signed = signingString(params, ['sign']);
     if (!rsa2Verify(signed, params.sign ?? '', appKeys.publicKey)) {
       return failure('40002', 'isv.invalid-signature', `验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：${signed}`);

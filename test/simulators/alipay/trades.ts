@@ -54,7 +54,7 @@ export function beijing(date: Date, millis = false): string {
   return millis ? `${text}.${String(date.getUTCMilliseconds()).padStart(3, '0')}` : text;
 }
 
-function parseBeijing(text: string): Date | undefined {
+export function parseBeijing(text: string): Date | undefined {
   if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(text)) return undefined;
   const date = new Date(`${text.replace(' ', 'T')}+08:00`);
   return Number.isNaN(date.getTime()) ? undefined : date;
