@@ -119,6 +119,10 @@ export const OrderSchema = OrderSummarySchema.extend({
 
 export const OrderIdParam = z.object({ id: z.string().min(1).max(100).openapi({ param: { name: 'id', in: 'path' } }) });
 
+export const RefundRequestHeaders = z.object({
+  'idempotency-key': z.string().min(1).max(255).optional().openapi({ description: 'Unique per refund request; a retry with the same key and body gets the refund made the first time.' }),
+});
+
 export const RefundRequestSchema = z
   .object({
     amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().openapi({ description: 'Minor units; the whole refundable amount when omitted.' }),

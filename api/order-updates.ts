@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db/database.js';
-import { REJECTION } from '../workflows/messages.js';
+import type { Refund } from '../domain/order.js';
+import { REJECTION, requestRefundUpdate, type RefundRequest } from '../workflows/messages.js';
 import { ApiError } from './errors.js';
 
 const STATUS_FOR: Record<string, { status: 404 | 409 | 422 | 502; code: string }> = {
@@ -51,4 +53,17 @@ export async function updateOrder<T>(temporal: Client, workflowId: string, send:
   } catch (error) {
     throw toApiError(error);
   }
+}
+
+/**
+ * Asks the order for a refund. With an Idempotency-Key the workflow answers a retry with the refund the
+ * key made (and refuses the key with another request); the update id, from key and request, lets Temporal
+ * fold concurrent retries into one update.
+ */
+export function requestRefund(temporal: Client, workflowId: string, request: RefundRequest): Promise<Refund> {
+  const updateId =
+    request.idempotencyKey === undefined
+      ? undefined
+      : `refund-${createHash('sha256').update(JSON.stringify([request.idempotencyKey, request.amount ?? null, request.reason, request.actor])).digest('hex')}`;
+  return updateOrder(temporal, workflowId, (handle) => handle.executeUpdate(requestRefundUpdate, { args: [request], ...(updateId && { updateId }) }));
 }

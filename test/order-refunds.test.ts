@@ -47,6 +47,29 @@ describe('refunds: policy, approval, limits, gateway results', () => {
     await stack.recordHistory(order.id, 'refunded-in-parts');
   });
 
+  it('answers a retried refund request (same Idempotency-Key) with the refund it made, once', async () => {
+    const order = await paidOrder();
+    const send = (key: string, body: unknown) => stack.request('POST', `/v1/orders/${order.id}/refunds`, { key: merchant.secretKey, body, headers: { 'idempotency-key': key } });
+    const body = { amount: 12_000, reason: 'the teapot lid cracked' };
+    const [first, concurrent] = await Promise.all([send('refund-key-1', body), send('refund-key-1', body)]);
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect(concurrent.body.id).toBe(first.body.id);
+    await stack.waitForOrder(merchant, order.id, (o) => o.refundedAmount === 12_000);
+    // After it settled (a second refund of 12_000 would still be allowed): the first answer again.
+    const retry = await send('refund-key-1', body);
+    expect(retry.status).toBe(201);
+    expect(retry.body).toEqual(first.body);
+    const other = await send('refund-key-1', { ...body, amount: 500 });
+    expect(other.status).toBe(422);
+    expect(other.body.error.code).toBe('idempotency_key_reused');
+    // The admin route takes keys too; another key is another refund.
+    const admin = await stack.request('POST', `/v1/admin/orders/${order.id}/refunds`, { key: merchant.adminKey, body: { amount: 1_000, reason: 'goodwill' }, headers: { 'idempotency-key': 'refund-key-2' } });
+    const adminRetry = await stack.request('POST', `/v1/admin/orders/${order.id}/refunds`, { key: merchant.adminKey, body: { amount: 1_000, reason: 'goodwill' }, headers: { 'idempotency-key': 'refund-key-2' } });
+    expect(adminRetry.body.id).toBe(admin.body.id);
+    await stack.waitForOrder(merchant, order.id, (o) => o.refundedAmount === 13_000);
+    expect((await stack.db.selectFrom('refunds').select('id').where('orderId', '=', order.id).execute()).length).toBe(2);
+  });
+
   it('refuses a refund above what is left to refund, and changes nothing', async () => {
     const order = await paidOrder();
     const tooMuch = await customerRefund(order.id, { amount: order.total + 1, reason: 'too much' });

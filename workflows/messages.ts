@@ -18,6 +18,8 @@ export interface RefundRequest {
   amount?: number;
   reason: string;
   actor: Extract<Actor, 'customer' | 'merchant'>;
+  /** The client's Idempotency-Key: a retry with the same key and request gets the refund made the first time. */
+  idempotencyKey?: string;
 }
 
 /** Storefront checkout: returns the payment action once the gateway has created the payment. */

@@ -33,6 +33,7 @@ import {
   stateQuery,
   type CheckoutResult,
   type PaymentSignal,
+  type RefundRequest,
 } from './messages.js';
 import { findRefund, hasOpenRefunds, initialState, record, refundId, touch } from './order-state.js';
 
@@ -76,6 +77,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
   let cancelRequest: { actor: 'customer' | 'merchant' | 'system' | 'gateway'; reason?: string } | undefined;
   let lastStatusIndexed = state.status;
   let projectedVersion = 0;
+  const refundRequests = new Map<string, { request: RefundRequest; refundId: string }>();
 
   const meta = { workflowId: workflowInfo().workflowId, idempotencyKey: input.idempotencyKey, requestHash: input.requestHash, viewToken: input.viewToken };
   const payment = (): Payment => state.payments[0]!;
@@ -211,15 +213,21 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
   setHandler(
     requestRefundUpdate,
     async (request) => {
+      const earlier = earlierRefund(request);
+      if (earlier) return earlier;
       const amount = request.amount ?? refundableAmount(state);
       const decision = decideRefund(state, { amount, actor: request.actor }, policy);
       if (decision.outcome === 'refuse') reject(decision.code, decision.message);
       const refund = startRefund(amount, request.reason, request.actor, decision.outcome);
+      if (request.idempotencyKey !== undefined) refundRequests.set(request.idempotencyKey, { request, refundId: refund.id });
       await persist();
       return refund;
     },
     {
       validator: (request) => {
+        // A retry is answered with the refund it made, even when the policy would now say no (say, because
+        // that refund used up the refundable amount).
+        if (earlierRefund(request)) return;
         requireText(request.reason, 'reason');
         const amount = request.amount ?? refundableAmount(state);
         const decision = decideRefund(state, { amount, actor: request.actor }, policy);
@@ -257,6 +265,16 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
     },
     { validator: ({ refundId, note }) => { requireText(note, 'note'); pendingRefund(refundId); } },
   );
+
+  /** The refund an earlier request with this Idempotency-Key made; the same key with another request is refused. */
+  function earlierRefund(request: RefundRequest): Refund | undefined {
+    if (request.idempotencyKey === undefined) return undefined;
+    const earlier = refundRequests.get(request.idempotencyKey);
+    if (!earlier) return undefined;
+    const same = earlier.request.amount === request.amount && earlier.request.reason === request.reason && earlier.request.actor === request.actor;
+    if (!same) reject(REJECTION.idempotencyMismatch, 'This Idempotency-Key was already used for a different refund request.');
+    return findRefund(state, earlier.refundId);
+  }
 
   function requireStatus(expected: OrderState['status'], action: string): void {
     if (state.status !== expected) {

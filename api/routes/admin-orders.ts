@@ -6,15 +6,14 @@ import {
   declineUpdate,
   deliverUpdate,
   rejectRefundUpdate,
-  requestRefundUpdate,
   shipUpdate,
 } from '../../workflows/messages.js';
 import type { AppDeps, AppEnv } from '../app.js';
 import { merchantIdOf, requireKey } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { listOrders, OrderListQuery } from '../order-list.js';
-import { OrderIdParam, OrderSchema, OrderSummarySchema, RefundRequestSchema, RefundSchema } from '../order-schemas.js';
-import { orderWorkflowId, refundableOrderWorkflowId, updateOrder } from '../order-updates.js';
+import { OrderIdParam, OrderSchema, OrderSummarySchema, RefundRequestHeaders, RefundRequestSchema, RefundSchema } from '../order-schemas.js';
+import { orderWorkflowId, refundableOrderWorkflowId, requestRefund, updateOrder } from '../order-updates.js';
 import { requireOrderView } from '../order-view.js';
 import { bearerAuth, errorResponses } from '../schemas.js';
 
@@ -98,13 +97,14 @@ export function registerAdminOrderRoutes(app: OpenAPIHono<AppEnv>, { db, config,
       tags: ['admin'],
       summary: 'Refund (part of) a paid order, on the merchant’s own decision',
       security: bearerAuth,
-      request: { params: OrderIdParam, body: { required: true, content: { 'application/json': { schema: RefundRequestSchema } } } },
+      request: { params: OrderIdParam, headers: RefundRequestHeaders, body: { required: true, content: { 'application/json': { schema: RefundRequestSchema } } } },
       responses: { 201: { description: 'The refund', content: { 'application/json': { schema: RefundSchema } } }, ...errorResponses(400, 401, 403, 404, 409, 422) },
     }),
     async (c) => {
       const merchantId = merchantIdOf(c.get('principal'));
       const workflowId = await refundableOrderWorkflowId(db, merchantId, c.req.valid('param').id);
-      const refund = await updateOrder(temporal, workflowId, (h) => h.executeUpdate(requestRefundUpdate, { args: [{ ...c.req.valid('json'), actor: 'merchant' }] }));
+      const key = c.req.valid('header')['idempotency-key'];
+      const refund = await requestRefund(temporal, workflowId, { ...c.req.valid('json'), actor: 'merchant', ...(key !== undefined && { idempotencyKey: key }) });
       return c.json(refund, 201);
     },
   );

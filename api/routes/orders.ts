@@ -1,10 +1,10 @@
 // The storefront's view of one order: read it, cancel it before payment, ask for a refund.
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import { cancelUpdate, requestRefundUpdate } from '../../workflows/messages.js';
+import { cancelUpdate } from '../../workflows/messages.js';
 import type { AppDeps, AppEnv } from '../app.js';
 import { merchantIdOf, requireKey } from '../auth.js';
-import { OrderIdParam, OrderSchema, RefundRequestSchema, RefundSchema } from '../order-schemas.js';
-import { orderWorkflowId, refundableOrderWorkflowId, updateOrder } from '../order-updates.js';
+import { OrderIdParam, OrderSchema, RefundRequestHeaders, RefundRequestSchema, RefundSchema } from '../order-schemas.js';
+import { orderWorkflowId, refundableOrderWorkflowId, requestRefund, updateOrder } from '../order-updates.js';
 import { requireOrderView } from '../order-view.js';
 import { bearerAuth, errorResponses } from '../schemas.js';
 
@@ -53,7 +53,7 @@ export function registerOrderRoutes(app: OpenAPIHono<AppEnv>, { db, config, temp
       tags: ['orders'],
       summary: "Request a refund for the customer; the merchant's policy decides whether it needs approval",
       security: bearerAuth,
-      request: { params: OrderIdParam, body: { required: true, content: { 'application/json': { schema: RefundRequestSchema } } } },
+      request: { params: OrderIdParam, headers: RefundRequestHeaders, body: { required: true, content: { 'application/json': { schema: RefundRequestSchema } } } },
       responses: {
         201: { description: 'The refund', content: { 'application/json': { schema: RefundSchema } } },
         ...errorResponses(400, 401, 403, 404, 409, 422),
@@ -63,7 +63,8 @@ export function registerOrderRoutes(app: OpenAPIHono<AppEnv>, { db, config, temp
       const merchantId = merchantIdOf(c.get('principal'));
       const { id } = c.req.valid('param');
       const workflowId = await refundableOrderWorkflowId(db, merchantId, id);
-      const refund = await updateOrder(temporal, workflowId, (handle) => handle.executeUpdate(requestRefundUpdate, { args: [{ ...c.req.valid('json'), actor: 'customer' }] }));
+      const key = c.req.valid('header')['idempotency-key'];
+      const refund = await requestRefund(temporal, workflowId, { ...c.req.valid('json'), actor: 'customer', ...(key !== undefined && { idempotencyKey: key }) });
       return c.json(refund, 201);
     },
   );
