@@ -105,12 +105,18 @@ export interface Acknowledgement {
   body: string;
 }
 
-export interface GatewayAdapter {
+/** What the API needs of a gateway before (or without) loading its client library. */
+export interface GatewayProfile {
   readonly name: GatewayName;
   /** Currencies the gateway settles; checkout refuses others with a clear error. */
   readonly currencies?: readonly string[];
   /** Real gateways refuse merchants that have not been verified (licence and tax registration). */
   readonly requiresVerifiedMerchant: boolean;
+  /** The exact response the gateway expects, so it stops (accepted) or retries (not accepted). */
+  acknowledge(accepted: boolean): Acknowledgement;
+}
+
+export interface GatewayAdapter extends GatewayProfile {
   createPayment(ctx: GatewayContext, request: CreatePaymentRequest): Promise<CreatedPayment>;
   queryPayment(ctx: GatewayContext, payment: PaymentRef): Promise<PaymentResult>;
   /** Closes an unpaid payment; reports the payment's state, which may turn out to be `succeeded`. */
@@ -119,8 +125,6 @@ export interface GatewayAdapter {
   queryRefund(ctx: GatewayContext, refund: RefundRef): Promise<RefundResult>;
   /** Verifies the signature (and freshness) first; throws `NotificationRejected` when it does not hold. */
   verifyNotification(ctx: GatewayContext, raw: RawNotification): Promise<GatewayNotification>;
-  /** The exact response the gateway expects, so it stops (accepted) or retries (not accepted). */
-  acknowledge(accepted: boolean): Acknowledgement;
 }
 
 export class NotificationRejected extends Error {

@@ -7,6 +7,7 @@ import { GatewayError, type GatewayAdapter, type GatewayContext, type PaymentRes
 import { connectAlipay, type AlipayClient, type AlipayResponse } from './client.js';
 import { fromBeijingTime, fromYuan, PAYMENT_STATUS, toBeijingTime, toYuan, TRADE_STATUSES } from './format.js';
 import { readNotification } from './notification.js';
+import { ALIPAY_PROFILE } from './profile.js';
 
 export interface AlipayAdapterDeps {
   /** Alipay's `gateway.do`. */
@@ -74,9 +75,7 @@ export function createAlipayAdapter(deps: AlipayAdapterDeps): GatewayAdapter {
   const refundRef = (paymentId: string, refundId: string) => ({ out_trade_no: toTradeNo(paymentId), out_request_no: toTradeNo(refundId) });
 
   return {
-    name: 'alipay',
-    currencies: ['CNY'],
-    requiresVerifiedMerchant: true,
+    ...ALIPAY_PROFILE,
 
     async createPayment(ctx, request) {
       if (request.currency !== 'CNY') throw new GatewayError('invalid_request', `Alipay charges in CNY only, not ${request.currency}`);
@@ -138,9 +137,5 @@ export function createAlipayAdapter(deps: AlipayAdapterDeps): GatewayAdapter {
       return readNotification(connect(ctx), raw, now());
     },
 
-    acknowledge(accepted) {
-      // Alipay stops retrying only on exactly `success`; anything else and it tries again later.
-      return accepted ? { status: 200, contentType: 'text/plain', body: 'success' } : { status: 500, contentType: 'text/plain', body: 'fail' };
-    },
   };
 }

@@ -7,6 +7,7 @@ import { toStripeAmount } from './amounts.js';
 import { isInvalidRequest, isMissing, stripeClient, toGatewayError } from './client.js';
 import { ownIds, verifiedEvent } from './notifications.js';
 import { idOf, paymentResult, refundResult } from './results.js';
+import { STRIPE_PROFILE } from './profile.js';
 
 export interface StripeAdapterDeps {
   apiUrl: string;
@@ -77,8 +78,7 @@ export function createStripeAdapter(deps: StripeAdapterDeps): GatewayAdapter {
   }
 
   return {
-    name: 'stripe',
-    requiresVerifiedMerchant: true,
+    ...STRIPE_PROFILE,
 
     // Checkout is a hosted page: whatever flow the shopper asked for, they are sent there.
     async createPayment(ctx, request) {
@@ -178,8 +178,5 @@ export function createStripeAdapter(deps: StripeAdapterDeps): GatewayAdapter {
       return { kind, eventId: event.id, refundId: ids.refund_id, ...(ids.payment_id && { paymentId: ids.payment_id }), ...refundResult(refund), occurredAt };
     },
 
-    acknowledge(accepted) {
-      return { status: accepted ? 200 : 500, contentType: 'application/json', body: accepted ? '{"received":true}' : '{"received":false}' };
-    },
   };
 }

@@ -8,6 +8,7 @@ import { createApi } from './client.js';
 import { readMerchant } from './merchant.js';
 import { verifyWechatPayNotification } from './notification.js';
 import { RefundSchema, toPaymentResult, toRefundResult, TransactionSchema } from './resources.js';
+import { WECHATPAY_PROFILE } from './profile.js';
 
 export interface WechatPayAdapterDeps {
   /** The API root: `https://api.mch.weixin.qq.com/` in production. */
@@ -46,9 +47,7 @@ export function createWechatPayAdapter(deps: WechatPayAdapterDeps): GatewayAdapt
   }
 
   return {
-    name: 'wechatpay',
-    currencies: ['CNY'],
-    requiresVerifiedMerchant: true,
+    ...WECHATPAY_PROFILE,
 
     async createPayment(ctx, request) {
       if (request.currency !== 'CNY') throw new GatewayError('invalid_request', `WeChat Pay settles CNY only, not ${request.currency}.`);
@@ -120,12 +119,5 @@ export function createWechatPayAdapter(deps: WechatPayAdapterDeps): GatewayAdapt
       return verifyWechatPayNotification(readMerchant(ctx.credentials), raw, Math.floor(Date.now() / 1000));
     },
 
-    acknowledge(accepted) {
-      // Received: 200 or 204 with no body, per WeChat Pay's notification docs. 200, because a 204 cannot
-      // go through the webhook route's body. Not received: any 4xx/5xx with a {code, message} body.
-      return accepted
-        ? { status: 200, contentType: 'text/plain', body: '' }
-        : { status: 500, contentType: 'application/json', body: '{"code":"FAIL","message":"not processed, please retry"}' };
-    },
   };
 }
