@@ -1,5 +1,5 @@
 # Paystead API and worker image. The API is the default command; the worker service in docker-compose.yml
-# overrides it with `node --import tsx worker/main.ts`. TypeScript runs through tsx (a runtime dependency).
+# overrides it with `node --max-old-space-size=96 --import tsx worker/main.ts` (see devstack/node-args.ts). TypeScript runs through tsx (a runtime dependency).
 FROM node:20-bookworm-slim
 
 ENV NODE_ENV=production

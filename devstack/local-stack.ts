@@ -11,6 +11,7 @@ import { ensurePostgresBinaries, startPostgresCluster, type PostgresCluster } fr
 import { freePort } from './ports.js';
 import { findOrBuildTemporalCli } from './temporal-cli.js';
 import { startTemporalDevServer, type TemporalDevServer } from './temporal-server.js';
+import { nodeArgs } from './node-args.js';
 
 export interface LocalStackOptions {
   name: string;
@@ -56,7 +57,7 @@ export async function startLocalStack(options: LocalStackOptions) {
         return proc?.child.pid;
       },
       start() {
-        proc = startProcess(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env, onOutput: (line) => log(`[${path.dirname(entry)}] ${line}`) });
+        proc = startProcess(process.execPath, nodeArgs(entry), { cwd: ROOT, env, onOutput: (line) => log(`[${path.dirname(entry)}] ${line}`) });
         return proc;
       },
       async stop(signal: NodeJS.Signals = 'SIGTERM') {

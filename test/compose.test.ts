@@ -4,6 +4,7 @@ import { describe, it, expect } from 'vitest';
 import { parse } from 'yaml';
 import { envSchema, loadConfig } from '../core/config.js';
 import { SEARCH_ATTRIBUTE_NAMES } from '../core/search-attributes.js';
+import { nodeArgs } from '../devstack/node-args.js';
 
 // Static checks of the deployment files: they catch drift between docker-compose.yml, the Dockerfile,
 // the config schema and the search attributes without needing a Docker daemon.
@@ -242,7 +243,7 @@ describe('docker-compose.yml', () => {
     expect(api.build ?? api.image).toBeTruthy();
     expect(worker.build).toEqual(api.build);
     expect(worker.image).toEqual(api.image);
-    expect(commandText(worker.command)).toMatch(/node --import tsx worker\/main\.ts/);
+    expect(commandText(worker.command)).toBe(['node', ...nodeArgs('worker/main.ts')].join(' '));
     expect(commandText(worker.command)).not.toBe(commandText(api.command));
     // The api either keeps the Dockerfile's CMD or names its own entry point explicitly.
     if (api.command !== undefined) expect(commandText(api.command)).toContain('api/main.ts');
