@@ -1,6 +1,6 @@
 // The order's vocabulary: statuses, the state the workflow owns, and the rules that are pure functions of
 // it. Imported by the workflow (which applies them), the API (which shows them) and the activities.
-import type { PricedItem } from './pricing.js';
+import type { Quote } from './pricing.js';
 
 export const ORDER_STATUSES = [
   'awaiting_payment',
@@ -105,20 +105,14 @@ export interface MerchantPolicy {
   refundApprovalThreshold: number;
 }
 
-/** Everything the workflow needs to run an order, fixed at checkout. */
-export interface OrderInput {
+/** Everything the workflow needs to run an order, fixed at checkout: the priced cart (a quote) and the rest. */
+export interface OrderInput extends Quote {
   orderId: string;
   orderNo: string;
   merchantId: string;
   paymentId: string;
   idempotencyKey: string;
   requestHash: string;
-  currency: string;
-  items: PricedItem[];
-  subtotal: number;
-  shippingFee: number;
-  tax: number;
-  total: number;
   customer: Customer;
   shippingAddress: ShippingAddress;
   paymentMethod: GatewayName;
@@ -130,18 +124,12 @@ export interface OrderInput {
 }
 
 /** The order as the workflow knows it: the single source of truth, projected to Postgres on change. */
-export interface OrderState {
+export interface OrderState extends Quote {
   orderId: string;
   orderNo: string;
   merchantId: string;
   status: OrderStatus;
   statusReason?: string;
-  currency: string;
-  items: PricedItem[];
-  subtotal: number;
-  shippingFee: number;
-  tax: number;
-  total: number;
   paidAmount: number;
   refundedAmount: number;
   customer: Customer;
