@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { createMerchant, updateSettings, verifyMerchant } from '../db/merchants.js';
 import { insertProduct } from '../db/products.js';
+import { apiRequest } from '../devstack/api-request.js';
 import { cpuSeconds, residentMiB } from '../devstack/proc-stats.js';
 import { ROOT } from '../devstack/paths.js';
 import { startLocalStack } from '../devstack/local-stack.js';
@@ -49,12 +50,11 @@ const sandboxKey = sandboxSecret(masterKey, merchant.id);
 const getLatencies: number[] = [];
 async function call(method: string, route: string, key: string, body?: unknown, headers: Record<string, string> = {}) {
   const started = performance.now();
-  const response = await fetch(`${baseUrl}${route}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const json = (await response.json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const response = await apiRequest(baseUrl, method, route, { key, body, headers });
   const ms = performance.now() - started;
   if (method === 'GET') getLatencies.push(ms);
-  if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${JSON.stringify(json)}`);
-  return { json, ms };
+  if (response.status < 200 || response.status > 299) throw new Error(`${method} ${route}: ${response.status} ${response.text}`);
+  return { json: response.body, ms };
 }
 let keySeq = 0;
 const checkout = () =>

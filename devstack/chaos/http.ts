@@ -2,19 +2,16 @@
 // a timeout, and a request whose outcome is unknown (network error, timeout, 5xx) is retried with backoff,
 // carrying the same idempotency key. No jitter: retry timing must not draw from the seeded streams.
 
+import { apiRequest, type ApiRequestOptions, type ApiResponse } from '../api-request.js';
+
 /* eslint-disable @typescript-eslint/no-explicit-any -- bodies are JSON read by the drivers and checks */
 export interface HttpResult {
   status: number;
   body: any;
 }
 
-export interface RequestOptions {
-  key?: string;
-  body?: unknown;
-  headers?: Record<string, string>;
-  /** Per attempt. */
-  timeoutMs?: number;
-}
+/** `timeoutMs` is per attempt. */
+export type RequestOptions = ApiRequestOptions;
 
 /** The request may or may not have been acted on: a network error, a timeout, or the server's own 5xx. */
 export class UnknownOutcome extends Error {
@@ -41,35 +38,18 @@ export function createHttp(baseUrl: string) {
   /** One attempt. Throws UnknownOutcome when there is no definite answer. */
   async function once(method: string, path: string, options: RequestOptions = {}): Promise<HttpResult> {
     stats.requests += 1;
-    let response: Response;
-    let text: string;
+    let response: ApiResponse;
     try {
-      response = await fetch(`${baseUrl}${path}`, {
-        method,
-        headers: {
-          ...(options.key && { authorization: `Bearer ${options.key}` }),
-          ...(options.body !== undefined && { 'content-type': 'application/json' }),
-          ...options.headers,
-        },
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
-      });
-      text = await response.text();
+      response = await apiRequest(baseUrl, method, path, { ...options, timeoutMs: options.timeoutMs ?? 30_000 });
     } catch (error) {
       stats.networkErrors += 1;
       const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
       throw new UnknownOutcome(`${method} ${path}: ${error instanceof Error ? error.message : String(error)}${cause}`);
     }
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // not JSON: keep the text
-    }
-    const result = { status: response.status, body };
+    const result = { status: response.status, body: response.body };
     if (unknownOutcome(result)) {
       stats.serverErrors += 1;
-      throw new UnknownOutcome(`${method} ${path}: HTTP ${response.status} ${text.slice(0, 200)}`, response.status);
+      throw new UnknownOutcome(`${method} ${path}: HTTP ${response.status} ${response.text.slice(0, 200)}`, response.status);
     }
     return result;
   }

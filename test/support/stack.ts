@@ -2,6 +2,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Worker } from '@temporalio/worker';
 import { expect } from 'vitest';
 import type { Config } from '../../core/config.js';
+import { apiRequest, type ApiRequestOptions, type ApiResponse } from '../../devstack/api-request.js';
 import { freePort } from '../../devstack/ports.js';
 import { sandboxSecret } from '../../gateways/sandbox/signature.js';
 import { createTestApp, PLATFORM_API_KEY, testActivityDeps, testConfig } from './app.js';
@@ -10,11 +11,7 @@ import { recordHistory } from './histories.js';
 import { connectTestTemporal, type TestTemporal } from './temporal.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- responses are JSON checked by the assertions */
-export interface Response {
-  status: number;
-  body: any;
-  headers: Headers;
-}
+export type Response = ApiResponse;
 
 export interface Merchant {
   merchantId: string;
@@ -41,25 +38,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}) {
   });
   let worker: { worker: Worker; running: Promise<void> } | undefined;
 
-  async function request(method: string, path: string, options: { key?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Response> {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        ...(options.key && { authorization: `Bearer ${options.key}` }),
-        ...(options.body !== undefined && { 'content-type': 'application/json' }),
-        ...options.headers,
-      },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // not JSON: keep the text
-    }
-    return { status: response.status, body, headers: response.headers };
-  }
+  const request = (method: string, path: string, options: ApiRequestOptions = {}): Promise<Response> => apiRequest(baseUrl, method, path, options);
 
   const stack = {
     baseUrl,
