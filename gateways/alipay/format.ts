@@ -1,26 +1,27 @@
 // Alipay's formats at the edge: amounts in yuan with two decimals ("128.00") and times as Beijing wall-clock
 // time ("2026-01-02 15:04:05"). Amounts convert with integer arithmetic only, never through floating point.
+import { fromDecimalString, toDecimalString } from '../../domain/money.js';
+import { beijingWallClock } from '../beijing-time.js';
 
 export function toYuan(fen: number): string {
-  if (!Number.isSafeInteger(fen) || fen < 0) throw new RangeError(`not an amount in fen: ${fen}`);
-  return `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+  return toDecimalString(fen, 'CNY');
 }
 
 /** Fen from a yuan string; undefined for anything but a plain decimal with at most two places. */
 export function fromYuan(yuan: string): number | undefined {
-  const match = /^(\d{1,13})(?:\.(\d{1,2}))?$/.exec(yuan);
-  if (!match) return undefined;
-  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+  // Alipay writes plain decimals; anything around one is not Alipay's.
+  if (yuan !== yuan.trim()) return undefined;
+  try {
+    return fromDecimalString(yuan, 'CNY');
+  } catch {
+    return undefined;
+  }
 }
 
-// China has kept UTC+8 all year since 1991, so a fixed offset is exact.
 const BEIJING_OFFSET = '+08:00';
-const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
 
 export function toBeijingTime(iso: string): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw new RangeError(`not a timestamp: ${iso}`);
-  return new Date(ms + BEIJING_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+  return beijingWallClock(iso).replace('T', ' ');
 }
 
 /** A Beijing time (refund times carry milliseconds); undefined when malformed or not a real date. */

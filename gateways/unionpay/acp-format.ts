@@ -1,13 +1,11 @@
 // ACP 5.1.0 wire formats: times in Beijing time, amounts in fen, currencies as ISO 4217 numbers, and the
 // `k=v&…` answer body of the back-end endpoints.
 
-const BEIJING_OFFSET_MS = 8 * 3600 * 1000;
+import { BEIJING_OFFSET_MS, beijingWallClock } from '../beijing-time.js';
 
 /** `yyyyMMddHHmmss` in Beijing time (UTC+8, no daylight saving) for an ISO instant. */
 export function acpTime(iso: string): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw new Error(`not an ISO time: ${iso}`);
-  return new Date(ms + BEIJING_OFFSET_MS).toISOString().replace(/\D/g, '').slice(0, 14);
+  return beijingWallClock(iso).replace(/\D/g, '');
 }
 
 /** The instant (ms since the epoch) of an ACP time; undefined when it is not one. */

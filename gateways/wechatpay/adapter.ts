@@ -9,6 +9,7 @@ import { readMerchant } from './merchant.js';
 import { verifyWechatPayNotification } from './notification.js';
 import { RefundSchema, toPaymentResult, toRefundResult, TransactionSchema } from './resources.js';
 import { WECHATPAY_PROFILE } from './profile.js';
+import { beijingWallClock } from '../beijing-time.js';
 
 export interface WechatPayAdapterDeps {
   /** The API root: `https://api.mch.weixin.qq.com/` in production. */
@@ -20,7 +21,7 @@ const NativeSchema = z.object({ code_url: z.string().min(1) });
 
 /** `2024-06-01T10:00:00.000Z` -> `2024-06-01T18:00:00+08:00`: RFC 3339 in Beijing time, as WeChat Pay writes it. */
 export function beijingTime(iso: string): string {
-  return `${new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`;
+  return `${beijingWallClock(iso)}+08:00`;
 }
 
 function answer<T>(schema: z.ZodType<T>, payload: unknown, what: string): T {
