@@ -3,11 +3,12 @@
 // answers and notifications with Alipay's key, and serves the page-pay link. Test controls are plain
 // methods: the buyer scans or pays, the next call fails, a notification is tweaked.
 import { generateKeyPairSync, randomBytes, randomInt } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createNotifier, type Notification, type NotifyMode } from './notifier.js';
 import { bareBase64, rsa2Sign, rsa2Verify, signingString } from './signing.js';
 import { beijing, createTradeBook, failure, parseBeijing, refunded, yuan, type Answer, type Trade } from './trades.js';
+import { text as readBody } from 'node:stream/consumers';
 
 const TIMESTAMP_TOLERANCE_MS = 10 * 60_000;
 
@@ -34,12 +35,6 @@ export interface NotificationTweak {
 
 /** Every OpenAPI request carries these; `sign` covers all parameters but itself. */
 const COMMON_PARAMS = ['app_id', 'method', 'charset', 'sign_type', 'sign', 'timestamp', 'version'];
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { parseForm, type Form } from './form.js';
 import { StripeAccount, StripeApiError, type RefundBehaviour, type Session } from './ledger.js';
 import { createWebhookSender, type Delivery, type Endpoint } from './webhooks.js';
+import { text as readBody } from 'node:stream/consumers';
 
 /** What an endpoint is subscribed to, as a merchant would set it up in the Dashboard. */
 export const ENDPOINT_EVENTS = ['checkout.session.completed', 'checkout.session.async_payment_succeeded', 'checkout.session.async_payment_failed', 'checkout.session.expired', 'refund.updated', 'refund.failed'];
@@ -37,15 +38,6 @@ const FAILURE_BODIES: Record<Failure['status'], StripeApiError['error']> = {
   500: { type: 'api_error', message: 'An unknown error occurred' },
   503: { type: 'api_error', message: 'Service unavailable' },
 };
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
 
 const canonical = (value: unknown): string => JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
 

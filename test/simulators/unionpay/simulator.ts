@@ -9,6 +9,7 @@ import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { acpSign, acpVerify, answerBody, beijingTime, certIdOf, parseBeijingTime } from './acp.js';
 import { merchantCertificate, signingChain, type Issued, type SigningChain } from './certificates.js';
+import { text as readBody } from 'node:stream/consumers';
 
 export const PATHS = { front: '/gateway/api/frontTransReq.do', back: '/gateway/api/backTransReq.do', query: '/gateway/api/queryTrans.do' } as const;
 type Endpoint = keyof typeof PATHS;
@@ -65,12 +66,6 @@ function pick(fields: Record<string, string>, keys: readonly string[]): Record<s
 function takeFailure(queue: PlannedFailure[], fields: Record<string, string>): Failure | undefined {
   const index = queue.findIndex((entry) => entry.when(fields));
   return index < 0 ? undefined : queue.splice(index, 1)[0]!.failure;
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 export async function startUnionPaySimulator() {

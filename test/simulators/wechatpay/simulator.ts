@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { beijingTime, platformCertificate, platformPublicKey, randomDigits, rsaKeyPair, serialNumber, sign, verify, type PlatformKey } from './crypto.js';
 import { createNotifier, type NotifyOptions } from './notifier.js';
+import { text } from 'node:stream/consumers';
 
 export type Operation = 'native' | 'query' | 'close' | 'refund' | 'refundQuery';
 
@@ -308,9 +309,7 @@ export async function startWechatPaySimulator(options: { platformKey?: 'certific
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const raw = await text(req);
     const method = req.method ?? 'GET';
     const target = req.url ?? '/';
     const url = new URL(target, 'http://simulator');
