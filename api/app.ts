@@ -5,7 +5,7 @@ import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { Db } from '../db/database.js';
 import type { GatewayRegistry } from '../gateways/types.js';
-import type { Principal } from './auth.js';
+import { createKeyResolver, type KeyResolver, type Principal } from './auth.js';
 import { ApiError } from './errors.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerDocsRoutes } from './routes/docs.js';
@@ -31,6 +31,9 @@ export interface AppDeps {
 
 export type AppEnv = { Variables: { principal: Principal } };
 
+/** What the API's routes share: the app's dependencies and the one key resolver (and its memory). */
+export type RouteDeps = AppDeps & { keys: KeyResolver };
+
 /** Every request body, query and path that fails its zod schema gets the same 400 shape. */
 export function createRouter() {
   return new OpenAPIHono<AppEnv>({
@@ -45,7 +48,8 @@ export function createRouter() {
   });
 }
 
-export function createApp(deps: AppDeps) {
+export function createApp(appDeps: AppDeps) {
+  const deps: RouteDeps = { ...appDeps, keys: createKeyResolver(appDeps.db, appDeps.config.platformApiKey) };
   const app = createRouter();
   app.onError((error, c) => {
     if (error instanceof ApiError) return c.json(error.toBody(), error.status);

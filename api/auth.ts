@@ -30,13 +30,39 @@ export async function resolvePrincipal(db: Db, platformApiKey: string, header: s
   return { kind: row.kind, merchantId: row.merchantId, merchantStatus: row.status };
 }
 
+export interface KeyResolver {
+  resolve(header: string | undefined): Promise<Principal | undefined>;
+  /** Drops every remembered key: called when a key is revoked or a merchant's status changes. */
+  forget(): void;
+}
+
+/**
+ * Remembers resolved keys (and refusals) for `ttlMs`, keyed by the header's hash, so a storefront polling an
+ * order does not pay a database round trip per request for its key. Revocation and status changes made
+ * through this process take effect at once; made through another API instance, within `ttlMs`.
+ */
+export function createKeyResolver(db: Db, platformApiKey: string, ttlMs = 5_000, maxEntries = 10_000): KeyResolver {
+  const remembered = new Map<string, { principal: Principal | undefined; until: number }>();
+  return {
+    async resolve(header) {
+      if (!header) return undefined;
+      const id = hashApiKey(header);
+      const hit = remembered.get(id);
+      if (hit && hit.until > performance.now()) return hit.principal;
+      const principal = await resolvePrincipal(db, platformApiKey, header);
+      // Bounded: a flood of made-up keys empties the memory rather than filling it.
+      if (remembered.size >= maxEntries) remembered.clear();
+      remembered.set(id, { principal, until: performance.now() + ttlMs });
+      return principal;
+    },
+    forget: () => remembered.clear(),
+  };
+}
+
 /** Admits only the given kinds of key; everything downstream is scoped to `principal.merchantId`. */
-export function requireKey(
-  deps: { db: Db; platformApiKey: string },
-  ...kinds: Array<Principal['kind']>
-): MiddlewareHandler<{ Variables: { principal: Principal } }> {
+export function requireKey(keys: KeyResolver, ...kinds: Array<Principal['kind']>): MiddlewareHandler<{ Variables: { principal: Principal } }> {
   return async (c, next) => {
-    const principal = await resolvePrincipal(deps.db, deps.platformApiKey, c.req.header('authorization'));
+    const principal = await keys.resolve(c.req.header('authorization'));
     if (!principal) throw new ApiError(401, 'unauthorized', 'Missing or invalid API key.');
     if (!kinds.includes(principal.kind)) throw new ApiError(403, 'forbidden', `A ${principal.kind} key cannot use this route.`);
     if (principal.kind !== 'platform' && principal.merchantStatus === 'suspended') {

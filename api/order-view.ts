@@ -1,17 +1,39 @@
-import type { Db } from '../db/database.js';
+import { sql, type Selectable } from 'kysely';
+import type { Db, OrderEventTable, PaymentTable, RefundTable } from '../db/database.js';
 import { ApiError } from './errors.js';
 
 const iso = (value: Date | string | null | undefined) => (value == null ? null : new Date(value).toISOString());
 
-/** The order as the API shows it, read from the projection; undefined when the merchant has no such order. */
+type JsonRow = Record<string, unknown>;
+
+/** A child table's rows of this order as one JSON array, in Postgres's own keys (snake_case). */
+const childRows = (table: 'payments' | 'refunds' | 'orderEvents', orderBy: string) =>
+  sql<JsonRow[]>`coalesce((select json_agg(c order by ${sql.raw(orderBy)}) from ${sql.table(table)} c where c.order_id = orders.id), '[]')`.as(table);
+
+/**
+ * Keys as Kysely's camel-case plugin gives them, top level only (a payment action keeps its stored keys);
+ * timestamps stay strings, which the child tables' types allow.
+ */
+function camelRows<Row>(rows: JsonRow[]): Row[] {
+  return rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()), value])) as Row);
+}
+
+/**
+ * The order as the API shows it, read from the projection in one statement (payments, refunds and timeline
+ * ride along as JSON arrays); undefined when the merchant has no such order.
+ */
 export async function loadOrderView(db: Db, merchantId: string, orderId: string) {
-  const order = await db.selectFrom('orders').selectAll().where('id', '=', orderId).where('merchantId', '=', merchantId).executeTakeFirst();
+  const order = await db
+    .selectFrom('orders')
+    .selectAll()
+    .select([childRows('payments', 'c.created_at'), childRows('refunds', 'c.created_at, c.id'), childRows('orderEvents', 'c.seq')])
+    .where('id', '=', orderId)
+    .where('merchantId', '=', merchantId)
+    .executeTakeFirst();
   if (!order) return undefined;
-  const [payments, refunds, events] = await Promise.all([
-    db.selectFrom('payments').selectAll().where('orderId', '=', orderId).orderBy('createdAt').execute(),
-    db.selectFrom('refunds').selectAll().where('orderId', '=', orderId).orderBy('createdAt').orderBy('id').execute(),
-    db.selectFrom('orderEvents').selectAll().where('orderId', '=', orderId).orderBy('seq').execute(),
-  ]);
+  const payments = camelRows<Selectable<PaymentTable>>(order.payments);
+  const refunds = camelRows<Selectable<RefundTable>>(order.refunds);
+  const events = camelRows<Selectable<OrderEventTable>>(order.orderEvents);
   return {
     id: order.id,
     orderNo: order.orderNo,

@@ -11,7 +11,8 @@ import { ensurePostgresBinaries, startPostgresCluster, type PostgresCluster } fr
 import { freePort } from './ports.js';
 import { findOrBuildTemporalCli } from './temporal-cli.js';
 import { startTemporalDevServer, type TemporalDevServer } from './temporal-server.js';
-import { nodeArgs } from './node-args.js';
+import { buildDist } from './build.js';
+import { nodeArgs, type Entry } from './node-args.js';
 
 export interface LocalStackOptions {
   name: string;
@@ -24,7 +25,7 @@ export interface LocalStackOptions {
 export async function startLocalStack(options: LocalStackOptions) {
   const log = options.log ?? (() => undefined);
   const dir = path.join(DATA_DIR, `${options.name}-${process.pid}`);
-  const [cliPath, binDir] = await Promise.all([findOrBuildTemporalCli(log), ensurePostgresBinaries(log)]);
+  const [cliPath, binDir] = await Promise.all([findOrBuildTemporalCli(log), ensurePostgresBinaries(log), buildDist(log)]);
   const temporalDbFile = options.persistTemporal ? path.join(dir, 'temporal.sqlite') : undefined;
   let temporal: TemporalDevServer = await startTemporalDevServer({ cliPath, dbFile: temporalDbFile });
   const temporalPort = Number(temporal.address.split(':')[1]);
@@ -50,14 +51,14 @@ export async function startLocalStack(options: LocalStackOptions) {
     ...options.env,
   };
 
-  const service = (entry: string) => {
+  const service = (entry: Entry) => {
     let proc: ManagedProcess | undefined;
     return {
       get pid() {
         return proc?.child.pid;
       },
       start() {
-        proc = startProcess(process.execPath, nodeArgs(entry), { cwd: ROOT, env, onOutput: (line) => log(`[${path.dirname(entry)}] ${line}`) });
+        proc = startProcess(process.execPath, nodeArgs(entry, 'compiled'), { cwd: ROOT, env, onOutput: (line) => log(`[${path.dirname(entry)}] ${line}`) });
         return proc;
       },
       async stop(signal: NodeJS.Signals = 'SIGTERM') {

@@ -125,14 +125,18 @@ await throughput(() => lifecycle(), 4, 3);
 // The baseline runs as many activities as a real order did.
 const { workflowId } = await stack.db.selectFrom('orders').select('workflowId').where('id', '=', firstOrder).executeTakeFirstOrThrow();
 const history = await client.workflow.getHandle(workflowId).fetchHistory();
-const activityCount = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes).length;
-const historyEvents = history.events?.length ?? 0;
+const events = history.events ?? [];
+const activities = {
+  local: events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length,
+  remote: events.filter((e) => e.activityTaskScheduledEventAttributes).length,
+};
+const historyEvents = events.length;
 const historyBytes = Buffer.byteLength(JSON.stringify(history));
 const baseline = () =>
-  client.workflow.execute<typeof baselineWorkflow>('baselineWorkflow', { taskQueue: stack.env.TEMPORAL_TASK_QUEUE!, workflowId: `baseline-${process.pid}-${(keySeq += 1)}`, args: [activityCount] });
+  client.workflow.execute<typeof baselineWorkflow>('baselineWorkflow', { taskQueue: stack.env.TEMPORAL_TASK_QUEUE!, workflowId: `baseline-${process.pid}-${(keySeq += 1)}`, args: [activities] });
 await throughput(baseline, CONCURRENCY, 3);
 
-log(`baseline: bare workflows with ${activityCount} no-op activities, concurrency ${CONCURRENCY}, ${SECONDS} s...`);
+log(`baseline: bare workflows with ${activities.local} local + ${activities.remote} no-op activities, concurrency ${CONCURRENCY}, ${SECONDS} s...`);
 const bareRate = await throughput(baseline, CONCURRENCY, SECONDS);
 log(`orders: full lifecycles through the HTTP API, concurrency ${CONCURRENCY}, ${SECONDS} s...`);
 const pids = processes();
@@ -164,7 +168,7 @@ const results = {
   at: new Date().toISOString(),
   machine: { cores: (await import('node:os')).cpus().length, node: process.version },
   settings: { seconds: SECONDS, concurrency: CONCURRENCY, openOrders: OPEN_ORDERS },
-  order: { activities: activityCount, historyEvents, historyBytes },
+  order: { activities, historyEvents, historyBytes },
   throughput: { ordersPerSecond: round(orderRate, 2), bareWorkflowsPerSecond: round(bareRate, 2), ratio: round(orderRate / bareRate, 3) },
   checkoutMs: { p50: round(percentile(samples.checkout, 50)), p95: round(percentile(samples.checkout, 95)), p99: round(percentile(samples.checkout, 99)), samples: samples.checkout.length },
   notificationToVisibleMs: { p50: round(percentile(samples.visible, 50)), p99: round(percentile(samples.visible, 99)) },
@@ -181,7 +185,7 @@ const targets = [
 ] as const;
 
 console.log('');
-console.log(`orders/s ${results.throughput.ordersPerSecond}, bare workflows/s ${results.throughput.bareWorkflowsPerSecond} (${activityCount} activities, ${historyEvents} history events, ${historyBytes} bytes per order)`);
+console.log(`orders/s ${results.throughput.ordersPerSecond}, bare workflows/s ${results.throughput.bareWorkflowsPerSecond} (${activities.local} local + ${activities.remote} activities, ${historyEvents} history events, ${historyBytes} bytes per order)`);
 console.log(`checkout ms p50 ${results.checkoutMs.p50} p95 ${results.checkoutMs.p95} p99 ${results.checkoutMs.p99}; notification->visible ms p50 ${results.notificationToVisibleMs.p50} p99 ${results.notificationToVisibleMs.p99}`);
 console.log(`API RSS ${memory.apiMiB} MiB; CPU share ${JSON.stringify(results.cpuShare)}`);
 console.log('');

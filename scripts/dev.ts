@@ -12,7 +12,7 @@ import { startPgliteServer } from '../devstack/pglite-server.js';
 import { freePort } from '../devstack/ports.js';
 import { findOrBuildTemporalCli } from '../devstack/temporal-cli.js';
 import { startTemporalDevServer } from '../devstack/temporal-server.js';
-import { nodeArgs } from '../devstack/node-args.js';
+import { nodeArgs, type Entry } from '../devstack/node-args.js';
 
 // PAYSTEAD_DEV_DIR lets a second stack (or a test of this command) keep its data apart.
 const DEV_DIR = process.env.PAYSTEAD_DEV_DIR ?? path.join(DATA_DIR, 'dev');
@@ -32,8 +32,8 @@ async function stopAll(code: number): Promise<never> {
 }
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => void stopAll(0));
 
-function startService(name: string, entry: string, env: NodeJS.ProcessEnv): ManagedProcess {
-  const proc = startProcess(process.execPath, nodeArgs(entry), {
+function startService(name: string, entry: Entry, env: NodeJS.ProcessEnv): ManagedProcess {
+  const proc = startProcess(process.execPath, nodeArgs(entry, 'source'), {
     cwd: ROOT,
     env,
     onOutput: (line) => console.log(`[${name}] ${line}`),

@@ -4,7 +4,7 @@ import { describe, it, expect } from 'vitest';
 import { parse } from 'yaml';
 import { envSchema, loadConfig } from '../core/config.js';
 import { SEARCH_ATTRIBUTE_NAMES } from '../core/search-attributes.js';
-import { nodeArgs } from '../devstack/node-args.js';
+import { compiledEntry, nodeArgs } from '../devstack/node-args.js';
 
 // Static checks of the deployment files: they catch drift between docker-compose.yml, the Dockerfile,
 // the config schema and the search attributes without needing a Docker daemon.
@@ -243,10 +243,10 @@ describe('docker-compose.yml', () => {
     expect(api.build ?? api.image).toBeTruthy();
     expect(worker.build).toEqual(api.build);
     expect(worker.image).toEqual(api.image);
-    expect(commandText(worker.command)).toBe(['node', ...nodeArgs('worker/main.ts')].join(' '));
+    expect(commandText(worker.command)).toBe(['node', ...nodeArgs('worker/main.ts', 'compiled')].join(' '));
     expect(commandText(worker.command)).not.toBe(commandText(api.command));
     // The api either keeps the Dockerfile's CMD or names its own entry point explicitly.
-    if (api.command !== undefined) expect(commandText(api.command)).toContain('api/main.ts');
+    if (api.command !== undefined) expect(commandText(api.command)).toContain(compiledEntry('api/main.ts'));
   });
 });
 
@@ -262,8 +262,10 @@ describe('Dockerfile', () => {
 
     const cmd = lines.filter((line) => /^CMD\s/i.test(line)).at(-1);
     expect(cmd).toBeDefined();
-    expect(cmd).toContain('api/main.ts');
-    expect(cmd).toMatch(/node.*--import.*tsx/);
+    // The compiled JavaScript, built in an earlier stage with the dev dependencies.
+    expect(cmd).toBe(`CMD ${JSON.stringify(['node', ...nodeArgs('api/main.ts', 'compiled')]).replaceAll(',', ', ')}`);
+    expect(dockerfile).toMatch(/RUN npm run build/);
+    expect(dockerfile).toMatch(/COPY --from=build \/app\/dist \.\/dist/);
 
     const user = lines.filter((line) => /^USER\s/i.test(line)).at(-1);
     expect(user).toBeDefined();
@@ -274,6 +276,6 @@ describe('Dockerfile', () => {
 
   it('keeps local state out of the build context', () => {
     const ignored = readFileSync(root('.dockerignore'), 'utf8').split('\n').map((line) => line.trim());
-    for (const entry of ['node_modules', '.git', '.data', '.cache', 'artifacts']) expect(ignored).toContain(entry);
+    for (const entry of ['node_modules', '.git', '.data', '.cache', 'artifacts', 'dist']) expect(ignored).toContain(entry);
   });
 });

@@ -58,4 +58,30 @@ describe('order projection', () => {
     expect(view?.payments[0]?.action).toEqual({ type: 'form_post', url: 'https://gateway.example/pay', fields });
     expect(view?.timeline.map((e) => e.event)).toEqual(['order_created', 'payment_created']);
   });
+
+  it('reads payments, refunds and the timeline back in the API shape, with camel-case keys and ISO times', async () => {
+    const order = input();
+    const state = initialState(order);
+    state.payments.push({ id: order.paymentId, gateway: 'alipay', status: 'succeeded', amount: 100, currency: 'CNY', capturedAmount: 100, capturedCurrency: 'CNY', gatewayReference: 'T1', expiresAt: order.createdAt, paidAt: order.createdAt, createdAt: order.createdAt });
+    state.paidAmount = 100;
+    state.refunds.push({ id: 'rfd_a', paymentId: order.paymentId, amount: 40, currency: 'CNY', reason: 'damaged', status: 'succeeded', initiatedBy: 'merchant', gatewayReference: 'R1', createdAt: order.createdAt, updatedAt: order.createdAt });
+    state.refundedAmount = 40;
+    record(state, order.createdAt, 'payment_succeeded', 'gateway', { status: 'paid', message: '100 CNY' });
+    const meta = { workflowId: `order-${order.orderId}`, idempotencyKey: order.idempotencyKey, requestHash: order.requestHash, viewToken: order.viewToken };
+    expect(await writeOrderProjection(database.db, meta, state)).toBe(true);
+
+    const view = await loadOrderView(database.db, merchantId, order.orderId);
+    const at = new Date(order.createdAt).toISOString();
+    expect(view?.payments).toEqual([
+      { id: order.paymentId, gateway: 'alipay', status: 'succeeded', amount: 100, currency: 'CNY', capturedAmount: 100, capturedCurrency: 'CNY', gatewayReference: 'T1', action: null, expiresAt: at, paidAt: at, createdAt: at },
+    ]);
+    expect(view?.refunds).toEqual([
+      { id: 'rfd_a', paymentId: order.paymentId, amount: 40, currency: 'CNY', reason: 'damaged', status: 'succeeded', initiatedBy: 'merchant', note: null, gatewayReference: 'R1', failureReason: null, createdAt: at, updatedAt: at },
+    ]);
+    expect(view?.timeline).toEqual([
+      { seq: 1, at, status: 'awaiting_payment', event: 'order_created', actor: 'customer', message: null },
+      { seq: 2, at, status: 'paid', event: 'payment_succeeded', actor: 'gateway', message: '100 CNY' },
+    ]);
+    expect(await loadOrderView(database.db, 'mer_someone_else', order.orderId)).toBeUndefined();
+  });
 });

@@ -154,10 +154,11 @@ describe('WeChat Pay through the order workflow', () => {
       const cancelled = await stack.waitForOrder(m, order.id, (o) => o.status === 'cancelled');
       expect(cancelled.statusReason).toMatch(message);
       expect(events(cancelled)).toContain('payment_creation_failed');
+      return order.id;
     };
     const invalid = await configuredMerchant({});
     sim.failNext('native', { status: 400, code: 'PARAM_ERROR', message: '参数错误' });
-    await failedCheckout(invalid, /WeChat Pay answered the payment with HTTP 400 PARAM_ERROR/);
+    await stack.recordHistory(await failedCheckout(invalid, /WeChat Pay answered the payment with HTTP 400 PARAM_ERROR/), 'checkout-refused');
 
     const wrongKey = rsaKeyPair().privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const misconfigured = await configuredMerchant({}, { ...sim.merchantCredentials(), privateKey: wrongKey });

@@ -4,5 +4,5 @@ import { writeFileSync } from 'node:fs';
 import { bundleWorkflows } from './workflow-bundle.js';
 
 const out = process.argv[2];
-if (!out) throw new Error('usage: bundle-cli.ts <output file>');
+if (!out) throw new Error('usage: bundle-cli <output file>');
 writeFileSync(out, (await bundleWorkflows()).code);

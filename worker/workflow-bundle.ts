@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 
-export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+// Run compiled (`dist/**/*.js`) or from source through tsx (`*.ts`): sibling files share this file's extension.
+const EXT = path.extname(fileURLToPath(import.meta.url));
+export const WORKFLOWS_PATH = fileURLToPath(new URL(`../workflows/index${EXT}`, import.meta.url));
 
 /** Bundles the workflow code once; the worker and every test worker reuse the result. */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
@@ -19,8 +21,8 @@ export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
  */
 export async function bundleWorkflowsToFile(): Promise<{ codePath: string }> {
   const codePath = path.join(mkdtempSync(path.join(tmpdir(), 'paystead-worker-')), 'workflow-bundle.js');
-  const cli = fileURLToPath(new URL('./bundle-cli.ts', import.meta.url));
-  await promisify(execFile)(process.execPath, ['--import', 'tsx', cli, codePath]);
+  const cli = fileURLToPath(new URL(`./bundle-cli${EXT}`, import.meta.url));
+  await promisify(execFile)(process.execPath, [...(EXT === '.ts' ? ['--import', 'tsx'] : []), cli, codePath]);
   return { codePath };
 }
 

@@ -8,7 +8,7 @@ import {
   rejectRefundUpdate,
   shipUpdate,
 } from '../../workflows/messages.js';
-import type { AppDeps, AppEnv } from '../app.js';
+import type { AppEnv, RouteDeps } from '../app.js';
 import { merchantIdOf, requireKey } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { listOrders, OrderListQuery } from '../order-list.js';
@@ -34,8 +34,8 @@ export const ShipRequestSchema = z.object({ carrier: z.string().trim().min(1).ma
 export const ApproveRefundRequestSchema = z.object({ note: Note.optional() }).strict();
 export const RejectRefundRequestSchema = z.object({ note: Note }).strict();
 
-export function registerAdminOrderRoutes(app: OpenAPIHono<AppEnv>, { db, config, temporal }: AppDeps) {
-  const admin = requireKey({ db, platformApiKey: config.platformApiKey }, 'admin');
+export function registerAdminOrderRoutes(app: OpenAPIHono<AppEnv>, { db, temporal, keys }: RouteDeps) {
+  const admin = requireKey(keys, 'admin');
   app.use('/v1/admin/orders', admin);
   app.use('/v1/admin/orders/*', admin);
   app.use('/v1/admin/refunds/*', admin);

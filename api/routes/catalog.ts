@@ -4,7 +4,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Db } from '../../db/database.js';
 import { getSettings } from '../../db/merchants.js';
 import { insertProduct, listProducts, updateProduct, type Product } from '../../db/products.js';
-import type { AppDeps, AppEnv } from '../app.js';
+import type { AppEnv, RouteDeps } from '../app.js';
 import { merchantIdOf, requireKey } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { bearerAuth, Currency, errorResponses, MinorUnits, Sku } from '../schemas.js';
@@ -82,8 +82,8 @@ export async function changeProduct(db: Db, merchantId: string, sku: string, pat
   return product;
 }
 
-export function registerCatalogRoutes(app: OpenAPIHono<AppEnv>, { db, config }: AppDeps) {
-  app.use('/v1/admin/products/*', requireKey({ db, platformApiKey: config.platformApiKey }, 'admin'));
+export function registerCatalogRoutes(app: OpenAPIHono<AppEnv>, { db, keys }: RouteDeps) {
+  app.use('/v1/admin/products/*', requireKey(keys, 'admin'));
 
   app.openapi(
     createRoute({

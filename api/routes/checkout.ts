@@ -10,7 +10,7 @@ import type { OrderInput, OrderState } from '../../domain/order.js';
 import { hasGatewayCredentials } from '../../db/gateway-credentials.js';
 import { checkoutUpdate, type CheckoutResult } from '../../workflows/messages.js';
 import type { orderWorkflow } from '../../workflows/order.js';
-import type { AppDeps, AppEnv } from '../app.js';
+import type { AppEnv, RouteDeps } from '../app.js';
 import { merchantIdOf, requireKey } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { CheckoutRequestSchema, CheckoutResponseSchema } from '../order-schemas.js';
@@ -45,9 +45,9 @@ function orderWorkflowIdFor(merchantId: string, idempotencyKey: string): string 
   return `order-${merchantId}-${sha256(idempotencyKey).slice(0, 32)}`;
 }
 
-export function registerCheckoutRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
-  const { db, config, temporal, gateways } = deps;
-  app.use('/v1/checkouts', requireKey({ db, platformApiKey: config.platformApiKey }, 'secret'));
+export function registerCheckoutRoutes(app: OpenAPIHono<AppEnv>, deps: RouteDeps) {
+  const { db, config, temporal, gateways, keys } = deps;
+  app.use('/v1/checkouts', requireKey(keys, 'secret'));
 
   const checkoutBody = (order: OrderView) => {
     const payment = order.payments[0]!;
@@ -98,6 +98,10 @@ export function registerCheckoutRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) 
       const idempotencyKey = c.req.valid('header')['idempotency-key'];
       const requestHash = sha256(canonicalJson(body));
 
+      // Pricing reads do not depend on the replay lookup: both in one round trip. A replay answers with the
+      // order it made, whatever the catalog says now, so a pricing error counts only when there is none.
+      const pricing = quoteCart(db, merchantId, body.items);
+      pricing.catch(() => undefined);
       const replayed = await replay(merchantId, idempotencyKey, requestHash);
       if (replayed) {
         c.header('Idempotent-Replayed', 'true');
@@ -114,7 +118,7 @@ export function registerCheckoutRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) 
       if (body.paymentMethod !== 'sandbox' && !(await hasGatewayCredentials(db, merchantId, body.paymentMethod))) {
         throw new ApiError(422, 'gateway_not_configured', `The merchant has not configured ${body.paymentMethod} yet.`);
       }
-      const { quote, settings } = await quoteCart(db, merchantId, body.items);
+      const { quote, settings } = await pricing;
       if (adapter.currencies && !adapter.currencies.includes(quote.currency)) {
         throw new ApiError(422, 'currency_not_supported', `${body.paymentMethod} accepts only ${adapter.currencies.join(', ')}; this store charges in ${quote.currency}.`);
       }

@@ -4,7 +4,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { configuredGateways, saveGatewayCredentials } from '../../db/gateway-credentials.js';
 import { GATEWAYS } from '../../domain/order.js';
 import { CREDENTIAL_FIELDS, MAX_CREDENTIAL_LENGTH, type ConfigurableGateway } from '../../gateways/credentials.js';
-import type { AppDeps, AppEnv } from '../app.js';
+import type { AppEnv, RouteDeps } from '../app.js';
 import { merchantIdOf, requireKey } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { bearerAuth, errorResponses } from '../schemas.js';
@@ -39,9 +39,9 @@ function checkCredentials(gateway: ConfigurableGateway, body: Record<string, str
   return Object.fromEntries(fields.map((name) => [name, (body[name] ?? '').trim()]));
 }
 
-export function registerGatewayCredentialRoutes(app: OpenAPIHono<AppEnv>, { db, config, gateways }: AppDeps) {
-  app.use('/v1/admin/gateways', requireKey({ db, platformApiKey: config.platformApiKey }, 'admin'));
-  app.use('/v1/admin/gateways/*', requireKey({ db, platformApiKey: config.platformApiKey }, 'admin'));
+export function registerGatewayCredentialRoutes(app: OpenAPIHono<AppEnv>, { db, config, gateways, keys }: RouteDeps) {
+  app.use('/v1/admin/gateways', requireKey(keys, 'admin'));
+  app.use('/v1/admin/gateways/*', requireKey(keys, 'admin'));
 
   app.openapi(
     createRoute({

@@ -1,15 +1,15 @@
 // The storefront's view of one order: read it, cancel it before payment, ask for a refund.
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { cancelUpdate } from '../../workflows/messages.js';
-import type { AppDeps, AppEnv } from '../app.js';
+import type { AppEnv, RouteDeps } from '../app.js';
 import { merchantIdOf, requireKey } from '../auth.js';
 import { OrderIdParam, OrderSchema, RefundRequestHeaders, RefundRequestSchema, RefundSchema } from '../order-schemas.js';
 import { orderWorkflowId, refundableOrderWorkflowId, requestRefund, updateOrder } from '../order-updates.js';
 import { requireOrderView } from '../order-view.js';
 import { bearerAuth, errorResponses } from '../schemas.js';
 
-export function registerOrderRoutes(app: OpenAPIHono<AppEnv>, { db, config, temporal }: AppDeps) {
-  app.use('/v1/orders/*', requireKey({ db, platformApiKey: config.platformApiKey }, 'secret', 'admin'));
+export function registerOrderRoutes(app: OpenAPIHono<AppEnv>, { db, temporal, keys }: RouteDeps) {
+  app.use('/v1/orders/*', requireKey(keys, 'secret', 'admin'));
 
   const orderResponse = { description: 'The order', content: { 'application/json': { schema: OrderSchema } } };
 

@@ -2,7 +2,7 @@
 // revoking their keys. Only the platform key is admitted.
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { createMerchant, issueApiKey, revokeApiKey, suspendMerchant, verifyMerchant, type ApiKeyInfo } from '../../db/merchants.js';
-import type { AppDeps, AppEnv } from '../app.js';
+import type { AppEnv, RouteDeps } from '../app.js';
 import { requireKey } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { bearerAuth, errorResponses, MerchantSchema, merchantJson } from '../schemas.js';
@@ -52,8 +52,8 @@ function merchantNotFound(id: string): ApiError {
   return new ApiError(404, 'merchant_not_found', `No merchant ${id}.`);
 }
 
-export function registerPlatformRoutes(app: OpenAPIHono<AppEnv>, { db, config }: AppDeps) {
-  app.use('/v1/platform/*', requireKey({ db, platformApiKey: config.platformApiKey }, 'platform'));
+export function registerPlatformRoutes(app: OpenAPIHono<AppEnv>, { db, keys }: RouteDeps) {
+  app.use('/v1/platform/*', requireKey(keys, 'platform'));
 
   app.openapi(
     createRoute({
@@ -94,6 +94,7 @@ export function registerPlatformRoutes(app: OpenAPIHono<AppEnv>, { db, config }:
     async (c) => {
       const { id } = c.req.valid('param');
       const merchant = await verifyMerchant(db, id);
+      keys.forget();
       if (!merchant) throw merchantNotFound(id);
       return c.json({ merchant: merchantJson(merchant) }, 200);
     },
@@ -112,6 +113,7 @@ export function registerPlatformRoutes(app: OpenAPIHono<AppEnv>, { db, config }:
     async (c) => {
       const { id } = c.req.valid('param');
       const merchant = await suspendMerchant(db, id);
+      keys.forget();
       if (!merchant) throw merchantNotFound(id);
       return c.json({ merchant: merchantJson(merchant) }, 200);
     },
@@ -157,6 +159,7 @@ export function registerPlatformRoutes(app: OpenAPIHono<AppEnv>, { db, config }:
     async (c) => {
       const { id, keyId } = c.req.valid('param');
       const key = await revokeApiKey(db, id, keyId);
+      keys.forget();
       if (!key) throw new ApiError(404, 'key_not_found', `Merchant ${id} has no key ${keyId}.`);
       return c.json(apiKeyJson(key), 200);
     },

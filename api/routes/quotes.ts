@@ -4,7 +4,7 @@ import type { Db } from '../../db/database.js';
 import { getSettings, type MerchantSettings } from '../../db/merchants.js';
 import { loadCatalog } from '../../db/products.js';
 import { priceCart, PricingError, type Quote } from '../../domain/pricing.js';
-import type { AppDeps, AppEnv } from '../app.js';
+import type { AppEnv, RouteDeps } from '../app.js';
 import { merchantIdOf, requireKey } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { bearerAuth, CartItems, errorResponses, QuoteSchema, ShippingAddressSchema } from '../schemas.js';
@@ -28,8 +28,8 @@ export async function quoteCart(db: Db, merchantId: string, items: Array<{ sku: 
   }
 }
 
-export function registerQuoteRoutes(app: OpenAPIHono<AppEnv>, { db, config }: AppDeps) {
-  app.use('/v1/quotes', requireKey({ db, platformApiKey: config.platformApiKey }, 'secret', 'admin'));
+export function registerQuoteRoutes(app: OpenAPIHono<AppEnv>, { db, keys }: RouteDeps) {
+  app.use('/v1/quotes', requireKey(keys, 'secret', 'admin'));
 
   app.openapi(
     createRoute({

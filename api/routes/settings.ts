@@ -3,7 +3,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Db } from '../../db/database.js';
 import { getMerchant, getSettings, updateSettings, type MerchantSettings } from '../../db/merchants.js';
 import { hasProductOutsideCurrency } from '../../db/products.js';
-import type { AppDeps, AppEnv } from '../app.js';
+import type { AppEnv, RouteDeps } from '../app.js';
 import { merchantIdOf, requireKey } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { bearerAuth, Currency, errorResponses, MerchantSchema, merchantJson, MinorUnits } from '../schemas.js';
@@ -59,8 +59,8 @@ export async function changeSettings(db: Db, merchantId: string, patch: z.infer<
   });
 }
 
-export function registerSettingsRoutes(app: OpenAPIHono<AppEnv>, { db, config }: AppDeps) {
-  app.use('/v1/admin/settings', requireKey({ db, platformApiKey: config.platformApiKey }, 'admin'));
+export function registerSettingsRoutes(app: OpenAPIHono<AppEnv>, { db, keys }: RouteDeps) {
+  app.use('/v1/admin/settings', requireKey(keys, 'admin'));
 
   app.openapi(
     createRoute({
