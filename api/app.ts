@@ -49,7 +49,7 @@ export function createRouter() {
 }
 
 export function createApp(appDeps: AppDeps) {
-  const deps: RouteDeps = { ...appDeps, keys: createKeyResolver(appDeps.db, appDeps.config.platformApiKey) };
+  const deps: RouteDeps = { ...appDeps, keys: createKeyResolver(appDeps.db, appDeps.config.platformApiKey, appDeps.config.http.keyCacheMs) };
   const app = createRouter();
   app.onError((error, c) => {
     if (error instanceof ApiError) return c.json(error.toBody(), error.status);

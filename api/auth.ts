@@ -41,7 +41,7 @@ export interface KeyResolver {
  * order does not pay a database round trip per request for its key. Revocation and status changes made
  * through this process take effect at once; made through another API instance, within `ttlMs`.
  */
-export function createKeyResolver(db: Db, platformApiKey: string, ttlMs = 5_000, maxEntries = 10_000): KeyResolver {
+export function createKeyResolver(db: Db, platformApiKey: string, ttlMs: number, maxEntries = 10_000): KeyResolver {
   const remembered = new Map<string, { principal: Principal | undefined; until: number }>();
   return {
     async resolve(header) {

@@ -41,6 +41,7 @@ export const envSchema = z
       .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL'),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
     PUBLIC_BASE_URL: optionalText.pipe(z.url().optional()),
     SANDBOX_BASE_URL: optionalText.pipe(z.url().optional()),
     ALIPAY_GATEWAY_URL: z.url().default('https://openapi.alipay.com/gateway.do'),
@@ -88,7 +89,8 @@ export interface GatewayUrls {
 export interface Config {
   temporal: TemporalConfig;
   database: { url: string; poolSize: number };
-  http: { port: number; publicBaseUrl: string };
+  /** `keyCacheMs`: how long the API remembers a resolved key (0: never); see api/auth.ts. */
+  http: { port: number; publicBaseUrl: string; keyCacheMs: number };
   /** Where workers reach the built-in sandbox gateway (the API); defaults to the public URL. */
   sandboxBaseUrl: string;
   /** Where the real gateways are reached: their production endpoints unless pointed elsewhere (sandboxes, simulators). */
@@ -133,7 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(e.TEMPORAL_UI_URL && { uiUrl: e.TEMPORAL_UI_URL.replace(/\/$/, '') }),
     },
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
-    http: { port: e.PORT, publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '') },
+    http: { port: e.PORT, publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''), keyCacheMs: e.API_KEY_CACHE_SECONDS * 1000 },
     sandboxBaseUrl: (e.SANDBOX_BASE_URL ?? e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     gatewayUrls: { alipay: e.ALIPAY_GATEWAY_URL, wechatpay: e.WECHATPAY_BASE_URL, unionpay: e.UNIONPAY_BASE_URL, stripe: e.STRIPE_API_URL },
     platformApiKey: e.PLATFORM_API_KEY,

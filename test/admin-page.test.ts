@@ -328,11 +328,16 @@ describe('merchant admin pages /admin (real stack, headless Chromium and plain H
     expect(html).toMatch(/role="alert"[^>]*>Only an order that is confirmed can be shipped; this order is paid\./);
     expect((await stack.order(merchant, order.id)).body.status).toBe('paid');
 
-    // A refund typed in major units is converted exactly.
-    const refunded = await client.post(`/admin/orders/${order.id}/refunds`, { _csrf: await client.csrf(), amount: '12.50', reason: 'Goodwill' });
+    // A refund typed in major units is converted exactly; the form sent twice makes one refund.
+    const form = await (await client.get(`/admin/orders/${order.id}`)).text();
+    const requestId = /name="request_id" value="([^"]+)"/.exec(form)![1]!;
+    const fields = { _csrf: await client.csrf(), request_id: requestId, amount: '12.50', reason: 'Goodwill' };
+    const refunded = await client.post(`/admin/orders/${order.id}/refunds`, fields);
     expect(refunded.status).toBe(303);
+    expect((await client.post(`/admin/orders/${order.id}/refunds`, fields)).status).toBe(303);
     const after = await stack.waitForOrder(merchant, order.id, (o) => o.refunds.length === 1);
     expect(after.refunds[0]).toMatchObject({ amount: 1_250, reason: 'Goodwill', initiatedBy: 'merchant' });
+    expect((await stack.db.selectFrom('refunds').select('id').where('orderId', '=', order.id).execute()).length).toBe(1);
   });
 
   it('puts no key or secret in the HTML of the order page', async () => {

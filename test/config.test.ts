@@ -11,7 +11,7 @@ describe('loadConfig', () => {
   it('applies defaults and derives the public URL from the port', () => {
     const config = loadConfig({ ...valid, PORT: '8080' });
     expect(config.temporal).toEqual({ address: 'localhost:7233', namespace: 'default', taskQueue: 'paystead-orders', maxCachedWorkflows: 100 });
-    expect(config.http).toEqual({ port: 8080, publicBaseUrl: 'http://localhost:8080' });
+    expect(config.http).toEqual({ port: 8080, publicBaseUrl: 'http://localhost:8080', keyCacheMs: 5_000 });
     expect(config.gatewayUrls).toEqual({
       alipay: 'https://openapi.alipay.com/gateway.do',
       wechatpay: 'https://api.mch.weixin.qq.com/',

@@ -260,6 +260,24 @@ describe('the customer order page /o/{token} (real stack, headless Chromium)', (
     expect((await stack.order(merchant, order.id)).body.status).toBe('paid');
   });
 
+  it('makes one refund from a refund form sent twice (double click, resend), and a new one from a new form', async () => {
+    const { token, order } = await paidOrder();
+    const html = (await get(`/o/${token}`)).text;
+    const fields = { form_token: formTokenIn(html)!, request_id: /name="request_id" value="([^"]+)"/.exec(html)![1]!, amount: '1.00', reason: 'a scratch' };
+    const answers = await Promise.all([postForm(`/o/${token}/refunds`, fields), postForm(`/o/${token}/refunds`, fields)]);
+    const again = await postForm(`/o/${token}/refunds`, fields);
+    for (const answer of [...answers, again]) expect(answer.status).toBe(303);
+    const refunds = await refundsOf(order.id);
+    expect(refunds.map((r) => r.amount)).toEqual([100]);
+    for (const answer of [...answers, again]) expect(new URL(answer.headers.get('location')!, stack.baseUrl).searchParams.get('refund')).toBe(refunds[0]!.id);
+
+    const freshForm = (await get(`/o/${token}`)).text;
+    const fresh = /name="request_id" value="([^"]+)"/.exec(freshForm)![1]!;
+    expect(fresh).not.toBe(fields.request_id);
+    expect((await postForm(`/o/${token}/refunds`, { ...fields, request_id: fresh })).status).toBe(303);
+    expect((await refundsOf(order.id)).map((r) => r.amount)).toEqual([100, 100]);
+  });
+
   it('checks the refund form exactly and answers with a message on the page', async () => {
     const { token, order } = await paidOrder();
     const formToken = formTokenIn((await get(`/o/${token}`)).text)!;

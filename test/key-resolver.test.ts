@@ -40,7 +40,7 @@ describe('API key resolver', () => {
   });
 
   it('resolves the platform key without the database and refuses unknown or missing keys', async () => {
-    const keys = createKeyResolver(database.db, 'pk_platform');
+    const keys = createKeyResolver(database.db, 'pk_platform', 5_000);
     expect(await keys.resolve('Bearer pk_platform')).toEqual({ kind: 'platform' });
     expect(await keys.resolve('Bearer sk_made_up')).toBeUndefined();
     expect(await keys.resolve(undefined)).toBeUndefined();

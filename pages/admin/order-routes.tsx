@@ -5,7 +5,7 @@ import type { Config } from '../../core/config.js';
 import { ApiError } from '../../api/errors.js';
 import { listOrders, OrderListQuery, type OrderListPage } from '../../api/order-list.js';
 import { RefundRequestSchema } from '../../api/order-schemas.js';
-import { orderWorkflowId, refundableOrderWorkflowId, updateOrder } from '../../api/order-updates.js';
+import { orderWorkflowId, refundableOrderWorkflowId, requestRefund, updateOrder } from '../../api/order-updates.js';
 import { loadOrderView, type OrderView } from '../../api/order-view.js';
 import { ApproveRefundRequestSchema, DeclineRequestSchema, RejectRefundRequestSchema, ShipRequestSchema } from '../../api/routes/admin-orders.js';
 import { refundableAmount, type Refund } from '../../domain/order.js';
@@ -15,10 +15,10 @@ import {
   declineUpdate,
   deliverUpdate,
   rejectRefundUpdate,
-  requestRefundUpdate,
   shipUpdate,
 } from '../../workflows/messages.js';
 import { money } from '../shared/format.js';
+import { refundRequestIdOf } from '../shared/refund-request-id.js';
 import { chrome, redirectWithFlash, sessionOf, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
 import { describeIssues, field, parseMoney, type FieldInfo, type FormBody, type Problem } from './forms.js';
 import { OrderPage } from './views/order.js';
@@ -141,7 +141,8 @@ export function registerOrderPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps):
     if (problems.length) throw new FormRejected(problems.map((p) => p.message).join(' '));
     const input = validated(RefundRequestSchema.safeParse({ amount, reason: field(body, 'reason') }), { amount: amountInfo, reason: { id: 'refund-reason', label: 'Reason' } }, order.currency);
     const workflowId = await refundableOrderWorkflowId(db, sessionOf(c).merchantId, order.id);
-    const refund = await updateOrder(temporal, workflowId, (h) => h.executeUpdate(requestRefundUpdate, { args: [{ ...input, actor: 'merchant' }] }));
+    const key = refundRequestIdOf(body);
+    const refund = await requestRefund(temporal, workflowId, { ...input, actor: 'merchant', ...(key !== undefined && { idempotencyKey: key }) });
     return `Refund of ${money(refund.amount, refund.currency)} started.`;
   });
 

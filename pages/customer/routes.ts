@@ -12,14 +12,14 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps, AppEnv } from '../../api/app.js';
 import { ApiError } from '../../api/errors.js';
-import { refundableOrderWorkflowId, updateOrder } from '../../api/order-updates.js';
+import { refundableOrderWorkflowId, requestRefund } from '../../api/order-updates.js';
 import { currencyExponent, fromDecimalString } from '../../domain/money.js';
 import { decideRefund, refundableAmount } from '../../domain/order.js';
-import { requestRefundUpdate } from '../../workflows/messages.js';
 import { money } from '../shared/format.js';
 import { DEFAULT_EVENTS_OPTIONS, orderEvents } from './events.js';
 import { findOrderRef, formToken, isValidFormToken, loadCustomerOrder, orderVersion, type CustomerOrder } from './order-data.js';
 import { formPostOrigin, orderPath, renderMessagePage, renderOrderPage, renderOrderSection, type Notice } from './views.js';
+import { refundRequestIdOf } from '../shared/refund-request-id.js';
 
 const REASON_MAX = 500;
 
@@ -199,9 +199,8 @@ export function registerCustomerPages(app: OpenAPIHono<AppEnv>, deps: AppDeps): 
 
       try {
         const workflowId = await refundableOrderWorkflowId(db, ref.merchantId, ref.id);
-        const refund = await updateOrder(temporal, workflowId, (handle) =>
-          handle.executeUpdate(requestRefundUpdate, { args: [{ ...(amount !== undefined && { amount }), reason, actor: 'customer' }] }),
-        );
+        const key = refundRequestIdOf(form);
+        const refund = await requestRefund(temporal, workflowId, { ...(amount !== undefined && { amount }), reason, actor: 'customer', ...(key !== undefined && { idempotencyKey: key }) });
         return back(refund.status === 'pending_approval' ? 'refund_pending_approval' : 'refund_processing', refund.id);
       } catch (error) {
         if (error instanceof ApiError) return back(isNoticeCode(error.code) ? error.code : 'refund_unavailable');

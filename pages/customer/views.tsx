@@ -10,6 +10,7 @@ import { Time } from '../shared/ui.js';
 import { CLIENT_SCRIPT } from './client-script.js';
 import type { CustomerOrder } from './order-data.js';
 import { gatewayName, orderStatusWords, paymentStatusWords, refundStatusWords, type Tone } from './words.js';
+import { RefundRequestIdField } from '../shared/refund-request-id.js';
 
 type Order = CustomerOrder['order'];
 
@@ -311,6 +312,7 @@ function RefundForm({ data, token, formToken }: { data: CustomerOrder; token: st
       </p>
       <form class="stacked refund-form" method="post" action={`${orderPath(token)}/refunds`}>
         <input type="hidden" name="form_token" value={formToken} />
+        <RefundRequestIdField />
         <div class="field">
           <label for="refund-amount">
             Amount in {order.currency} <span class="hint">(optional)</span>

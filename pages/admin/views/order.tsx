@@ -4,6 +4,7 @@ import { humanize, money } from '../../shared/format.js';
 import { StatusBadge, Time } from '../../shared/ui.js';
 import type { Flash } from '../session.js';
 import { AdminLayout, CsrfField, Field, FlashMessage, type PageChrome } from './common.js';
+import { RefundRequestIdField } from '../../shared/refund-request-id.js';
 
 export interface OrderPageProps extends PageChrome {
   csrfToken: string;
@@ -142,6 +143,7 @@ function Actions({ order, refundable, csrfToken }: Pick<OrderPageProps, 'order' 
         <h3 id="refund-heading">Refund</h3>
         <form method="post" action={`${base}/refunds`} class="stacked">
           <CsrfField token={csrfToken} />
+          <RefundRequestIdField />
           <Field
             id="refund-amount"
             name="amount"
