@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import { HTTPException } from 'hono/http-exception';
+import { timing } from 'hono/timing';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { Db } from '../db/database.js';
@@ -63,6 +64,9 @@ export function createApp(appDeps: AppDeps) {
   });
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } }, 404));
 
+  // The API's own time per request (`Server-Timing: total;dur=...`): tells a slow answer from a slow network
+  // or a busy client (the benchmark reports both).
+  app.use('/v1/*', timing({ totalDescription: 'Paystead API' }));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
   registerHealthRoutes(app, deps);
   registerPlatformRoutes(app, deps);

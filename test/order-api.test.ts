@@ -27,6 +27,10 @@ describe('order API: idempotency, tenancy, validation, operations', () => {
     expect(other.status).toBe(422);
     expect(other.body.error.code).toBe('idempotency_key_reused');
     expect(await stack.db.selectFrom('orders').select('id').where('idempotencyKey', '=', key).execute()).toHaveLength(1);
+    // Every API answer says how long the API itself took.
+    for (const response of [first, again, other, await stack.order(merchant, first.body.order.id)]) {
+      expect(response.headers.get('server-timing')).toMatch(/^total;dur=\d+(\.\d+)?;desc="Paystead API"$/);
+    }
   });
 
   it('makes one order from concurrent retries with one key', async () => {
