@@ -18,11 +18,15 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '20' },
     concurrency: { type: 'string', default: '24' },
     'open-orders': { type: 'string', default: '1000' },
+    // How often a storefront polls its order while waiting in the throughput phase (the latency phase
+    // polls every 2 ms: there the wait is the measurement).
+    'poll-ms': { type: 'string', default: '25' },
   },
 });
 const SECONDS = Number(args.seconds);
 const CONCURRENCY = Number(args.concurrency);
 const OPEN_ORDERS = Number(args['open-orders']);
+const POLL_MS = Number(args['poll-ms']);
 const log = (line: string) => console.log(`[bench] ${line}`);
 
 function percentile(samples: number[], p: number): number {
@@ -87,7 +91,7 @@ async function lifecycle(samples?: { checkout: number[]; visible: number[] }) {
   await call('POST', `/sandbox/api/merchants/${merchant.id}/control/payments/${created.json.payment.id}/complete`, sandboxKey, { outcome: 'succeeded' });
   // Polled finely only where the latency is the measurement; elsewhere as often as a storefront might,
   // so that the load is Paystead's work, not the poller's.
-  const visibleAt = await waitStatus(orderId, 'paid', samples ? 2 : 25);
+  const visibleAt = await waitStatus(orderId, 'paid', samples ? 2 : POLL_MS);
   if (samples) {
     // Notification received (the webhook row's time, Postgres's clock) to `paid` visible through the API:
     // both are this machine's wall clock.
@@ -98,7 +102,7 @@ async function lifecycle(samples?: { checkout: number[]; visible: number[] }) {
   await call('POST', `/v1/admin/orders/${orderId}/confirm`, adminKey);
   await call('POST', `/v1/admin/orders/${orderId}/ship`, adminKey, { carrier: 'SF', trackingNumber: 'SF1' });
   await call('POST', `/v1/admin/orders/${orderId}/deliver`, adminKey);
-  await waitStatus(orderId, 'completed', 25);
+  await waitStatus(orderId, 'completed', POLL_MS);
   return orderId;
 }
 
@@ -175,7 +179,7 @@ const memory = { workerMiB: round(residentMiB(pids.worker)), apiMiB: round(resid
 const results = {
   at: new Date().toISOString(),
   machine: { cores: (await import('node:os')).cpus().length, node: process.version },
-  settings: { seconds: SECONDS, concurrency: CONCURRENCY, openOrders: OPEN_ORDERS },
+  settings: { seconds: SECONDS, concurrency: CONCURRENCY, openOrders: OPEN_ORDERS, pollMs: POLL_MS },
   order: { activities, historyEvents, historyBytes },
   throughput: { ordersPerSecond: round(orderRate, 2), bareWorkflowsPerSecond: round(bareRate, 2), ratio: round(orderRate / bareRate, 3) },
   checkoutMs: { p50: round(percentile(samples.checkout, 50)), p95: round(percentile(samples.checkout, 95)), p99: round(percentile(samples.checkout, 99)), samples: samples.checkout.length },
