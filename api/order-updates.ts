@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db/database.js';
-import type { Refund } from '../domain/order.js';
+import { refundFingerprint, type Refund } from '../domain/order.js';
 import { REJECTION, requestRefundUpdate, type RefundRequest } from '../workflows/messages.js';
 import { ApiError } from './errors.js';
 
@@ -39,7 +39,7 @@ export async function orderWorkflowId(db: Db, merchantId: string, orderId: strin
 }
 
 /** Like `orderWorkflowId`, for refund requests: a completed order's run has ended, so say why here. */
-export async function refundableOrderWorkflowId(db: Db, merchantId: string, orderId: string): Promise<string> {
+async function refundableOrderWorkflowId(db: Db, merchantId: string, orderId: string): Promise<string> {
   const row = await db.selectFrom('orders').select(['workflowId', 'status']).where('id', '=', orderId).where('merchantId', '=', merchantId).executeTakeFirst();
   if (!row) throw new ApiError(404, 'not_found', 'No such order.');
   if (row.status === 'completed') throw new ApiError(409, 'refund_window_closed', 'The refund window for this order has closed.');
@@ -58,12 +58,45 @@ export async function updateOrder<T>(temporal: Client, workflowId: string, send:
 /**
  * Asks the order for a refund. With an Idempotency-Key the workflow answers a retry with the refund the
  * key made (and refuses the key with another request); the update id, from key and request, lets Temporal
- * fold concurrent retries into one update.
+ * fold concurrent retries into one update. Once the order's run has ended (refunded, completed), the
+ * projection answers the retry instead.
  */
-export function requestRefund(temporal: Client, workflowId: string, request: RefundRequest): Promise<Refund> {
+export async function requestRefund(deps: { db: Db; temporal: Client }, merchantId: string, orderId: string, request: RefundRequest): Promise<Refund> {
   const updateId =
     request.idempotencyKey === undefined
       ? undefined
-      : `refund-${createHash('sha256').update(JSON.stringify([request.idempotencyKey, request.amount ?? null, request.reason, request.actor])).digest('hex')}`;
-  return updateOrder(temporal, workflowId, (handle) => handle.executeUpdate(requestRefundUpdate, { args: [request], ...(updateId && { updateId }) }));
+      : `refund-${createHash('sha256').update(JSON.stringify([request.idempotencyKey, refundFingerprint(request)])).digest('hex')}`;
+  try {
+    const workflowId = await refundableOrderWorkflowId(deps.db, merchantId, orderId);
+    return await updateOrder(deps.temporal, workflowId, (handle) => handle.executeUpdate(requestRefundUpdate, { args: [request], ...(updateId && { updateId }) }));
+  } catch (error) {
+    const ended = error instanceof ApiError && (error.code === 'order_closed' || error.code === 'refund_window_closed');
+    const earlier = ended && request.idempotencyKey !== undefined ? await projectedRefund(deps.db, orderId, request.idempotencyKey) : undefined;
+    if (!earlier) throw error;
+    if (earlier.requestFingerprint !== refundFingerprint(request)) {
+      throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used for a different refund request.');
+    }
+    return earlier.refund;
+  }
+}
+
+/** A refund as the projection holds it, in the workflow's shape (absent rather than null fields). */
+async function projectedRefund(db: Db, orderId: string, idempotencyKey: string) {
+  const row = await db.selectFrom('refunds').selectAll().where('orderId', '=', orderId).where('idempotencyKey', '=', idempotencyKey).executeTakeFirst();
+  if (!row) return undefined;
+  const refund: Refund = {
+    id: row.id,
+    paymentId: row.paymentId,
+    amount: row.amount,
+    currency: row.currency,
+    reason: row.reason,
+    status: row.status,
+    initiatedBy: row.initiatedBy,
+    ...(row.note !== null && { note: row.note }),
+    ...(row.gatewayReference !== null && { gatewayReference: row.gatewayReference }),
+    ...(row.failureReason !== null && { failureReason: row.failureReason }),
+    createdAt: new Date(row.createdAt).toISOString(),
+    updatedAt: new Date(row.updatedAt).toISOString(),
+  };
+  return { refund, requestFingerprint: row.requestFingerprint };
 }

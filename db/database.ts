@@ -136,6 +136,9 @@ export interface RefundTable {
   note: string | null;
   gatewayReference: string | null;
   failureReason: string | null;
+  /** Set when the refund was asked for with an Idempotency-Key: answers a retry after the order's run ended. */
+  idempotencyKey: string | null;
+  requestFingerprint: string | null;
   createdAt: Date | string;
   updatedAt: Date | string;
 }

@@ -25,8 +25,12 @@ export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idemp
     paid_at: p.paidAt ?? null,
     created_at: p.createdAt,
   }));
+  // Absent from states an activity was given before the field existed.
+  const requests = new Map((state.refundRequests ?? []).map((q) => [q.refundId, q]));
   const refunds = state.refunds.map((r) => ({
     id: r.id,
+    idempotency_key: requests.get(r.id)?.idempotencyKey ?? null,
+    request_fingerprint: requests.get(r.id)?.fingerprint ?? null,
     payment_id: r.paymentId,
     amount: r.amount,
     currency: r.currency,
@@ -84,13 +88,14 @@ export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idemp
     r as (
       insert into refunds as cur (
         id, order_id, merchant_id, payment_id, amount, currency, reason, status, initiated_by, note,
-        gateway_reference, failure_reason, created_at, updated_at
+        gateway_reference, failure_reason, idempotency_key, request_fingerprint, created_at, updated_at
       )
       select x.id, o.id, ${state.merchantId}, x.payment_id, x.amount, x.currency, x.reason, x.status, x.initiated_by, x.note,
-        x.gateway_reference, x.failure_reason, x.created_at, x.updated_at
+        x.gateway_reference, x.failure_reason, x.idempotency_key, x.request_fingerprint, x.created_at, x.updated_at
       from o, jsonb_to_recordset(${json(refunds)}) as x(
         id text, payment_id text, amount bigint, currency text, reason text, status text, initiated_by text, note text,
-        gateway_reference text, failure_reason text, created_at timestamptz, updated_at timestamptz
+        gateway_reference text, failure_reason text, idempotency_key text, request_fingerprint text,
+        created_at timestamptz, updated_at timestamptz
       )
       on conflict (id) do update set
         status = excluded.status, note = excluded.note, gateway_reference = excluded.gateway_reference,

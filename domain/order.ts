@@ -137,12 +137,25 @@ export interface OrderState extends Quote {
   paymentMethod: GatewayName;
   payments: Payment[];
   refunds: Refund[];
+  /** Refunds asked for with an Idempotency-Key: the key, what was asked (`refundFingerprint`) and the refund made. */
+  refundRequests: RefundRequestRecord[];
   shipment?: Shipment;
   timeline: TimelineEntry[];
   /** Increases with every change; the projection ignores writes older than what it holds. */
   version: number;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface RefundRequestRecord {
+  idempotencyKey: string;
+  fingerprint: string;
+  refundId: string;
+}
+
+/** What a refund request asked for, as one comparable string: the same key must come with the same request. */
+export function refundFingerprint(request: { amount?: number; reason: string; actor: Actor }): string {
+  return JSON.stringify([request.amount ?? null, request.reason, request.actor]);
 }
 
 export const FINAL_STATUSES: ReadonlySet<OrderStatus> = new Set(['completed', 'cancelled', 'expired', 'refunded']);

@@ -70,6 +70,46 @@ describe('refunds: policy, approval, limits, gateway results', () => {
     expect((await stack.db.selectFrom('refunds').select('id').where('orderId', '=', order.id).execute()).length).toBe(2);
   });
 
+  it("answers a retried refund request after the order's run has ended", async () => {
+    // Fully refunded: the run ends. Temporal still answers the same update (key and request) with its outcome;
+    // the same key with another request is refused from the projection.
+    const order = await paidOrder();
+    // The merchant's full refund is processed at once (a customer's this large would wait for approval).
+    const send = (body: unknown) => stack.request('POST', `/v1/admin/orders/${order.id}/refunds`, { key: merchant.adminKey, body, headers: { 'idempotency-key': 'refund-all' } });
+    const first = await send({ reason: 'wrong colour' });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    await stack.waitForOrder(merchant, order.id, (o) => o.status === 'refunded');
+    const { workflowId } = await stack.db.selectFrom('orders').select('workflowId').where('id', '=', order.id).executeTakeFirstOrThrow();
+    await stack.client.workflow.getHandle(workflowId).result();
+    const retry = await send({ reason: 'wrong colour' });
+    expect(retry.status, JSON.stringify(retry.body)).toBe(201);
+    expect(retry.body).toEqual(first.body);
+    const other = await send({ reason: 'another reason' });
+    expect(other.status).toBe(422);
+    expect(other.body.error.code).toBe('idempotency_key_reused');
+    const unkeyed = await stack.request('POST', `/v1/admin/orders/${order.id}/refunds`, { key: merchant.adminKey, body: { reason: 'wrong colour' } });
+    expect(unkeyed.body.error?.code).toBe('order_closed');
+
+    // Completed: refunds are refused before the order is asked; a retry is answered from the projection.
+    const m = await stack.createMerchant({ settings: { refundWindowSeconds: 1 } });
+    const kept = await paidOrder(m);
+    const partial = { amount: 1_000, reason: 'a dent' };
+    const made = await stack.request('POST', `/v1/orders/${kept.id}/refunds`, { key: m.secretKey, body: partial, headers: { 'idempotency-key': 'dent' } });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    for (const action of ['confirm', 'ship', 'deliver']) {
+      expect((await stack.request('POST', `/v1/admin/orders/${kept.id}/${action}`, { key: m.adminKey, body: action === 'ship' ? { carrier: 'EMS', trackingNumber: 'E1' } : undefined })).status).toBe(200);
+    }
+    await stack.waitForOrder(m, kept.id, (o) => o.status === 'completed');
+    const late = await stack.request('POST', `/v1/orders/${kept.id}/refunds`, { key: m.secretKey, body: partial, headers: { 'idempotency-key': 'dent' } });
+    expect(late.status, JSON.stringify(late.body)).toBe(201);
+    expect(late.body).toMatchObject({ id: made.body.id, amount: 1_000, reason: 'a dent', status: 'succeeded' });
+    const lateOther = await stack.request('POST', `/v1/orders/${kept.id}/refunds`, { key: m.secretKey, body: { ...partial, amount: 2_000 }, headers: { 'idempotency-key': 'dent' } });
+    expect(lateOther.body.error?.code).toBe('idempotency_key_reused');
+    const lateNew = await stack.request('POST', `/v1/orders/${kept.id}/refunds`, { key: m.secretKey, body: partial, headers: { 'idempotency-key': 'another' } });
+    expect(lateNew.body.error?.code).toBe('refund_window_closed');
+    for (const id of [order.id, kept.id]) expect((await stack.db.selectFrom('refunds').select('id').where('orderId', '=', id).execute()).length).toBe(1);
+  });
+
   it('refuses a refund above what is left to refund, and changes nothing', async () => {
     const order = await paidOrder();
     const tooMuch = await customerRefund(order.id, { amount: order.total + 1, reason: 'too much' });

@@ -20,6 +20,7 @@ export function initialState(input: OrderInput): OrderState {
     paymentMethod: input.paymentMethod,
     payments: [],
     refunds: [],
+    refundRequests: [],
     timeline: [{ seq: 1, at: input.createdAt, status: 'awaiting_payment', event: 'order_created', actor: 'customer' }],
     version: 1,
     createdAt: input.createdAt,

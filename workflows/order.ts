@@ -18,7 +18,7 @@ import {
 import type { Activities } from '../activities/index.js';
 import type { CustomerNotification } from '../activities/orders.js';
 import { ORDER_SEARCH_KEYS } from '../core/search-attributes.js';
-import { decideRefund, FINAL_STATUSES, refundableAmount, type OrderInput, type OrderState, type Payment, type Refund } from '../domain/order.js';
+import { decideRefund, FINAL_STATUSES, refundableAmount, refundFingerprint, type OrderInput, type OrderState, type Payment, type Refund } from '../domain/order.js';
 import type { PaymentResult, RefundResult } from '../gateways/types.js';
 import {
   approveRefundUpdate,
@@ -92,7 +92,6 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
   let cancelRequest: { actor: 'customer' | 'merchant' | 'system' | 'gateway'; reason?: string } | undefined;
   let lastStatusIndexed = state.status;
   let projectedVersion = 0;
-  const refundRequests = new Map<string, { request: RefundRequest; refundId: string }>();
 
   const meta = { workflowId: workflowInfo().workflowId, idempotencyKey: input.idempotencyKey, requestHash: input.requestHash, viewToken: input.viewToken };
   const payment = (): Payment => state.payments[0]!;
@@ -234,7 +233,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
       const decision = decideRefund(state, { amount, actor: request.actor }, policy);
       if (decision.outcome === 'refuse') reject(decision.code, decision.message);
       const refund = startRefund(amount, request.reason, request.actor, decision.outcome);
-      if (request.idempotencyKey !== undefined) refundRequests.set(request.idempotencyKey, { request, refundId: refund.id });
+      if (request.idempotencyKey !== undefined) state.refundRequests.push({ idempotencyKey: request.idempotencyKey, fingerprint: refundFingerprint(request), refundId: refund.id });
       await persist();
       return refund;
     },
@@ -284,10 +283,9 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
   /** The refund an earlier request with this Idempotency-Key made; the same key with another request is refused. */
   function earlierRefund(request: RefundRequest): Refund | undefined {
     if (request.idempotencyKey === undefined) return undefined;
-    const earlier = refundRequests.get(request.idempotencyKey);
+    const earlier = state.refundRequests.find((r) => r.idempotencyKey === request.idempotencyKey);
     if (!earlier) return undefined;
-    const same = earlier.request.amount === request.amount && earlier.request.reason === request.reason && earlier.request.actor === request.actor;
-    if (!same) reject(REJECTION.idempotencyMismatch, 'This Idempotency-Key was already used for a different refund request.');
+    if (earlier.fingerprint !== refundFingerprint(request)) reject(REJECTION.idempotencyMismatch, 'This Idempotency-Key was already used for a different refund request.');
     return findRefund(state, earlier.refundId);
   }
 

@@ -13,7 +13,7 @@ import { merchantIdOf, requireKey } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { listOrders, OrderListQuery } from '../order-list.js';
 import { OrderIdParam, OrderSchema, OrderSummarySchema, RefundRequestHeaders, RefundRequestSchema, RefundSchema } from '../order-schemas.js';
-import { orderWorkflowId, refundableOrderWorkflowId, requestRefund, updateOrder } from '../order-updates.js';
+import { orderWorkflowId, requestRefund, updateOrder } from '../order-updates.js';
 import { requireOrderView } from '../order-view.js';
 import { bearerAuth, errorResponses } from '../schemas.js';
 
@@ -102,9 +102,8 @@ export function registerAdminOrderRoutes(app: OpenAPIHono<AppEnv>, { db, tempora
     }),
     async (c) => {
       const merchantId = merchantIdOf(c.get('principal'));
-      const workflowId = await refundableOrderWorkflowId(db, merchantId, c.req.valid('param').id);
       const key = c.req.valid('header')['idempotency-key'];
-      const refund = await requestRefund(temporal, workflowId, { ...c.req.valid('json'), actor: 'merchant', ...(key !== undefined && { idempotencyKey: key }) });
+      const refund = await requestRefund({ db, temporal }, merchantId, c.req.valid('param').id, { ...c.req.valid('json'), actor: 'merchant', ...(key !== undefined && { idempotencyKey: key }) });
       return c.json(refund, 201);
     },
   );

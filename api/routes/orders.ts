@@ -4,7 +4,7 @@ import { cancelUpdate } from '../../workflows/messages.js';
 import type { AppEnv, RouteDeps } from '../app.js';
 import { merchantIdOf, requireKey } from '../auth.js';
 import { OrderIdParam, OrderSchema, RefundRequestHeaders, RefundRequestSchema, RefundSchema } from '../order-schemas.js';
-import { orderWorkflowId, refundableOrderWorkflowId, requestRefund, updateOrder } from '../order-updates.js';
+import { orderWorkflowId, requestRefund, updateOrder } from '../order-updates.js';
 import { requireOrderView } from '../order-view.js';
 import { bearerAuth, errorResponses } from '../schemas.js';
 
@@ -62,9 +62,8 @@ export function registerOrderRoutes(app: OpenAPIHono<AppEnv>, { db, temporal, ke
     async (c) => {
       const merchantId = merchantIdOf(c.get('principal'));
       const { id } = c.req.valid('param');
-      const workflowId = await refundableOrderWorkflowId(db, merchantId, id);
       const key = c.req.valid('header')['idempotency-key'];
-      const refund = await requestRefund(temporal, workflowId, { ...c.req.valid('json'), actor: 'customer', ...(key !== undefined && { idempotencyKey: key }) });
+      const refund = await requestRefund({ db, temporal }, merchantId, id, { ...c.req.valid('json'), actor: 'customer', ...(key !== undefined && { idempotencyKey: key }) });
       return c.json(refund, 201);
     },
   );

@@ -5,7 +5,7 @@ import type { Config } from '../../core/config.js';
 import { ApiError } from '../../api/errors.js';
 import { listOrders, OrderListQuery, type OrderListPage } from '../../api/order-list.js';
 import { RefundRequestSchema } from '../../api/order-schemas.js';
-import { orderWorkflowId, refundableOrderWorkflowId, requestRefund, updateOrder } from '../../api/order-updates.js';
+import { orderWorkflowId, requestRefund, updateOrder } from '../../api/order-updates.js';
 import { loadOrderView, type OrderView } from '../../api/order-view.js';
 import { ApproveRefundRequestSchema, DeclineRequestSchema, RejectRefundRequestSchema, ShipRequestSchema } from '../../api/routes/admin-orders.js';
 import { refundableAmount, type Refund } from '../../domain/order.js';
@@ -140,9 +140,8 @@ export function registerOrderPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps):
     const amount = typed === '' ? undefined : parseMoney(typed, order.currency, amountInfo, problems);
     if (problems.length) throw new FormRejected(problems.map((p) => p.message).join(' '));
     const input = validated(RefundRequestSchema.safeParse({ amount, reason: field(body, 'reason') }), { amount: amountInfo, reason: { id: 'refund-reason', label: 'Reason' } }, order.currency);
-    const workflowId = await refundableOrderWorkflowId(db, sessionOf(c).merchantId, order.id);
     const key = refundRequestIdOf(body);
-    const refund = await requestRefund(temporal, workflowId, { ...input, actor: 'merchant', ...(key !== undefined && { idempotencyKey: key }) });
+    const refund = await requestRefund({ db, temporal }, sessionOf(c).merchantId, order.id, { ...input, actor: 'merchant', ...(key !== undefined && { idempotencyKey: key }) });
     return `Refund of ${money(refund.amount, refund.currency)} started.`;
   });
 

@@ -12,7 +12,7 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps, AppEnv } from '../../api/app.js';
 import { ApiError } from '../../api/errors.js';
-import { refundableOrderWorkflowId, requestRefund } from '../../api/order-updates.js';
+import { requestRefund } from '../../api/order-updates.js';
 import { currencyExponent, fromDecimalString } from '../../domain/money.js';
 import { decideRefund, refundableAmount } from '../../domain/order.js';
 import { money } from '../shared/format.js';
@@ -198,9 +198,8 @@ export function registerCustomerPages(app: OpenAPIHono<AppEnv>, deps: AppDeps): 
       if (decision.outcome === 'refuse') return back(isNoticeCode(decision.code) ? decision.code : 'refund_unavailable');
 
       try {
-        const workflowId = await refundableOrderWorkflowId(db, ref.merchantId, ref.id);
         const key = refundRequestIdOf(form);
-        const refund = await requestRefund(temporal, workflowId, { ...(amount !== undefined && { amount }), reason, actor: 'customer', ...(key !== undefined && { idempotencyKey: key }) });
+        const refund = await requestRefund({ db, temporal }, ref.merchantId, ref.id, { ...(amount !== undefined && { amount }), reason, actor: 'customer', ...(key !== undefined && { idempotencyKey: key }) });
         return back(refund.status === 'pending_approval' ? 'refund_pending_approval' : 'refund_processing', refund.id);
       } catch (error) {
         if (error instanceof ApiError) return back(isNoticeCode(error.code) ? error.code : 'refund_unavailable');
