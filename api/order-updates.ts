@@ -5,6 +5,7 @@ import type { Db } from '../db/database.js';
 import { refundFingerprint, type Refund } from '../domain/order.js';
 import { REJECTION, requestRefundUpdate, type RefundRequest } from '../workflows/messages.js';
 import { ApiError } from './errors.js';
+import { refundView, type RefundView } from './order-view.js';
 
 const STATUS_FOR: Record<string, { status: 404 | 409 | 422 | 502; code: string }> = {
   [REJECTION.conflict]: { status: 409, code: 'order_conflict' },
@@ -61,7 +62,7 @@ export async function updateOrder<T>(temporal: Client, workflowId: string, send:
  * fold concurrent retries into one update. Once the order's run has ended (refunded, completed), the
  * projection answers the retry instead.
  */
-export async function requestRefund(deps: { db: Db; temporal: Client }, merchantId: string, orderId: string, request: RefundRequest): Promise<Refund> {
+export async function requestRefund(deps: { db: Db; temporal: Client }, merchantId: string, orderId: string, request: RefundRequest): Promise<Refund | RefundView> {
   const updateId =
     request.idempotencyKey === undefined
       ? undefined
@@ -80,23 +81,8 @@ export async function requestRefund(deps: { db: Db; temporal: Client }, merchant
   }
 }
 
-/** A refund as the projection holds it, in the workflow's shape (absent rather than null fields). */
+/** The refund a keyed request made, as the projection holds it, with what that request asked for. */
 async function projectedRefund(db: Db, orderId: string, idempotencyKey: string) {
   const row = await db.selectFrom('refunds').selectAll().where('orderId', '=', orderId).where('idempotencyKey', '=', idempotencyKey).executeTakeFirst();
-  if (!row) return undefined;
-  const refund: Refund = {
-    id: row.id,
-    paymentId: row.paymentId,
-    amount: row.amount,
-    currency: row.currency,
-    reason: row.reason,
-    status: row.status,
-    initiatedBy: row.initiatedBy,
-    ...(row.note !== null && { note: row.note }),
-    ...(row.gatewayReference !== null && { gatewayReference: row.gatewayReference }),
-    ...(row.failureReason !== null && { failureReason: row.failureReason }),
-    createdAt: new Date(row.createdAt).toISOString(),
-    updatedAt: new Date(row.updatedAt).toISOString(),
-  };
-  return { refund, requestFingerprint: row.requestFingerprint };
+  return row && { refund: refundView(row), requestFingerprint: row.requestFingerprint };
 }

@@ -18,6 +18,24 @@ function camelRows<Row>(rows: JsonRow[]): Row[] {
   return rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()), value])) as Row);
 }
 
+/** A refund as the API shows it (also answering a retried refund request once the order's run has ended). */
+export function refundView(r: Selectable<RefundTable>) {
+  return {
+    id: r.id,
+    paymentId: r.paymentId,
+    amount: r.amount,
+    currency: r.currency,
+    reason: r.reason,
+    status: r.status,
+    initiatedBy: r.initiatedBy,
+    note: r.note,
+    gatewayReference: r.gatewayReference,
+    failureReason: r.failureReason,
+    createdAt: iso(r.createdAt),
+    updatedAt: iso(r.updatedAt),
+  };
+}
+
 /**
  * The order as the API shows it, read from the projection in one statement (payments, refunds and timeline
  * ride along as JSON arrays); undefined when the merchant has no such order.
@@ -64,20 +82,7 @@ export async function loadOrderView(db: Db, merchantId: string, orderId: string)
       paidAt: iso(p.paidAt),
       createdAt: iso(p.createdAt),
     })),
-    refunds: refunds.map((r) => ({
-      id: r.id,
-      paymentId: r.paymentId,
-      amount: r.amount,
-      currency: r.currency,
-      reason: r.reason,
-      status: r.status,
-      initiatedBy: r.initiatedBy,
-      note: r.note,
-      gatewayReference: r.gatewayReference,
-      failureReason: r.failureReason,
-      createdAt: iso(r.createdAt),
-      updatedAt: iso(r.updatedAt),
-    })),
+    refunds: refunds.map(refundView),
     shipment: order.shipment,
     timeline: events.map((e) => ({ seq: e.seq, at: iso(e.at), status: e.status, event: e.event, actor: e.actor, message: e.message })),
     viewToken: order.viewToken,
@@ -86,6 +91,7 @@ export async function loadOrderView(db: Db, merchantId: string, orderId: string)
   };
 }
 
+export type RefundView = ReturnType<typeof refundView>;
 export type OrderView = NonNullable<Awaited<ReturnType<typeof loadOrderView>>>;
 
 /** The order, or a 404: another merchant's order is never found. */

@@ -27,3 +27,22 @@ export const CREDENTIAL_FIELDS: Readonly<Record<ConfigurableGateway, readonly Cr
 
 /** Per value; PEM keys and certificates fit easily. */
 export const MAX_CREDENTIAL_LENGTH = 16_384;
+
+/**
+ * The gateway's fields read with `valueOf`, trimmed, and what is wrong with any of them: the one rule the
+ * admin API and the admin page both apply (each words the problems its own way, never echoing a value).
+ */
+export function readCredentials(
+  gateway: ConfigurableGateway,
+  valueOf: (name: string) => string | undefined,
+): { credentials: Record<string, string>; problems: Array<{ field: CredentialField; problem: 'missing' | 'too_long' }> } {
+  const credentials: Record<string, string> = {};
+  const problems: Array<{ field: CredentialField; problem: 'missing' | 'too_long' }> = [];
+  for (const field of CREDENTIAL_FIELDS[gateway]) {
+    const value = valueOf(field.name)?.trim() ?? '';
+    if (value === '') problems.push({ field, problem: 'missing' });
+    else if (value.length > MAX_CREDENTIAL_LENGTH) problems.push({ field, problem: 'too_long' });
+    else credentials[field.name] = value;
+  }
+  return { credentials, problems };
+}

@@ -103,7 +103,7 @@ export function registerAdminOrderRoutes(app: OpenAPIHono<AppEnv>, { db, tempora
     async (c) => {
       const merchantId = merchantIdOf(c.get('principal'));
       const key = c.req.valid('header')['idempotency-key'];
-      const refund = await requestRefund({ db, temporal }, merchantId, c.req.valid('param').id, { ...c.req.valid('json'), actor: 'merchant', ...(key !== undefined && { idempotencyKey: key }) });
+      const refund = await requestRefund({ db, temporal }, merchantId, c.req.valid('param').id, { ...c.req.valid('json'), actor: 'merchant', idempotencyKey: key });
       return c.json(refund, 201);
     },
   );

@@ -3,7 +3,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { configuredGateways, saveGatewayCredentials } from '../../db/gateway-credentials.js';
 import { GATEWAYS } from '../../domain/order.js';
-import { CREDENTIAL_FIELDS, MAX_CREDENTIAL_LENGTH, type ConfigurableGateway } from '../../gateways/credentials.js';
+import { CREDENTIAL_FIELDS, MAX_CREDENTIAL_LENGTH, readCredentials, type ConfigurableGateway } from '../../gateways/credentials.js';
 import type { AppEnv, RouteDeps } from '../app.js';
 import { merchantIdOf, requireKey } from '../auth.js';
 import { ApiError } from '../errors.js';
@@ -27,16 +27,14 @@ const CredentialsSchema = z.record(z.string(), z.string()).openapi('GatewayCrede
 
 /** Exactly the gateway's fields, each non-empty; the message never echoes a value. */
 function checkCredentials(gateway: ConfigurableGateway, body: Record<string, string>): Record<string, string> {
-  const fields = CREDENTIAL_FIELDS[gateway].map((field) => field.name);
-  const problems: Record<string, string> = {};
-  for (const name of fields) {
-    const value = body[name]?.trim() ?? '';
-    if (value === '') problems[name] = 'is required';
-    else if (value.length > MAX_CREDENTIAL_LENGTH) problems[name] = `must be at most ${MAX_CREDENTIAL_LENGTH} characters`;
-  }
-  for (const name of Object.keys(body)) if (!fields.includes(name)) problems[name] = 'is not a field of this gateway';
+  const { credentials, problems: found } = readCredentials(gateway, (name) => body[name]);
+  const problems: Record<string, string> = Object.fromEntries(
+    found.map(({ field, problem }) => [field.name, problem === 'missing' ? 'is required' : `must be at most ${MAX_CREDENTIAL_LENGTH} characters`]),
+  );
+  const known = new Set(CREDENTIAL_FIELDS[gateway].map((field) => field.name));
+  for (const name of Object.keys(body)) if (!known.has(name)) problems[name] = 'is not a field of this gateway';
   if (Object.keys(problems).length > 0) throw new ApiError(422, 'invalid_credentials', `The ${gateway} credentials are incomplete or have unknown fields.`, problems);
-  return Object.fromEntries(fields.map((name) => [name, (body[name] ?? '').trim()]));
+  return credentials;
 }
 
 export function registerGatewayCredentialRoutes(app: OpenAPIHono<AppEnv>, { db, config, gateways, keys }: RouteDeps) {

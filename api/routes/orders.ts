@@ -63,7 +63,7 @@ export function registerOrderRoutes(app: OpenAPIHono<AppEnv>, { db, temporal, ke
       const merchantId = merchantIdOf(c.get('principal'));
       const { id } = c.req.valid('param');
       const key = c.req.valid('header')['idempotency-key'];
-      const refund = await requestRefund({ db, temporal }, merchantId, id, { ...c.req.valid('json'), actor: 'customer', ...(key !== undefined && { idempotencyKey: key }) });
+      const refund = await requestRefund({ db, temporal }, merchantId, id, { ...c.req.valid('json'), actor: 'customer', idempotencyKey: key });
       return c.json(refund, 201);
     },
   );

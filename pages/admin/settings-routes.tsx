@@ -11,7 +11,7 @@ import { listProducts } from '../../db/products.js';
 import { money } from '../shared/format.js';
 import { chrome, redirectWithFlash, sessionOf, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
 import { checked, describeIssues, field, parseMoney, parsePercent, parseWhole, type FormBody, type Problem } from './forms.js';
-import { MAX_CREDENTIAL_LENGTH } from '../../gateways/credentials.js';
+import { MAX_CREDENTIAL_LENGTH, readCredentials } from '../../gateways/credentials.js';
 import { GATEWAY_FORMS } from './gateway-fields.js';
 import { gatewayFieldId, productFields, SETTINGS_FIELDS } from './settings-fields.js';
 import { SettingsPage, type FailedForm } from './views/settings.js';
@@ -122,19 +122,15 @@ export function registerSettingsPages(admin: Hono<AdminEnv>, deps: AdminPagesDep
   });
 
   admin.post('/settings/gateways/:gateway', async (c) => {
-    const gateway = GATEWAY_FORMS.find((g) => g.gateway === c.req.param('gateway') && g.fields);
-    if (!gateway?.fields) throw new ApiError(404, 'not_found', 'No such gateway.');
+    const gateway = GATEWAY_FORMS.find((g) => g.gateway === c.req.param('gateway'));
+    if (!gateway || gateway.gateway === 'sandbox') throw new ApiError(404, 'not_found', 'No such gateway.');
     const body = await c.req.parseBody();
     const merchantId = sessionOf(c).merchantId;
-    const problems: Problem[] = [];
-    const credentials: Record<string, string> = {};
-    for (const credential of gateway.fields) {
-      const value = field(body, credential.name).trim();
-      const id = gatewayFieldId(gateway.gateway, credential.name);
-      if (value === '') problems.push({ field: id, message: `Enter ${credential.label}.` });
-      else if (value.length > MAX_CREDENTIAL_LENGTH) problems.push({ field: id, message: `${credential.label} must be at most ${MAX_CREDENTIAL_LENGTH} characters.` });
-      else credentials[credential.name] = value;
-    }
+    const { credentials, problems: found } = readCredentials(gateway.gateway, (name) => field(body, name));
+    const problems: Problem[] = found.map(({ field: credential, problem }) => ({
+      field: gatewayFieldId(gateway.gateway, credential.name),
+      message: problem === 'missing' ? `Enter ${credential.label}.` : `${credential.label} must be at most ${MAX_CREDENTIAL_LENGTH} characters.`,
+    }));
     // Credentials are never echoed back into the page, not even after a mistake.
     return submit(c, `gateway-${gateway.gateway}`, {}, problems, async () => {
       await saveGatewayCredentials(db, config.masterKey, merchantId, gateway.gateway, credentials);

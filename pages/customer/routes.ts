@@ -198,8 +198,7 @@ export function registerCustomerPages(app: OpenAPIHono<AppEnv>, deps: AppDeps): 
       if (decision.outcome === 'refuse') return back(isNoticeCode(decision.code) ? decision.code : 'refund_unavailable');
 
       try {
-        const key = refundRequestIdOf(form);
-        const refund = await requestRefund({ db, temporal }, ref.merchantId, ref.id, { ...(amount !== undefined && { amount }), reason, actor: 'customer', ...(key !== undefined && { idempotencyKey: key }) });
+        const refund = await requestRefund({ db, temporal }, ref.merchantId, ref.id, { ...(amount !== undefined && { amount }), reason, actor: 'customer', idempotencyKey: refundRequestIdOf(form) });
         return back(refund.status === 'pending_approval' ? 'refund_pending_approval' : 'refund_processing', refund.id);
       } catch (error) {
         if (error instanceof ApiError) return back(isNoticeCode(error.code) ? error.code : 'refund_unavailable');

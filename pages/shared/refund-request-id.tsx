@@ -3,7 +3,8 @@
 import { newId } from '../../core/ids.js';
 
 const PREFIX = 'form';
-const FORMAT = /^form_[A-Za-z0-9_-]{16}$/;
+// newId's default 12 random bytes: 16 base64url characters.
+const FORMAT = new RegExp(`^${PREFIX}_[A-Za-z0-9_-]{16}$`);
 
 /** A fresh id per rendered form. */
 export function RefundRequestIdField() {
