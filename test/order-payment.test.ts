@@ -62,6 +62,8 @@ describe('payment phase: notifications, queries, expiry, cancellation', () => {
     const paid = await stack.waitForOrder(merchant, body.order.id, (o) => o.status === 'paid');
     expect(paid.paidAmount).toBe(body.order.total);
     expect(await webhookEvents(body.payment.id)).toEqual([]);
+    // Paid when the gateway says, not when the query found out (up to a check interval later).
+    expect(paid.payments[0].paidAt).toBe((await sandboxPayment(body.payment.id)).paidAt!.toISOString());
   });
 
   it('sends a success whose amount differs from the order to needs_review, never paid', async () => {

@@ -405,7 +405,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
   // ---- Payment ------------------------------------------------------------------------------------------
 
   /** Applies a verified payment outcome (from a notification or a query): paid, needs review, or failed. */
-  async function applyPaymentOutcome(outcome: Pick<PaymentSignal, 'status' | 'amount' | 'currency' | 'gatewayReference'>): Promise<void> {
+  async function applyPaymentOutcome(outcome: Pick<PaymentSignal, 'status' | 'amount' | 'currency' | 'gatewayReference' | 'occurredAt'>): Promise<void> {
     const p = payment();
     const at = now();
     if (outcome.status === 'failed') {
@@ -415,7 +415,8 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
       return;
     }
     p.status = 'succeeded';
-    p.paidAt = at;
+    // The gateway's time, not when the workflow heard: UnionPay's same-day cancel is judged on it.
+    p.paidAt = outcome.occurredAt;
     p.capturedAmount = outcome.amount;
     p.capturedCurrency = outcome.currency;
     p.gatewayReference = outcome.gatewayReference ?? p.gatewayReference;
@@ -439,7 +440,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
   function outcomeFromQuery(result: PaymentResult | undefined): PaymentSignal | undefined {
     if (!result) return undefined;
     if (result.status !== 'succeeded' && result.status !== 'failed') return undefined;
-    return { eventId: 'query', paymentId: payment().id, status: result.status, amount: result.amount, currency: result.currency, gatewayReference: result.gatewayReference, occurredAt: now() };
+    return { eventId: 'query', paymentId: payment().id, status: result.status, amount: result.amount, currency: result.currency, gatewayReference: result.gatewayReference, occurredAt: result.paidAt ?? now() };
   }
 
   async function closeAtGateway(): Promise<PaymentSignal | undefined> {
@@ -488,11 +489,11 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
     if (late?.status !== 'succeeded') return;
     const p = payment();
     p.status = 'succeeded';
-    p.paidAt = now();
+    p.paidAt = late.occurredAt;
     p.capturedAmount = late.amount;
     p.capturedCurrency = late.currency;
     state.paidAmount = late.currency === state.currency ? (late.amount ?? 0) : 0;
-    record(state, p.paidAt, 'late_payment', 'gateway', { message: `${late.amount ?? '?'} ${late.currency ?? '?'} arrived after the order was ${state.status}` });
+    record(state, now(), 'late_payment', 'gateway', { message: `${late.amount ?? '?'} ${late.currency ?? '?'} arrived after the order was ${state.status}` });
     if (state.paidAmount > 0) startRefund(state.paidAmount, `Automatic refund: payment arrived after the order was ${state.status}.`, 'system', 'processing');
     await persist();
   }
