@@ -3,10 +3,7 @@
 // signs every retry afresh). The event itself is only a hint: the adapter re-fetches the object it names.
 import Stripe from 'stripe';
 import { NotificationRejected, type GatewayContext, type RawNotification } from '../types.js';
-
-/** The events a merchant's endpoint should be subscribed to, by what they are about. */
-export const PAYMENT_EVENTS = ['checkout.session.completed', 'checkout.session.async_payment_succeeded', 'checkout.session.async_payment_failed', 'checkout.session.expired'] as const;
-export const REFUND_EVENTS = ['refund.updated', 'refund.failed'] as const;
+import { PAYMENT_EVENTS, REFUND_EVENTS } from './profile.js';
 
 export interface HandledEvent {
   kind: 'payment' | 'refund';
