@@ -7,7 +7,7 @@ import { CACHE_DIR } from './paths.js';
 
 const CACHE_BIN = path.join(CACHE_DIR, 'bin');
 
-export interface GoTool {
+interface GoTool {
   /** The binary's name, on PATH and in the cache. */
   binary: string;
   /** Environment variable naming a binary to use instead. */

@@ -10,7 +10,7 @@ import path from 'node:path';
  * collects garbage instead of growing the process (measured with 1,000 open orders: 343 MiB resident without
  * the cap, about 280 MiB with it).
  */
-export const WORKER_HEAP_FLAG = '--max-old-space-size=96';
+const WORKER_HEAP_FLAG = '--max-old-space-size=96';
 
 export type Entry = 'api/main.ts' | 'worker/main.ts';
 

@@ -5,7 +5,7 @@
 import { startProcess, type ManagedProcess } from './child-process.js';
 import { findOrGoInstall } from './go-tool.js';
 
-export const STRIPE_MOCK_MODULE = 'github.com/stripe/stripe-mock@v0.203.0';
+const STRIPE_MOCK_MODULE = 'github.com/stripe/stripe-mock@v0.203.0';
 
 /** Finds stripe-mock ($STRIPE_MOCK_PATH, PATH, the cached build), else builds it into the cache (~45 s cold). */
 export function findOrBuildStripeMock(log: (line: string) => void = console.log): Promise<string> {

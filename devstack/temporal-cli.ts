@@ -4,7 +4,7 @@ import path from 'node:path';
 import { findOrGoInstall } from './go-tool.js';
 
 /** The newest CLI release whose module can still be built with `go install` (later ones carry replace lines). */
-export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
+const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
 
 /** Where the Temporal SDK keeps a CLI it downloaded earlier (only possible with internet access). */
 function sdkDownloadedCli(): string | undefined {

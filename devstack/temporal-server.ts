@@ -22,8 +22,6 @@ export interface TemporalDevServerOptions {
   port?: number;
   uiPort?: number;
   namespace?: string;
-  /** Extra dynamic configuration, `key=value` (values in the server's YAML syntax). */
-  dynamicConfig?: readonly string[];
   onOutput?: (line: string) => void;
 }
 
@@ -44,7 +42,7 @@ async function untilServing(address: string, namespace: string): Promise<void> {
  * no-op activities took 950 ms, 250 ms with the limits raised). Eager activity execution hands an activity
  * to the worker that scheduled it in the same round trip.
  */
-export const DEV_SERVER_DYNAMIC_CONFIG = [
+const DEV_SERVER_DYNAMIC_CONFIG = [
   'history.transferProcessorMaxPollRPS=10000',
   'history.timerProcessorMaxPollRPS=10000',
   'system.enableActivityEagerExecution=true',
@@ -72,7 +70,6 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   }
   for (const name of SEARCH_ATTRIBUTE_NAMES) args.push('--search-attribute', `${name}=Keyword`);
   for (const value of DEV_SERVER_DYNAMIC_CONFIG) args.push('--dynamic-config-value', value);
-  for (const value of options.dynamicConfig ?? []) args.push('--dynamic-config-value', value);
 
   const proc = startProcess(options.cliPath, args, { onOutput: options.onOutput });
   const address = `127.0.0.1:${port}`;

@@ -245,6 +245,10 @@ describe('docker-compose.yml', () => {
     expect(worker.image).toEqual(api.image);
     expect(commandText(worker.command)).toBe(['node', ...nodeArgs('worker/main.ts', 'compiled')].join(' '));
     expect(commandText(worker.command)).not.toBe(commandText(api.command));
+    // `npm run start:*` start the processes the same way.
+    const scripts = (JSON.parse(readFileSync(root('package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts['start:worker']).toBe(['node', ...nodeArgs('worker/main.ts', 'compiled')].join(' '));
+    expect(scripts['start:api']).toBe(['node', ...nodeArgs('api/main.ts', 'compiled')].join(' '));
     // The api either keeps the Dockerfile's CMD or names its own entry point explicitly.
     if (api.command !== undefined) expect(commandText(api.command)).toContain(compiledEntry('api/main.ts'));
   });

@@ -6,7 +6,7 @@ export interface WorkerOptions {
   namespace: string;
   taskQueue: string;
   activities: Activities;
-  /** Bundled once (see workflow-bundle.ts) and reused: bundling costs seconds. */
+  /** Bundled ahead (see workflow-bundle.ts): bundling costs seconds. */
   workflowBundle: WorkflowBundleOption;
   /** Identity shown in the Temporal UI for tasks this worker ran. */
   identity?: string;

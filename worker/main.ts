@@ -7,12 +7,12 @@ import { createActivities } from '../activities/index.js';
 import { createLogNotifier } from '../activities/notifier.js';
 import { createGatewayRegistry } from '../gateways/registry.js';
 import { createWorker } from './create-worker.js';
-import { bundleWorkflowsToFile } from './workflow-bundle.js';
+import { workflowBundleForWorker } from './workflow-bundle.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel, 'worker');
 const db = createDb(config.database.url, config.database.poolSize);
-const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
+const [connection, workflowBundle] = await Promise.all([NativeConnection.connect(temporalConnectionOptions(config.temporal)), workflowBundleForWorker()]);
 const worker = await createWorker({
   connection,
   namespace: config.temporal.namespace,
@@ -25,7 +25,7 @@ const worker = await createWorker({
     masterKey: config.masterKey,
     publicBaseUrl: config.http.publicBaseUrl,
   }),
-  workflowBundle: await bundleWorkflowsToFile(),
+  workflowBundle,
   maxCachedWorkflows: config.temporal.maxCachedWorkflows,
 });
 logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker started');

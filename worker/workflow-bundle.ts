@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,22 +8,30 @@ import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporali
 
 // Run compiled (`dist/**/*.js`) or from source through tsx (`*.ts`): sibling files share this file's extension.
 const EXT = path.extname(fileURLToPath(import.meta.url));
-export const WORKFLOWS_PATH = fileURLToPath(new URL(`../workflows/index${EXT}`, import.meta.url));
+const WORKFLOWS_PATH = fileURLToPath(new URL(`../workflows/index${EXT}`, import.meta.url));
+/** Written by `npm run build` beside the compiled code (`dist/workflow-bundle.js`). */
+const PREBUILT_BUNDLE = fileURLToPath(new URL('../workflow-bundle.js', import.meta.url));
 
-/** Bundles the workflow code once; the worker and every test worker reuse the result. */
+/** Bundles the workflow code (webpack): at build time, for the test run, or for a worker run from source. */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
 }
 
 /**
- * Bundles in a child process and returns the file to load: bundling in the worker itself left about
- * 100 MiB of bundler memory in a long-running process.
+ * The worker's workflow code. Compiled, the bundle `npm run build` made; run from source, bundled now in a
+ * child process (bundling in the worker itself left about 100 MiB of bundler memory in a long-running process).
  */
-export async function bundleWorkflowsToFile(): Promise<{ codePath: string }> {
-  const codePath = path.join(mkdtempSync(path.join(tmpdir(), 'paystead-worker-')), 'workflow-bundle.js');
-  const cli = fileURLToPath(new URL(`./bundle-cli${EXT}`, import.meta.url));
-  await promisify(execFile)(process.execPath, [...(EXT === '.ts' ? ['--import', 'tsx'] : []), cli, codePath]);
-  return { codePath };
+export async function workflowBundleForWorker(): Promise<{ codePath: string } | { code: string }> {
+  if (EXT === '.js' && existsSync(PREBUILT_BUNDLE)) return { codePath: PREBUILT_BUNDLE };
+  const dir = mkdtempSync(path.join(tmpdir(), 'paystead-worker-'));
+  try {
+    const codePath = path.join(dir, 'workflow-bundle.js');
+    const cli = fileURLToPath(new URL(`./bundle-cli${EXT}`, import.meta.url));
+    await promisify(execFile)(process.execPath, [...(EXT === '.ts' ? ['--import', 'tsx'] : []), cli, codePath]);
+    return { code: readFileSync(codePath, 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const quietBundlerLogger = {
