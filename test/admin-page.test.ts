@@ -386,7 +386,7 @@ describe('merchant admin pages /admin (real stack, headless Chromium and plain H
   it('links the order to its run in the Temporal Web UI only when TEMPORAL_UI_URL is configured', async () => {
     const merchant = await stack.createMerchant();
     const { order } = await placeOrder(merchant);
-    const { workflowId } = await stack.db.selectFrom('orders').select('workflowId').where('id', '=', order.id).executeTakeFirstOrThrow();
+    const workflowId = await stack.workflowId(order.id);
 
     const plain = await (await (await signIn(merchant.adminKey)).get(`/admin/orders/${order.id}`)).text();
     expect(plain).not.toContain('Workflow run');

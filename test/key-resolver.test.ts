@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyResolver } from '../api/auth.js';
+import { createDb } from '../db/database.js';
 import { createMerchant, revokeApiKey, suspendMerchant } from '../db/merchants.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 
@@ -40,8 +41,10 @@ describe('API key resolver', () => {
   });
 
   it('resolves the platform key without the database and refuses unknown or missing keys', async () => {
+    const closed = createDb(database.url, 1);
+    await closed.destroy();
+    expect(await createKeyResolver(closed, 'pk_platform', 5_000).resolve('Bearer pk_platform')).toEqual({ kind: 'platform' });
     const keys = createKeyResolver(database.db, 'pk_platform', 5_000);
-    expect(await keys.resolve('Bearer pk_platform')).toEqual({ kind: 'platform' });
     expect(await keys.resolve('Bearer sk_made_up')).toBeUndefined();
     expect(await keys.resolve(undefined)).toBeUndefined();
   });

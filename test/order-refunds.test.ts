@@ -79,8 +79,7 @@ describe('refunds: policy, approval, limits, gateway results', () => {
     const first = await send({ reason: 'wrong colour' });
     expect(first.status, JSON.stringify(first.body)).toBe(201);
     await stack.waitForOrder(merchant, order.id, (o) => o.status === 'refunded');
-    const { workflowId } = await stack.db.selectFrom('orders').select('workflowId').where('id', '=', order.id).executeTakeFirstOrThrow();
-    await stack.client.workflow.getHandle(workflowId).result();
+    await stack.client.workflow.getHandle(await stack.workflowId(order.id)).result();
     const retry = await send({ reason: 'wrong colour' });
     expect(retry.status, JSON.stringify(retry.body)).toBe(201);
     expect(retry.body).toEqual(first.body);

@@ -1,6 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { isSameDayCancel } from '../gateways/unionpay/same-day-cancel.js';
 import { beijingTime } from './simulators/unionpay/acp.js';
 import { merchantCertificate } from './simulators/unionpay/certificates.js';
 import { startUnionPaySimulator, type Forgery, type NotifyMode, type UnionPaySimulator } from './simulators/unionpay/simulator.js';
@@ -130,9 +129,14 @@ describe('UnionPay Online (ACP 5.1.0) through the order workflow', () => {
     const [sent] = sim.received('back').filter((r) => r.fields.origQryId === queryId);
     const [transaction] = sim.refundsOf(queryId);
     expect(refunded.refunds[0].gatewayReference).toBe(transaction!.queryId);
-    // From 22:30 to midnight Beijing time (14:30–16:00 UTC) the adapter refunds instead, by design: the
-    // expectation is its decision on this order's own times, which is a cancel the rest of the day.
-    const cancels = isSameDayCancel({ amount: order.total, paymentAmount: order.total, paidAt: refunded.payments[0].paidAt, createdAt: refunded.refunds[0].createdAt }, new Date(sent!.at));
+    // From 22:30 to midnight Beijing time (UTC+8 all year) the adapter refunds instead, by design. The
+    // expectation is worked out here from this order's own times, independently of the adapter's rule.
+    const beijingDayBeforeCutOff = (at: string | number | Date) => {
+      const wall = new Date(new Date(at).getTime() + 8 * 3_600_000);
+      return wall.getUTCHours() * 60 + wall.getUTCMinutes() < 22 * 60 + 30 ? wall.toISOString().slice(0, 10) : undefined;
+    };
+    const days = [refunded.payments[0].paidAt, refunded.refunds[0].createdAt, sent!.at].map(beijingDayBeforeCutOff);
+    const cancels = days[0] !== undefined && days.every((day) => day === days[0]);
     expect(sent!.fields).toMatchObject({ txnType: cancels ? '31' : '04', txnAmt: String(order.total) });
     expect(sent!.respCode).toBe('00');
     expect(sim.consume(orderId)).toMatchObject({ cancelled: cancels, refunded: order.total });

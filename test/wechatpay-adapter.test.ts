@@ -8,6 +8,7 @@ import { beijingTime, createWechatPayAdapter } from '../gateways/wechatpay/adapt
 import { readMerchant } from '../gateways/wechatpay/merchant.js';
 import { rsaKeyPair } from './simulators/wechatpay/crypto.js';
 import { startWechatPaySimulator, type WechatPaySimulator } from './simulators/wechatpay/simulator.js';
+import { newId } from '../core/ids.js';
 
 /** Receives notifications the way the webhook route does: verify, then acknowledge. */
 async function startReceiver(adapter: GatewayAdapter, context: () => GatewayContext) {
@@ -34,8 +35,8 @@ async function startReceiver(adapter: GatewayAdapter, context: () => GatewayCont
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/wechatpay/mer_test`, outcomes, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-const paymentId = () => `pay_${Buffer.from(crypto.getRandomValues(new Uint8Array(12))).toString('base64url')}`;
-const refundId = () => `rfd_${Buffer.from(crypto.getRandomValues(new Uint8Array(12))).toString('base64url')}`;
+const paymentId = () => newId('pay');
+const refundId = () => newId('rfd');
 const createdAt = new Date().toISOString();
 
 function paymentRequest(id: string, overrides: Record<string, unknown> = {}) {
@@ -61,11 +62,16 @@ describe('WeChat Pay credentials', () => {
   });
 
   it('takes a platform certificate whose serial is the key id, or a public key with its id', async () => {
-    expect(readMerchant(sim.merchantCredentials()).platformKeyId).toBe(sim.merchantCredentials().platformKeyId);
+    const withCertificate = sim.merchantCredentials();
+    // A serial number as the merchant platform may show it, in lower case, is the certificate's all the same.
+    expect(readMerchant({ ...withCertificate, platformKeyId: withCertificate.platformKeyId.toLowerCase() }).platformKeyId).toBe(withCertificate.platformKeyId);
     const keySim = await startWechatPaySimulator({ platformKey: 'publicKey' });
-    expect(keySim.merchantCredentials().platformKeyId).toMatch(/^PUB_KEY_ID_/);
-    expect(() => readMerchant(keySim.merchantCredentials())).not.toThrow();
-    await keySim.stop();
+    try {
+      const withPublicKey = keySim.merchantCredentials();
+      expect(readMerchant(withPublicKey).platformKeyId).toBe(withPublicKey.platformKeyId);
+    } finally {
+      await keySim.stop();
+    }
   });
 
   it('names the missing or unusable field, never its value', () => {
@@ -193,9 +199,12 @@ describe('WeChat Pay adapter against the simulator', () => {
       const before = receiver.outcomes.length;
       const eventId = sim.forgeSuccess(toTradeNo(id), options);
       await vi.waitFor(() => expect(sim.deliveries.filter((d) => d.notificationId === eventId).length).toBeGreaterThan(1), { timeout: 5_000 });
-      expect(receiver.outcomes[before]?.rejected, JSON.stringify(options)).toMatch(reason);
+      // Every retry is over before the next case, so what arrived since `before` is this notification alone.
+      await sim.idle();
+      const outcomes = receiver.outcomes.slice(before);
+      expect(outcomes.length, JSON.stringify(options)).toBeGreaterThan(1);
+      for (const outcome of outcomes) expect(outcome.rejected, JSON.stringify(options)).toMatch(reason);
     }
-    await sim.idle();
     expect(receiver.outcomes.filter((o) => o.notification?.kind === 'payment' && o.notification.paymentId === id)).toEqual([]);
   });
 

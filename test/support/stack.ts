@@ -129,10 +129,14 @@ export async function startStack(env: NodeJS.ProcessEnv = {}) {
       throw new Error(`order ${orderId} did not reach the expected state; last seen: ${JSON.stringify({ status: last?.status, refunds: last?.refunds, timeline: last?.timeline?.map((e: any) => e.event) })}`);
     },
 
+    /** The id of the order's workflow run, from the projection. */
+    async workflowId(orderId: string): Promise<string> {
+      return (await database.db.selectFrom('orders').select('workflowId').where('id', '=', orderId).executeTakeFirstOrThrow()).workflowId;
+    },
+
     /** Saves the order's run history for the replay test (only with RECORD_HISTORIES=1). */
     async recordHistory(orderId: string, name: string) {
-      const { workflowId } = await database.db.selectFrom('orders').select('workflowId').where('id', '=', orderId).executeTakeFirstOrThrow();
-      await recordHistory(workflowId, name);
+      await recordHistory(await stack.workflowId(orderId), name);
     },
 
     async stop() {
