@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createMerchant, updateSettings, verifyMerchant } from '../db/merchants.js';
 import { insertProduct } from '../db/products.js';
 import { apiRequest } from '../devstack/api-request.js';
-import { cpuSeconds, residentMiB } from '../devstack/proc-stats.js';
+import { cpuSeconds, machineTicks, residentMiB } from '../devstack/proc-stats.js';
 import { ROOT } from '../devstack/paths.js';
 import { startLocalStack } from '../devstack/local-stack.js';
 import { sandboxSecret } from '../gateways/sandbox/signature.js';
@@ -106,8 +106,8 @@ async function lifecycle(samples?: { checkout: number[]; visible: number[] }) {
   return orderId;
 }
 
-/** Closed loop: `concurrency` runners repeat `task` for `seconds`; returns completions per second. */
-async function throughput(task: () => Promise<unknown>, concurrency: number, seconds: number): Promise<number> {
+/** Closed loop: `concurrency` runners repeat `task` for `seconds`; returns completions per second and in all. */
+async function throughput(task: () => Promise<unknown>, concurrency: number, seconds: number): Promise<{ rate: number; done: number }> {
   const deadline = performance.now() + seconds * 1000;
   let done = 0;
   const started = performance.now();
@@ -119,7 +119,7 @@ async function throughput(task: () => Promise<unknown>, concurrency: number, sec
       }
     }),
   );
-  return done / ((performance.now() - started) / 1000);
+  return { rate: done / ((performance.now() - started) / 1000), done };
 }
 
 const processes = () => ({
@@ -128,6 +128,25 @@ const processes = () => ({
   worker: stack.worker.pid!,
   api: stack.api.pid!,
 });
+
+/** CPU seconds so far of each part of the stack, and of this load generator, which shares the two cores. */
+function cpuNow(): Record<string, number> {
+  const { user, system } = process.cpuUsage();
+  const stackCpu = Object.entries(processes()).map(([name, pid]) => [name, cpuSeconds(pid)]);
+  return { ...Object.fromEntries(stackCpu), client: (user + system) / 1e6 };
+}
+
+/** `throughput`, plus what each process spent meanwhile: in all, and in CPU ms per completion. */
+async function measured(task: () => Promise<unknown>) {
+  const before = cpuNow();
+  const ticksBefore = machineTicks();
+  const { rate, done } = await throughput(task, CONCURRENCY, SECONDS);
+  const ticks = machineTicks();
+  const used = Object.fromEntries(Object.entries(cpuNow()).map(([name, seconds]) => [name, seconds - before[name]!]));
+  const perUnitMs = Object.fromEntries(Object.entries(used).map(([name, seconds]) => [name, round((1000 * seconds) / done)]));
+  const stolenPercent = round((100 * (ticks.steal - ticksBefore.steal)) / (ticks.total - ticksBefore.total));
+  return { rate, used, perUnitMs, stolenPercent };
+}
 
 log('warming up...');
 const firstOrder = await lifecycle();
@@ -147,13 +166,13 @@ const baseline = () =>
 await throughput(baseline, CONCURRENCY, 3);
 
 log(`baseline: bare workflows with ${activities.local} local + ${activities.remote} no-op activities, concurrency ${CONCURRENCY}, ${SECONDS} s...`);
-const bareRate = await throughput(baseline, CONCURRENCY, SECONDS);
+const bare = await measured(baseline);
+const bareRate = bare.rate;
 log(`orders: full lifecycles through the HTTP API, concurrency ${CONCURRENCY}, ${SECONDS} s...`);
-const pids = processes();
-const cpuBefore = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
-const orderRate = await throughput(() => lifecycle(), CONCURRENCY, SECONDS);
-const cpuUsed = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid) - cpuBefore[name]!]));
-const cpuTotal = Object.values(cpuUsed).reduce((a, b) => a + b, 0);
+const orders = await measured(() => lifecycle());
+const orderRate = orders.rate;
+const stackCpu = Object.entries(orders.used).filter(([name]) => name !== 'client');
+const cpuTotal = stackCpu.reduce((sum, [, used]) => sum + used, 0);
 
 const halfRate = orderRate / 2;
 log(`latency: open-loop arrivals at ${round(halfRate)} orders/s (half the sustained rate) for ${SECONDS} s...`);
@@ -174,7 +193,8 @@ const getServerP99 = percentile(getServerLatencies, 99);
 log(`memory: opening ${OPEN_ORDERS} orders that wait for payment...`);
 for (let i = 0; i < OPEN_ORDERS; i += 50) await Promise.all(Array.from({ length: Math.min(50, OPEN_ORDERS - i) }, () => checkout()));
 await sleep(2000);
-const memory = { workerMiB: round(residentMiB(pids.worker)), apiMiB: round(residentMiB(pids.api)) };
+const { worker: workerPid, api: apiPid } = processes();
+const memory = { workerMiB: round(residentMiB(workerPid)), apiMiB: round(residentMiB(apiPid)) };
 
 const results = {
   at: new Date().toISOString(),
@@ -186,7 +206,9 @@ const results = {
   notificationToVisibleMs: { p50: round(percentile(samples.visible, 50)), p99: round(percentile(samples.visible, 99)) },
   orderReadMs: { p99: round(getP99), serverP99: round(getServerP99), samples: getLatencies.length },
   memoryWith1000OpenOrders: memory,
-  cpuShare: Object.fromEntries(Object.entries(cpuUsed).map(([name, used]) => [name, `${round((100 * used) / cpuTotal)}%`])),
+  cpuShare: Object.fromEntries(stackCpu.map(([name, used]) => [name, `${round((100 * used) / cpuTotal)}%`])),
+  cpuMsPer: { bareWorkflow: bare.perUnitMs, order: orders.perUnitMs },
+  cpuStolenByHostPercent: { bareWorkflows: bare.stolenPercent, orders: orders.stolenPercent },
 };
 const targets = [
   ['orders/s ÷ bare workflows/s', results.throughput.ratio, '>= 0.8', results.throughput.ratio >= 0.8],
@@ -201,6 +223,8 @@ console.log(`orders/s ${results.throughput.ordersPerSecond}, bare workflows/s ${
 console.log(`checkout ms p50 ${results.checkoutMs.p50} p95 ${results.checkoutMs.p95} p99 ${results.checkoutMs.p99}; notification->visible ms p50 ${results.notificationToVisibleMs.p50} p99 ${results.notificationToVisibleMs.p99}`);
 console.log(`GET /v1/orders/{id} p99 ms ${results.orderReadMs.p99} as this client saw it, ${results.orderReadMs.serverP99} inside the API (${results.orderReadMs.samples} reads)`);
 console.log(`API RSS ${memory.apiMiB} MiB; CPU share ${JSON.stringify(results.cpuShare)}`);
+console.log(`CPU ms per bare workflow ${JSON.stringify(bare.perUnitMs)}; stolen by the host ${bare.stolenPercent}%`);
+console.log(`CPU ms per order         ${JSON.stringify(orders.perUnitMs)}; stolen by the host ${orders.stolenPercent}%`);
 console.log('');
 console.log('| measure | value | target | met |');
 console.log('| --- | --- | --- | --- |');
