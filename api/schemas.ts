@@ -4,7 +4,13 @@ import { z } from '@hono/zod-openapi';
 import type { Merchant } from '../db/merchants.js';
 
 export const MinorUnits = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).openapi({ description: 'Integer amount in minor units (fen, cents).', example: 12800 });
-export const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY').openapi({ example: 'CNY' });
+/** Circulating currencies as the runtime's ICU data knows them: a made-up code would get a guessed exponent. */
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+export const Currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY')
+  .refine((code) => CURRENCIES.has(code), 'is not an ISO 4217 currency')
+  .openapi({ example: 'CNY' });
 export const Sku = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only');
 
 export const ErrorSchema = z

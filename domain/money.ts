@@ -6,8 +6,13 @@ export interface Money {
   currency: string;
 }
 
-/** Minor-unit exponents that differ from the common 2. */
-const EXPONENT: Record<string, number> = { JPY: 0, KRW: 0, VND: 0, CLP: 0, ISK: 0, UGX: 0, BHD: 3, KWD: 3, OMR: 3, JOD: 3, TND: 3 };
+/** ISO 4217's minor units where they are not the common 2 (the list as published, funds codes included). */
+const EXPONENT: Record<string, number> = {
+  ...Object.fromEntries(['BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'UYI', 'VND', 'VUV', 'XAF', 'XOF', 'XPF'].map((code) => [code, 0])),
+  ...Object.fromEntries(['BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND'].map((code) => [code, 3])),
+  CLF: 4,
+  UYW: 4,
+};
 
 export function currencyExponent(currency: string): number {
   return EXPONENT[currency] ?? 2;

@@ -9,6 +9,9 @@ describe('money', () => {
     expect(toDecimalString(5, 'CNY')).toBe('0.05');
     expect(toDecimalString(500, 'JPY')).toBe('500');
     expect(toDecimalString(1_234, 'KWD')).toBe('1.234');
+    expect(toDecimalString(2_500, 'XOF')).toBe('2500');
+    expect(toDecimalString(1_234, 'IQD')).toBe('1.234');
+    expect(toDecimalString(12_345, 'CLF')).toBe('1.2345');
     expect(formatMoney(100, 'USD')).toBe('USD 1.00');
   });
 

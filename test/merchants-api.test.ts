@@ -251,6 +251,7 @@ describe('merchants, catalog, settings and quotes API', () => {
       ['an amount as a string', { unitAmount: '100' }, 400, 'invalid_request'],
       ['a sku with spaces', { sku: 'TEA 001' }, 400, 'invalid_request'],
       ['a lowercase currency', { currency: 'cny' }, 400, 'invalid_request'],
+      ['a made-up currency', { currency: 'XYZ' }, 400, 'invalid_request'],
       ['an unknown field', { merchantId: 'mch_other' }, 400, 'invalid_request'],
       ["a currency other than the merchant's", { currency: 'USD' }, 422, 'currency_mismatch'],
     ])('refuses a product with %s and stores nothing', async (_label, overrides, status, code) => {

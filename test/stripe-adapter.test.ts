@@ -103,9 +103,10 @@ describe('stripe adapter', () => {
     expect(fromStripeAmount(500, 'ISK')).toBe(5);
     expect(fromStripeAmount(550, 'ISK')).toBeUndefined();
     expect(toStripeAmount(1_230, 'KWD')).toBe(1_230);
-    // Our table counts BIF in hundredths; Stripe in whole francs.
-    expect(toStripeAmount(1_500, 'BIF')).toBe(15);
-    expect(() => toStripeAmount(1_550, 'BIF')).toThrow(GatewayError);
+    expect(toStripeAmount(1_500, 'BIF')).toBe(1_500);
+    // ISO 4217 counts MGA in hundredths (our table); Stripe in whole ariary.
+    expect(toStripeAmount(1_500, 'MGA')).toBe(15);
+    expect(() => toStripeAmount(1_550, 'MGA')).toThrow(GatewayError);
     const ctx = merchant();
     const jpy = request({ amount: 500, currency: 'JPY' });
     await adapter().createPayment(ctx, jpy);

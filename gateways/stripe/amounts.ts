@@ -1,7 +1,7 @@
 // Stripe amounts are integers in "the currency's smallest unit" as Stripe defines it, which mostly matches
 // ours (JPY 500 is ¥500 in both). Where Stripe's exponent differs from ISO 4217, the amount is shifted by
 // a power of ten: ISK stays two-decimal in Stripe's API for backwards compatibility (ISK 5 is `500`), and
-// a few currencies Stripe treats as zero-decimal carry two in our table.
+// MGA, which Stripe treats as zero-decimal, carries two in ISO 4217 and so in our table.
 import { currencyExponent } from '../../domain/money.js';
 import { GatewayError } from '../types.js';
 
