@@ -1,5 +1,6 @@
 // Command-line tools we build from their Go modules when no binary is at hand (no download scripts here):
-// $ENV_VAR, then PATH, then the cached build in .cache/bin, else `go install` into that cache.
+// $ENV_VAR, then PATH, then the cached build of the pinned version in .cache/bin, else `go install` into
+// that cache. The cache is per version, so moving a pin builds the new one.
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { run } from './child-process.js';
@@ -33,7 +34,9 @@ export async function findOrGoInstall(tool: GoTool, log: (line: string) => void)
     if (!existsSync(fromEnv)) throw new Error(`${tool.envVar}=${fromEnv} does not exist`);
     return fromEnv;
   }
-  const cached = path.join(CACHE_BIN, tool.binary);
+  const version = tool.module.slice(tool.module.lastIndexOf('@') + 1);
+  const binDir = path.join(CACHE_BIN, `${tool.binary}@${version}`);
+  const cached = path.join(binDir, tool.binary);
   const found = onPath(tool.binary) ?? (existsSync(cached) ? cached : undefined);
   if (found) return found;
 
@@ -43,14 +46,14 @@ export async function findOrGoInstall(tool: GoTool, log: (line: string) => void)
     if (elsewhere) return elsewhere;
     throw new Error(`No ${tool.label} found and Go is not installed: install Go, or set ${tool.envVar} to a ${tool.binary} binary.`);
   }
-  mkdirSync(CACHE_BIN, { recursive: true });
-  log(`Building ${tool.label} (${tool.module}) into ${CACHE_BIN}...`);
+  mkdirSync(binDir, { recursive: true });
+  log(`Building ${tool.label} (${tool.module}) into ${binDir}...`);
   const started = Date.now();
   let downloads = 0;
   const ticker = setInterval(() => log(`  ...still building (${Math.round((Date.now() - started) / 1000)} s)`), 30_000);
   try {
     await run(go, ['install', tool.module], {
-      env: { ...process.env, GOBIN: CACHE_BIN, GOFLAGS: '-mod=mod', CGO_ENABLED: '0' },
+      env: { ...process.env, GOBIN: binDir, GOFLAGS: '-mod=mod', CGO_ENABLED: '0' },
       onOutput: (line) => {
         if (line.startsWith('go: downloading')) downloads += 1;
         else log(`  ${line}`);
