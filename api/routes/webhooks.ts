@@ -5,7 +5,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { newId } from '../../core/ids.js';
 import { GATEWAYS, type GatewayName } from '../../domain/order.js';
 import { loadGatewayContext } from '../../gateways/context.js';
-import { NotificationRejected, type GatewayAdapter, type GatewayNotification } from '../../gateways/types.js';
+import { GatewayError, NotificationRejected, type GatewayAdapter, type GatewayNotification } from '../../gateways/types.js';
 import type { AppDeps, AppEnv } from '../app.js';
 import { ApiError } from '../errors.js';
 import { createNotificationDispatcher, type DispatchStatus } from '../notification-dispatch.js';
@@ -61,8 +61,10 @@ export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
       await handleNotification(adapter, merchantId, { headers, body });
     } catch (error) {
       if (error instanceof ApiError) throw error;
-      // Stored (or not) but not handed over: tell the gateway to try again later.
-      logger.error({ err: error, gateway, merchantId }, 'webhook processing failed');
+      // Stored (or not) but not handed over: tell the gateway to try again later. Credentials that cannot
+      // verify (missing, unreadable) come here too, not to the forged ones: the notification may be
+      // genuine, and a retry after the merchant has mended them goes through.
+      logger.error({ err: error, gateway, merchantId }, error instanceof GatewayError && error.kind === 'auth' ? 'webhook not verified: gateway credentials unusable' : 'webhook processing failed');
       accepted = false;
     }
     const ack = adapter.acknowledge(accepted);

@@ -2,7 +2,7 @@
 // signed form (front consume); refunds (same-day cancels where they can be) and queries are signed back-end
 // calls whose signed answers are verified before anything in them is believed; results arrive as signed
 // back notifications.
-import { GatewayError, NotificationRejected, type GatewayAdapter, type GatewayContext, type PaymentResult, type RefundResult } from '../types.js';
+import { GatewayError, type GatewayAdapter, type GatewayContext, type PaymentResult, type RefundResult } from '../types.js';
 import { acpAmount, acpTime, CNY_CODE, currencyOf, parseAcpAmount, parseAcpAnswer } from './acp-format.js';
 import { AcpSignatureError, signFields, verifyAcpSignature } from './acp-signature.js';
 import { unionPayMerchant, type UnionPayMerchant } from './merchant.js';
@@ -166,14 +166,7 @@ export function createUnionPayAdapter(deps: UnionPayAdapterDeps): GatewayAdapter
     },
 
     async verifyNotification(ctx, raw) {
-      let merchant: UnionPayMerchant;
-      try {
-        merchant = unionPayMerchant(ctx.credentials);
-      } catch (error) {
-        if (error instanceof GatewayError) throw new NotificationRejected(error.message);
-        throw error;
-      }
-      return readNotification(merchant, raw.body);
+      return readNotification(unionPayMerchant(ctx.credentials), raw.body);
     },
 
     // UnionPay looks only at the status: 200 ends its retries.
