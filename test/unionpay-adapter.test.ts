@@ -112,14 +112,47 @@ describe('UnionPay refunds and same-day cancels', () => {
     }
   });
 
-  it('fails a cancel UnionPay refuses as outside its payment day, with its code, refunding nothing', async () => {
+  it('refunds (04) at once, under the same orderId and txnTime, a cancel UnionPay refuses as outside its payment day (39)', async () => {
+    // Placed two days ago at UnionPay, but paid yesterday morning as far as the adapter knows: the adapter
+    // sends a cancel, and UnionPay, whose settlement day for the payment is over, refuses it with 39.
     const payment = await paidConsume(new Date(Date.now() - 2 * DAY_MS));
     const request = refundOf(payment);
-    const refused = await adapterAt(minutesIn(6))
-      .refund(ctx, request)
-      .catch((error: unknown) => error);
-    expect(refused).toEqual(new GatewayError('invalid_request', 'cancel: UnionPay answered 39 交易不在受理时间范围内'));
-    expect(sent(request).map((fields) => fields.txnType)).toEqual(['31']);
-    expect(sim.refundsOf(payment.queryId)).toEqual([]);
+    const orderId = orderIdFor(request.refundId);
+    const adapter = adapterAt(minutesIn(6));
+    const result = await adapter.refund(ctx, request);
+
+    expect(sim.received('back', orderId).map((r) => [r.fields.txnType, r.fields.txnTime, r.respCode])).toEqual([
+      ['31', acpTime(request.createdAt), '39'],
+      ['04', acpTime(request.createdAt), '00'],
+    ]);
+    const ledger = sim.refundsOf(payment.queryId);
+    expect(ledger.map((r) => [r.fields.txnType, r.fields.orderId, r.fields.txnAmt])).toEqual([['04', orderId, String(AMOUNT)]]);
+    expect(result).toEqual({ status: 'processing', gatewayReference: ledger[0]!.queryId });
+    expect(sim.consume(orderIdFor(payment.paymentId))).toMatchObject({ cancelled: false, refunded: AMOUNT });
+    expect(await adapter.queryRefund(ctx, { refundId: request.refundId, paymentId: payment.paymentId, createdAt: request.createdAt })).toEqual({ status: 'succeeded', gatewayReference: ledger[0]!.queryId });
+    await vi.waitFor(() => expect(notifications).toContainEqual(expect.objectContaining({ kind: 'refund', eventId: `04:${ledger[0]!.queryId}`, refundId: request.refundId, status: 'succeeded' })));
+
+    // Sent again, the refund is known by its orderId; nothing is refunded twice.
+    expect(await adapter.refund(ctx, request)).toEqual({ status: 'processing' });
+    expect(sim.received('back', orderId).map((r) => [r.fields.txnType, r.respCode])).toEqual([['31', '39'], ['04', '00'], ['31', '12']]);
+    expect(sim.refundsOf(payment.queryId)).toHaveLength(1);
+    expect(sim.consume(orderIdFor(payment.paymentId))).toMatchObject({ cancelled: false, refunded: AMOUNT });
+  });
+
+  it('keeps other refusals of a cancel, and a 39 to a refund, as they are: one call, nothing refunded', async () => {
+    for (const [sentAt, txnType, respCode, respMsg] of [
+      [minutesIn(6), '31', '38', '银联风险受限'],
+      [minutesIn(24 * 60), '04', '39', '交易不在受理时间范围内'],
+    ] as const) {
+      const payment = await paidConsume();
+      const request = refundOf(payment);
+      sim.failNext('back', { respCode, respMsg }, (fields) => fields.origQryId === payment.queryId);
+      const refused = await adapterAt(sentAt)
+        .refund(ctx, request)
+        .catch((error: unknown) => error);
+      expect(refused).toEqual(new GatewayError('invalid_request', `${txnType === '31' ? 'cancel' : 'refund'}: UnionPay answered ${respCode} ${respMsg}`));
+      expect(sent(request).map((fields) => fields.txnType)).toEqual([txnType]);
+      expect(sim.refundsOf(payment.queryId)).toEqual([]);
+    }
   });
 });

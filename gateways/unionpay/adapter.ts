@@ -151,11 +151,16 @@ export function createUnionPayAdapter(deps: UnionPayAdapterDeps): GatewayAdapter
         origQryId: request.gatewayReference,
         reqReserved: reqReservedFor([request.refundId, request.paymentId]),
       };
-      const answer = await call(merchant, PATHS.back, fields);
+      const first = await call(merchant, PATHS.back, fields);
+      // 39: UnionPay's settlement day for the payment ended before ours did. A refund does the same job, at
+      // once and under the same orderId and txnTime, so queryRefund finds whichever went through. The refused
+      // cancel moved nothing; were it kept under that orderId, the refund would meet 12 and the query the 39.
+      const late = cancel && first.respCode === '39';
+      const answer = late ? await call(merchant, PATHS.back, { ...fields, txnType: TXN_TYPES.refund }) : first;
       const outcome = acpOutcome(answer.respCode);
       // Accepted, or already known by this orderId (a retry whose first try arrived): the result follows.
       if (isAcceptance(outcome)) return { status: 'processing', ...(answer.queryId && { gatewayReference: answer.queryId }) };
-      throw acpError(outcome === 'not_found' ? 'invalid_request' : outcome, cancel ? 'cancel' : 'refund', answer);
+      throw acpError(outcome === 'not_found' ? 'invalid_request' : outcome, cancel && !late ? 'cancel' : 'refund', answer);
     },
 
     async queryRefund(ctx, { refundId, createdAt }): Promise<RefundResult> {

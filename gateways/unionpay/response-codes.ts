@@ -20,6 +20,7 @@ import { GatewayError, type GatewayErrorKind } from '../types.js';
  * | 40+                  | other refusals (binding, batch, card, issuer)                 | invalid_request  |
  *
  * A retried 01 is safe: a refund is re-queried before it is sent again, and orderId makes it idempotent.
+ * A cancel refused with 39 is sent again at once as a refund (04), which no settlement day limits.
  */
 export type AcpOutcome = 'ok' | 'in_process' | 'duplicate' | 'not_found' | GatewayErrorKind;
 

@@ -8,7 +8,8 @@ import { acpTime } from './acp-format.js';
 /**
  * The Beijing time (HHmm) from which no cancel is sent. Where the settlement day ends is UnionPay's to set,
  * not to the minute; keeping to the calendar date and stopping half an hour short keeps a cancel well
- * inside it. Later, and on any other day, a refund (04) does the same job.
+ * inside it. Later, and on any other day, a refund (04) does the same job, as it does at once for a cancel
+ * UnionPay still finds too late (39).
  */
 const CUT_OFF = '2230';
 

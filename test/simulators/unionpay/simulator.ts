@@ -191,6 +191,7 @@ export async function startUnionPaySimulator() {
     const cancel = fields.txnType === '31';
     const problem = refusal('back', fields, { txnType: cancel ? '31' : '04', txnSubType: '00', bizType: '000201', channelType: '07', currencyCode: '156' }, ['txnAmt', 'backUrl', 'origQryId']);
     if (problem) return answer(fields, { respCode: problem[0], respMsg: problem[1] });
+    // Only transactions taken are kept: a refused one leaves its orderId free to be sent again.
     if (refunds.has(fields.orderId!) || consumes.has(fields.orderId!)) return answer(fields, { respCode: '12', respMsg: '重复交易' });
     const original = [...consumes.values()].find((c) => c.queryId === fields.origQryId && c.fields.merId === fields.merId);
     if (!original || original.cancelled) return answer(fields, { respCode: '35', respMsg: '原交易不存在或状态不正确' });
