@@ -1,4 +1,5 @@
 // The WeChat Pay adapter against the simulator, without the order workflow: calls, answers, notifications.
+import { X509Certificate } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -267,6 +268,92 @@ describe('WeChat Pay with a platform public key (PUB_KEY_ID_…)', () => {
       expect((await wechatpay.queryPayment(ctx, { paymentId: id, createdAt })).status).toBe('succeeded');
     } finally {
       await sim.stop();
+      await receiver.close();
+    }
+  });
+});
+
+describe('WeChat Pay with a platform certificate outside its validity period', () => {
+  let sim: WechatPaySimulator;
+  beforeAll(async () => {
+    sim = await startWechatPaySimulator();
+  });
+  afterAll(async () => {
+    await sim?.stop();
+  });
+
+  /** The serial and dates a refusal must name, read from the certificate the merchant configured. */
+  function validityOf(credentials: Record<string, string>) {
+    const certificate = new X509Certificate(credentials.platformKey!);
+    const at = (date: string) => new Date(date).toISOString().replace('.000Z', 'Z');
+    return { serial: certificate.serialNumber, from: at(certificate.validFrom), to: at(certificate.validTo) };
+  }
+
+  it('refuses to call WeChat Pay, as a non-retryable auth error naming the serial and dates, by the adapter clock', async () => {
+    const wechatpay = createWechatPayAdapter({ baseUrl: sim.url });
+    const id = paymentId();
+    for (const [lapse, state] of [
+      ['expired', 'has expired'],
+      ['notYetValid', 'is not yet valid'],
+    ] as const) {
+      const credentials = sim.merchantCredentials({ platformCertificate: lapse });
+      const { serial, from, to } = validityOf(credentials);
+      const ctx: GatewayContext = { merchantId: 'mer_test', credentials, notifyUrl: 'http://127.0.0.1:9/webhooks/wechatpay/mer_test' };
+      const before = sim.calls.length;
+      const refund = { refundId: refundId(), paymentId: id, amount: 100, paymentAmount: 32_906, currency: 'CNY', reason: 'test', createdAt };
+      const calls = [() => wechatpay.createPayment(ctx, paymentRequest(id)), () => wechatpay.queryPayment(ctx, { paymentId: id, createdAt }), () => wechatpay.refund(ctx, refund), () => wechatpay.queryRefund(ctx, refund)];
+      for (const call of calls) {
+        const error = await rejection(call());
+        expect([error.kind, error.retryable], lapse).toEqual(['auth', false]);
+        expect(error.message).toBe(`WeChat Pay credentials: the platform certificate ${serial} in platformKey ${state} (valid from ${from} to ${to}); nothing was sent.`);
+        expect(error.message).not.toContain('PRIVATE KEY');
+      }
+      // Refused before sending: no answer to trust, and no refund made.
+      expect(sim.calls.length).toBe(before);
+    }
+
+    // A certificate valid today lapses by the adapter's clock; a public key has no dates to lapse.
+    const credentials = sim.merchantCredentials();
+    const { to } = validityOf(credentials);
+    const later = createWechatPayAdapter({ baseUrl: sim.url, now: () => new Date(Date.parse(to) + 1_000) });
+    const lapsed = await rejection(later.queryPayment({ merchantId: 'mer_test', credentials, notifyUrl: '' }, { paymentId: id, createdAt }));
+    expect([lapsed.kind, lapsed.message]).toEqual(['auth', expect.stringMatching(/platform certificate \w+ in platformKey has expired/)]);
+    const keySim = await startWechatPaySimulator({ platformKey: 'publicKey' });
+    try {
+      const withKey = createWechatPayAdapter({ baseUrl: keySim.url, now: () => new Date(Date.parse(to) + 1_000) });
+      expect(await withKey.queryPayment({ merchantId: 'mer_test', credentials: keySim.merchantCredentials(), notifyUrl: '' }, { paymentId: id, createdAt })).toEqual({ status: 'not_found' });
+    } finally {
+      await keySim.stop();
+    }
+  });
+
+  it('rejects notifications signed with the platform key while its certificate is expired or not yet valid; WeChat Pay retries them', async () => {
+    const wechatpay = createWechatPayAdapter({ baseUrl: sim.url });
+    let ctx: GatewayContext = { merchantId: 'mer_test', credentials: sim.merchantCredentials(), notifyUrl: '' };
+    const receiver = await startReceiver(wechatpay, () => ctx);
+    try {
+      ctx = { ...ctx, notifyUrl: receiver.url };
+      const id = paymentId();
+      await wechatpay.createPayment(ctx, paymentRequest(id));
+      for (const [lapse, state] of [
+        ['expired', 'has expired'],
+        ['notYetValid', 'is not yet valid'],
+      ] as const) {
+        ctx = { ...ctx, credentials: sim.merchantCredentials({ platformCertificate: lapse }) };
+        const { serial, from, to } = validityOf(ctx.credentials);
+        const before = receiver.outcomes.length;
+        // Signed with the very key in the certificate: only its dates stand in the way.
+        const eventId = sim.forgeSuccess(toTradeNo(id), {});
+        await sim.idle();
+        const attempts = sim.deliveries.filter((d) => d.notificationId === eventId);
+        expect(attempts.length, lapse).toBeGreaterThan(1);
+        expect(new Set(attempts.map((d) => d.status))).toEqual(new Set([401]));
+        const outcomes = receiver.outcomes.slice(before);
+        expect(outcomes).toHaveLength(attempts.length);
+        for (const outcome of outcomes) expect(outcome.rejected).toBe(`notification cannot be trusted: the platform certificate ${serial} in platformKey ${state} (valid from ${from} to ${to})`);
+      }
+      expect(receiver.outcomes.filter((o) => o.notification)).toEqual([]);
+    } finally {
       await receiver.close();
     }
   });

@@ -1,5 +1,6 @@
 // WeChat Pay end to end: the HTTP API, the order workflow on Temporal, the adapter and its client library,
 // against the WeChat Pay simulator.
+import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { toTradeNo } from '../gateways/trade-numbers.js';
 import { rsaKeyPair } from './simulators/wechatpay/crypto.js';
@@ -131,6 +132,45 @@ describe('WeChat Pay through the order workflow', () => {
     expect(after.status).toBe('awaiting_payment');
     expect(after.paidAmount).toBe(0);
     expect(events(after)).not.toContain('payment_succeeded');
+  });
+
+  it('rejects a success notification signed while the configured platform certificate has expired, changing nothing', async () => {
+    const lapsing = await configuredMerchant({});
+    const { order, payment } = await checkout(lapsing);
+    // The certificate on file has since expired; the notification is signed with its very key.
+    const expired = sim.merchantCredentials({ platformCertificate: 'expired' });
+    await stack.setCredentials(lapsing, 'wechatpay', expired);
+    const eventId = sim.forgeSuccess(toTradeNo(payment.id), {});
+    await sim.idle();
+    const attempts = sim.deliveries.filter((d) => d.notificationId === eventId);
+    expect(attempts.length).toBeGreaterThan(1);
+    expect(new Set(attempts.map((d) => d.status))).toEqual(new Set([401]));
+    const stored = await stack.db.selectFrom('webhookEvents').select(['status', 'verified', 'verificationError']).where('merchantId', '=', lapsing.merchantId).where('body', 'like', `%${eventId}%`).execute();
+    expect(stored.length).toBe(attempts.length);
+    const serial = new X509Certificate(expired.platformKey).serialNumber;
+    for (const event of stored) {
+      expect(event).toMatchObject({ status: 'rejected', verified: false });
+      expect(event.verificationError).toMatch(new RegExp(`platform certificate ${serial} in platformKey has expired \\(valid from \\S+ to \\S+\\)`));
+    }
+    expect(await webhookEvents(payment.id)).toEqual([]);
+    const after = (await stack.order(lapsing, order.id)).body;
+    expect(after.status).toBe('awaiting_payment');
+    expect(after.paidAmount).toBe(0);
+    expect(events(after)).not.toContain('payment_succeeded');
+  });
+
+  it('fails the checkout without calling WeChat Pay while the configured platform certificate has expired', async () => {
+    const expired = sim.merchantCredentials({ platformCertificate: 'expired' });
+    const lapsed = await configuredMerchant({}, expired);
+    const before = sim.calls.length;
+    const response = await stack.checkout(lapsed, { paymentMethod: 'wechatpay' });
+    expect(response.status, JSON.stringify(response.body)).toBe(502);
+    const serial = new X509Certificate(expired.platformKey).serialNumber;
+    expect(response.body.error.message).toMatch(new RegExp(`platform certificate ${serial} in platformKey has expired \\(valid from \\S+ to \\S+\\); nothing was sent`));
+    expect(sim.calls.slice(before).filter((c) => c.operation === 'native')).toEqual([]);
+    const order = await vi.waitFor(() => stack.db.selectFrom('orders').select('id').where('merchantId', '=', lapsed.merchantId).executeTakeFirstOrThrow(), { timeout: 5_000 });
+    const cancelled = await stack.waitForOrder(lapsed, order.id, (o) => o.status === 'cancelled');
+    expect(cancelled.statusReason).toMatch(new RegExp(`platform certificate ${serial} in platformKey has expired`));
   });
 
   it('retries a 500 and a 429 from WeChat Pay until the payment is created', async () => {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { toTradeNo } from '../trade-numbers.js';
 import { GatewayError, type GatewayAdapter, type GatewayContext, type PaymentRef, type PaymentResult } from '../types.js';
 import { createApi } from './client.js';
-import { readMerchant } from './merchant.js';
+import { platformKeyLapse, readMerchant } from './merchant.js';
 import { verifyWechatPayNotification } from './notification.js';
 import { RefundSchema, toPaymentResult, toRefundResult, TransactionSchema } from './resources.js';
 import { WECHATPAY_PROFILE } from './profile.js';
@@ -15,6 +15,8 @@ export interface WechatPayAdapterDeps {
   /** The API root: `https://api.mch.weixin.qq.com/` in production. */
   baseUrl: string;
   timeoutMs?: number;
+  /** The clock that notifications' timestamps and the platform certificate's dates are checked against. */
+  now?: () => Date;
 }
 
 const NativeSchema = z.object({ code_url: z.string().min(1) });
@@ -32,9 +34,13 @@ function answer<T>(schema: z.ZodType<T>, payload: unknown, what: string): T {
 
 export function createWechatPayAdapter(deps: WechatPayAdapterDeps): GatewayAdapter {
   const timeoutMs = deps.timeoutMs ?? 10_000;
+  const now = deps.now ?? (() => new Date());
 
   function connect(ctx: GatewayContext) {
     const merchant = readMerchant(ctx.credentials);
+    // No answer could be trusted, so nothing is sent: a refund refused here certainly moved no money.
+    const lapse = platformKeyLapse(merchant, now());
+    if (lapse) throw new GatewayError('auth', `WeChat Pay credentials: ${lapse}; nothing was sent.`);
     return { merchant, api: createApi(merchant, { baseUrl: deps.baseUrl, timeoutMs }) };
   }
 
@@ -117,7 +123,7 @@ export function createWechatPayAdapter(deps: WechatPayAdapterDeps): GatewayAdapt
     },
 
     async verifyNotification(ctx, raw) {
-      return verifyWechatPayNotification(readMerchant(ctx.credentials), raw, Math.floor(Date.now() / 1000));
+      return verifyWechatPayNotification(readMerchant(ctx.credentials), raw, now());
     },
 
   };

@@ -13,6 +13,8 @@ export interface WechatPayMerchant {
   /** What WeChat Pay sends in `Wechatpay-Serial`: a `PUB_KEY_ID_…` or a platform certificate's serial. */
   platformKeyId: string;
   platformKey: KeyObject;
+  /** When platformKey came as a certificate: the period it may be trusted in. A public key has none. */
+  platformCertificate?: { serialNumber: string; validFrom: Date; validTo: Date };
 }
 
 function problem(field: string, what: string): GatewayError {
@@ -36,12 +38,30 @@ function parsed<T>(field: string, what: string, parse: () => T): T {
 /** Certificate serials are hex: compared without case or leading zeros. */
 const sameSerial = (a: string, b: string) => a.toUpperCase().replace(/^0+/, '') === b.toUpperCase().replace(/^0+/, '');
 
-function platformKey(pem: string, id: string): KeyObject {
-  if (!pem.includes('BEGIN CERTIFICATE')) return parsed('platformKey', 'is neither a PEM public key nor a PEM certificate', () => createPublicKey(pem));
+function platformKey(pem: string, id: string): Pick<WechatPayMerchant, 'platformKey' | 'platformCertificate'> {
+  if (!pem.includes('BEGIN CERTIFICATE')) return { platformKey: parsed('platformKey', 'is neither a PEM public key nor a PEM certificate', () => createPublicKey(pem)) };
   const certificate = parsed('platformKey', 'is not a readable PEM certificate', () => new X509Certificate(pem));
   // A mismatch would only show later, as every answer "signed by an unknown key": say so now.
   if (!sameSerial(certificate.serialNumber, id)) throw problem('platformKeyId', 'is not the serial number of the certificate in platformKey');
-  return certificate.publicKey;
+  return {
+    platformKey: certificate.publicKey,
+    platformCertificate: { serialNumber: certificate.serialNumber, validFrom: new Date(certificate.validFrom), validTo: new Date(certificate.validTo) },
+  };
+}
+
+/** Certificate dates have whole seconds. */
+const instant = (date: Date) => date.toISOString().replace('.000Z', 'Z');
+
+/**
+ * Why the platform key cannot be trusted at `now`, or undefined. Checked at each use rather than when the
+ * credentials are read, so a certificate that lapses after it was configured is caught too.
+ */
+export function platformKeyLapse(merchant: WechatPayMerchant, now: Date): string | undefined {
+  const certificate = merchant.platformCertificate;
+  if (!certificate) return undefined;
+  const { serialNumber, validFrom, validTo } = certificate;
+  const state = now < validFrom ? 'is not yet valid' : now > validTo ? 'has expired' : undefined;
+  return state && `the platform certificate ${serialNumber} in platformKey ${state} (valid from ${instant(validFrom)} to ${instant(validTo)})`;
 }
 
 export function readMerchant(credentials: Record<string, string>): WechatPayMerchant {
@@ -60,6 +80,6 @@ export function readMerchant(credentials: Record<string, string>): WechatPayMerc
     certificateSerialNo,
     privateKey: parsed('privateKey', 'is not a PEM private key', () => createPrivateKey(privateKeyPem)),
     platformKeyId,
-    platformKey: platformKey(platformKeyPem, platformKeyId),
+    ...platformKey(platformKeyPem, platformKeyId),
   };
 }

@@ -5,7 +5,7 @@ import { Aes, Formatter, Rsa } from 'wechatpay-axios-plugin';
 import { z } from 'zod';
 import { fromTradeNo } from '../trade-numbers.js';
 import { NotificationRejected, type GatewayNotification, type RawNotification } from '../types.js';
-import type { WechatPayMerchant } from './merchant.js';
+import { platformKeyLapse, type WechatPayMerchant } from './merchant.js';
 import { RefundNoticeSchema, toPaymentResult, toRefundResult, TransactionSchema } from './resources.js';
 
 /** WeChat Pay's own tolerance for its answers' timestamps; notifications get the same (their retries are re-signed). */
@@ -32,17 +32,19 @@ function header(raw: RawNotification, name: string): string {
   return value;
 }
 
-/** Signature and freshness: a probe (`WECHATPAY/SIGNTEST/…`), a forgery or a replay all stop here. */
-function verifySignature(merchant: WechatPayMerchant, raw: RawNotification, nowSeconds: number): void {
+/** Signature, freshness and the key's validity: a probe (`WECHATPAY/SIGNTEST/…`), a forgery or a replay all stop here. */
+function verifySignature(merchant: WechatPayMerchant, raw: RawNotification, now: Date): void {
   const timestamp = header(raw, 'wechatpay-timestamp');
   const nonce = header(raw, 'wechatpay-nonce');
   const signature = header(raw, 'wechatpay-signature');
   const serial = header(raw, 'wechatpay-serial');
   const signedAt = Number(timestamp);
-  if (!Number.isInteger(signedAt) || Math.abs(nowSeconds - signedAt) > MAX_CLOCK_SKEW_SECONDS) {
+  if (!Number.isInteger(signedAt) || Math.abs(Math.floor(now.getTime() / 1000) - signedAt) > MAX_CLOCK_SKEW_SECONDS) {
     throw new NotificationRejected(`notification timestamp ${timestamp} is more than ${MAX_CLOCK_SKEW_SECONDS} s away from now`);
   }
   if (serial.toUpperCase() !== merchant.platformKeyId) throw new NotificationRejected(`notification signed with key ${serial}, not this merchant's platformKeyId`);
+  const lapse = platformKeyLapse(merchant, now);
+  if (lapse) throw new NotificationRejected(`notification cannot be trusted: ${lapse}`);
   let valid: boolean;
   try {
     valid = Rsa.verify(Formatter.response(timestamp, nonce, raw.body), signature, merchant.platformKey);
@@ -84,8 +86,8 @@ function checkMerchant(merchant: WechatPayMerchant, mchid: string): void {
   if (mchid !== merchant.mchId) throw new NotificationRejected(`notification is for merchant ${mchid}, not this one`);
 }
 
-export function verifyWechatPayNotification(merchant: WechatPayMerchant, raw: RawNotification, nowSeconds: number): GatewayNotification {
-  verifySignature(merchant, raw, nowSeconds);
+export function verifyWechatPayNotification(merchant: WechatPayMerchant, raw: RawNotification, now: Date): GatewayNotification {
+  verifySignature(merchant, raw, now);
   let json: unknown;
   try {
     json = JSON.parse(raw.body);

@@ -27,15 +27,18 @@ export function serialNumber(): string {
   return bytes.toString('hex').toUpperCase();
 }
 
-/** A self-signed platform certificate, as merchants registered before 2024 download it. */
-export function platformCertificate(): PlatformKey {
-  const keys = rsaKeyPair();
+export interface Validity {
+  notBefore: Date;
+  notAfter: Date;
+}
+
+/** A self-signed certificate for `keys` with this serial and validity period, in PEM. */
+export function certificatePem(keys: KeyPair, serial: string, validity: Validity): string {
   const certificate = forge.pki.createCertificate();
   certificate.publicKey = forge.pki.publicKeyFromPem(keys.publicKey.export({ type: 'spki', format: 'pem' }).toString());
-  const id = serialNumber();
-  certificate.serialNumber = id;
-  certificate.validity.notBefore = new Date(Date.now() - 86_400_000);
-  certificate.validity.notAfter = new Date(Date.now() + 5 * 365 * 86_400_000);
+  certificate.serialNumber = serial;
+  certificate.validity.notBefore = validity.notBefore;
+  certificate.validity.notAfter = validity.notAfter;
   const name = [
     { shortName: 'C', value: 'CN' },
     { shortName: 'O', value: 'Tenpay.com' },
@@ -44,7 +47,14 @@ export function platformCertificate(): PlatformKey {
   certificate.setSubject(name);
   certificate.setIssuer(name);
   certificate.sign(forge.pki.privateKeyFromPem(keys.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()), forge.md.sha256.create());
-  return { ...keys, id, pem: forge.pki.certificateToPem(certificate) };
+  return forge.pki.certificateToPem(certificate);
+}
+
+/** A self-signed platform certificate, as merchants registered before 2024 download it. */
+export function platformCertificate(): PlatformKey {
+  const keys = rsaKeyPair();
+  const id = serialNumber();
+  return { ...keys, id, pem: certificatePem(keys, id, { notBefore: new Date(Date.now() - 86_400_000), notAfter: new Date(Date.now() + 5 * 365 * 86_400_000) }) };
 }
 
 /** A platform public key with its `PUB_KEY_ID_…`, as WeChat Pay issues them since 2024. */

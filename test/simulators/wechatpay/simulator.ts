@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { beijingTime, platformCertificate, platformPublicKey, randomDigits, rsaKeyPair, serialNumber, sign, verify, type PlatformKey } from './crypto.js';
+import { beijingTime, certificatePem, platformCertificate, platformPublicKey, randomDigits, rsaKeyPair, serialNumber, sign, verify, type PlatformKey, type Validity } from './crypto.js';
 import { createNotifier, type NotifyOptions } from './notifier.js';
 import { text } from 'node:stream/consumers';
 
@@ -111,6 +111,16 @@ const ROUTES: ReadonlyArray<{ method: string; pattern: RegExp; operation: Operat
   { method: 'GET', pattern: /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/, operation: 'refundQuery' },
 ];
 
+/** A platform certificate out of its validity period, for the merchant to have configured. */
+export type LapsedCertificate = 'expired' | 'notYetValid';
+
+const DAY_MS = 86_400_000;
+
+const LAPSED_VALIDITY: Record<LapsedCertificate, () => Validity> = {
+  expired: () => ({ notBefore: new Date(Date.now() - 5 * 365 * DAY_MS), notAfter: new Date(Date.now() - DAY_MS) }),
+  notYetValid: () => ({ notBefore: new Date(Date.now() + DAY_MS), notAfter: new Date(Date.now() + 5 * 365 * DAY_MS) }),
+};
+
 const TRADE_STATE_DESC: Record<TradeState, string> = {
   SUCCESS: '支付成功',
   REFUND: '转入退款',
@@ -124,7 +134,8 @@ export async function startWechatPaySimulator(options: { platformKey?: 'certific
   const apiV3Key = randomBytes(16).toString('hex');
   const merchantKeys = rsaKeyPair();
   const merchantSerial = serialNumber();
-  const platform: PlatformKey = options.platformKey === 'publicKey' ? platformPublicKey() : platformCertificate();
+  const publicKeyOnly = options.platformKey === 'publicKey';
+  const platform: PlatformKey = publicKeyOnly ? platformPublicKey() : platformCertificate();
   const foreign: PlatformKey = platformPublicKey();
   const notifier = createNotifier({ platform, foreign, apiV3Key });
 
@@ -358,8 +369,12 @@ export async function startWechatPaySimulator(options: { platformKey?: 'certific
     /** Every notification POST and what Paystead answered. */
     deliveries: notifier.attempts,
 
-    /** What the merchant enters in Paystead. */
-    merchantCredentials() {
+    /**
+     * What the merchant enters in Paystead. `platformCertificate` gives the platform key in a certificate with
+     * the same serial but dates that make it expired or not yet valid; the simulator keeps signing with it.
+     */
+    merchantCredentials(options: { platformCertificate?: LapsedCertificate } = {}) {
+      if (options.platformCertificate && publicKeyOnly) throw new Error('a platform public key has no certificate to lapse');
       return {
         mchId: mchid,
         appId: appid,
@@ -367,7 +382,7 @@ export async function startWechatPaySimulator(options: { platformKey?: 'certific
         certificateSerialNo: merchantSerial,
         privateKey: merchantKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
         platformKeyId: platform.id,
-        platformKey: platform.pem,
+        platformKey: options.platformCertificate ? certificatePem(platform, platform.id, LAPSED_VALIDITY[options.platformCertificate]()) : platform.pem,
       };
     },
 
