@@ -81,43 +81,31 @@ export function registerPlatformRoutes(app: OpenAPIHono<AppEnv>, { db, keys }: R
     },
   );
 
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/platform/merchants/{id}/verify',
-      tags: ['platform'],
-      summary: 'Mark a merchant verified: it becomes active',
-      security: bearerAuth,
-      request: { params: MerchantParams },
-      responses: { 200: { description: 'Verified', content: merchantBody }, ...errorResponses(400, 401, 403, 404) },
-    }),
-    async (c) => {
-      const { id } = c.req.valid('param');
-      const merchant = await verifyMerchant(db, id);
-      keys.forget();
-      if (!merchant) throw merchantNotFound(id);
-      return c.json({ merchant: merchantJson(merchant) }, 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/platform/merchants/{id}/suspend',
-      tags: ['platform'],
-      summary: 'Suspend a merchant: its keys are refused until it is verified again',
-      security: bearerAuth,
-      request: { params: MerchantParams },
-      responses: { 200: { description: 'Suspended', content: merchantBody }, ...errorResponses(400, 401, 403, 404) },
-    }),
-    async (c) => {
-      const { id } = c.req.valid('param');
-      const merchant = await suspendMerchant(db, id);
-      keys.forget();
-      if (!merchant) throw merchantNotFound(id);
-      return c.json({ merchant: merchantJson(merchant) }, 200);
-    },
-  );
+  // Verifying and suspending differ only in what they set: one route shape for both.
+  const statusChanges = [
+    { action: 'verify', summary: 'Mark a merchant verified: it becomes active', description: 'Verified', change: verifyMerchant },
+    { action: 'suspend', summary: 'Suspend a merchant: its keys are refused until it is verified again', description: 'Suspended', change: suspendMerchant },
+  ] as const;
+  for (const { action, summary, description, change } of statusChanges) {
+    app.openapi(
+      createRoute({
+        method: 'post',
+        path: `/v1/platform/merchants/{id}/${action}`,
+        tags: ['platform'],
+        summary,
+        security: bearerAuth,
+        request: { params: MerchantParams },
+        responses: { 200: { description, content: merchantBody }, ...errorResponses(400, 401, 403, 404) },
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const merchant = await change(db, id);
+        keys.forget();
+        if (!merchant) throw merchantNotFound(id);
+        return c.json({ merchant: merchantJson(merchant) }, 200);
+      },
+    );
+  }
 
   app.openapi(
     createRoute({
