@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { toTradeNo } from '../trade-numbers.js';
 import { GatewayError, type GatewayAdapter, type GatewayContext, type PaymentResult, type RefundResult } from '../types.js';
+import { memoByCredentials } from '../credential-memo.js';
 import { connectAlipay, type AlipayClient, type AlipayResponse } from './client.js';
 import { fromBeijingTime, fromYuan, PAYMENT_STATUS, toBeijingTime, toYuan, TRADE_STATUSES } from './format.js';
 import { readNotification } from './notification.js';
@@ -71,7 +72,8 @@ async function queryRefund(alipay: AlipayClient, ref: { out_trade_no: string; ou
 export function createAlipayAdapter(deps: AlipayAdapterDeps): GatewayAdapter {
   const options = { gatewayUrl: deps.gatewayUrl, timeoutMs: deps.timeoutMs ?? 10_000 };
   const now = deps.now ?? (() => new Date());
-  const connect = (ctx: GatewayContext) => connectAlipay(ctx.credentials, options);
+  const clientOf = memoByCredentials((credentials) => connectAlipay(credentials, options));
+  const connect = (ctx: GatewayContext) => clientOf(ctx.credentials);
   const refundRef = (paymentId: string, refundId: string) => ({ out_trade_no: toTradeNo(paymentId), out_request_no: toTradeNo(refundId) });
 
   return {

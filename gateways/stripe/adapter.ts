@@ -4,6 +4,7 @@
 import type Stripe from 'stripe';
 import { GatewayError, NotificationRejected, type GatewayAdapter, type GatewayContext, type PaymentRef, type RefundRequest } from '../types.js';
 import { toStripeAmount } from './amounts.js';
+import { memoByCredentials } from '../credential-memo.js';
 import { isInvalidRequest, isMissing, stripeClient, toGatewayError } from './client.js';
 import { ownIds, verifiedEvent } from './notifications.js';
 import { idOf, paymentResult, refundResult } from './results.js';
@@ -37,10 +38,11 @@ export function sessionExpiry(request: { expiresAt: string; createdAt: string })
 
 export function createStripeAdapter(deps: StripeAdapterDeps): GatewayAdapter {
   const options = { apiUrl: deps.apiUrl, timeoutMs: deps.timeoutMs ?? 10_000 };
+  const clientOf = memoByCredentials((credentials) => stripeClient(options, credentials));
 
   /** Runs Stripe calls for one merchant, their errors classified. */
   async function withStripe<T>(ctx: GatewayContext, what: string, fn: (stripe: Stripe) => Promise<T>): Promise<T> {
-    const stripe = stripeClient(options, ctx.credentials);
+    const stripe = clientOf(ctx.credentials);
     try {
       return await fn(stripe);
     } catch (error) {

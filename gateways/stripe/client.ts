@@ -1,5 +1,6 @@
-// One Stripe client per call, built from the merchant's secret key and pointed at the configured API
-// address (a simulator or stripe-mock in tests). Stripe's errors are classified for the retry policy.
+// A Stripe client built from the merchant's secret key (once per set of credentials, see
+// credential-memo.ts) and pointed at the configured API address (a simulator or stripe-mock in tests).
+// Stripe's errors are classified for the retry policy.
 import Stripe from 'stripe';
 import { GatewayError } from '../types.js';
 

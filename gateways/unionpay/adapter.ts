@@ -5,6 +5,7 @@
 import { GatewayError, type GatewayAdapter, type GatewayContext, type PaymentResult, type RefundResult } from '../types.js';
 import { acpAmount, acpTime, CNY_CODE, currencyOf, parseAcpAmount, parseAcpAnswer } from './acp-format.js';
 import { AcpSignatureError, signFields, verifyAcpSignature } from './acp-signature.js';
+import { memoByCredentials } from '../credential-memo.js';
 import { unionPayMerchant, type UnionPayMerchant } from './merchant.js';
 import { readNotification, TXN_TYPES } from './notification.js';
 import { orderIdFor, reqReservedFor } from './order-ids.js';
@@ -39,6 +40,7 @@ export function createUnionPayAdapter(deps: UnionPayAdapterDeps): GatewayAdapter
   const timeoutMs = deps.timeoutMs ?? 10_000;
   const now = deps.now ?? (() => new Date());
   const base = deps.baseUrl.replace(/\/+$/, '');
+  const merchantOf = memoByCredentials(unionPayMerchant);
 
   /**
    * One signed back-end call. An answer that carries a signature is verified; one without is believed only
@@ -96,7 +98,7 @@ export function createUnionPayAdapter(deps: UnionPayAdapterDeps): GatewayAdapter
   }
 
   async function queryPayment(ctx: GatewayContext, paymentId: string, createdAt: string): Promise<PaymentResult> {
-    const answer = await query(unionPayMerchant(ctx.credentials), paymentId, createdAt);
+    const answer = await query(merchantOf(ctx.credentials), paymentId, createdAt);
     if (!answer) return { status: 'not_found' };
     return { status: paymentStatus(answer.origRespCode), amount: parseAcpAmount(answer.txnAmt), currency: currencyOf(answer.currencyCode), gatewayReference: answer.queryId };
   }
@@ -108,7 +110,7 @@ export function createUnionPayAdapter(deps: UnionPayAdapterDeps): GatewayAdapter
 
     // Nothing is sent yet: the customer's browser posts the signed form to UnionPay (flow is always a form).
     async createPayment(ctx, request) {
-      const merchant = unionPayMerchant(ctx.credentials);
+      const merchant = merchantOf(ctx.credentials);
       requireCny(request.currency);
       const fields = {
         ...baseFields(merchant, TXN_TYPES.consume, '01'),
@@ -135,7 +137,7 @@ export function createUnionPayAdapter(deps: UnionPayAdapterDeps): GatewayAdapter
     },
 
     async refund(ctx, request) {
-      const merchant = unionPayMerchant(ctx.credentials);
+      const merchant = merchantOf(ctx.credentials);
       requireCny(request.currency);
       if (!request.gatewayReference) throw new GatewayError('invalid_request', 'the payment has no UnionPay queryId to refund');
       // Cancel and refund take the same fields; either is found again by its orderId and txnTime.
@@ -164,14 +166,14 @@ export function createUnionPayAdapter(deps: UnionPayAdapterDeps): GatewayAdapter
     },
 
     async queryRefund(ctx, { refundId, createdAt }): Promise<RefundResult> {
-      const answer = await query(unionPayMerchant(ctx.credentials), refundId, createdAt);
+      const answer = await query(merchantOf(ctx.credentials), refundId, createdAt);
       if (!answer) return { status: 'not_found' };
       const status = refundStatus(answer.origRespCode);
       return { status, gatewayReference: answer.queryId, ...(status === 'failed' && { failureReason: `UnionPay: ${answer.origRespCode ?? ''} ${answer.origRespMsg ?? ''}`.trim() }) };
     },
 
     async verifyNotification(ctx, raw) {
-      return readNotification(unionPayMerchant(ctx.credentials), raw.body);
+      return readNotification(merchantOf(ctx.credentials), raw.body);
     },
 
     // UnionPay looks only at the status: 200 ends its retries.

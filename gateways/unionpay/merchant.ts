@@ -1,5 +1,6 @@
-// A merchant's UnionPay credentials, parsed and checked once per call: a missing or malformed field is an
-// authentication failure naming the field, never its value.
+// A merchant's UnionPay credentials, parsed and checked when first used (then remembered, see
+// credential-memo.ts): a missing or malformed field is an authentication failure naming the field, never
+// its value.
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { GatewayError } from '../types.js';
 import { certIdOf, type AcpSigner, type AcpTrust } from './acp-signature.js';

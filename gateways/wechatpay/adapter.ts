@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { toTradeNo } from '../trade-numbers.js';
 import { GatewayError, type GatewayAdapter, type GatewayContext, type PaymentRef, type PaymentResult } from '../types.js';
+import { memoByCredentials } from '../credential-memo.js';
 import { createApi } from './client.js';
 import { platformKeyLapse, readMerchant } from './merchant.js';
 import { verifyWechatPayNotification } from './notification.js';
@@ -36,12 +37,18 @@ export function createWechatPayAdapter(deps: WechatPayAdapterDeps): GatewayAdapt
   const timeoutMs = deps.timeoutMs ?? 10_000;
   const now = deps.now ?? (() => new Date());
 
-  function connect(ctx: GatewayContext) {
-    const merchant = readMerchant(ctx.credentials);
-    // No answer could be trusted, so nothing is sent: a refund refused here certainly moved no money.
-    const lapse = platformKeyLapse(merchant, now());
-    if (lapse) throw new GatewayError('auth', `WeChat Pay credentials: ${lapse}; nothing was sent.`);
+  const merchantOf = memoByCredentials(readMerchant);
+  const clientOf = memoByCredentials((credentials) => {
+    const merchant = merchantOf(credentials);
     return { merchant, api: createApi(merchant, { baseUrl: deps.baseUrl, timeoutMs }) };
+  });
+
+  function connect(ctx: GatewayContext) {
+    const client = clientOf(ctx.credentials);
+    // No answer could be trusted, so nothing is sent: a refund refused here certainly moved no money.
+    const lapse = platformKeyLapse(client.merchant, now());
+    if (lapse) throw new GatewayError('auth', `WeChat Pay credentials: ${lapse}; nothing was sent.`);
+    return client;
   }
 
   const transactionPath = (paymentId: string) => `/v3/pay/transactions/out-trade-no/${toTradeNo(paymentId)}`;
@@ -123,7 +130,7 @@ export function createWechatPayAdapter(deps: WechatPayAdapterDeps): GatewayAdapt
     },
 
     async verifyNotification(ctx, raw) {
-      return verifyWechatPayNotification(readMerchant(ctx.credentials), raw, now());
+      return verifyWechatPayNotification(merchantOf(ctx.credentials), raw, now());
     },
 
   };

@@ -1,5 +1,6 @@
-// A merchant's WeChat Pay credentials, checked and parsed before every use: a missing or unusable field is an
-// authentication problem reported by the field's name, never its value.
+// A merchant's WeChat Pay credentials, checked and parsed when first used (then remembered, see
+// credential-memo.ts): a missing or unusable field is an authentication problem reported by the field's
+// name, never its value. The platform certificate's dates are checked at every use.
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { GatewayError } from '../types.js';
 
