@@ -1,7 +1,7 @@
 // Alipay's formats at the edge: amounts in yuan with two decimals ("128.00") and times as Beijing wall-clock
 // time ("2026-01-02 15:04:05"). Amounts convert with integer arithmetic only, never through floating point.
 import { fromDecimalString, toDecimalString } from '../../domain/money.js';
-import { beijingWallClock } from '../beijing-time.js';
+import { beijingWallClock, fromBeijingWallClock } from '../beijing-time.js';
 
 export function toYuan(fen: number): string {
   return toDecimalString(fen, 'CNY');
@@ -18,19 +18,14 @@ export function fromYuan(yuan: string): number | undefined {
   }
 }
 
-const BEIJING_OFFSET = '+08:00';
-
 export function toBeijingTime(iso: string): string {
   return beijingWallClock(iso).replace('T', ' ');
 }
 
 /** A Beijing time (refund times carry milliseconds); undefined when malformed or not a real date. */
 export function fromBeijingTime(text: string): Date | undefined {
-  if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{1,3})?$/.test(text)) return undefined;
-  const ms = Date.parse(`${text.replace(' ', 'T')}${BEIJING_OFFSET}`);
-  // Date.parse rolls "02-30" over into March; a real date formats back to what was given.
-  if (Number.isNaN(ms) || toBeijingTime(new Date(ms).toISOString()) !== text.slice(0, 19)) return undefined;
-  return new Date(ms);
+  const ms = /^[\d-]{10} /.test(text) ? fromBeijingWallClock(text.replace(' ', 'T')) : undefined;
+  return ms === undefined ? undefined : new Date(ms);
 }
 
 /**

@@ -1,7 +1,7 @@
 // ACP 5.1.0 wire formats: times in Beijing time, amounts in fen, currencies as ISO 4217 numbers, and the
 // `k=v&…` answer body of the back-end endpoints.
 
-import { BEIJING_OFFSET_MS, beijingWallClock } from '../beijing-time.js';
+import { beijingWallClock, fromBeijingWallClock } from '../beijing-time.js';
 
 /** `yyyyMMddHHmmss` in Beijing time (UTC+8, no daylight saving) for an ISO instant. */
 export function acpTime(iso: string): string {
@@ -11,11 +11,7 @@ export function acpTime(iso: string): string {
 /** The instant (ms since the epoch) of an ACP time; undefined when it is not one. */
 export function parseAcpTime(value: string | undefined): number | undefined {
   const match = value === undefined ? null : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(value);
-  if (!match) return undefined;
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [number, number, number, number, number, number];
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second) - BEIJING_OFFSET_MS;
-  // Date.UTC rolls 20260231 over into March: only a time that formats back to itself is one.
-  return acpTime(new Date(ms).toISOString()) === value ? ms : undefined;
+  return match ? fromBeijingWallClock(`${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]}`) : undefined;
 }
 
 /** txnAmt: the amount in fen as an integer string (our minor units are fen already). */
