@@ -2,6 +2,7 @@
 // adapter; the admin API and the admin page accept exactly these fields, store them encrypted
 // (`db/gateway-credentials.ts`) and never show them again.
 import type { GatewayName } from '../domain/order.js';
+import { GatewayError } from './types.js';
 import { ALIPAY_CREDENTIAL_FIELDS } from './alipay/credentials.js';
 import { STRIPE_CREDENTIAL_FIELDS } from './stripe/credentials.js';
 import { UNIONPAY_CREDENTIAL_FIELDS } from './unionpay/credentials.js';
@@ -45,4 +46,16 @@ export function readCredentials(
     else credentials[field.name] = value;
   }
   return { credentials, problems };
+}
+
+/** A merchant's credential that is missing or unusable: an authentication problem naming the field, never its value. */
+export function credentialProblem(gateway: string, field: string, problem: string): GatewayError {
+  return new GatewayError('auth', `${gateway} credentials: ${field} ${problem}`);
+}
+
+/** The field's trimmed value, or a credentialProblem when it is empty. */
+export function requiredCredential(credentials: Record<string, string>, gateway: string, field: string): string {
+  const value = credentials[field]?.trim();
+  if (!value) throw credentialProblem(gateway, field, 'is missing');
+  return value;
 }

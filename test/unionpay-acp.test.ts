@@ -84,7 +84,7 @@ describe('ACP signatures', () => {
       middleCertificate: chain.middle.pem,
     };
     expect(unionPayMerchant(credentials).signer.certId).toBe(signer.certId);
-    expect(() => unionPayMerchant({ ...credentials, merId: '' })).toThrow('unionpay credential merId is missing');
+    expect(() => unionPayMerchant({ ...credentials, merId: '' })).toThrow('UnionPay credentials: merId is missing');
     expect(() => unionPayMerchant({ ...credentials, rootCertificate: 'nope' })).toThrow('rootCertificate is not a PEM certificate');
     const other = merchantCertificate('777290058110048').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     expect(() => unionPayMerchant({ ...credentials, signPrivateKey: other })).toThrow('signPrivateKey does not belong to signCertificate');

@@ -2,6 +2,7 @@
 // verification switched on, and Alipay's answers sorted into what our retry policy needs.
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { AlipayRequestError, AlipaySdk, type AlipaySdkCommonResult } from 'alipay-sdk';
+import { credentialProblem, requiredCredential } from '../credentials.js';
 import { GatewayError } from '../types.js';
 import { toBeijingTime } from './format.js';
 
@@ -115,25 +116,21 @@ function firstRsaKey<T>(inputs: readonly T[], parse: (input: T) => KeyObject): K
   return undefined;
 }
 
-function field(credentials: Record<string, string>, name: string): string {
-  const value = credentials[name]?.trim();
-  if (!value) throw new GatewayError('auth', `Alipay credentials: ${name} is missing`);
-  return value;
-}
+const field = (credentials: Record<string, string>, name: string) => requiredCredential(credentials, 'Alipay', name);
 
 // Keys arrive as PEM or, as Alipay's key tool hands them out, bare base64 (PKCS#8, or PKCS#1 after its
 // format conversion). They are handed to the SDK as trimmed PKCS#8 / SPKI PEM, the form it parses reliably.
 function privateKeyPem(credentials: Record<string, string>): string {
   const value = field(credentials, 'privateKey');
   const key = value.includes('-----BEGIN') ? firstRsaKey([value], createPrivateKey) : firstRsaKey(derInputs(value, ['pkcs8', 'pkcs1'] as const), createPrivateKey);
-  if (!key) throw new GatewayError('auth', 'Alipay credentials: privateKey is not an RSA private key');
+  if (!key) throw credentialProblem('Alipay', 'privateKey', 'is not an RSA private key');
   return (key.export({ format: 'pem', type: 'pkcs8' }) as string).trim();
 }
 
 function alipayPublicKeyPem(credentials: Record<string, string>): string {
   const value = field(credentials, 'alipayPublicKey');
   const key = value.includes('-----BEGIN') ? firstRsaKey([value], createPublicKey) : firstRsaKey(derInputs(value, ['spki', 'pkcs1'] as const), createPublicKey);
-  if (!key) throw new GatewayError('auth', 'Alipay credentials: alipayPublicKey is not an RSA public key');
+  if (!key) throw credentialProblem('Alipay', 'alipayPublicKey', 'is not an RSA public key');
   return (key.export({ format: 'pem', type: 'spki' }) as string).trim();
 }
 

@@ -2,6 +2,7 @@
 // credential-memo.ts) and pointed at the configured API address (a simulator or stripe-mock in tests).
 // Stripe's errors are classified for the retry policy.
 import Stripe from 'stripe';
+import { credentialProblem, requiredCredential } from '../credentials.js';
 import { GatewayError } from '../types.js';
 
 export interface StripeClientOptions {
@@ -13,9 +14,8 @@ export interface StripeClientOptions {
 const SECRET_KEY = /^(sk|rk)_(test|live)_\S+$/;
 
 export function stripeClient(options: StripeClientOptions, credentials: Record<string, string>): Stripe {
-  const secretKey = credentials.secretKey;
-  if (!secretKey) throw new GatewayError('auth', 'stripe credentials: secretKey is missing');
-  if (!SECRET_KEY.test(secretKey)) throw new GatewayError('auth', 'stripe credentials: secretKey is not a Stripe secret or restricted key (sk_… / rk_…)');
+  const secretKey = requiredCredential(credentials, 'Stripe', 'secretKey');
+  if (!SECRET_KEY.test(secretKey)) throw credentialProblem('Stripe', 'secretKey', 'is not a Stripe secret or restricted key (sk_… / rk_…)');
   const url = new URL(options.apiUrl);
   const protocol = url.protocol === 'http:' ? 'http' : 'https';
   return new Stripe(secretKey, {

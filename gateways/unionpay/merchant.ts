@@ -2,6 +2,7 @@
 // credential-memo.ts): a missing or malformed field is an authentication failure naming the field, never
 // its value.
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
+import { credentialProblem, requiredCredential } from '../credentials.js';
 import { GatewayError } from '../types.js';
 import { certIdOf, type AcpSigner, type AcpTrust } from './acp-signature.js';
 
@@ -11,15 +12,8 @@ export interface UnionPayMerchant {
   trust: AcpTrust;
 }
 
-function credentialError(field: string, problem: string): GatewayError {
-  return new GatewayError('auth', `unionpay credential ${field} ${problem}`);
-}
-
-function field(credentials: Record<string, string>, name: string): string {
-  const value = credentials[name]?.trim();
-  if (!value) throw credentialError(name, 'is missing');
-  return value;
-}
+const credentialError = (field: string, problem: string) => credentialProblem('UnionPay', field, problem);
+const field = (credentials: Record<string, string>, name: string) => requiredCredential(credentials, 'UnionPay', name);
 
 function certificate(credentials: Record<string, string>, name: string): X509Certificate {
   try {

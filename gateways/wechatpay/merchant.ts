@@ -2,7 +2,7 @@
 // credential-memo.ts): a missing or unusable field is an authentication problem reported by the field's
 // name, never its value. The platform certificate's dates are checked at every use.
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { GatewayError } from '../types.js';
+import { credentialProblem, requiredCredential } from '../credentials.js';
 
 export interface WechatPayMerchant {
   mchId: string;
@@ -18,15 +18,9 @@ export interface WechatPayMerchant {
   platformCertificate?: { serialNumber: string; validFrom: Date; validTo: Date };
 }
 
-function problem(field: string, what: string): GatewayError {
-  return new GatewayError('auth', `WeChat Pay credentials: ${field} ${what}.`);
-}
+const problem = (field: string, what: string) => credentialProblem('WeChat Pay', field, what);
 
-function required(credentials: Record<string, string>, field: string): string {
-  const value = credentials[field]?.trim();
-  if (!value) throw problem(field, 'is missing');
-  return value;
-}
+const required = (credentials: Record<string, string>, field: string) => requiredCredential(credentials, 'WeChat Pay', field);
 
 function parsed<T>(field: string, what: string, parse: () => T): T {
   try {
