@@ -191,6 +191,23 @@ export interface GatewayCredentialTable {
   updatedAt: UpdatedAt;
 }
 
+export interface AdminSessionTable {
+  id: string;
+  merchantId: string;
+  keyHash: string;
+  csrfToken: string;
+  createdAt: CreatedAt;
+  expiresAt: Date;
+}
+
+export interface AdminFlashTable {
+  id: string;
+  sessionId: string;
+  kind: 'success' | 'error';
+  message: string;
+  createdAt: CreatedAt;
+}
+
 export interface SandboxPaymentTable {
   id: string;
   merchantId: string;
@@ -230,6 +247,8 @@ export interface Database {
   webhookEvents: WebhookEventTable;
   outbox: OutboxTable;
   gatewayCredentials: GatewayCredentialTable;
+  adminSessions: AdminSessionTable;
+  adminFlashes: AdminFlashTable;
   sandboxPayments: SandboxPaymentTable;
   sandboxRefunds: SandboxRefundTable;
 }

@@ -440,19 +440,45 @@ describe('merchant admin pages /admin (real stack, headless Chromium and plain H
     expect((await stack.request('GET', '/v1/admin/settings', { key: merchant.adminKey })).body.settings).toMatchObject({ paymentCheckIntervalSeconds: 15, autoConfirm: true });
   });
 
-  it('sessions expire after 8 hours and keep no token, only its hash', () => {
-    let now = 1_000_000;
-    const sessions = createSessionStore(() => now);
-    const { token, session } = sessions.create('mch_1', 'hash');
-    expect(sessions.get(token)).toBe(session);
-    expect(JSON.stringify([...Object.values(session)])).not.toContain(token);
+  it('sessions expire after 8 hours and keep no token, only its hash', async () => {
+    const merchant = await stack.createMerchant();
+    let now = Date.now();
+    const sessions = createSessionStore(stack.db, () => now);
+    const { token, session } = await sessions.create(merchant.merchantId, 'hash');
+    expect(await sessions.get(token)).toEqual(session);
+    const stored = await stack.db.selectFrom('adminSessions').selectAll().where('merchantId', '=', merchant.merchantId).execute();
+    expect(stored).toHaveLength(1);
+    expect(JSON.stringify(stored)).not.toContain(token);
     now += SESSION_TTL_MS - 1;
-    expect(sessions.get(token)).toBe(session);
+    expect(await sessions.get(token)).toEqual(session);
     now += 1;
-    expect(sessions.get(token)).toBeUndefined();
-    const flashId = sessions.addFlash(session, { kind: 'success', message: 'done' });
-    expect(sessions.takeFlash(session, flashId)).toEqual({ kind: 'success', message: 'done' });
-    expect(sessions.takeFlash(session, flashId)).toBeUndefined();
+    expect(await sessions.get(token)).toBeUndefined();
+  });
+
+  it('keeps a message for one page view, and at most 20 per session', async () => {
+    const merchant = await stack.createMerchant();
+    const sessions = createSessionStore(stack.db);
+    const { session } = await sessions.create(merchant.merchantId, 'hash');
+    const flashId = await sessions.addFlash(session, { kind: 'success', message: 'done' });
+    expect(await sessions.takeFlash(session, flashId)).toEqual({ kind: 'success', message: 'done' });
+    expect(await sessions.takeFlash(session, flashId)).toBeUndefined();
+    const ids: string[] = [];
+    for (let i = 0; i < 22; i += 1) ids.push(await sessions.addFlash(session, { kind: 'error', message: `m${i}` }));
+    expect(await sessions.takeFlash(session, ids[1])).toBeUndefined();
+    expect(await sessions.takeFlash(session, ids[2])).toEqual({ kind: 'error', message: 'm2' });
+    const other = await sessions.create(merchant.merchantId, 'hash');
+    expect(await sessions.takeFlash(other.session, ids[3])).toBeUndefined();
+  });
+
+  it('keeps staff signed in across an API restart: sessions live in Postgres', async () => {
+    const merchant = await stack.createMerchant();
+    const client = await signIn(merchant.adminKey);
+    expect((await client.get('/admin')).status).toBe(200);
+    // Another app over the same database, as after a restart or on a second instance.
+    const restarted = createTestApp({ db: stack.db, temporal: stack.client, config: stack.config });
+    const page = await restarted.request('http://localhost/admin', { headers: { cookie: `paystead_admin=${client.session}` } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Sign out');
   });
 
   it('ends the session when its admin key is revoked', async () => {

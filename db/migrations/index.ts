@@ -3,6 +3,7 @@ import * as merchants from './2026-11-25T00-00-00-merchants.js';
 import * as orders from './2026-11-25T01-00-00-orders.js';
 import * as webhookNotification from './2026-11-25T02-00-00-webhook-notification.js';
 import * as refundIdempotency from './2026-11-26T00-00-00-refund-idempotency.js';
+import * as adminSessions from './2026-11-26T01-00-00-admin-sessions.js';
 
 /** Every migration, listed explicitly in order: no directory scanning, so bundles and tests see the same set. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-25T01-00-00-orders': orders,
   '2026-11-25T02-00-00-webhook-notification': webhookNotification,
   '2026-11-26T00-00-00-refund-idempotency': refundIdempotency,
+  '2026-11-26T01-00-00-admin-sessions': adminSessions,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -21,8 +21,8 @@ export function registerAuthPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps): 
     return c.html(<LoginPage nonce={c.get('nonce')} formToken={formToken} {...options} />, status);
   }
 
-  admin.get('/login', (c) => {
-    if (deps.sessions.get(getCookie(c, SESSION_COOKIE))) return c.redirect(safeNext(c.req.query('next')) ?? '/admin', 303);
+  admin.get('/login', async (c) => {
+    if (await deps.sessions.get(getCookie(c, SESSION_COOKIE))) return c.redirect(safeNext(c.req.query('next')) ?? '/admin', 303);
     const notice = c.req.query('signed_out') === '1' ? 'You have signed out.' : undefined;
     return loginPage(c, 200, { notice, next: safeNext(c.req.query('next')) });
   });
@@ -40,15 +40,15 @@ export function registerAuthPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps): 
     if (principal.merchantStatus === 'suspended') return loginPage(c, 403, { error: 'This merchant account is suspended.', next });
 
     // A new token on every sign-in (no fixation); any session this browser had ends here.
-    deps.sessions.destroy(getCookie(c, SESSION_COOKIE));
-    const { token } = deps.sessions.create(principal.merchantId, hashApiKey(key));
+    await deps.sessions.destroy(getCookie(c, SESSION_COOKIE));
+    const { token } = await deps.sessions.create(principal.merchantId, hashApiKey(key));
     setAdminCookie(c, deps, SESSION_COOKIE, token, SESSION_TTL_MS / 1000);
     clearAdminCookie(c, deps, LOGIN_COOKIE);
     return c.redirect(next ?? '/admin', 303);
   });
 
-  admin.post('/logout', (c) => {
-    deps.sessions.destroy(c.get('sessionToken'));
+  admin.post('/logout', async (c) => {
+    await deps.sessions.destroy(c.get('sessionToken'));
     clearAdminCookie(c, deps, SESSION_COOKIE);
     return c.redirect('/admin/login?signed_out=1', 303);
   });

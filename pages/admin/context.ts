@@ -59,8 +59,8 @@ export function chrome(c: AdminContext): PageChrome & { csrfToken: string } {
 }
 
 /** Post/redirect/get: keeps the message in the session and sends the browser to `path` (303). */
-export function redirectWithFlash(c: AdminContext, deps: AdminPagesDeps, path: string, flash: Parameters<SessionStore['addFlash']>[1], fragment = ''): Response {
-  const id = deps.sessions.addFlash(sessionOf(c), flash);
+export async function redirectWithFlash(c: AdminContext, deps: AdminPagesDeps, path: string, flash: Parameters<SessionStore['addFlash']>[1], fragment = ''): Promise<Response> {
+  const id = await deps.sessions.addFlash(sessionOf(c), flash);
   const separator = path.includes('?') ? '&' : '?';
   return c.redirect(`${path}${separator}flash=${id}${fragment}`, 303);
 }

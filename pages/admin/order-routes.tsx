@@ -53,7 +53,7 @@ export function registerOrderPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps):
   admin.get('/', async (c) => {
     const merchantId = sessionOf(c).merchantId;
     const filters = { status: c.req.query('status') ?? '', q: (c.req.query('q') ?? '').trim(), cursor: c.req.query('cursor') || undefined };
-    const flash = deps.sessions.takeFlash(sessionOf(c), c.req.query('flash'));
+    const flash = await deps.sessions.takeFlash(sessionOf(c), c.req.query('flash'));
     const parsed = OrderListQuery.safeParse({ status: filters.status || undefined, q: filters.q || undefined, cursor: filters.cursor });
     let page: OrderListPage | undefined;
     let problems: Problem[] | undefined;
@@ -76,7 +76,7 @@ export function registerOrderPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps):
     if (!order) throw new ApiError(404, 'not_found', 'No such order.');
     const workflowId = await orderWorkflowId(db, merchantId, order.id);
     const url = workflowUrl(config, workflowId);
-    const flash = deps.sessions.takeFlash(sessionOf(c), c.req.query('flash'));
+    const flash = await deps.sessions.takeFlash(sessionOf(c), c.req.query('flash'));
     return c.html(<OrderPage {...chrome(c)} order={order} refundable={refundableOf(order)} workflow={url ? { id: workflowId, url } : undefined} flash={flash} />);
   });
 
@@ -92,12 +92,12 @@ export function registerOrderPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps):
       const back = `/admin/orders/${encodeURIComponent(order.id)}`;
       try {
         const message = await run(c, order, await c.req.parseBody());
-        return redirectWithFlash(c, deps, back, { kind: 'success', message });
+        return await redirectWithFlash(c, deps, back, { kind: 'success', message });
       } catch (error) {
-        if (error instanceof FormRejected) return redirectWithFlash(c, deps, back, { kind: 'error', message: error.message });
+        if (error instanceof FormRejected) return await redirectWithFlash(c, deps, back, { kind: 'error', message: error.message });
         if (error instanceof ApiError && error.status !== 404) {
           const message = error.code === 'refund_exceeds_paid' ? `At most ${money(refundableOf(order), order.currency)} can still be refunded.` : error.message;
-          return redirectWithFlash(c, deps, back, { kind: 'error', message });
+          return await redirectWithFlash(c, deps, back, { kind: 'error', message });
         }
         throw error;
       }

@@ -20,7 +20,7 @@ import { ErrorPage, NotFoundPage } from './views/errors.js';
 const PUBLIC_PATHS = new Set(['/admin/login']);
 
 export function registerAdminPages(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {
-  const pageDeps: AdminPagesDeps = { ...deps, sessions: createSessionStore() };
+  const pageDeps: AdminPagesDeps = { ...deps, sessions: createSessionStore(deps.db) };
   const admin = new Hono<AdminEnv>();
 
   admin.use('*', securityHeaders());
@@ -82,10 +82,10 @@ function authenticate(deps: AdminPagesDeps): MiddlewareHandler<AdminEnv> {
   return async (c, next) => {
     if (PUBLIC_PATHS.has(c.req.path)) return next();
     const token = getCookie(c, SESSION_COOKIE);
-    const session = deps.sessions.get(token);
+    const session = await deps.sessions.get(token);
     const merchant = session && (await stillAllowed(deps.db, session));
     if (!session || !merchant) {
-      deps.sessions.destroy(token);
+      await deps.sessions.destroy(token);
       if (token) clearAdminCookie(c, deps, SESSION_COOKIE);
       const url = new URL(c.req.url);
       const next = c.req.method === 'GET' ? `?next=${encodeURIComponent(url.pathname + url.search)}` : '';

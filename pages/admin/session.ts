@@ -1,11 +1,9 @@
-// Admin sign-in sessions. The cookie carries only a random token; the server keeps, per SHA-256 of that
+// Admin sign-in sessions. The cookie carries only a random token; Postgres keeps, per SHA-256 of that
 // token, the merchant, the hash of the admin key that signed in (so revoking the key ends its sessions),
-// a CSRF token and an expiry. Nothing secret that the API knows is ever put in the cookie.
-//
-// Sessions live in this process's memory: a restart signs everyone out, which is acceptable for staff
-// pages (they sign in again with their admin key). Several API instances behind one address need sticky
-// sessions for `/admin`, or this store replaced by a shared one (same interface).
+// a CSRF token and an expiry. Nothing secret that the API knows is ever put in the cookie. Kept in the
+// database, sessions survive an API restart and serve every API instance behind one address.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Db } from '../../db/database.js';
 
 export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 const MAX_FLASHES = 20;
@@ -16,14 +14,14 @@ export interface Flash {
 }
 
 export interface AdminSession {
+  /** SHA-256 of the cookie's token: the session's key in the store. */
+  id: string;
   merchantId: string;
   /** `hashApiKey` of the admin key that signed in: checked on every request, so revoking it signs out. */
   keyHash: string;
   /** Sent in every form as a hidden field and compared on every POST. */
   csrfToken: string;
-  expiresAt: number;
-  /** One-shot messages for the page after a redirect, keyed by a random id carried in the redirect URL. */
-  flashes: Map<string, Flash>;
+  expiresAt: Date;
 }
 
 export const randomToken = () => randomBytes(32).toString('base64url');
@@ -39,58 +37,47 @@ export function sameToken(a: string | undefined, b: string | undefined): boolean
 export type SessionStore = ReturnType<typeof createSessionStore>;
 
 /** One store per app (no module-level state); `now` is injectable for tests. */
-export function createSessionStore(now: () => number = Date.now) {
-  const sessions = new Map<string, AdminSession>();
-
-  function sweep(): void {
-    const at = now();
-    for (const [key, session] of sessions) if (session.expiresAt <= at) sessions.delete(key);
-  }
-
+export function createSessionStore(db: Db, now: () => number = Date.now) {
   return {
     /** A new session and the token for its cookie; the token itself is not kept. */
-    create(merchantId: string, keyHash: string): { token: string; session: AdminSession } {
-      sweep();
+    async create(merchantId: string, keyHash: string): Promise<{ token: string; session: AdminSession }> {
+      // Expired sessions are cleared whenever someone signs in: no timer to run.
+      await db.deleteFrom('adminSessions').where('expiresAt', '<=', new Date(now())).execute();
       const token = randomToken();
-      const session: AdminSession = { merchantId, keyHash, csrfToken: randomToken(), expiresAt: now() + SESSION_TTL_MS, flashes: new Map() };
-      sessions.set(digest(token), session);
+      const session: AdminSession = { id: digest(token), merchantId, keyHash, csrfToken: randomToken(), expiresAt: new Date(now() + SESSION_TTL_MS) };
+      await db.insertInto('adminSessions').values(session).execute();
       return { token, session };
     },
 
-    /** The live session for a cookie token; an expired one is removed and not returned. */
-    get(token: string | undefined): AdminSession | undefined {
+    /** The live session for a cookie token. */
+    async get(token: string | undefined): Promise<AdminSession | undefined> {
       if (!token || token.length > 200) return undefined;
-      const key = digest(token);
-      const session = sessions.get(key);
-      if (!session) return undefined;
-      if (session.expiresAt <= now()) {
-        sessions.delete(key);
-        return undefined;
-      }
-      return session;
+      return db
+        .selectFrom('adminSessions')
+        .select(['id', 'merchantId', 'keyHash', 'csrfToken', 'expiresAt'])
+        .where('id', '=', digest(token))
+        .where('expiresAt', '>', new Date(now()))
+        .executeTakeFirst();
     },
 
-    destroy(token: string | undefined): void {
-      if (token) sessions.delete(digest(token));
+    async destroy(token: string | undefined): Promise<void> {
+      if (token) await db.deleteFrom('adminSessions').where('id', '=', digest(token)).execute();
     },
 
     /** Stores a message for the next page; returns the id to put in the redirect URL. */
-    addFlash(session: AdminSession, flash: Flash): string {
+    async addFlash(session: AdminSession, flash: Flash): Promise<string> {
       const id = randomBytes(9).toString('base64url');
-      session.flashes.set(id, flash);
-      for (const oldest of session.flashes.keys()) {
-        if (session.flashes.size <= MAX_FLASHES) break;
-        session.flashes.delete(oldest);
-      }
+      await db.insertInto('adminFlashes').values({ id, sessionId: session.id, ...flash }).execute();
+      // Messages nobody came back for are bounded per session.
+      const newest = db.selectFrom('adminFlashes').select('id').where('sessionId', '=', session.id).orderBy('createdAt', 'desc').limit(MAX_FLASHES);
+      await db.deleteFrom('adminFlashes').where('sessionId', '=', session.id).where('id', 'not in', newest).execute();
       return id;
     },
 
     /** The message for this id, once. */
-    takeFlash(session: AdminSession, id: string | undefined): Flash | undefined {
+    async takeFlash(session: AdminSession, id: string | undefined): Promise<Flash | undefined> {
       if (!id) return undefined;
-      const flash = session.flashes.get(id);
-      session.flashes.delete(id);
-      return flash;
+      return db.deleteFrom('adminFlashes').where('id', '=', id).where('sessionId', '=', session.id).returning(['kind', 'message']).executeTakeFirst();
     },
   };
 }

@@ -31,7 +31,7 @@ export function registerSettingsPages(admin: Hono<AdminEnv>, deps: AdminPagesDep
       configuredGateways(db, merchantId),
     ]);
     if (!merchant) throw new Error(`merchant ${merchantId} vanished`);
-    const flash = failed ? undefined : deps.sessions.takeFlash(sessionOf(c), c.req.query('flash'));
+    const flash = failed ? undefined : await deps.sessions.takeFlash(sessionOf(c), c.req.query('flash'));
     return c.html(<SettingsPage {...chrome(c)} merchant={merchant} settings={settings} products={products} configured={configured} flash={flash} failed={failed} />, status);
   }
 
@@ -40,7 +40,7 @@ export function registerSettingsPages(admin: Hono<AdminEnv>, deps: AdminPagesDep
     if (problems.length) return page(c, { form, problems, values }, 400);
     try {
       const message = await save();
-      return redirectWithFlash(c, deps, '/admin/settings', { kind: 'success', message }, fragment);
+      return await redirectWithFlash(c, deps, '/admin/settings', { kind: 'success', message }, fragment);
     } catch (error) {
       if (error instanceof SaveRejected) return page(c, { form, problems: error.problems, values }, error.status);
       throw error;
