@@ -50,7 +50,7 @@ export async function findOrGoInstall(tool: GoTool, log: (line: string) => void)
   log(`Building ${tool.label} (${tool.module}) into ${binDir}...`);
   const started = Date.now();
   let downloads = 0;
-  const ticker = setInterval(() => log(`  ...still building (${Math.round((Date.now() - started) / 1000)} s)`), 30_000);
+  const ticker = setInterval(() => log(`  ...still building ${tool.label} (${Math.round((Date.now() - started) / 1000)} s)`), 30_000);
   try {
     await run(go, ['install', tool.module], {
       env: { ...process.env, GOBIN: binDir, GOFLAGS: '-mod=mod', CGO_ENABLED: '0' },

@@ -6,9 +6,13 @@ import { findOrBuildStripeMock } from '../devstack/stripe-mock.js';
 import { findOrBuildTemporalCli } from '../devstack/temporal-cli.js';
 
 const log = (line: string) => console.log(`[prepare-tests] ${line}`);
-const cli = await findOrBuildTemporalCli(log);
-log(`Temporal CLI: ${cli}`);
-const bin = await ensurePostgresBinaries(log);
-log(`Postgres binaries: ${bin}`);
-log(`Chromium: ${await ensureChromium(log)}`);
-log(`stripe-mock: ${await findOrBuildStripeMock(log)}`);
+const found = (label: string) => (path: string) => log(`${label}: ${path}`);
+// The Go builds run beside the Debian packages; the packages one after the other (apt holds one lock).
+await Promise.all([
+  findOrBuildTemporalCli(log).then(found('Temporal CLI')),
+  findOrBuildStripeMock(log).then(found('stripe-mock')),
+  ensurePostgresBinaries(log)
+    .then(found('Postgres binaries'))
+    .then(() => ensureChromium(log))
+    .then(found('Chromium')),
+]);
