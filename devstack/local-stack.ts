@@ -5,14 +5,15 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { createDb } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { startProcess, waitFor, type ManagedProcess } from './child-process.js';
-import { DATA_DIR, ROOT } from './paths.js';
+import type { ManagedProcess } from './child-process.js';
+import { DATA_DIR } from './paths.js';
 import { ensurePostgresBinaries, startPostgresCluster, type PostgresCluster } from './postgres-cluster.js';
 import { freePort } from './ports.js';
 import { findOrBuildTemporalCli } from './temporal-cli.js';
 import { startTemporalDevServer, type TemporalDevServer } from './temporal-server.js';
 import { buildDist } from './build.js';
-import { nodeArgs, type Entry } from './node-args.js';
+import type { Entry } from './node-args.js';
+import { SERVICE_ENV_DEFAULTS, startService, untilApiReady } from './services.js';
 
 export interface LocalStackOptions {
   name: string;
@@ -37,8 +38,7 @@ export async function startLocalStack(options: LocalStackOptions) {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
-    // As in the Dockerfile: fewer malloc arenas, less resident memory.
-    MALLOC_ARENA_MAX: '2',
+    ...SERVICE_ENV_DEFAULTS,
     ...process.env,
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: temporal.address,
@@ -58,7 +58,7 @@ export async function startLocalStack(options: LocalStackOptions) {
         return proc?.child.pid;
       },
       start() {
-        proc = startProcess(process.execPath, nodeArgs(entry, 'compiled'), { cwd: ROOT, env, onOutput: (line) => log(`[${path.dirname(entry)}] ${line}`) });
+        proc = startService(entry, 'compiled', env, (line) => log(`[${path.dirname(entry)}] ${line}`));
         return proc;
       },
       async stop(signal: NodeJS.Signals = 'SIGTERM') {
@@ -69,10 +69,7 @@ export async function startLocalStack(options: LocalStackOptions) {
   };
   const api = service('api/main.ts');
   const worker = service('worker/main.ts');
-  const apiReady = () => waitFor('API', async () => {
-    const response = await fetch(`${baseUrl}/readyz`);
-    if (!response.ok) throw new Error(`readyz ${response.status}`);
-  });
+  const apiReady = () => untilApiReady(baseUrl);
   api.start();
   worker.start();
   await apiReady();

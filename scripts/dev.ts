@@ -4,15 +4,16 @@ import path from 'node:path';
 import { loadConfigOrExit } from '../core/config.js';
 import { createDb } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { startProcess, waitFor, type ManagedProcess } from '../devstack/child-process.js';
+import type { ManagedProcess } from '../devstack/child-process.js';
 import { ensureDemoMerchant } from '../devstack/demo-data.js';
 import { loadOrCreateDevSecrets } from '../devstack/dev-secrets.js';
-import { DATA_DIR, ROOT } from '../devstack/paths.js';
+import { DATA_DIR } from '../devstack/paths.js';
 import { startPgliteServer } from '../devstack/pglite-server.js';
 import { freePort } from '../devstack/ports.js';
 import { findOrBuildTemporalCli } from '../devstack/temporal-cli.js';
 import { startTemporalDevServer } from '../devstack/temporal-server.js';
-import { nodeArgs, type Entry } from '../devstack/node-args.js';
+import type { Entry } from '../devstack/node-args.js';
+import { SERVICE_ENV_DEFAULTS, startService, untilApiReady } from '../devstack/services.js';
 
 // PAYSTEAD_DEV_DIR lets a second stack (or a test of this command) keep its data apart.
 const DEV_DIR = process.env.PAYSTEAD_DEV_DIR ?? path.join(DATA_DIR, 'dev');
@@ -32,12 +33,8 @@ async function stopAll(code: number): Promise<never> {
 }
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => void stopAll(0));
 
-function startService(name: string, entry: Entry, env: NodeJS.ProcessEnv): ManagedProcess {
-  const proc = startProcess(process.execPath, nodeArgs(entry, 'source'), {
-    cwd: ROOT,
-    env,
-    onOutput: (line) => console.log(`[${name}] ${line}`),
-  });
+function startSourceService(name: string, entry: Entry, env: NodeJS.ProcessEnv): ManagedProcess {
+  const proc = startService(entry, 'source', env, (line) => console.log(`[${name}] ${line}`));
   void proc.exited.then((code) => {
     if (!stopping) {
       log(`${name} exited unexpectedly (${String(code)}); stopping everything`);
@@ -50,8 +47,7 @@ function startService(name: string, entry: Entry, env: NodeJS.ProcessEnv): Manag
 
 try {
   const { secrets, created } = loadOrCreateDevSecrets(DEV_DIR);
-  // MALLOC_ARENA_MAX as in the Dockerfile: fewer malloc arenas, less resident memory.
-  const env: NodeJS.ProcessEnv = { MALLOC_ARENA_MAX: '2', ...secrets, ...process.env };
+  const env: NodeJS.ProcessEnv = { ...SERVICE_ENV_DEFAULTS, ...secrets, ...process.env };
   if (created && !process.env.PLATFORM_API_KEY) log(`generated PLATFORM_API_KEY=${secrets.PLATFORM_API_KEY} (kept in ${DEV_DIR}/secrets.json)`);
 
   let temporalUi = '(external cluster: its own UI)';
@@ -85,13 +81,10 @@ try {
   const demo = await ensureDemoMerchant(db);
   await db.destroy();
 
-  startService('worker', 'worker/main.ts', env);
-  startService('api', 'api/main.ts', env);
+  startSourceService('worker', 'worker/main.ts', env);
+  startSourceService('api', 'api/main.ts', env);
   const api = config.http.publicBaseUrl;
-  await waitFor('API', async () => {
-    const response = await fetch(`${api}/readyz`);
-    if (!response.ok) throw new Error(`readyz ${response.status}`);
-  });
+  await untilApiReady(api);
 
   log('Paystead is running:');
   log(`  API           ${api}`);
