@@ -99,7 +99,7 @@ export async function startAlipaySimulator(options: { retryDelaysMs?: readonly n
     refunded(trade, refund) {
       // Alipay reports a refund in the trade's notification, with the refund's number and the total refunded.
       const fields = { out_biz_no: refund.outRequestNo, refund_fee: yuan(refunded(trade)), gmt_refund: beijing(refund.at, true) };
-      void notifier.send(notification(trade, fields), refundModes.shift() ?? 'deliver');
+      void notifier.send(notification(trade, fields), { fault: refundModes.shift() });
     },
   });
 
@@ -196,7 +196,7 @@ export async function startAlipaySimulator(options: { retryDelaysMs?: readonly n
     /** Every request, in order, with the sub-code of the gateway's refusal where it refused it. */
     calls,
     /** Every notification attempt with the answer it got. */
-    deliveries: notifier.deliveries,
+    deliveries: notifier.attempts,
     trade: (outTradeNo: string) => book.current(outTradeNo),
     refundedFen: (outTradeNo: string) => refunded(tradeOrFail(outTradeNo)),
     failNext(method: string, fault: Fault): void {
@@ -208,7 +208,7 @@ export async function startAlipaySimulator(options: { retryDelaysMs?: readonly n
     },
     /** The buyer pays; Alipay notifies. */
     async pay(outTradeNo: string, { notify = 'deliver' }: { notify?: NotifyMode } = {}): Promise<void> {
-      await notifier.send(notification(book.pay(outTradeNo)), notify);
+      await notifier.send(notification(book.pay(outTradeNo)), { fault: notify });
     },
     /** How the next refund's notification goes (by default: delivered). */
     notifyNextRefund(mode: NotifyMode): void {
@@ -217,7 +217,7 @@ export async function startAlipaySimulator(options: { retryDelaysMs?: readonly n
     /** Sends a notification for the trade as it stands, tweaked; resolves with its notify_id. */
     async notify(outTradeNo: string, tweak: NotificationTweak, mode: NotifyMode = 'deliver'): Promise<string> {
       const sent = notification(tradeOrFail(outTradeNo), {}, tweak);
-      await notifier.send(sent, mode);
+      await notifier.send(sent, { fault: mode });
       return sent.fields.notify_id!;
     },
     async stop(): Promise<void> {

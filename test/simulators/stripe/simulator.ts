@@ -41,13 +41,13 @@ const FAILURE_BODIES: Record<Failure['status'], StripeApiError['error']> = {
 
 const canonical = (value: unknown): string => JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
 
-export async function startStripeSimulator(options: { webhookAttempts?: number; webhookRetryMs?: number } = {}) {
+export async function startStripeSimulator() {
   const accounts = new Map<string, StripeAccount>();
   const endpoints = new Map<string, Endpoint[]>();
   const saved = new Map<string, { request: string; body: string }>();
   const failures: Array<Required<Pick<Failure, 'count'>> & Failure> = [];
   const requests: RecordedRequest[] = [];
-  const webhooks = createWebhookSender({ attempts: options.webhookAttempts ?? 4, retryDelayMs: options.webhookRetryMs ?? 100 });
+  const webhooks = createWebhookSender();
   let baseUrl = '';
 
   /** Events of the account with this secret key, to each of its endpoints. */

@@ -3,9 +3,9 @@
 // signed afresh on each try, retried while the answer is not 2xx (Stripe looks at the status only; the
 // answers are recorded so tests can check their exact bytes). Test controls bend single deliveries.
 import { createHmac, randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { createDeliveries, type Fault } from '../delivery.js';
 
-export type DeliveryMode = 'deliver' | 'drop' | 'duplicate' | 'reorder' | 'corrupt' | 'stale' | 'foreign-secret';
+export type DeliveryMode = Fault | 'stale' | 'foreign-secret';
 
 /**
  * `reorder` holds the event back until the next event has been delivered; `corrupt` changes the
@@ -23,16 +23,14 @@ export interface Endpoint {
   events: readonly string[];
 }
 
-export interface DeliveryAttempt {
-  eventId: string;
-  type: string;
-  url: string;
+interface Webhook {
+  endpoint: Endpoint;
+  event: { id: string; type: string };
+  payload: string;
   mode: DeliveryMode;
-  status?: number;
-  contentType?: string;
-  body?: string;
-  error?: string;
 }
+
+const FORGED = new Set<DeliveryMode>(['corrupt', 'stale', 'foreign-secret']);
 
 export function signature(secret: string, payload: string, timestamp: number): string {
   return `t=${timestamp},v1=${createHmac('sha256', secret).update(`${timestamp}.${payload}`).digest('hex')}`;
@@ -44,74 +42,39 @@ function tamper(payload: string): string {
   return tampered === payload ? payload.replace('"id"', '"Id"') : tampered;
 }
 
-export function createWebhookSender(options: { attempts: number; retryDelayMs: number }) {
-  const attempts: DeliveryAttempt[] = [];
-  const inflight = new Set<Promise<void>>();
-  let held: Array<() => Promise<void>> = [];
+function request({ endpoint, payload, mode }: Webhook) {
+  const timestamp = Math.floor(Date.now() / 1000) - (mode === 'stale' ? 600 : 0);
+  const secret = mode === 'foreign-secret' ? `whsec_${randomBytes(24).toString('base64')}` : endpoint.secret;
+  return {
+    url: endpoint.url,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)', 'stripe-signature': signature(secret, payload, timestamp) },
+    body: payload,
+  };
+}
 
-  async function post(endpoint: Endpoint, event: { id: string; type: string }, payload: string, mode: DeliveryMode): Promise<boolean> {
-    const forged = mode === 'corrupt' || mode === 'stale' || mode === 'foreign-secret';
-    const timestamp = Math.floor(Date.now() / 1000) - (mode === 'stale' ? 600 : 0);
-    const secret = mode === 'foreign-secret' ? `whsec_${randomBytes(24).toString('base64')}` : endpoint.secret;
-    const header = signature(secret, payload, timestamp);
-    const attempt: DeliveryAttempt = { eventId: event.id, type: event.type, url: endpoint.url, mode };
-    attempts.push(attempt);
-    try {
-      const response = await fetch(endpoint.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)', 'stripe-signature': header },
-        body: mode === 'corrupt' ? tamper(payload) : payload,
-        signal: AbortSignal.timeout(10_000),
-      });
-      Object.assign(attempt, { status: response.status, contentType: response.headers.get('content-type') ?? undefined, body: await response.text() });
-      return forged || response.ok;
-    } catch (error) {
-      attempt.error = error instanceof Error ? error.message : String(error);
-      return forged;
-    }
-  }
-
-  async function deliver(endpoint: Endpoint, event: { id: string; type: string }, payload: string, mode: DeliveryMode): Promise<void> {
-    for (let tryNo = 1; tryNo <= options.attempts; tryNo++) {
-      if (await post(endpoint, event, payload, mode)) return;
-      await sleep(options.retryDelayMs * 2 ** (tryNo - 1));
-    }
-  }
-
-  function track(work: Promise<void>): void {
-    inflight.add(work);
-    void work.finally(() => inflight.delete(work));
-  }
+export function createWebhookSender() {
+  const deliveries = createDeliveries({
+    request,
+    tamper,
+    label: ({ event, endpoint, mode }: Webhook) => ({ eventId: event.id, type: event.type, url: endpoint.url, mode }),
+    settles: (answer, { mode }) => FORGED.has(mode) || (answer.status >= 200 && answer.status < 300),
+    // Stripe's schedule (hours apart, for three days) shrunk: doubling pauses, four attempts.
+    retryPausesMs: [100, 200, 400],
+  });
 
   return {
-    attempts,
+    attempts: deliveries.attempts,
 
     send(endpoints: readonly Endpoint[], event: { id: string; type: string }, delivery: Delivery = {}): void {
       const mode = delivery.mode ?? 'deliver';
       const payload = JSON.stringify(event, null, 2);
-      const subscribed = endpoints.filter((endpoint) => endpoint.events.includes(event.type) || endpoint.events.includes('*'));
-      const run = async () => {
-        if (delivery.delayMs) await sleep(delivery.delayMs);
-        await Promise.all(
-          subscribed.map(async (endpoint) => {
-            await deliver(endpoint, event, payload, mode);
-            if (mode === 'duplicate') await deliver(endpoint, event, payload, mode);
-          }),
-        );
-      };
-      if (mode === 'drop') return;
-      if (mode === 'reorder') {
-        held.push(run);
-        return;
+      const fault = mode === 'stale' || mode === 'foreign-secret' ? 'deliver' : mode;
+      for (const endpoint of endpoints) {
+        if (endpoint.events.includes(event.type) || endpoint.events.includes('*')) void deliveries.send({ endpoint, event, payload, mode }, { fault, delayMs: delivery.delayMs });
       }
-      const released = held;
-      held = [];
-      track(run().then(async () => void (await Promise.all(released.map((later) => later())))));
     },
 
     /** Resolves once every delivery under way (retries included) has finished. */
-    async idle(): Promise<void> {
-      while (inflight.size > 0) await Promise.all([...inflight]);
-    },
+    idle: deliveries.idle,
   };
 }

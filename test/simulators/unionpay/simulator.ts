@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { createDeliveries, type Attempt, type Fault } from '../delivery.js';
 import { acpSign, acpVerify, answerBody, beijingTime, certIdOf, parseBeijingTime } from './acp.js';
 import { merchantCertificate, signingChain, type Issued, type SigningChain } from './certificates.js';
 import { text as readBody } from 'node:stream/consumers';
@@ -15,15 +15,16 @@ export const PATHS = { front: '/gateway/api/frontTransReq.do', back: '/gateway/a
 type Endpoint = keyof typeof PATHS;
 type PlannedFailure = { failure: Failure; when: (fields: Record<string, string>) => boolean };
 
-export type NotifyMode = 'deliver' | 'drop' | 'duplicate' | 'delay' | 'reorder' | 'corrupt';
+export type NotifyMode = Fault | 'delay';
 /** Notifications a receiver must turn away: bad signature, replayed, tampered, for someone else, foreign root. */
 export type Forgery = 'signature' | 'stale' | 'amount' | 'merchant' | 'foreign-ca';
 export type Failure = { httpStatus: number; afterProcessing?: boolean } | { respCode: string; respMsg: string };
 
-export interface Delivery {
-  orderId: string;
-  txnType: string;
-  attempts: Array<{ status: number; contentType: string; body: string }>;
+type Label = { orderId: string; txnType: string };
+
+/** One delivery of a notification (a duplicate is a second one) with each of its attempts. */
+export interface Delivery extends Label {
+  attempts: Array<Attempt<Label>>;
 }
 
 interface Consume {
@@ -39,8 +40,6 @@ interface Refund {
   queryId: string;
 }
 
-const ATTEMPTS = 4;
-const RETRY_PAUSE_MS = 25;
 const OTHER_MER_ID = '898000000000002';
 const COMMON = ['version', 'encoding', 'signMethod', 'txnType', 'txnSubType', 'bizType', 'accessType', 'merId'] as const;
 
@@ -52,11 +51,6 @@ const randomDigits = (count: number) => Array.from(randomBytes(count), (b) => St
 function fen(amount: string): string {
   const n = Number(amount);
   return `${Math.floor(n / 100)}.${String(n % 100).padStart(2, '0')}`;
-}
-
-/** A signed message with its amount changed afterwards. */
-function tampered(message: Record<string, string>): Record<string, string> {
-  return { ...message, txnAmt: String(Number(message.txnAmt) + 1) };
 }
 
 function pick(fields: Record<string, string>, keys: readonly string[]): Record<string, string> {
@@ -81,10 +75,7 @@ export async function startUnionPaySimulator() {
   const consumes = new Map<string, Consume>();
   const refunds = new Map<string, Refund>();
   const received: Array<{ endpoint: Endpoint; fields: Record<string, string>; respCode: string; at: number }> = [];
-  const deliveries: Delivery[] = [];
   const failures: Record<Exclude<Endpoint, 'front'>, PlannedFailure[]> = { back: [], query: [] };
-  const inflight = new Set<Promise<void>>();
-  let held: Array<{ url: string; fields: Record<string, string> }> = [];
 
   function signed(fields: Record<string, string>, signer: Issued = chain.leaf): Record<string, string> {
     const withCert = { ...fields, signPubKeyCert: signer.pem };
@@ -108,51 +99,21 @@ export async function startUnionPaySimulator() {
 
   // ---- Notifications --------------------------------------------------------------------------------
 
-  async function post(url: string, fields: Record<string, string>): Promise<void> {
-    const delivery: Delivery = { orderId: fields.orderId ?? '', txnType: fields.txnType ?? '', attempts: [] };
-    deliveries.push(delivery);
-    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      const outcome = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' }, body: new URLSearchParams(fields).toString() }).then(
-        async (response) => ({ status: response.status, contentType: response.headers.get('content-type') ?? '', body: await response.text() }),
-        (error: unknown) => ({ status: 0, contentType: '', body: error instanceof Error ? error.message : String(error) }),
-      );
-      delivery.attempts.push(outcome);
-      if (outcome.status === 200) return;
-      if (attempt < ATTEMPTS) await sleep(RETRY_PAUSE_MS * 2 ** attempt);
-    }
-  }
+  const notices = createDeliveries({
+    request: (message: { url: string; fields: Record<string, string> }) => ({ url: message.url, headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' }, body: new URLSearchParams(message.fields).toString() }),
+    /** The amount changed after signing. */
+    tamper(body) {
+      const fields = new URLSearchParams(body);
+      fields.set('txnAmt', String(Number(fields.get('txnAmt')) + 1));
+      return fields.toString();
+    },
+    label: ({ fields }) => ({ orderId: fields.orderId ?? '', txnType: fields.txnType ?? '' }),
+    settles: (answer) => answer.status === 200,
+    retryPausesMs: [50, 100, 200],
+  });
 
-  function track(work: Promise<void>): Promise<void> {
-    inflight.add(work);
-    void work.finally(() => inflight.delete(work));
-    return work;
-  }
-
-  /** Sends now, then anything held back for `reorder`, so that one arrives after a later notification. */
-  async function send(url: string, fields: Record<string, string>): Promise<void> {
-    await post(url, fields);
-    const later = held;
-    held = [];
-    for (const h of later) await post(h.url, h.fields);
-  }
-
-  function notify(url: string, fields: Record<string, string>, mode: NotifyMode, delayMs = 0): Promise<void> {
-    const message = signed(fields);
-    switch (mode) {
-      case 'drop':
-        return Promise.resolve();
-      case 'reorder':
-        held.push({ url, fields: message });
-        return Promise.resolve();
-      case 'corrupt':
-        return track(send(url, tampered(message)));
-      case 'duplicate':
-        return track(send(url, message).then(() => post(url, message)));
-      case 'delay':
-        return track(sleep(delayMs).then(() => send(url, message)));
-      case 'deliver':
-        return track(send(url, message));
-    }
+  function notify(url: string, fields: Record<string, string>, mode: NotifyMode, delayMs = 0): void {
+    void notices.send({ url, fields: signed(fields) }, mode === 'delay' ? { delayMs } : { fault: mode });
   }
 
   /** The back notification UnionPay sends for a transaction, before signing. */
@@ -209,7 +170,7 @@ export async function startUnionPaySimulator() {
     original.refunded += Number(fields.txnAmt);
     const queryId = randomDigits(21);
     refunds.set(fields.orderId!, { fields, queryId });
-    void notify(fields.backUrl!, notification(fields, queryId, { origQryId: fields.origQryId! }), 'deliver');
+    notify(fields.backUrl!, notification(fields, queryId, { origQryId: fields.origQryId! }), 'deliver');
     return answer(fields, { txnAmt: fields.txnAmt!, currencyCode: '156', origQryId: fields.origQryId!, queryId, respCode: '00', respMsg: '成功[0000000]' });
   }
 
@@ -284,29 +245,25 @@ export async function startUnionPaySimulator() {
       if (!consume || consume.queryId) return 'unknown';
       if (Date.now() > parseBeijingTime(consume.fields.payTimeout!)) return 'lapsed';
       consume.queryId = randomDigits(21);
-      void notify(consume.fields.backUrl!, notification(consume.fields, consume.queryId), options.notify ?? 'deliver', options.delayMs);
+      notify(consume.fields.backUrl!, notification(consume.fields, consume.queryId), options.notify ?? 'deliver', options.delayMs);
       return 'paid';
     },
 
-    /** Sends a payment notification for a submitted, unpaid consume that the receiver must reject; resolves when the retries are over. */
+    /** Sends a payment notification for a submitted, unpaid consume that the receiver must reject; resolves once no notification is under way (these retried until UnionPay gives up). */
     async sendForged(orderId: string, forgery: Forgery): Promise<void> {
       const consume = consumes.get(orderId);
       if (!consume) throw new Error(`no consume ${orderId}`);
       const fields = notification(consume.fields, randomDigits(21));
-      const url = consume.fields.backUrl!;
-      switch (forgery) {
-        case 'signature':
-          // UnionPay's certificate, someone else's key.
-          return track(post(url, signed(fields, { ...chain.leaf, privateKey: foreignChain().leaf.privateKey })));
-        case 'stale':
-          return track(post(url, signed({ ...fields, txnTime: beijingTime(Date.now() - 8 * 86_400_000) })));
-        case 'amount':
-          return track(post(url, tampered(signed(fields))));
-        case 'merchant':
-          return track(post(url, signed({ ...fields, merId: OTHER_MER_ID })));
-        case 'foreign-ca':
-          return track(post(url, signed(fields, foreignChain().leaf)));
-      }
+      const forged = {
+        // UnionPay's certificate, someone else's key.
+        signature: () => signed(fields, { ...chain.leaf, privateKey: foreignChain().leaf.privateKey }),
+        stale: () => signed({ ...fields, txnTime: beijingTime(Date.now() - 8 * 86_400_000) }),
+        amount: () => signed(fields),
+        merchant: () => signed({ ...fields, merId: OTHER_MER_ID }),
+        'foreign-ca': () => signed(fields, foreignChain().leaf),
+      }[forgery]();
+      await notices.send({ url: consume.fields.backUrl!, fields: forged }, { fault: forgery === 'amount' ? 'corrupt' : 'deliver' });
+      await notices.idle();
     },
 
     /** The next call to `endpoint` (that `when` picks) fails: an HTTP status, optionally after doing the work, or a signed refusal. */
@@ -318,10 +275,17 @@ export async function startUnionPaySimulator() {
     /** Refunds and cancels of the consume with this queryId, in the order they came. */
     refundsOf: (queryId: string) => [...refunds.values()].filter((r) => r.fields.origQryId === queryId),
     received: (endpoint: Endpoint, orderId?: string) => received.filter((r) => r.endpoint === endpoint && (orderId === undefined || r.fields.orderId === orderId)),
-    deliveries: (orderId: string) => deliveries.filter((d) => d.orderId === orderId),
+    /** The deliveries of notifications about this orderId, in the order they were first tried. */
+    deliveries(orderId: string): Delivery[] {
+      const attempts = notices.attempts.filter((a) => a.orderId === orderId);
+      return [...new Set(attempts.map((a) => a.delivery))].map((delivery) => {
+        const mine = attempts.filter((a) => a.delivery === delivery);
+        return { orderId, txnType: mine[0]!.txnType, attempts: mine };
+      });
+    },
 
     async close() {
-      await Promise.allSettled([...inflight]);
+      await notices.idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
