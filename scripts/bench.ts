@@ -54,14 +54,19 @@ const sandboxKey = sandboxSecret(masterKey, merchant.id);
 const getLatencies: number[] = [];
 /** The same reads as the API itself timed them (Server-Timing): without the network and this client's own waits. */
 const getServerLatencies: number[] = [];
+/** Of which the database read. */
+const getDbLatencies: number[] = [];
 async function call(method: string, route: string, key: string, body?: unknown, headers: Record<string, string> = {}) {
   const started = performance.now();
   const response = await apiRequest(baseUrl, method, route, { key, body, headers });
   const ms = performance.now() - started;
   if (method === 'GET') {
     getLatencies.push(ms);
-    const serverMs = /\btotal;dur=([\d.]+)/.exec(response.headers.get('server-timing') ?? '')?.[1];
+    const timing = response.headers.get('server-timing') ?? '';
+    const serverMs = /\btotal;dur=([\d.]+)/.exec(timing)?.[1];
     if (serverMs !== undefined) getServerLatencies.push(Number(serverMs));
+    const dbMs = /\bdb;dur=([\d.]+)/.exec(timing)?.[1];
+    if (dbMs !== undefined) getDbLatencies.push(Number(dbMs));
   }
   if (response.status < 200 || response.status > 299) throw new Error(`${method} ${route}: ${response.status} ${response.text}`);
   return { json: response.body, ms };
@@ -178,6 +183,7 @@ const halfRate = orderRate / 2;
 log(`latency: open-loop arrivals at ${round(halfRate)} orders/s (half the sustained rate) for ${SECONDS} s...`);
 getLatencies.length = 0;
 getServerLatencies.length = 0;
+getDbLatencies.length = 0;
 const samples = { checkout: [] as number[], visible: [] as number[] };
 const arrivals: Array<Promise<unknown>> = [];
 const openStarted = performance.now();
@@ -189,6 +195,7 @@ for (let i = 0; performance.now() - openStarted < SECONDS * 1000; i += 1) {
 await Promise.all(arrivals);
 const getP99 = percentile(getLatencies, 99);
 const getServerP99 = percentile(getServerLatencies, 99);
+const getDbP99 = percentile(getDbLatencies, 99);
 
 log(`memory: opening ${OPEN_ORDERS} orders that wait for payment...`);
 for (let i = 0; i < OPEN_ORDERS; i += 50) await Promise.all(Array.from({ length: Math.min(50, OPEN_ORDERS - i) }, () => checkout()));
@@ -204,7 +211,7 @@ const results = {
   throughput: { ordersPerSecond: round(orderRate, 2), bareWorkflowsPerSecond: round(bareRate, 2), ratio: round(orderRate / bareRate, 3) },
   checkoutMs: { p50: round(percentile(samples.checkout, 50)), p95: round(percentile(samples.checkout, 95)), p99: round(percentile(samples.checkout, 99)), samples: samples.checkout.length },
   notificationToVisibleMs: { p50: round(percentile(samples.visible, 50)), p99: round(percentile(samples.visible, 99)) },
-  orderReadMs: { p99: round(getP99), serverP99: round(getServerP99), samples: getLatencies.length },
+  orderReadMs: { p99: round(getP99), serverP99: round(getServerP99), databaseP99: round(getDbP99), samples: getLatencies.length },
   memoryWith1000OpenOrders: memory,
   cpuShare: Object.fromEntries(stackCpu.map(([name, used]) => [name, `${round((100 * used) / cpuTotal)}%`])),
   cpuMsPer: { bareWorkflow: bare.perUnitMs, order: orders.perUnitMs },
@@ -221,7 +228,7 @@ const targets = [
 console.log('');
 console.log(`orders/s ${results.throughput.ordersPerSecond}, bare workflows/s ${results.throughput.bareWorkflowsPerSecond} (${activities.local} local + ${activities.remote} activities, ${historyEvents} history events, ${historyBytes} bytes per order)`);
 console.log(`checkout ms p50 ${results.checkoutMs.p50} p95 ${results.checkoutMs.p95} p99 ${results.checkoutMs.p99}; notification->visible ms p50 ${results.notificationToVisibleMs.p50} p99 ${results.notificationToVisibleMs.p99}`);
-console.log(`GET /v1/orders/{id} p99 ms ${results.orderReadMs.p99} as this client saw it, ${results.orderReadMs.serverP99} inside the API (${results.orderReadMs.samples} reads)`);
+console.log(`GET /v1/orders/{id} p99 ms ${results.orderReadMs.p99} as this client saw it, ${results.orderReadMs.serverP99} inside the API, ${results.orderReadMs.databaseP99} reading Postgres (${results.orderReadMs.samples} reads)`);
 console.log(`API RSS ${memory.apiMiB} MiB; CPU share ${JSON.stringify(results.cpuShare)}`);
 console.log(`CPU ms per bare workflow ${JSON.stringify(bare.perUnitMs)}; stolen by the host ${bare.stolenPercent}%`);
 console.log(`CPU ms per order         ${JSON.stringify(orders.perUnitMs)}; stolen by the host ${orders.stolenPercent}%`);
