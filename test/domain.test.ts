@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fromDecimalString, formatMoney, toDecimalString } from '../domain/money.js';
 import { decideRefund, refundableAmount, type Refund } from '../domain/order.js';
 import { priceCart, PricingError, taxOn, type CatalogItem } from '../domain/pricing.js';
+import { limitText } from '../gateways/text-limits.js';
 
 describe('money', () => {
   it('converts minor units to decimal strings exactly, by currency exponent', () => {
@@ -86,5 +87,15 @@ describe('refund policy', () => {
     expect(decideRefund({ ...paid, status: 'completed' }, { amount: 1, actor: 'customer' }, policy)).toMatchObject({ code: 'refund_window_closed' });
     expect(decideRefund({ ...paid, status: 'awaiting_payment', paidAmount: 0 }, { amount: 1, actor: 'merchant' }, policy)).toMatchObject({ code: 'not_paid' });
     expect(decideRefund(paid, { amount: 0, actor: 'merchant' }, policy)).toMatchObject({ code: 'invalid_amount' });
+  });
+});
+
+describe('gateway text limits', () => {
+  it('cut by character, never through an emoji', () => {
+    expect(limitText('茶叶礼盒', 2)).toBe('茶叶');
+    expect(limitText('ab🍵c', 3)).toBe('ab🍵');
+    expect(limitText('ab🍵c', 2)).toBe('ab');
+    expect(limitText('🍵'.repeat(200), 127)).toBe('🍵'.repeat(127));
+    expect(limitText('short', 80)).toBe('short');
   });
 });

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { toTradeNo } from '../trade-numbers.js';
 import { GatewayError, type GatewayAdapter, type GatewayContext, type PaymentResult, type RefundResult } from '../types.js';
 import { memoByCredentials } from '../credential-memo.js';
+import { limitText } from '../text-limits.js';
 import { connectAlipay, type AlipayClient, type AlipayResponse } from './client.js';
 import { fromBeijingTime, fromYuan, PAYMENT_STATUS, toBeijingTime, toYuan, TRADE_STATUSES } from './format.js';
 import { readNotification } from './notification.js';
@@ -37,9 +38,7 @@ function parseOrFail<T>(method: string, schema: z.ZodType<T>, response: AlipayRe
 }
 
 /** Alipay takes at most 256 characters for a subject or a refund reason. */
-function limited(text: string): string {
-  return Array.from(text).slice(0, 256).join('');
-}
+const limited = (text: string) => limitText(text, 256);
 
 async function queryTrade(alipay: AlipayClient, outTradeNo: string): Promise<PaymentResult> {
   const method = 'alipay.trade.query';

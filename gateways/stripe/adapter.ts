@@ -5,6 +5,7 @@ import type Stripe from 'stripe';
 import { GatewayError, NotificationRejected, type GatewayAdapter, type GatewayContext, type PaymentRef, type RefundRequest } from '../types.js';
 import { toStripeAmount } from './amounts.js';
 import { memoByCredentials } from '../credential-memo.js';
+import { limitText } from '../text-limits.js';
 import { isInvalidRequest, isMissing, stripeClient, toGatewayError } from './client.js';
 import { ownIds, verifiedEvent } from './notifications.js';
 import { idOf, paymentResult, refundResult } from './results.js';
@@ -135,7 +136,7 @@ export function createStripeAdapter(deps: StripeAdapterDeps): GatewayAdapter {
           {
             payment_intent: await paymentIntentOf(stripe, request),
             amount: toStripeAmount(request.amount, request.currency.toUpperCase()),
-            metadata: { refund_id: request.refundId, payment_id: request.paymentId, merchant_id: ctx.merchantId, reason: request.reason.slice(0, 500) },
+            metadata: { refund_id: request.refundId, payment_id: request.paymentId, merchant_id: ctx.merchantId, reason: limitText(request.reason, 500) },
           },
           { idempotencyKey: request.refundId },
         );

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { toTradeNo } from '../trade-numbers.js';
 import { GatewayError, type GatewayAdapter, type GatewayContext, type PaymentRef, type PaymentResult } from '../types.js';
 import { memoByCredentials } from '../credential-memo.js';
+import { limitText } from '../text-limits.js';
 import { createApi } from './client.js';
 import { platformKeyLapse, readMerchant } from './merchant.js';
 import { verifyWechatPayNotification } from './notification.js';
@@ -73,7 +74,7 @@ export function createWechatPayAdapter(deps: WechatPayAdapterDeps): GatewayAdapt
         body: {
           appid: merchant.appId,
           mchid: merchant.mchId,
-          description: request.description.slice(0, 127),
+          description: limitText(request.description, 127),
           out_trade_no: toTradeNo(request.paymentId),
           time_expire: beijingTime(request.expiresAt),
           notify_url: ctx.notifyUrl,
@@ -111,7 +112,7 @@ export function createWechatPayAdapter(deps: WechatPayAdapterDeps): GatewayAdapt
         body: {
           out_trade_no: toTradeNo(request.paymentId),
           out_refund_no: toTradeNo(request.refundId),
-          reason: request.reason.slice(0, 80),
+          reason: limitText(request.reason, 80),
           notify_url: ctx.notifyUrl,
           amount: { refund: request.amount, total: request.paymentAmount, currency: 'CNY' },
         },
