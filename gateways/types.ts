@@ -140,6 +140,17 @@ export class NotificationRejected extends Error {
 export type GatewayErrorKind = 'network' | 'timeout' | 'server' | 'rate_limited' | 'invalid_request' | 'auth';
 
 /**
+ * An HTTP refusal as the retry policy sees it: 429 and 5xx are worth retrying, 401/403 are our
+ * credentials, anything else our request.
+ */
+export function kindOfHttpStatus(status: number): GatewayErrorKind {
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'server';
+  if (status === 401 || status === 403) return 'auth';
+  return 'invalid_request';
+}
+
+/**
  * A failed gateway call, classified: network trouble, 5xx, 429 and timeouts are worth retrying (after a
  * timeout the caller re-queries first); invalid parameters and authentication failures are not.
  */

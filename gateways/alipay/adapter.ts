@@ -2,6 +2,7 @@
 // the shopper opens, or a QR code from precreate; our payment id is the out_trade_no and our refund id the
 // out_request_no, so every call is idempotent at Alipay.
 import { z } from 'zod';
+import { parseAnswer } from '../answers.js';
 import { toTradeNo } from '../trade-numbers.js';
 import { GatewayError, type GatewayAdapter, type GatewayContext, type PaymentResult, type RefundResult } from '../types.js';
 import { memoByCredentials } from '../credential-memo.js';
@@ -31,11 +32,7 @@ const PrecreateSchema = z.object({ qr_code: z.string().min(1) });
 const RefundSchema = z.object({ fund_change: z.enum(['Y', 'N']) });
 const RefundQuerySchema = z.object({ out_request_no: z.string().optional(), refund_status: z.string().optional() });
 
-function parseOrFail<T>(method: string, schema: z.ZodType<T>, response: AlipayResponse): T {
-  const parsed = schema.safeParse(response);
-  if (!parsed.success) throw new GatewayError('server', `${method} answered with an unexpected body: ${parsed.error.message}`);
-  return parsed.data;
-}
+const parseOrFail = <T>(method: string, schema: z.ZodType<T>, response: AlipayResponse): T => parseAnswer(schema, response, `${method} answered`);
 
 /** Alipay takes at most 256 characters for a subject or a refund reason. */
 const limited = (text: string) => limitText(text, 256);

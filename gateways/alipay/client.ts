@@ -3,7 +3,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { AlipayRequestError, AlipaySdk, type AlipaySdkCommonResult } from 'alipay-sdk';
 import { credentialProblem, requiredCredential } from '../credentials.js';
-import { GatewayError } from '../types.js';
+import { GatewayError, kindOfHttpStatus } from '../types.js';
 import { toBeijingTime } from './format.js';
 
 /** Alipay reads the request timestamp as Beijing time; the SDK would stamp the server's local time. */
@@ -85,9 +85,7 @@ function transportFailure(method: string, error: unknown): unknown {
   }
   const status = /status: (\d{3})/.exec(error.message)?.[1];
   if (status !== undefined) {
-    const code = Number(status);
-    const kind = code === 429 ? 'rate_limited' : code >= 500 ? 'server' : 'invalid_request';
-    return new GatewayError(kind, `${method}: Alipay answered HTTP ${code}`);
+    return new GatewayError(kindOfHttpStatus(Number(status)), `${method}: Alipay answered HTTP ${status}`);
   }
   if (error.message.includes('验签失败')) {
     // Every answer is signed with Alipay's key for this app: failing that is a wrong alipayPublicKey (or

@@ -2,7 +2,8 @@
 // real HTTP, exactly as an adapter for a remote gateway would, so the sandbox exercises the same failure
 // handling. Credentials are derived from the master key; `ctx.credentials` is not used.
 import { z } from 'zod';
-import { GatewayError, NotificationRejected, type GatewayAdapter, type GatewayContext, type GatewayNotification, type PaymentResult, type RefundResult } from '../types.js';
+import { parseAnswer } from '../answers.js';
+import { GatewayError, kindOfHttpStatus, NotificationRejected, type GatewayAdapter, type GatewayContext, type GatewayNotification, type PaymentResult, type RefundResult } from '../types.js';
 import { sandboxEventSchema } from './events.js';
 import { SANDBOX_SIGNATURE_HEADER, sandboxSecret, verifyNotificationSignature } from './signature.js';
 
@@ -39,18 +40,10 @@ function errorMessage(payload: unknown): string | undefined {
 
 /** Classified as the retry policy needs it: trouble on the way or on their side is retryable, our mistakes are not. */
 function httpError(status: number, payload: unknown): GatewayError {
-  const message = `sandbox answered HTTP ${status}: ${errorMessage(payload) ?? 'no error message'}`;
-  if (status === 429) return new GatewayError('rate_limited', message);
-  if (status >= 500) return new GatewayError('server', message);
-  if (status === 401 || status === 403) return new GatewayError('auth', message);
-  return new GatewayError('invalid_request', message);
+  return new GatewayError(kindOfHttpStatus(status), `sandbox answered HTTP ${status}: ${errorMessage(payload) ?? 'no error message'}`);
 }
 
-function parseOrFail<T>(schema: z.ZodType<T>, payload: unknown): T {
-  const parsed = schema.safeParse(payload);
-  if (!parsed.success) throw new GatewayError('server', `sandbox answered with an unexpected body: ${parsed.error.message}`);
-  return parsed.data;
-}
+const parseOrFail = <T>(schema: z.ZodType<T>, payload: unknown): T => parseAnswer(schema, payload, 'sandbox answered');
 
 function toPaymentResult(payment: z.infer<typeof PaymentSchema>): PaymentResult {
   return {

@@ -2,6 +2,7 @@
 // shopper scans with the WeChat app), for the redirect and QR flows alike. Amounts are fen on both sides,
 // so nothing is converted; our ids become out_trade_no / out_refund_no through `toTradeNo`.
 import { z } from 'zod';
+import { parseAnswer } from '../answers.js';
 import { toTradeNo } from '../trade-numbers.js';
 import { GatewayError, type GatewayAdapter, type GatewayContext, type PaymentRef, type PaymentResult } from '../types.js';
 import { memoByCredentials } from '../credential-memo.js';
@@ -28,11 +29,7 @@ export function beijingTime(iso: string): string {
   return `${beijingWallClock(iso)}+08:00`;
 }
 
-function answer<T>(schema: z.ZodType<T>, payload: unknown, what: string): T {
-  const parsed = schema.safeParse(payload);
-  if (!parsed.success) throw new GatewayError('server', `WeChat Pay answered ${what} with an unexpected body: ${parsed.error.message}`);
-  return parsed.data;
-}
+const answer = <T>(schema: z.ZodType<T>, payload: unknown, what: string): T => parseAnswer(schema, payload, `WeChat Pay answered ${what}`);
 
 export function createWechatPayAdapter(deps: WechatPayAdapterDeps): GatewayAdapter {
   const timeoutMs = deps.timeoutMs ?? 10_000;
