@@ -9,6 +9,8 @@ interface GatewayTarget {
   gateway: GatewayName;
 }
 
+const paymentRef = ({ paymentId, createdAt, gatewayReference }: PaymentRef): PaymentRef => ({ paymentId, createdAt, gatewayReference });
+
 export function createGatewayActivities(deps: ActivityDeps) {
   function adapterFor(gateway: GatewayName): GatewayAdapter {
     const adapter = deps.gateways.get(gateway);
@@ -47,11 +49,11 @@ export function createGatewayActivities(deps: ActivityDeps) {
     },
 
     async queryGatewayPayment(input: GatewayTarget & PaymentRef) {
-      return call(input, (a, ctx) => a.queryPayment(ctx, { paymentId: input.paymentId, createdAt: input.createdAt }));
+      return call(input, (a, ctx) => a.queryPayment(ctx, paymentRef(input)));
     },
 
     async closeGatewayPayment(input: GatewayTarget & PaymentRef) {
-      return call(input, (a, ctx) => a.closePayment(ctx, { paymentId: input.paymentId, createdAt: input.createdAt }));
+      return call(input, (a, ctx) => a.closePayment(ctx, paymentRef(input)));
     },
 
     /**
@@ -70,7 +72,8 @@ export function createGatewayActivities(deps: ActivityDeps) {
     },
 
     async queryGatewayRefund(input: GatewayTarget & RefundRef) {
-      return call(input, (a, ctx) => a.queryRefund(ctx, { refundId: input.refundId, paymentId: input.paymentId, createdAt: input.createdAt }));
+      const { refundId, paymentId, createdAt, refundReference } = input;
+      return call(input, (a, ctx) => a.queryRefund(ctx, { refundId, paymentId, createdAt, refundReference }));
     },
   };
 }

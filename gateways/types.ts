@@ -24,10 +24,14 @@ export interface CreatePaymentRequest {
   flow?: PaymentFlow;
 }
 
-/** A payment as the gateway knows it: our id and when it was created (UnionPay queries need both). */
+/**
+ * A payment as the gateway knows it: our id and when it was created (UnionPay queries need both), and the
+ * gateway's own reference once we have heard it (Stripe then looks it up instead of searching).
+ */
 export interface PaymentRef {
   paymentId: string;
   createdAt: string;
+  gatewayReference?: string;
 }
 
 /** A refund as the gateway knows it, likewise. */
@@ -35,6 +39,8 @@ export interface RefundRef {
   refundId: string;
   paymentId: string;
   createdAt: string;
+  /** The gateway's reference for the refund (not the payment's). */
+  refundReference?: string;
 }
 
 export interface CreatedPayment {

@@ -125,6 +125,37 @@ describe('stripe adapter', () => {
     expect(await a.queryPayment(ctx, { paymentId: newId('pay'), createdAt: oldest.createdAt })).toEqual({ status: 'not_found' });
   });
 
+  it('looks a session or refund up by the reference we heard, without listing', async () => {
+    const ctx = merchant();
+    const a = adapter();
+    const open = request();
+    await a.createPayment(ctx, open);
+    const paid = await paidPayment(ctx);
+    const { id: sessionId } = sim.session(open.paymentId);
+    const intent = sim.session(paid.paymentId).payment_intent!;
+    const refund = { refundId: newId('rfd'), paymentId: paid.paymentId, gatewayReference: intent, amount: 1_000, paymentAmount: 12_345, currency: 'USD', reason: 'broken', createdAt: new Date().toISOString() };
+    const refunded = await a.refund(ctx, refund);
+    const since = sim.requests.length;
+
+    expect(await a.queryPayment(ctx, { ...open, gatewayReference: sessionId })).toEqual({ status: 'pending', gatewayReference: sessionId });
+    expect(await a.queryPayment(ctx, { ...paid, gatewayReference: intent })).toMatchObject({ status: 'succeeded', gatewayReference: intent });
+    expect(await a.queryRefund(ctx, { ...refund, refundReference: refunded.gatewayReference })).toEqual(refunded);
+    // A reference that is not this payment's or refund's finds nothing rather than something else.
+    expect(await a.queryPayment(ctx, { ...paid, gatewayReference: sessionId })).toEqual({ status: 'not_found' });
+    expect(await a.queryPayment(ctx, { ...open, gatewayReference: 'cs_test_unknown' })).toEqual({ status: 'not_found' });
+    expect(await a.queryRefund(ctx, { ...refund, refundId: newId('rfd'), refundReference: refunded.gatewayReference })).toEqual({ status: 'not_found' });
+
+    const calls = sim.requests.slice(since).map((r) => `${r.method} ${r.path.replace(/\/(cs|re)_\w+$/, '/$1_…')}${r.params.payment_intent ? ' by payment_intent' : ''}`);
+    expect(calls).toEqual([
+      'GET /v1/checkout/sessions/cs_…',
+      'GET /v1/checkout/sessions by payment_intent',
+      'GET /v1/refunds/re_…',
+      'GET /v1/checkout/sessions/cs_…',
+      'GET /v1/checkout/sessions/cs_…',
+      'GET /v1/refunds/re_…',
+    ]);
+  });
+
   it('reports a paid session with Stripe’s amount and the PaymentIntent as reference', async () => {
     const ctx = merchant();
     const req = await paidPayment(ctx);

@@ -95,6 +95,8 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
 
   const meta = { workflowId: workflowInfo().workflowId, idempotencyKey: input.idempotencyKey, requestHash: input.requestHash, viewToken: input.viewToken };
   const payment = (): Payment => state.payments[0]!;
+  /** How the gateway finds the payment: our id, its creation time, and its reference once heard. */
+  const paymentRef = () => ({ paymentId: payment().id, createdAt: payment().createdAt, gatewayReference: payment().gatewayReference });
   const gatewayRef = { merchantId: input.merchantId, gateway: input.paymentMethod };
 
   /** Writes the projection and keeps the search attributes in step with the status. */
@@ -354,7 +356,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
     while (refund.status === 'processing') {
       const settled = await condition(() => refund.status !== 'processing', seconds(policy.paymentCheckIntervalSeconds));
       if (!settled) {
-        const result = await askGateway('refund query', () => gateway.queryGatewayRefund({ ...gatewayRef, refundId: refund.id, paymentId: refund.paymentId, createdAt: refund.createdAt }));
+        const result = await askGateway('refund query', () => gateway.queryGatewayRefund({ ...gatewayRef, refundId: refund.id, paymentId: refund.paymentId, createdAt: refund.createdAt, refundReference: refund.gatewayReference }));
         if (result) applyRefundResult(refund, result);
       }
     }
@@ -444,7 +446,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
   }
 
   async function closeAtGateway(): Promise<PaymentSignal | undefined> {
-    const result = await askGateway('close', () => gateway.closeGatewayPayment({ ...gatewayRef, paymentId: payment().id, createdAt: payment().createdAt }));
+    const result = await askGateway('close', () => gateway.closeGatewayPayment({ ...gatewayRef, ...paymentRef() }));
     if (result?.status === 'succeeded') return outcomeFromQuery(result);
     payment().status = 'closed';
     return undefined;
@@ -475,7 +477,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
         const woke = await condition(() => paymentOutcome !== undefined || cancelRequest !== undefined, Math.min(remaining, seconds(policy.paymentCheckIntervalSeconds)));
         // Nothing arrived by the check interval: ask the gateway, so a lost notification never loses a sale.
         if (!woke && Date.now() < deadline) {
-          paymentOutcome ??= outcomeFromQuery(await askGateway('payment query', () => gateway.queryGatewayPayment({ ...gatewayRef, paymentId: payment().id, createdAt: payment().createdAt })));
+          paymentOutcome ??= outcomeFromQuery(await askGateway('payment query', () => gateway.queryGatewayPayment({ ...gatewayRef, ...paymentRef() })));
         }
       }
     }
@@ -485,7 +487,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
   async function watchForLatePayment(): Promise<void> {
     if (state.paidAmount > 0 || payment() === undefined) return;
     const arrived = await condition(() => paymentOutcome?.status === 'succeeded', seconds(policy.latePaymentGraceSeconds));
-    const late = arrived ? paymentOutcome : outcomeFromQuery(await askGateway('payment query', () => gateway.queryGatewayPayment({ ...gatewayRef, paymentId: payment().id, createdAt: payment().createdAt })));
+    const late = arrived ? paymentOutcome : outcomeFromQuery(await askGateway('payment query', () => gateway.queryGatewayPayment({ ...gatewayRef, ...paymentRef() })));
     if (late?.status !== 'succeeded') return;
     const p = payment();
     p.status = 'succeeded';

@@ -6,7 +6,7 @@ import { GatewayError, NotificationRejected, type GatewayAdapter, type GatewayCo
 import { toStripeAmount } from './amounts.js';
 import { memoByCredentials } from '../credential-memo.js';
 import { limitText } from '../text-limits.js';
-import { isInvalidRequest, isMissing, stripeClient, toGatewayError } from './client.js';
+import { isInvalidRequest, isMissing, orMissing, stripeClient, toGatewayError } from './client.js';
 import { ownIds, verifiedEvent } from './notifications.js';
 import { idOf, paymentResult, refundResult } from './results.js';
 import { STRIPE_PROFILE } from './profile.js';
@@ -52,13 +52,19 @@ export function createStripeAdapter(deps: StripeAdapterDeps): GatewayAdapter {
   }
 
   /**
-   * Finds our Checkout Session from our payment id alone (the interface gives queries no session id).
-   * Sessions can only be listed, newest first, not searched; ours was created after the order, so only
-   * sessions created since then are paged through, looking for our id in `client_reference_id`. The cost
-   * is the number of sessions the account created since this order, normally one page.
+   * Finds our Checkout Session: by the reference we heard (the session, or its PaymentIntent once paid), or
+   * else from our payment id alone, when the answer to its creation was lost. Sessions can only be listed,
+   * newest first, not searched; ours was created after the order, so only sessions created since then are
+   * paged through, looking for our id in `client_reference_id`.
    */
   async function findSession(stripe: Stripe, payment: PaymentRef): Promise<Stripe.Checkout.Session | undefined> {
-    for await (const session of stripe.checkout.sessions.list({ created: { gte: unixSeconds(payment.createdAt) - CLOCK_SKEW_SECONDS }, limit: 100 })) {
+    const reference = payment.gatewayReference;
+    if (reference?.startsWith('cs_')) {
+      const session = await orMissing(() => stripe.checkout.sessions.retrieve(reference));
+      return session?.client_reference_id === payment.paymentId ? session : undefined;
+    }
+    const filter = reference?.startsWith('pi_') ? { payment_intent: reference } : { created: { gte: unixSeconds(payment.createdAt) - CLOCK_SKEW_SECONDS } };
+    for await (const session of stripe.checkout.sessions.list({ ...filter, limit: 100 })) {
       if (session.client_reference_id === payment.paymentId) return session;
     }
     return undefined;
@@ -144,9 +150,16 @@ export function createStripeAdapter(deps: StripeAdapterDeps): GatewayAdapter {
       });
     },
 
-    /** Like sessions, refunds are listed from just before ours was requested, matched by our id in metadata. */
-    async queryRefund(ctx, { refundId, createdAt }) {
+    /**
+     * By its reference when we have it; else, like sessions, listed from just before ours was requested and
+     * matched by our id in metadata.
+     */
+    async queryRefund(ctx, { refundId, createdAt, refundReference }) {
       return withStripe(ctx, 'query refund', async (stripe) => {
+        if (refundReference?.startsWith('re_')) {
+          const refund = await orMissing(() => stripe.refunds.retrieve(refundReference));
+          return refund?.metadata?.refund_id === refundId ? refundResult(refund) : { status: 'not_found' };
+        }
         for await (const refund of stripe.refunds.list({ created: { gte: unixSeconds(createdAt) - CLOCK_SKEW_SECONDS }, limit: 100 })) {
           if (refund.metadata?.refund_id === refundId) return refundResult(refund);
         }

@@ -38,6 +38,16 @@ export function isInvalidRequest(error: unknown): error is Stripe.errors.StripeI
 /** Stripe's "No such checkout.session / refund". */
 export const isMissing = (error: unknown): boolean => isInvalidRequest(error) && error.code === 'resource_missing';
 
+/** The object, or undefined when Stripe does not know it (another account's id, say). */
+export async function orMissing<T>(fetch: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fetch();
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
+}
+
 /**
  * Trouble on the way (connection, timeout) or on Stripe's side (5xx, 429) is retryable; a refused key and
  * invalid parameters are not. Authentication messages are our own: Stripe's quote part of the key.
