@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { acpAmount, acpTime, parseAcpAnswer, parseAcpTime } from '../gateways/unionpay/acp-format.js';
-import { certIdOf, signFields, signingString, verifyAcpSignature } from '../gateways/unionpay/acp-signature.js';
+import { AcpSignatureError, certIdOf, signFields, signingString, verifyAcpSignature } from '../gateways/unionpay/acp-signature.js';
+import { GatewayError } from '../gateways/types.js';
 import { unionPayMerchant } from '../gateways/unionpay/merchant.js';
 import { readNotification } from '../gateways/unionpay/notification.js';
 import { idsFrom, orderIdFor } from '../gateways/unionpay/order-ids.js';
@@ -64,15 +65,28 @@ describe('ACP signatures', () => {
     expect(() => verifyAcpSignature(fromUnionPay({ respCode: '00', orderId: 'pay00' }), trust)).not.toThrow();
   });
 
-  it('refuses a changed field, a foreign root, another owner, and an expired chain', () => {
+  it('refuses a changed field, a foreign root, another owner, and an expired signing certificate', () => {
     const message = fromUnionPay({ respCode: '00', txnAmt: '100' });
     expect(() => verifyAcpSignature({ ...message, txnAmt: '101' }, trust)).toThrow('signature does not match');
     const impostor = signingChain('Test UnionPay', 'Someone Else Ltd');
     expect(() => verifyAcpSignature(fromUnionPay({ respCode: '00' }, impostor.leaf), trust)).toThrow('does not chain');
     const impostorTrust = { root: new X509Certificate(impostor.root.pem), middle: new X509Certificate(impostor.middle.pem) };
     expect(() => verifyAcpSignature(fromUnionPay({ respCode: '00' }, impostor.leaf), impostorTrust)).toThrow('does not belong to UnionPay');
-    expect(() => verifyAcpSignature(message, trust, Date.now() + 2 * 365 * 86_400_000)).toThrow('expired');
+    const shortLived = signingChain('Test UnionPay', undefined, 30);
+    const shortTrust = { root: new X509Certificate(shortLived.root.pem), middle: new X509Certificate(shortLived.middle.pem) };
+    expect(() => verifyAcpSignature(fromUnionPay({ respCode: '00' }, shortLived.leaf), shortTrust, Date.now() + 60 * 86_400_000)).toThrow(AcpSignatureError);
     expect(() => verifyAcpSignature({ respCode: '00' }, trust)).toThrow('no signPubKeyCert');
+  });
+
+  it('takes an expired configured certificate for a credentials problem, not a forged message', () => {
+    let lapsed: unknown;
+    try {
+      verifyAcpSignature(fromUnionPay({ respCode: '00' }), trust, Date.now() + 2 * 365 * 86_400_000);
+    } catch (error) {
+      lapsed = error;
+    }
+    expect(lapsed).toBeInstanceOf(GatewayError);
+    expect(lapsed).toMatchObject({ kind: 'auth', message: expect.stringMatching(/^UnionPay credentials: middleCertificate is expired or not yet valid \(valid from .+ to .+\)$/) });
   });
 
   it('reads credentials, naming a bad field without its value', () => {

@@ -327,7 +327,7 @@ describe('WeChat Pay with a platform certificate outside its validity period', (
     }
   });
 
-  it('rejects notifications signed with the platform key while its certificate is expired or not yet valid; WeChat Pay retries them', async () => {
+  it('cannot verify notifications while the platform certificate is expired or not yet valid: a configuration problem, WeChat Pay retries', async () => {
     const wechatpay = createWechatPayAdapter({ baseUrl: sim.url });
     let ctx: GatewayContext = { merchantId: 'mer_test', credentials: sim.merchantCredentials(), notifyUrl: '' };
     const receiver = await startReceiver(wechatpay, () => ctx);
@@ -347,10 +347,12 @@ describe('WeChat Pay with a platform certificate outside its validity period', (
         await sim.idle();
         const attempts = sim.deliveries.filter((d) => d.notificationId === eventId);
         expect(attempts.length, lapse).toBeGreaterThan(1);
-        expect(new Set(attempts.map((d) => d.status))).toEqual(new Set([401]));
+        expect(new Set(attempts.map((d) => d.status))).toEqual(new Set([500]));
         const outcomes = receiver.outcomes.slice(before);
         expect(outcomes).toHaveLength(attempts.length);
-        for (const outcome of outcomes) expect(outcome.rejected).toBe(`notification cannot be trusted: the platform certificate ${serial} in platformKey ${state} (valid from ${from} to ${to})`);
+        for (const outcome of outcomes) {
+          expect(outcome.rejected).toBe(`GatewayError: WeChat Pay credentials: the platform certificate ${serial} in platformKey ${state} (valid from ${from} to ${to}); the notification cannot be verified.`);
+        }
       }
       expect(receiver.outcomes.filter((o) => o.notification)).toEqual([]);
     } finally {

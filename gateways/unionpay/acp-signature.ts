@@ -4,6 +4,7 @@
 // it is trusted only when it chains to the UnionPay middle and root certificates the merchant configured
 // and names UnionPay as its owner, as the ACP SDKs check.
 import { createHash, sign, verify, type KeyObject, X509Certificate } from 'node:crypto';
+import { credentialProblem } from '../credentials.js';
 
 /**
  * The owner part of UnionPay's signing certificate subject. ACP signing certificates have a CN of the form
@@ -81,9 +82,11 @@ export function verifyAcpSignature(fields: Record<string, string>, trust: AcpTru
   } catch {
     throw new AcpSignatureError('signPubKeyCert is not a certificate');
   }
-  if (![certificate, trust.middle, trust.root].every((c) => validAt(c, now))) {
-    throw new AcpSignatureError('the signing certificate chain is expired or not yet valid');
+  // A configured certificate out of date is the merchant's configuration to mend, not a forged message.
+  for (const [field, configured] of [['middleCertificate', trust.middle], ['rootCertificate', trust.root]] as const) {
+    if (!validAt(configured, now)) throw credentialProblem('UnionPay', field, `is expired or not yet valid (valid from ${configured.validFrom} to ${configured.validTo})`);
   }
+  if (!validAt(certificate, now)) throw new AcpSignatureError('the signing certificate is expired or not yet valid');
   if (!issuedBy(certificate, trust.middle) || !issuedBy(trust.middle, trust.root)) {
     throw new AcpSignatureError('the signing certificate does not chain to the configured UnionPay middle and root certificates');
   }

@@ -4,7 +4,7 @@
 import { Aes, Formatter, Rsa } from 'wechatpay-axios-plugin';
 import { z } from 'zod';
 import { fromTradeNo } from '../trade-numbers.js';
-import { NotificationRejected, type GatewayNotification, type RawNotification } from '../types.js';
+import { GatewayError, NotificationRejected, type GatewayNotification, type RawNotification } from '../types.js';
 import { platformKeyLapse, type WechatPayMerchant } from './merchant.js';
 import { RefundNoticeSchema, toPaymentResult, toRefundResult, TransactionSchema } from './resources.js';
 
@@ -32,7 +32,7 @@ function header(raw: RawNotification, name: string): string {
   return value;
 }
 
-/** Signature, freshness and the key's validity: a probe (`WECHATPAY/SIGNTEST/…`), a forgery or a replay all stop here. */
+/** Signature and freshness: a probe (`WECHATPAY/SIGNTEST/…`), a forgery or a replay all stop here; so does a lapsed key. */
 function verifySignature(merchant: WechatPayMerchant, raw: RawNotification, now: Date): void {
   const timestamp = header(raw, 'wechatpay-timestamp');
   const nonce = header(raw, 'wechatpay-nonce');
@@ -43,8 +43,10 @@ function verifySignature(merchant: WechatPayMerchant, raw: RawNotification, now:
     throw new NotificationRejected(`notification timestamp ${timestamp} is more than ${MAX_CLOCK_SKEW_SECONDS} s away from now`);
   }
   if (serial.toUpperCase() !== merchant.platformKeyId) throw new NotificationRejected(`notification signed with key ${serial}, not this merchant's platformKeyId`);
+  // The merchant's configuration, not the notification, is at fault: WeChat Pay is asked to retry, and a
+  // retry after the certificate has been renewed goes through.
   const lapse = platformKeyLapse(merchant, now);
-  if (lapse) throw new NotificationRejected(`notification cannot be trusted: ${lapse}`);
+  if (lapse) throw new GatewayError('auth', `WeChat Pay credentials: ${lapse}; the notification cannot be verified.`);
   let valid: boolean;
   try {
     valid = Rsa.verify(Formatter.response(timestamp, nonce, raw.body), signature, merchant.platformKey);

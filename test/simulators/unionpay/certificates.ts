@@ -19,13 +19,13 @@ function serialNumber(): string {
   return bytes.toString('hex');
 }
 
-function issue(subject: forge.pki.CertificateField[], options: { ca: boolean; issuer?: { subject: forge.pki.CertificateField[]; key: Issued } }): Issued {
+function issue(subject: forge.pki.CertificateField[], options: { ca: boolean; issuer?: { subject: forge.pki.CertificateField[]; key: Issued }; validDays?: number }): Issued {
   const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const certificate = forge.pki.createCertificate();
   certificate.publicKey = forge.pki.publicKeyFromPem(keys.publicKey.export({ type: 'spki', format: 'pem' }).toString());
   certificate.serialNumber = serialNumber();
   certificate.validity.notBefore = new Date(Date.now() - DAY_MS);
-  certificate.validity.notAfter = new Date(Date.now() + 365 * DAY_MS);
+  certificate.validity.notAfter = new Date(Date.now() + (options.validDays ?? 365) * DAY_MS);
   certificate.setSubject(subject);
   certificate.setIssuer(options.issuer?.subject ?? subject);
   certificate.setExtensions([{ name: 'basicConstraints', cA: options.ca }]);
@@ -46,8 +46,11 @@ export interface SigningChain {
   leaf: Issued;
 }
 
-/** Root, middle, and a signing certificate whose CN names its owner (UnionPay's name unless told) as ACP does. */
-export function signingChain(label: string, owner = UNIONPAY_SIGNER_NAME): SigningChain {
+/**
+ * Root, middle, and a signing certificate whose CN names its owner (UnionPay's name unless told) as ACP
+ * does; all valid for a year, unless the signing one is told otherwise.
+ */
+export function signingChain(label: string, owner = UNIONPAY_SIGNER_NAME, leafValidDays = 365): SigningChain {
   const rootName = name(`${label} Root`);
   const middleName = name(`${label} OCA`);
   const root = issue(rootName, { ca: true });
@@ -59,7 +62,7 @@ export function signingChain(label: string, owner = UNIONPAY_SIGNER_NAME): Signi
       { shortName: 'OU', value: '00040000:SIGN' },
       { shortName: 'CN', value: `041@Z20260101@${owner}@00000001`, valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class },
     ],
-    { ca: false, issuer: { subject: middleName, key: middle } },
+    { ca: false, issuer: { subject: middleName, key: middle }, validDays: leafValidDays },
   );
   return { root, middle, leaf };
 }
