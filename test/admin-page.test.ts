@@ -455,10 +455,10 @@ describe('merchant admin pages /admin (real stack, headless Chromium and plain H
     expect(await sessions.get(token)).toBeUndefined();
   });
 
-  it('keeps a message for one page view, and at most 20 per session', async () => {
+  it('keeps a message for one page view, at most 20 per session, and none for a session that ended', async () => {
     const merchant = await stack.createMerchant();
     const sessions = createSessionStore(stack.db);
-    const { session } = await sessions.create(merchant.merchantId, 'hash');
+    const { token, session } = await sessions.create(merchant.merchantId, 'hash');
     const flashId = await sessions.addFlash(session, { kind: 'success', message: 'done' });
     expect(await sessions.takeFlash(session, flashId)).toEqual({ kind: 'success', message: 'done' });
     expect(await sessions.takeFlash(session, flashId)).toBeUndefined();
@@ -468,6 +468,11 @@ describe('merchant admin pages /admin (real stack, headless Chromium and plain H
     expect(await sessions.takeFlash(session, ids[2])).toEqual({ kind: 'error', message: 'm2' });
     const other = await sessions.create(merchant.merchantId, 'hash');
     expect(await sessions.takeFlash(other.session, ids[3])).toBeUndefined();
+    // Signed out meanwhile (another tab): the message is dropped, the action's answer still a redirect.
+    await sessions.destroy(token);
+    const late = await sessions.addFlash(session, { kind: 'success', message: 'late' });
+    expect(await sessions.takeFlash(session, late)).toBeUndefined();
+    expect(await stack.db.selectFrom('adminFlashes').select('id').where('sessionId', '=', session.id).execute()).toEqual([]);
   });
 
   it('keeps staff signed in across an API restart: sessions live in Postgres', async () => {

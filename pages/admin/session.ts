@@ -3,6 +3,7 @@
 // a CSRF token and an expiry. Nothing secret that the API knows is ever put in the cookie. Kept in the
 // database, sessions survive an API restart and serve every API instance behind one address.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 
 export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
@@ -67,7 +68,13 @@ export function createSessionStore(db: Db, now: () => number = Date.now) {
     /** Stores a message for the next page; returns the id to put in the redirect URL. */
     async addFlash(session: AdminSession, flash: Flash): Promise<string> {
       const id = randomBytes(9).toString('base64url');
-      await db.insertInto('adminFlashes').values({ id, sessionId: session.id, ...flash }).execute();
+      // Only while the session lasts (signed out in another tab, it is gone): the action it reports is done
+      // either way, and must not turn into an error page.
+      await db
+        .insertInto('adminFlashes')
+        .columns(['id', 'sessionId', 'kind', 'message'])
+        .expression(db.selectFrom('adminSessions').select([sql.val(id).as('id'), 'id as sessionId', sql.val(flash.kind).as('kind'), sql.val(flash.message).as('message')]).where('id', '=', session.id))
+        .execute();
       // Messages nobody came back for are bounded per session.
       const newest = db.selectFrom('adminFlashes').select('id').where('sessionId', '=', session.id).orderBy('createdAt', 'desc').limit(MAX_FLASHES);
       await db.deleteFrom('adminFlashes').where('sessionId', '=', session.id).where('id', 'not in', newest).execute();
