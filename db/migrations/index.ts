@@ -4,6 +4,7 @@ import * as orders from './2026-11-25T01-00-00-orders.js';
 import * as webhookNotification from './2026-11-25T02-00-00-webhook-notification.js';
 import * as refundIdempotency from './2026-11-26T00-00-00-refund-idempotency.js';
 import * as adminSessions from './2026-11-26T01-00-00-admin-sessions.js';
+import * as isoMinorUnits from './2026-11-26T02-00-00-iso-minor-units.js';
 
 /** Every migration, listed explicitly in order: no directory scanning, so bundles and tests see the same set. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-25T02-00-00-webhook-notification': webhookNotification,
   '2026-11-26T00-00-00-refund-idempotency': refundIdempotency,
   '2026-11-26T01-00-00-admin-sessions': adminSessions,
+  '2026-11-26T02-00-00-iso-minor-units': isoMinorUnits,
 };
 
 export const migrationProvider: MigrationProvider = {
