@@ -3,7 +3,10 @@
 // digest of the credentials, so new credentials are used at once; a build that fails is not remembered.
 import { createHash } from 'node:crypto';
 
-/** Merchants' credential sets kept per adapter; the least recently used goes first. */
+/**
+ * Merchants' credential sets kept per adapter; the least recently used goes first. Keys from replaced
+ * credentials stay in this process's memory until pushed out, as they would in any client cache.
+ */
 const MAX_ENTRIES = 1000;
 
 export function memoByCredentials<T>(build: (credentials: Record<string, string>) => T, maxEntries = MAX_ENTRIES): (credentials: Record<string, string>) => T {
