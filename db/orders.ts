@@ -8,7 +8,8 @@ import type { Db } from './database.js';
  *
  * One statement, one round trip: the order row is upserted first and the payments, refunds and timeline
  * follow only when it was (data-modifying CTEs share one snapshot and are atomic together; foreign keys are
- * checked at the end of the statement).
+ * checked at the end of the statement). Child rows travel as JSON read back as the tables' own row types,
+ * so their columns are named once, by the keys below.
  */
 export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idempotencyKey' | 'requestHash' | 'viewToken'> & { workflowId: string }, state: OrderState): Promise<boolean> {
   const payments = state.payments.map((p) => ({
@@ -76,10 +77,7 @@ export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idemp
       )
       select x.id, o.id, ${state.merchantId}, x.gateway, x.status, x.amount, x.currency, x.captured_amount, x.captured_currency,
         x.gateway_reference, x.action, x.expires_at, x.paid_at, x.created_at, ${state.updatedAt}
-      from o, jsonb_to_recordset(${json(payments)}) as x(
-        id text, gateway text, status text, amount bigint, currency text, captured_amount bigint, captured_currency text,
-        gateway_reference text, action jsonb, expires_at timestamptz, paid_at timestamptz, created_at timestamptz
-      )
+      from o, jsonb_populate_recordset(null::payments, ${json(payments)}) as x
       on conflict (id) do update set
         status = excluded.status, captured_amount = excluded.captured_amount, captured_currency = excluded.captured_currency,
         gateway_reference = excluded.gateway_reference, action = excluded.action, paid_at = excluded.paid_at,
@@ -92,11 +90,7 @@ export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idemp
       )
       select x.id, o.id, ${state.merchantId}, x.payment_id, x.amount, x.currency, x.reason, x.status, x.initiated_by, x.note,
         x.gateway_reference, x.failure_reason, x.idempotency_key, x.request_fingerprint, x.created_at, x.updated_at
-      from o, jsonb_to_recordset(${json(refunds)}) as x(
-        id text, payment_id text, amount bigint, currency text, reason text, status text, initiated_by text, note text,
-        gateway_reference text, failure_reason text, idempotency_key text, request_fingerprint text,
-        created_at timestamptz, updated_at timestamptz
-      )
+      from o, jsonb_populate_recordset(null::refunds, ${json(refunds)}) as x
       on conflict (id) do update set
         status = excluded.status, note = excluded.note, gateway_reference = excluded.gateway_reference,
         failure_reason = excluded.failure_reason, updated_at = excluded.updated_at
@@ -104,7 +98,7 @@ export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idemp
     e as (
       insert into order_events (order_id, seq, at, status, event, actor, message)
       select o.id, x.seq, x.at, x.status, x.event, x.actor, x.message
-      from o, jsonb_to_recordset(${json(events)}) as x(seq integer, at timestamptz, status text, event text, actor text, message text)
+      from o, jsonb_populate_recordset(null::order_events, ${json(events)}) as x
       on conflict (order_id, seq) do nothing
     )
     select count(*)::int as written from o
