@@ -2,7 +2,7 @@
 // signed form (front consume); refunds (same-day cancels where they can be) and queries are signed back-end
 // calls whose signed answers are verified before anything in them is believed; results arrive as signed
 // back notifications.
-import { GatewayError, type GatewayAdapter, type GatewayContext, type PaymentResult, type RefundResult } from '../types.js';
+import { GatewayError, kindOfHttpStatus, type GatewayAdapter, type GatewayContext, type PaymentResult, type RefundResult } from '../types.js';
 import { acpAmount, acpTime, CNY_CODE, currencyOf, parseAcpAmount, parseAcpAnswer } from './acp-format.js';
 import { AcpSignatureError, signFields, verifyAcpSignature } from './acp-signature.js';
 import { memoByCredentials } from '../credential-memo.js';
@@ -62,9 +62,10 @@ export function createUnionPayAdapter(deps: UnionPayAdapterDeps): GatewayAdapter
       if (error instanceof Error && error.name === 'TimeoutError') throw new GatewayError('timeout', `UnionPay did not answer ${path} within ${timeoutMs} ms`);
       throw new GatewayError('network', `UnionPay unreachable for ${path}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    if (status === 429) throw new GatewayError('rate_limited', `UnionPay answered ${path} with HTTP 429`);
-    if (status >= 500) throw new GatewayError('server', `UnionPay answered ${path} with HTTP ${status}`);
-    if (status !== 200) throw new GatewayError('invalid_request', `UnionPay answered ${path} with HTTP ${status}; check UNIONPAY_BASE_URL`);
+    if (status !== 200) {
+      const kind = kindOfHttpStatus(status);
+      throw new GatewayError(kind, `UnionPay answered ${path} with HTTP ${status}${kind === 'invalid_request' ? '; check UNIONPAY_BASE_URL' : ''}`);
+    }
     const answer = parseAcpAnswer(text);
     if (answer.respCode === undefined) throw new GatewayError('server', `UnionPay answered ${path} without respCode`);
     const accepts = isAcceptance(acpOutcome(answer.respCode));
