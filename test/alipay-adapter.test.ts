@@ -1,6 +1,4 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { newId } from '../core/ids.js';
 import { createAlipayAdapter } from '../gateways/alipay/adapter.js';
@@ -9,6 +7,7 @@ import { toTradeNo } from '../gateways/trade-numbers.js';
 import { GatewayError, NotificationRejected, type GatewayContext } from '../gateways/types.js';
 import { startAlipaySimulator, type AlipaySimulator } from './simulators/alipay/simulator.js';
 import { caught } from './support/caught.js';
+import { startNotificationReceiver, type NotificationReceiver } from './support/notification-receiver.js';
 
 describe('alipay formats', () => {
   it('writes fen as yuan with two decimals and reads it back exactly', () => {
@@ -29,28 +28,18 @@ describe('alipay formats', () => {
 
 describe('alipay adapter against the simulator', () => {
   let sim: AlipaySimulator;
-  let receiver: Server;
-  const received: string[] = [];
+  let receiver: NotificationReceiver;
   let ctx: GatewayContext;
   const adapter = () => createAlipayAdapter({ gatewayUrl: sim.gatewayUrl, timeoutMs: 5_000 });
 
   beforeAll(async () => {
     sim = await startAlipaySimulator();
-    receiver = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-      request.on('end', () => {
-        received.push(body);
-        response.writeHead(200, { 'content-type': 'text/plain' }).end('success');
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    ctx = { merchantId: newId('mch'), credentials: sim.merchantCredentials(), notifyUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/notify` };
+    receiver = await startNotificationReceiver(() => ({ status: 200, contentType: 'text/plain', body: 'success' }));
+    ctx = { merchantId: newId('mch'), credentials: sim.merchantCredentials(), notifyUrl: `${receiver.url}/notify` };
   });
   afterAll(async () => {
     await sim?.stop();
-    receiver?.closeAllConnections();
-    await new Promise((resolve) => receiver?.close(resolve));
+    await receiver?.close();
   });
 
   const NOW = new Date().toISOString();
@@ -123,14 +112,14 @@ describe('alipay adapter against the simulator', () => {
 
   it('reads a payment and a refund notification, and judges freshness by notify_time', async () => {
     const paymentId = await paidPayment(500);
-    const notification = { headers: {}, body: received.at(-1)! };
+    const notification = { headers: {}, body: receiver.received.at(-1)!.body };
     const payment = await adapter().verifyNotification(ctx, notification);
     expect(payment).toMatchObject({ kind: 'payment', paymentId, status: 'succeeded', amount: 500, currency: 'CNY', gatewayReference: sim.trade(toTradeNo(paymentId))!.tradeNo });
 
     const refundId = `rf_${'a'.repeat(32)}`;
     await adapter().refund(ctx, { refundId, paymentId, amount: 500, paymentAmount: 500, currency: 'CNY', reason: 'all of it', createdAt: NOW });
     const refundNotification = await vi.waitFor(() => {
-      const body = received.find((b) => b.includes(`out_biz_no=${toTradeNo(refundId)}`));
+      const body = receiver.received.find((r) => r.body.includes(`out_biz_no=${toTradeNo(refundId)}`))?.body;
       if (body === undefined) throw new Error('the refund notification has not arrived yet');
       return body;
     });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -12,12 +12,7 @@ import { SANDBOX_SIGNATURE_HEADER, sandboxSecret, signNotification } from '../ga
 import { GatewayError, NotificationRejected, type GatewayAdapter, type GatewayContext, type GatewayNotification } from '../gateways/types.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { caught } from './support/caught.js';
-
-interface Received {
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-}
+import { startNotificationReceiver, type NotificationReceiver, type ReceivedNotification } from './support/notification-receiver.js';
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -30,23 +25,17 @@ async function stop(server: Server | undefined): Promise<void> {
   await new Promise((resolve) => server.close(resolve));
 }
 
-function flatHeaders(request: IncomingMessage): Record<string, string> {
-  return Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]));
-}
-
 /** Creation time of the payments and refunds below: the sandbox identifies them by id alone. */
 const NOW = new Date().toISOString();
 
 describe('sandbox gateway', () => {
   const masterKey = randomBytes(32);
-  const received: Received[] = [];
   /** Notify paths whose next N deliveries the receiver answers with 500. */
   const failuresLeft = new Map<string, number>();
   let database: TestDatabase;
   let sandboxServer: Server;
-  let receiver: Server;
+  let receiver: NotificationReceiver;
   let baseUrl: string;
-  let receiverUrl: string;
   let adapter: GatewayAdapter;
 
   beforeAll(async () => {
@@ -59,40 +48,30 @@ describe('sandbox gateway', () => {
     });
     baseUrl = `http://127.0.0.1:${(sandboxServer.address() as AddressInfo).port}`;
 
-    receiver = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const path = request.url ?? '';
-        received.push({ path, headers: flatHeaders(request), body: Buffer.concat(chunks).toString('utf8') });
-        const failures = failuresLeft.get(path) ?? 0;
-        if (failures > 0) {
-          failuresLeft.set(path, failures - 1);
-          response.writeHead(500).end();
-        } else {
-          response.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}');
-        }
-      });
+    receiver = await startNotificationReceiver(({ path }) => {
+      const failures = failuresLeft.get(path) ?? 0;
+      if (failures === 0) return { status: 200, contentType: 'application/json', body: '{"received":true}' };
+      failuresLeft.set(path, failures - 1);
+      return { status: 500 };
     });
-    receiverUrl = await listen(receiver);
     adapter = createSandboxAdapter({ baseUrl, masterKey, timeoutMs: 5000 });
   });
 
   afterAll(async () => {
     await stop(sandboxServer);
-    await stop(receiver);
+    await receiver?.close();
     await database?.drop();
   });
 
   /** Every test is its own merchant, so its notifications (and refund behaviour) are its own. */
   function newMerchant(): GatewayContext {
     const merchantId = newId('mch');
-    return { merchantId, credentials: {}, notifyUrl: `${receiverUrl}/notify/${merchantId}` };
+    return { merchantId, credentials: {}, notifyUrl: `${receiver.url}/notify/${merchantId}` };
   }
 
-  function notificationsFor(ctx: GatewayContext): Received[] {
+  function notificationsFor(ctx: GatewayContext): ReceivedNotification[] {
     const path = new URL(ctx.notifyUrl).pathname;
-    return received.filter((request) => request.path === path);
+    return receiver.received.filter((request) => request.path === path);
   }
 
   async function verified(ctx: GatewayContext): Promise<GatewayNotification[]> {

@@ -10,6 +10,7 @@ import { GatewayError, NotificationRejected, type GatewayContext, type RawNotifi
 import { startStripeSimulator, type StripeSimulator } from './simulators/stripe/simulator.js';
 import type { Delivery } from './simulators/stripe/webhooks.js';
 import { caught } from './support/caught.js';
+import { startNotificationReceiver, type NotificationReceiver } from './support/notification-receiver.js';
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -18,34 +19,22 @@ async function listen(server: Server): Promise<string> {
 
 describe('stripe adapter', () => {
   let sim: StripeSimulator;
-  let receiver: Server;
-  let receiverUrl: string;
-  const received: Array<RawNotification & { path: string }> = [];
+  let receiver: NotificationReceiver;
   const adapter = () => createStripeAdapter({ apiUrl: sim.url, timeoutMs: 5_000 });
 
   beforeAll(async () => {
     sim = await startStripeSimulator();
-    receiver = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)]));
-        received.push({ path: request.url ?? '', headers, body: Buffer.concat(chunks).toString('utf8') });
-        response.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}');
-      });
-    });
-    receiverUrl = await listen(receiver);
+    receiver = await startNotificationReceiver(() => ({ status: 200, contentType: 'application/json', body: '{"received":true}' }));
   });
   afterAll(async () => {
     await sim?.close();
-    receiver.closeAllConnections();
-    await new Promise((resolve) => receiver.close(resolve));
+    await receiver.close();
   });
 
   /** A merchant with its own Stripe account (or one shared with `sharing`) and webhook endpoint. */
   function merchant(sharing?: GatewayContext): GatewayContext {
     const merchantId = newId('mch');
-    const notifyUrl = `${receiverUrl}/webhooks/stripe/${merchantId}`;
+    const notifyUrl = `${receiver.url}/webhooks/stripe/${merchantId}`;
     const credentials = sim.merchantCredentials(notifyUrl, sharing && { secretKey: sharing.credentials.secretKey! });
     return { merchantId, credentials, notifyUrl };
   }
@@ -59,7 +48,7 @@ describe('stripe adapter', () => {
   /** The webhooks this merchant's endpoint received, after the simulator has finished sending. */
   async function webhooksOf(ctx: GatewayContext): Promise<RawNotification[]> {
     await sim.idle();
-    return received.filter((r) => r.path === new URL(ctx.notifyUrl).pathname);
+    return receiver.received.filter((r) => r.path === new URL(ctx.notifyUrl).pathname);
   }
 
   async function paidPayment(ctx: GatewayContext, notify: Delivery = { mode: 'drop' }) {

@@ -1,7 +1,5 @@
 // The UnionPay adapter against the simulator, without the order workflow and on a clock of our choosing:
 // which transaction a refund becomes, what UnionPay makes of it, and how its result comes back.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { newId } from '../core/ids.js';
 import { GatewayError, type GatewayContext, type GatewayNotification, type RefundRequest } from '../gateways/types.js';
@@ -9,6 +7,7 @@ import { acpTime } from '../gateways/unionpay/acp-format.js';
 import { createUnionPayAdapter } from '../gateways/unionpay/adapter.js';
 import { orderIdFor } from '../gateways/unionpay/order-ids.js';
 import { startUnionPaySimulator, type UnionPaySimulator } from './simulators/unionpay/simulator.js';
+import { startNotificationReceiver, type NotificationReceiver } from './support/notification-receiver.js';
 
 const AMOUNT = 10_000;
 const DAY_MS = 86_400_000;
@@ -22,7 +21,7 @@ const minutesIn = (minutes: number) => new Date(yesterdayMorning + minutes * 60_
 
 describe('UnionPay refunds and same-day cancels', () => {
   let sim: UnionPaySimulator;
-  let receiver: Server;
+  let receiver: NotificationReceiver;
   let ctx: GatewayContext;
   const notifications: GatewayNotification[] = [];
 
@@ -32,27 +31,22 @@ describe('UnionPay refunds and same-day cancels', () => {
   beforeAll(async () => {
     sim = await startUnionPaySimulator();
     // Takes notifications as the webhook route does: verified first, then HTTP 200.
-    receiver = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        adapterAt(new Date())
-          .verifyNotification(ctx, { headers: {}, body: Buffer.concat(chunks).toString('utf8') })
-          .then(
-            (notification) => {
-              notifications.push(notification);
-              response.writeHead(200).end('ok');
-            },
-            () => response.writeHead(401).end(),
-          );
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    ctx = { merchantId: 'mch_test', credentials: sim.merchantCredentials(), notifyUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/` };
+    receiver = await startNotificationReceiver(({ body }) =>
+      adapterAt(new Date())
+        .verifyNotification(ctx, { headers: {}, body })
+        .then(
+          (notification) => {
+            notifications.push(notification);
+            return { status: 200, body: 'ok' };
+          },
+          () => ({ status: 401 }),
+        ),
+    );
+    ctx = { merchantId: 'mch_test', credentials: sim.merchantCredentials(), notifyUrl: `${receiver.url}/` };
   });
   afterAll(async () => {
     await sim?.close();
-    await new Promise((resolve) => receiver?.close(resolve));
+    await receiver?.close();
   });
 
   /** A consume placed at `placedAt` (its txnTime) and paid now; its queryId is what refunds name. */

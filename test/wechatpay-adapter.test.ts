@@ -1,6 +1,6 @@
 // The WeChat Pay adapter against the simulator, without the order workflow: calls, answers, notifications.
 import { X509Certificate } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { toTradeNo } from '../gateways/trade-numbers.js';
@@ -9,31 +9,25 @@ import { beijingTime, createWechatPayAdapter } from '../gateways/wechatpay/adapt
 import { readMerchant } from '../gateways/wechatpay/merchant.js';
 import { rsaKeyPair } from './simulators/wechatpay/crypto.js';
 import { startWechatPaySimulator, type WechatPaySimulator } from './simulators/wechatpay/simulator.js';
+import { startNotificationReceiver } from './support/notification-receiver.js';
 import { newId } from '../core/ids.js';
 
 /** Receives notifications the way the webhook route does: verify, then acknowledge. */
 async function startReceiver(adapter: GatewayAdapter, context: () => GatewayContext) {
   const outcomes: Array<{ notification?: GatewayNotification; rejected?: string }> = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-      adapter.verifyNotification(context(), { headers, body: Buffer.concat(chunks).toString('utf8') }).then(
-        (notification) => {
-          outcomes.push({ notification });
-          const ack = adapter.acknowledge(true);
-          res.writeHead(ack.status, { 'content-type': ack.contentType }).end(ack.body);
-        },
-        (error: unknown) => {
-          outcomes.push({ rejected: error instanceof NotificationRejected ? error.message : String(error) });
-          res.writeHead(error instanceof NotificationRejected ? error.httpStatus : 500).end();
-        },
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/wechatpay/mer_test`, outcomes, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  const receiver = await startNotificationReceiver(({ headers, body }) =>
+    adapter.verifyNotification(context(), { headers, body }).then(
+      (notification) => {
+        outcomes.push({ notification });
+        return adapter.acknowledge(true);
+      },
+      (error: unknown) => {
+        outcomes.push({ rejected: error instanceof NotificationRejected ? error.message : String(error) });
+        return { status: error instanceof NotificationRejected ? error.httpStatus : 500 };
+      },
+    ),
+  );
+  return { url: `${receiver.url}/webhooks/wechatpay/mer_test`, outcomes, close: receiver.close };
 }
 
 const paymentId = () => newId('pay');
