@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.js';
 import { loadGatewayCredentials } from '../db/gateway-credentials.js';
 import type { GatewayName } from '../domain/order.js';
+import { CREDENTIAL_FIELDS } from './credentials.js';
 import type { GatewayContext } from './types.js';
 
 export interface GatewayContextDeps {
@@ -15,9 +16,8 @@ export function notifyUrl(publicBaseUrl: string, gateway: GatewayName, merchantI
 }
 
 export async function loadGatewayContext(deps: GatewayContextDeps, merchantId: string, gateway: GatewayName): Promise<GatewayContext> {
-  return {
-    merchantId,
-    credentials: (await loadGatewayCredentials(deps.db, deps.masterKey, merchantId, gateway)) ?? {},
-    notifyUrl: notifyUrl(deps.publicBaseUrl, gateway, merchantId),
-  };
+  // Only gateways with credential fields have any stored: the sandbox derives its secrets from the master
+  // key, so its calls (a checkout's, say) skip the query.
+  const stored = gateway in CREDENTIAL_FIELDS ? await loadGatewayCredentials(deps.db, deps.masterKey, merchantId, gateway) : undefined;
+  return { merchantId, credentials: stored ?? {}, notifyUrl: notifyUrl(deps.publicBaseUrl, gateway, merchantId) };
 }
