@@ -276,6 +276,16 @@ describe('the customer order page /o/{token} (real stack, headless Chromium)', (
     expect(fresh).not.toBe(fields.request_id);
     expect((await postForm(`/o/${token}/refunds`, { ...fields, request_id: fresh })).status).toBe(303);
     expect((await refundsOf(order.id)).map((r) => r.amount)).toEqual([100, 100]);
+
+    // A form for everything that is left, sent again once it went through: nothing is left, yet the resend
+    // finds the refund the first one made rather than a refusal.
+    const last = (await get(`/o/${token}`)).text;
+    const all = { form_token: formTokenIn(last)!, request_id: /name="request_id" value="([^"]+)"/.exec(last)![1]!, amount: '', reason: 'changed my mind' };
+    const first = new URL((await postForm(`/o/${token}/refunds`, all)).headers.get('location')!, stack.baseUrl);
+    const resent = new URL((await postForm(`/o/${token}/refunds`, all)).headers.get('location')!, stack.baseUrl);
+    expect(first.searchParams.get('refund')).toMatch(/\S/);
+    expect(resent.searchParams.get('refund')).toBe(first.searchParams.get('refund'));
+    expect((await refundsOf(order.id)).map((r) => r.amount)).toEqual([100, 100, order.total - 200]);
   });
 
   it('checks the refund form exactly and answers with a message on the page', async () => {

@@ -193,12 +193,16 @@ export function registerCustomerPages(app: OpenAPIHono<AppEnv>, deps: AppDeps): 
         }
       }
       // The workflow decides (and says no with the same codes); asking first gives the customer a clear
-      // answer without a round trip, e.g. for an amount above what is left.
-      const decision = decideRefund(order, { amount: amount ?? refundableAmount(order), actor: 'customer' }, { refundApprovalThreshold: data.refund?.approvalThreshold ?? 0 });
-      if (decision.outcome === 'refuse') return back(isNoticeCode(decision.code) ? decision.code : 'refund_unavailable');
+      // answer without a round trip, e.g. for an amount above what is left. Not for a form that carries its
+      // request id: sent again after it succeeded, it must find that refund, though nothing is left now.
+      const idempotencyKey = refundRequestIdOf(form);
+      if (idempotencyKey === undefined) {
+        const decision = decideRefund(order, { amount: amount ?? refundableAmount(order), actor: 'customer' }, { refundApprovalThreshold: data.refund?.approvalThreshold ?? 0 });
+        if (decision.outcome === 'refuse') return back(isNoticeCode(decision.code) ? decision.code : 'refund_unavailable');
+      }
 
       try {
-        const refund = await requestRefund({ db, temporal }, ref.merchantId, ref.id, { ...(amount !== undefined && { amount }), reason, actor: 'customer', idempotencyKey: refundRequestIdOf(form) });
+        const refund = await requestRefund({ db, temporal }, ref.merchantId, ref.id, { ...(amount !== undefined && { amount }), reason, actor: 'customer', idempotencyKey });
         return back(refund.status === 'pending_approval' ? 'refund_pending_approval' : 'refund_processing', refund.id);
       } catch (error) {
         if (error instanceof ApiError) return back(isNoticeCode(error.code) ? error.code : 'refund_unavailable');
