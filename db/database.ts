@@ -192,9 +192,12 @@ export interface GatewayCredentialTable {
 }
 
 export interface AdminSessionTable {
+  /** SHA-256 of the cookie's token: the token itself is never stored. */
   id: string;
   merchantId: string;
+  /** `hashApiKey` of the admin key that signed in: checked on every request, so revoking it signs out. */
   keyHash: string;
+  /** Sent in every form as a hidden field and compared on every POST. */
   csrfToken: string;
   createdAt: CreatedAt;
   expiresAt: Date;

@@ -7,12 +7,11 @@ import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import type { AppDeps, AppEnv } from '../../api/app.js';
 import { ApiError } from '../../api/errors.js';
-import type { Db } from '../../db/database.js';
 import { registerAuthPages } from './auth-routes.js';
 import { clearAdminCookie, SESSION_COOKIE, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
 import { field } from './forms.js';
 import { registerOrderPages } from './order-routes.js';
-import { createSessionStore, sameToken, type AdminSession } from './session.js';
+import { createSessionStore, sameToken } from './session.js';
 import { registerSettingsPages } from './settings-routes.js';
 import { ErrorPage, NotFoundPage } from './views/errors.js';
 
@@ -82,33 +81,19 @@ function authenticate(deps: AdminPagesDeps): MiddlewareHandler<AdminEnv> {
   return async (c, next) => {
     if (PUBLIC_PATHS.has(c.req.path)) return next();
     const token = getCookie(c, SESSION_COOKIE);
-    const session = await deps.sessions.get(token);
-    const merchant = session && (await stillAllowed(deps.db, session));
-    if (!session || !merchant) {
+    const allowed = await deps.sessions.getAllowed(token);
+    if (!allowed) {
       await deps.sessions.destroy(token);
       if (token) clearAdminCookie(c, deps, SESSION_COOKIE);
       const url = new URL(c.req.url);
       const next = c.req.method === 'GET' ? `?next=${encodeURIComponent(url.pathname + url.search)}` : '';
       return c.redirect(`/admin/login${next}`, 303);
     }
-    c.set('session', session);
+    c.set('session', allowed.session);
     c.set('sessionToken', token);
-    c.set('merchantName', merchant.name);
+    c.set('merchantName', allowed.merchantName);
     await next();
   };
-}
-
-async function stillAllowed(db: Db, session: AdminSession): Promise<{ name: string } | undefined> {
-  return db
-    .selectFrom('apiKeys')
-    .innerJoin('merchants', 'merchants.id', 'apiKeys.merchantId')
-    .select(['merchants.name'])
-    .where('apiKeys.keyHash', '=', session.keyHash)
-    .where('apiKeys.kind', '=', 'admin')
-    .where('apiKeys.merchantId', '=', session.merchantId)
-    .where('apiKeys.revokedAt', 'is', null)
-    .where('merchants.status', '<>', 'suspended')
-    .executeTakeFirst();
 }
 
 /**

@@ -3,27 +3,14 @@
 // a CSRF token and an expiry. Nothing secret that the API knows is ever put in the cookie. Kept in the
 // database, sessions survive an API restart and serve every API instance behind one address.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { sql } from 'kysely';
-import type { Db } from '../../db/database.js';
+import { sql, type Selectable } from 'kysely';
+import type { AdminFlashTable, AdminSessionTable, Db } from '../../db/database.js';
 
 export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 const MAX_FLASHES = 20;
 
-export interface Flash {
-  kind: 'success' | 'error';
-  message: string;
-}
-
-export interface AdminSession {
-  /** SHA-256 of the cookie's token: the session's key in the store. */
-  id: string;
-  merchantId: string;
-  /** `hashApiKey` of the admin key that signed in: checked on every request, so revoking it signs out. */
-  keyHash: string;
-  /** Sent in every form as a hidden field and compared on every POST. */
-  csrfToken: string;
-  expiresAt: Date;
-}
+export type Flash = Pick<AdminFlashTable, 'kind' | 'message'>;
+export type AdminSession = Omit<Selectable<AdminSessionTable>, 'createdAt'>;
 
 export const randomToken = () => randomBytes(32).toString('base64url');
 const digest = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -59,6 +46,28 @@ export function createSessionStore(db: Db, now: () => number = Date.now) {
         .where('id', '=', digest(token))
         .where('expiresAt', '>', new Date(now()))
         .executeTakeFirst();
+    },
+
+    /**
+     * The live session for a cookie token, with its merchant's name, only while the admin key that signed
+     * in is unrevoked and the merchant not suspended: one query per page.
+     */
+    async getAllowed(token: string | undefined): Promise<{ session: AdminSession; merchantName: string } | undefined> {
+      if (!token || token.length > 200) return undefined;
+      const row = await db
+        .selectFrom('adminSessions as s')
+        .innerJoin('apiKeys as k', (join) => join.onRef('k.keyHash', '=', 's.keyHash').onRef('k.merchantId', '=', 's.merchantId'))
+        .innerJoin('merchants as m', 'm.id', 's.merchantId')
+        .select(['s.id', 's.merchantId', 's.keyHash', 's.csrfToken', 's.expiresAt', 'm.name'])
+        .where('s.id', '=', digest(token))
+        .where('s.expiresAt', '>', new Date(now()))
+        .where('k.kind', '=', 'admin')
+        .where('k.revokedAt', 'is', null)
+        .where('m.status', '<>', 'suspended')
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const { name: merchantName, ...session } = row;
+      return { session, merchantName };
     },
 
     async destroy(token: string | undefined): Promise<void> {
