@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.js';
 import { loadGatewayCredentials } from '../db/gateway-credentials.js';
 import type { GatewayName } from '../domain/order.js';
-import { CREDENTIAL_FIELDS } from './credentials.js';
+import { hasCredentialFields } from './credentials.js';
 import type { GatewayContext } from './types.js';
 
 export interface GatewayContextDeps {
@@ -18,6 +18,6 @@ export function notifyUrl(publicBaseUrl: string, gateway: GatewayName, merchantI
 export async function loadGatewayContext(deps: GatewayContextDeps, merchantId: string, gateway: GatewayName): Promise<GatewayContext> {
   // Only gateways with credential fields have any stored: the sandbox derives its secrets from the master
   // key, so its calls (a checkout's, say) skip the query.
-  const stored = gateway in CREDENTIAL_FIELDS ? await loadGatewayCredentials(deps.db, deps.masterKey, merchantId, gateway) : undefined;
+  const stored = hasCredentialFields(gateway) ? await loadGatewayCredentials(deps.db, deps.masterKey, merchantId, gateway) : undefined;
   return { merchantId, credentials: stored ?? {}, notifyUrl: notifyUrl(deps.publicBaseUrl, gateway, merchantId) };
 }

@@ -26,6 +26,11 @@ export const CREDENTIAL_FIELDS: Readonly<Record<ConfigurableGateway, readonly Cr
   stripe: STRIPE_CREDENTIAL_FIELDS,
 };
 
+/** Whether merchants configure credentials for this gateway (all but the sandbox). */
+export function hasCredentialFields(gateway: GatewayName): gateway is ConfigurableGateway {
+  return Object.hasOwn(CREDENTIAL_FIELDS, gateway);
+}
+
 /** Per value; PEM keys and certificates fit easily. */
 export const MAX_CREDENTIAL_LENGTH = 16_384;
 

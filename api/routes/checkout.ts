@@ -8,6 +8,7 @@ import { newId } from '../../core/ids.js';
 import { ORDER_SEARCH_KEYS } from '../../core/search-attributes.js';
 import type { OrderInput, OrderState } from '../../domain/order.js';
 import { hasGatewayCredentials } from '../../db/gateway-credentials.js';
+import { hasCredentialFields } from '../../gateways/credentials.js';
 import { checkoutUpdate, type CheckoutResult } from '../../workflows/messages.js';
 import type { orderWorkflow } from '../../workflows/order.js';
 import type { AppEnv, RouteDeps } from '../app.js';
@@ -115,7 +116,7 @@ export function registerCheckoutRoutes(app: OpenAPIHono<AppEnv>, deps: RouteDeps
       }
       const adapter = gateways.get(body.paymentMethod);
       if (!adapter) throw new ApiError(422, 'gateway_unavailable', `The ${body.paymentMethod} gateway is not available on this deployment.`);
-      if (body.paymentMethod !== 'sandbox' && !(await hasGatewayCredentials(db, merchantId, body.paymentMethod))) {
+      if (hasCredentialFields(body.paymentMethod) && !(await hasGatewayCredentials(db, merchantId, body.paymentMethod))) {
         throw new ApiError(422, 'gateway_not_configured', `The merchant has not configured ${body.paymentMethod} yet.`);
       }
       const { quote, settings } = await pricing;

@@ -3,7 +3,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { configuredGateways, saveGatewayCredentials } from '../../db/gateway-credentials.js';
 import { GATEWAYS } from '../../domain/order.js';
-import { CREDENTIAL_FIELDS, MAX_CREDENTIAL_LENGTH, readCredentials, type ConfigurableGateway } from '../../gateways/credentials.js';
+import { CREDENTIAL_FIELDS, hasCredentialFields, MAX_CREDENTIAL_LENGTH, readCredentials, type ConfigurableGateway } from '../../gateways/credentials.js';
 import type { AppEnv, RouteDeps } from '../app.js';
 import { merchantIdOf, requireKey } from '../auth.js';
 import { ApiError } from '../errors.js';
@@ -62,8 +62,8 @@ export function registerGatewayCredentialRoutes(app: OpenAPIHono<AppEnv>, { db, 
             return {
               gateway,
               available: adapter !== undefined,
-              configured: gateway === 'sandbox' || configured.has(gateway),
-              fields: gateway === 'sandbox' ? [] : CREDENTIAL_FIELDS[gateway].map((field) => field.name),
+              configured: !hasCredentialFields(gateway) || configured.has(gateway),
+              fields: hasCredentialFields(gateway) ? CREDENTIAL_FIELDS[gateway].map((field) => field.name) : [],
               ...(adapter?.currencies && { currencies: [...adapter.currencies] }),
             };
           }),

@@ -11,7 +11,7 @@ import { listProducts } from '../../db/products.js';
 import { money } from '../shared/format.js';
 import { chrome, redirectWithFlash, sessionOf, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
 import { checked, describeIssues, field, parseMoney, parsePercent, parseWhole, type FormBody, type Problem } from './forms.js';
-import { MAX_CREDENTIAL_LENGTH, readCredentials } from '../../gateways/credentials.js';
+import { hasCredentialFields, MAX_CREDENTIAL_LENGTH, readCredentials } from '../../gateways/credentials.js';
 import { GATEWAY_FORMS } from './gateway-fields.js';
 import { gatewayFieldId, productFields, SETTINGS_FIELDS } from './settings-fields.js';
 import { SettingsPage, type FailedForm } from './views/settings.js';
@@ -123,7 +123,7 @@ export function registerSettingsPages(admin: Hono<AdminEnv>, deps: AdminPagesDep
 
   admin.post('/settings/gateways/:gateway', async (c) => {
     const gateway = GATEWAY_FORMS.find((g) => g.gateway === c.req.param('gateway'));
-    if (!gateway || gateway.gateway === 'sandbox') throw new ApiError(404, 'not_found', 'No such gateway.');
+    if (!gateway || !hasCredentialFields(gateway.gateway)) throw new ApiError(404, 'not_found', 'No such gateway.');
     const body = await c.req.parseBody();
     const merchantId = sessionOf(c).merchantId;
     const { credentials, problems: found } = readCredentials(gateway.gateway, (name) => field(body, name));
