@@ -30,6 +30,8 @@ export async function resolvePrincipal(db: Db, platformApiKey: string, header: s
   return { kind: row.kind, merchantId: row.merchantId, merchantStatus: row.status };
 }
 
+const MAX_REMEMBERED_KEYS = 10_000;
+
 export interface KeyResolver {
   resolve(header: string | undefined): Promise<Principal | undefined>;
   /** Drops every remembered key: called when a key is revoked or a merchant's status changes. */
@@ -41,7 +43,7 @@ export interface KeyResolver {
  * order does not pay a database round trip per request for its key. Revocation and status changes made
  * through this process take effect at once; made through another API instance, within `ttlMs`.
  */
-export function createKeyResolver(db: Db, platformApiKey: string, ttlMs: number, maxEntries = 10_000): KeyResolver {
+export function createKeyResolver(db: Db, platformApiKey: string, ttlMs: number): KeyResolver {
   const remembered = new Map<string, { principal: Principal | undefined; until: number }>();
   return {
     async resolve(header) {
@@ -51,7 +53,7 @@ export function createKeyResolver(db: Db, platformApiKey: string, ttlMs: number,
       if (hit && hit.until > performance.now()) return hit.principal;
       const principal = await resolvePrincipal(db, platformApiKey, header);
       // Bounded: a flood of made-up keys empties the memory rather than filling it.
-      if (remembered.size >= maxEntries) remembered.clear();
+      if (remembered.size >= MAX_REMEMBERED_KEYS) remembered.clear();
       remembered.set(id, { principal, until: performance.now() + ttlMs });
       return principal;
     },

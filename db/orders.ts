@@ -8,8 +8,8 @@ import type { Db } from './database.js';
  *
  * One statement, one round trip: the order row is upserted first and the payments, refunds and timeline
  * follow only when it was (data-modifying CTEs share one snapshot and are atomic together; foreign keys are
- * checked at the end of the statement). Child rows travel as JSON read back as the tables' own row types,
- * so their columns are named once, by the keys below.
+ * checked at the end of the statement). Child rows travel as JSON read back with the tables' own row types,
+ * not a hand-written list of column types.
  */
 export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idempotencyKey' | 'requestHash' | 'viewToken'> & { workflowId: string }, state: OrderState): Promise<boolean> {
   const payments = state.payments.map((p) => ({

@@ -99,7 +99,7 @@ export function registerCheckoutRoutes(app: OpenAPIHono<AppEnv>, deps: RouteDeps
       const idempotencyKey = c.req.valid('header')['idempotency-key'];
       const requestHash = sha256(canonicalJson(body));
 
-      // Pricing reads do not depend on the replay lookup: both in one round trip. A replay answers with the
+      // Pricing reads do not depend on the replay lookup, so they run beside it. A replay answers with the
       // order it made, whatever the catalog says now, so a pricing error counts only when there is none.
       const pricing = quoteCart(db, merchantId, body.items);
       pricing.catch(() => undefined);
@@ -132,12 +132,7 @@ export function registerCheckoutRoutes(app: OpenAPIHono<AppEnv>, deps: RouteDeps
         paymentId: newId('pay'),
         idempotencyKey,
         requestHash,
-        currency: quote.currency,
-        items: quote.items,
-        subtotal: quote.subtotal,
-        shippingFee: quote.shippingFee,
-        tax: quote.tax,
-        total: quote.total,
+        ...quote,
         customer: body.customer,
         shippingAddress: body.shippingAddress,
         paymentMethod: body.paymentMethod,

@@ -5,13 +5,10 @@
 import { currencyExponent } from '../../domain/money.js';
 import { GatewayError } from '../types.js';
 
-const ZERO_DECIMAL = new Set(['BIF', 'CLP', 'DJF', 'GNF', 'JPY', 'KMF', 'KRW', 'MGA', 'PYG', 'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF']);
-const THREE_DECIMAL = new Set(['BHD', 'JOD', 'KWD', 'OMR', 'TND']);
+/** Where Stripe's exponent is not ISO 4217's (Stripe's zero- and three-decimal lists, against ours). */
+const STRIPE_EXPONENT: Record<string, number> = { ISK: 2, MGA: 0, IQD: 2, LYD: 2, UYI: 2, CLF: 2, UYW: 2 };
 
-function stripeExponent(currency: string): number {
-  if (ZERO_DECIMAL.has(currency)) return 0;
-  return THREE_DECIMAL.has(currency) ? 3 : 2;
-}
+const stripeExponent = (currency: string): number => STRIPE_EXPONENT[currency] ?? currencyExponent(currency);
 
 /** Our minor units -> Stripe's; refuses an amount Stripe cannot express rather than rounding it. */
 export function toStripeAmount(amount: number, currency: string): number {

@@ -2,7 +2,7 @@
 // by the SDK with its default five-minute tolerance, which also turns away a replayed old delivery (Stripe
 // signs every retry afresh). The event itself is only a hint: the adapter re-fetches the object it names.
 import Stripe from 'stripe';
-import { credentialProblem } from '../credentials.js';
+import { requiredCredential } from '../credentials.js';
 import { NotificationRejected, type GatewayContext, type RawNotification } from '../types.js';
 import { PAYMENT_EVENTS, REFUND_EVENTS } from './profile.js';
 
@@ -16,8 +16,7 @@ const includes = <T extends string>(list: readonly T[], value: string): value is
 
 /** Verifies the signature and freshness, then names the object to re-fetch. */
 export function verifiedEvent(ctx: GatewayContext, raw: RawNotification): HandledEvent {
-  const secret = ctx.credentials.webhookSecret;
-  if (!secret) throw credentialProblem('Stripe', 'webhookSecret', 'is missing, so the notification cannot be verified');
+  const secret = requiredCredential(ctx.credentials, 'Stripe', 'webhookSecret');
   let event: Stripe.Event;
   try {
     event = Stripe.webhooks.constructEvent(raw.body, raw.headers['stripe-signature'] ?? '', secret);

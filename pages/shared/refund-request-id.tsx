@@ -3,12 +3,13 @@
 import { newId } from '../../core/ids.js';
 
 const PREFIX = 'form';
-// newId's default 12 random bytes: 16 base64url characters.
-const FORMAT = new RegExp(`^${PREFIX}_[A-Za-z0-9_-]{16}$`);
+// 12 random bytes: 16 base64url characters.
+const BYTES = 12;
+const FORMAT = new RegExp(`^${PREFIX}_[A-Za-z0-9_-]{${(BYTES / 3) * 4}}$`);
 
 /** A fresh id per rendered form. */
 export function RefundRequestIdField() {
-  return <input type="hidden" name="request_id" value={newId(PREFIX)} />;
+  return <input type="hidden" name="request_id" value={newId(PREFIX, BYTES)} />;
 }
 
 /** The submitted form's id, when it is one of ours; a form without one still works, without the protection. */
