@@ -67,6 +67,7 @@ describe('the customer order page /o/{token} (real stack, headless Chromium)', (
   }
 
   const formTokenIn = (html: string) => /name="form_token" value="([^"]+)"/.exec(html)?.[1];
+  const requestIdIn = (html: string) => /name="request_id" value="([^"]+)"/.exec(html)![1]!;
   const refundsOf = (orderId: string) => stack.db.selectFrom('refunds').selectAll().where('orderId', '=', orderId).execute();
   const statusLabel = (page: Page) => page.locator('#status-label').textContent();
 
@@ -263,7 +264,7 @@ describe('the customer order page /o/{token} (real stack, headless Chromium)', (
   it('makes one refund from a refund form sent twice (double click, resend), and a new one from a new form', async () => {
     const { token, order } = await paidOrder();
     const html = (await get(`/o/${token}`)).text;
-    const fields = { form_token: formTokenIn(html)!, request_id: /name="request_id" value="([^"]+)"/.exec(html)![1]!, amount: '1.00', reason: 'a scratch' };
+    const fields = { form_token: formTokenIn(html)!, request_id: requestIdIn(html), amount: '1.00', reason: 'a scratch' };
     const answers = await Promise.all([postForm(`/o/${token}/refunds`, fields), postForm(`/o/${token}/refunds`, fields)]);
     const again = await postForm(`/o/${token}/refunds`, fields);
     for (const answer of [...answers, again]) expect(answer.status).toBe(303);
@@ -272,7 +273,7 @@ describe('the customer order page /o/{token} (real stack, headless Chromium)', (
     for (const answer of [...answers, again]) expect(new URL(answer.headers.get('location')!, stack.baseUrl).searchParams.get('refund')).toBe(refunds[0]!.id);
 
     const freshForm = (await get(`/o/${token}`)).text;
-    const fresh = /name="request_id" value="([^"]+)"/.exec(freshForm)![1]!;
+    const fresh = requestIdIn(freshForm);
     expect(fresh).not.toBe(fields.request_id);
     expect((await postForm(`/o/${token}/refunds`, { ...fields, request_id: fresh })).status).toBe(303);
     expect((await refundsOf(order.id)).map((r) => r.amount)).toEqual([100, 100]);
@@ -280,7 +281,7 @@ describe('the customer order page /o/{token} (real stack, headless Chromium)', (
     // A form for everything that is left, sent again once it went through: nothing is left, yet the resend
     // finds the refund the first one made rather than a refusal.
     const last = (await get(`/o/${token}`)).text;
-    const all = { form_token: formTokenIn(last)!, request_id: /name="request_id" value="([^"]+)"/.exec(last)![1]!, amount: '', reason: 'changed my mind' };
+    const all = { form_token: formTokenIn(last)!, request_id: requestIdIn(last), amount: '', reason: 'changed my mind' };
     const first = new URL((await postForm(`/o/${token}/refunds`, all)).headers.get('location')!, stack.baseUrl);
     const resent = new URL((await postForm(`/o/${token}/refunds`, all)).headers.get('location')!, stack.baseUrl);
     expect(first.searchParams.get('refund')).toMatch(/\S/);

@@ -74,7 +74,9 @@ describe('ACP signatures', () => {
     expect(() => verifyAcpSignature(fromUnionPay({ respCode: '00' }, impostor.leaf), impostorTrust)).toThrow('does not belong to UnionPay');
     const shortLived = signingChain('Test UnionPay', undefined, 30);
     const shortTrust = { root: new X509Certificate(shortLived.root.pem), middle: new X509Certificate(shortLived.middle.pem) };
-    expect(() => verifyAcpSignature(fromUnionPay({ respCode: '00' }, shortLived.leaf), shortTrust, Date.now() + 60 * 86_400_000)).toThrow(AcpSignatureError);
+    const lapsedLeaf = () => verifyAcpSignature(fromUnionPay({ respCode: '00' }, shortLived.leaf), shortTrust, Date.now() + 60 * 86_400_000);
+    expect(lapsedLeaf).toThrow(AcpSignatureError);
+    expect(lapsedLeaf).toThrow('the signing certificate is expired or not yet valid');
     expect(() => verifyAcpSignature({ respCode: '00' }, trust)).toThrow('no signPubKeyCert');
   });
 

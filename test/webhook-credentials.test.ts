@@ -27,7 +27,7 @@ describe('webhooks for a merchant without credentials', () => {
     stripe: { headers: { 'content-type': 'application/json', 'stripe-signature': `t=${Math.floor(Date.now() / 1000)},v1=00` }, body: JSON.stringify({ id: 'evt_1', type: 'checkout.session.completed', data: { object: {} } }) },
   };
 
-  it.each(Object.entries(notifications))('%s: asks for a retry, signals nothing, stores nothing as forged', async (gateway, { headers, body }) => {
+  it.each(Object.entries(notifications))('%s: asks for a retry and stores nothing as forged', async (gateway, { headers, body }) => {
     const merchant = await stack.createMerchant();
     const response = await fetch(`${stack.baseUrl}/webhooks/${gateway}/${merchant.merchantId}`, { method: 'POST', headers, body });
     expect(response.status, await response.text()).toBe(500);

@@ -97,7 +97,10 @@ export function createDeliveries<Message, Label extends object>(gateway: Gateway
   return {
     attempts,
 
-    /** Resolves once the notification has arrived (its first attempt is over), or at once when dropped or held back. */
+    /**
+     * Resolves once the notification has arrived (after any delay, its first attempt, and a duplicate's), and
+     * the notifications it released from hold-back with it; at once when dropped or held back itself.
+     */
     send(message: Message, schedule: Schedule = {}): Promise<void> {
       if (schedule.fault === 'drop') return Promise.resolve();
       if (schedule.fault === 'reorder') {

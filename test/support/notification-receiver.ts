@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { text } from 'node:stream/consumers';
 import type { RawNotification } from '../../gateways/types.js';
 
 /** A notification as it reached the receiver: headers lower-cased and flattened to strings. */
@@ -26,21 +27,17 @@ export interface NotificationReceiver {
 /** Stands in for Paystead's webhook route on a free port: records each notification, answers with `answer`'s result. */
 export async function startNotificationReceiver(answer: (notification: ReceivedNotification) => ReceiverAnswer | Promise<ReceiverAnswer>): Promise<NotificationReceiver> {
   const received: ReceivedNotification[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)]));
-      const notification = { path: request.url ?? '', headers, body: Buffer.concat(chunks).toString('utf8') };
-      received.push(notification);
-      Promise.resolve()
-        .then(() => answer(notification))
-        .then(
-          ({ status, contentType, body }) => response.writeHead(status, contentType === undefined ? {} : { 'content-type': contentType }).end(body),
-          // A callback that throws is a broken test, not a refusal: answer as a crashed route would.
-          (error: unknown) => response.writeHead(500).end(String(error)),
-        );
-    });
+  const server = createServer(async (request, response) => {
+    const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)]));
+    const notification = { path: request.url ?? '', headers, body: await text(request) };
+    received.push(notification);
+    try {
+      const { status, contentType, body } = await answer(notification);
+      response.writeHead(status, contentType === undefined ? {} : { 'content-type': contentType }).end(body);
+    } catch (error) {
+      // A callback that throws is a broken test, not a refusal: answer as a crashed route would.
+      response.writeHead(500).end(String(error));
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
