@@ -4,14 +4,7 @@
 
 import { apiRequest, type ApiRequestOptions, type ApiResponse } from '../api-request.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- bodies are JSON read by the drivers and checks */
-export interface HttpResult {
-  status: number;
-  body: any;
-}
-
-/** `timeoutMs` is per attempt. */
-export type RequestOptions = ApiRequestOptions;
+export type HttpResult = Pick<ApiResponse, 'status' | 'body'>;
 
 /** The request may or may not have been acted on: a network error, a timeout, or the server's own 5xx. */
 export class UnknownOutcome extends Error {
@@ -36,7 +29,7 @@ export function createHttp(baseUrl: string) {
   const stats = { requests: 0, retries: 0, networkErrors: 0, serverErrors: 0 };
 
   /** One attempt. Throws UnknownOutcome when there is no definite answer. */
-  async function once(method: string, path: string, options: RequestOptions = {}): Promise<HttpResult> {
+  async function once(method: string, path: string, options: ApiRequestOptions = {}): Promise<HttpResult> {
     stats.requests += 1;
     let response: ApiResponse;
     try {
@@ -57,8 +50,9 @@ export function createHttp(baseUrl: string) {
   /**
    * Retries until a definite answer (any status but a retryable 5xx) or `deadlineMs` passes; for requests
    * that are safe to repeat (reads, anything carrying an idempotency key, controls that refuse a repeat).
+   * `timeoutMs` is per attempt.
    */
-  async function retrying(method: string, path: string, options: RequestOptions & { deadlineMs?: number } = {}): Promise<HttpResult> {
+  async function retrying(method: string, path: string, options: ApiRequestOptions & { deadlineMs?: number } = {}): Promise<HttpResult> {
     const deadline = Date.now() + (options.deadlineMs ?? 180_000);
     for (let attempt = 0; ; attempt += 1) {
       try {
