@@ -22,6 +22,15 @@ describe('refunds: policy, approval, limits, gateway results', () => {
     return body.order as { id: string; total: number };
   }
 
+  /** Confirmed, shipped and delivered; with a 1 s refund window it completes at once. */
+  async function completed(m: Merchant, orderId: string) {
+    for (const action of ['confirm', 'ship', 'deliver']) {
+      const response = await stack.request('POST', `/v1/admin/orders/${orderId}/${action}`, { key: m.adminKey, body: action === 'ship' ? { carrier: 'EMS', trackingNumber: 'E1' } : undefined });
+      expect(response.status).toBe(200);
+    }
+    await stack.waitForOrder(m, orderId, (o) => o.status === 'completed');
+  }
+
   const admin = (path: string, body?: unknown) => stack.request('POST', path, { key: merchant.adminKey, body });
   const customerRefund = (orderId: string, body: unknown) => stack.request('POST', `/v1/orders/${orderId}/refunds`, { key: merchant.secretKey, body });
 
@@ -93,19 +102,15 @@ describe('refunds: policy, approval, limits, gateway results', () => {
     const m = await stack.createMerchant({ settings: { refundWindowSeconds: 1 } });
     const kept = await paidOrder(m);
     const partial = { amount: 1_000, reason: 'a dent' };
-    const made = await stack.request('POST', `/v1/orders/${kept.id}/refunds`, { key: m.secretKey, body: partial, headers: { 'idempotency-key': 'dent' } });
+    const keyedRefund = (body: unknown, key: string) => stack.request('POST', `/v1/orders/${kept.id}/refunds`, { key: m.secretKey, body, headers: { 'idempotency-key': key } });
+    const made = await keyedRefund(partial, 'dent');
     expect(made.status, JSON.stringify(made.body)).toBe(201);
-    for (const action of ['confirm', 'ship', 'deliver']) {
-      expect((await stack.request('POST', `/v1/admin/orders/${kept.id}/${action}`, { key: m.adminKey, body: action === 'ship' ? { carrier: 'EMS', trackingNumber: 'E1' } : undefined })).status).toBe(200);
-    }
-    await stack.waitForOrder(m, kept.id, (o) => o.status === 'completed');
-    const late = await stack.request('POST', `/v1/orders/${kept.id}/refunds`, { key: m.secretKey, body: partial, headers: { 'idempotency-key': 'dent' } });
+    await completed(m, kept.id);
+    const late = await keyedRefund(partial, 'dent');
     expect(late.status, JSON.stringify(late.body)).toBe(201);
     expect(late.body).toMatchObject({ id: made.body.id, amount: 1_000, reason: 'a dent', status: 'succeeded' });
-    const lateOther = await stack.request('POST', `/v1/orders/${kept.id}/refunds`, { key: m.secretKey, body: { ...partial, amount: 2_000 }, headers: { 'idempotency-key': 'dent' } });
-    expect(lateOther.body.error?.code).toBe('idempotency_key_reused');
-    const lateNew = await stack.request('POST', `/v1/orders/${kept.id}/refunds`, { key: m.secretKey, body: partial, headers: { 'idempotency-key': 'another' } });
-    expect(lateNew.body.error?.code).toBe('refund_window_closed');
+    expect((await keyedRefund({ ...partial, amount: 2_000 }, 'dent')).body.error?.code).toBe('idempotency_key_reused');
+    expect((await keyedRefund(partial, 'another')).body.error?.code).toBe('refund_window_closed');
     for (const id of [order.id, kept.id]) expect((await stack.db.selectFrom('refunds').select('id').where('orderId', '=', id).execute()).length).toBe(1);
   });
 
@@ -187,11 +192,7 @@ describe('refunds: policy, approval, limits, gateway results', () => {
   it('refuses refunds once the order is completed, with a clear reason', async () => {
     const m = await stack.createMerchant({ settings: { refundWindowSeconds: 1 } });
     const order = await paidOrder(m);
-    for (const action of ['confirm', 'ship', 'deliver']) {
-      const response = await stack.request('POST', `/v1/admin/orders/${order.id}/${action}`, { key: m.adminKey, body: action === 'ship' ? { carrier: 'EMS', trackingNumber: 'E1' } : undefined });
-      expect(response.status).toBe(200);
-    }
-    await stack.waitForOrder(m, order.id, (o) => o.status === 'completed');
+    await completed(m, order.id);
     const late = await stack.request('POST', `/v1/orders/${order.id}/refunds`, { key: m.secretKey, body: { reason: 'too late' } });
     expect(late.status).toBe(409);
     expect(late.body.error).toMatchObject({ code: 'refund_window_closed' });
