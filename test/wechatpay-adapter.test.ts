@@ -282,13 +282,16 @@ describe('WeChat Pay with a platform certificate outside its validity period', (
     return { serial: certificate.serialNumber, from: at(certificate.validFrom), to: at(certificate.validTo) };
   }
 
+  /** Each way a platform certificate can be out of date, with the words the refusal uses for it. */
+  const LAPSES = [
+    ['expired', 'has expired'],
+    ['notYetValid', 'is not yet valid'],
+  ] as const;
+
   it('refuses to call WeChat Pay, as a non-retryable auth error naming the serial and dates, by the adapter clock', async () => {
     const wechatpay = createWechatPayAdapter({ baseUrl: sim.url });
     const id = paymentId();
-    for (const [lapse, state] of [
-      ['expired', 'has expired'],
-      ['notYetValid', 'is not yet valid'],
-    ] as const) {
+    for (const [lapse, state] of LAPSES) {
       const credentials = sim.merchantCredentials({ platformCertificate: lapse });
       const { serial, from, to } = validityOf(credentials);
       const ctx: GatewayContext = { merchantId: 'mer_test', credentials, notifyUrl: 'http://127.0.0.1:9/webhooks/wechatpay/mer_test' };
@@ -328,10 +331,7 @@ describe('WeChat Pay with a platform certificate outside its validity period', (
       ctx = { ...ctx, notifyUrl: receiver.url };
       const id = paymentId();
       await wechatpay.createPayment(ctx, paymentRequest(id));
-      for (const [lapse, state] of [
-        ['expired', 'has expired'],
-        ['notYetValid', 'is not yet valid'],
-      ] as const) {
+      for (const [lapse, state] of LAPSES) {
         ctx = { ...ctx, credentials: sim.merchantCredentials({ platformCertificate: lapse }) };
         const { serial, from, to } = validityOf(ctx.credentials);
         const before = receiver.outcomes.length;
