@@ -4,6 +4,7 @@
 // it is trusted only when it chains to the UnionPay middle and root certificates the merchant configured
 // and names UnionPay as its owner, as the ACP SDKs check.
 import { createHash, sign, verify, type KeyObject, X509Certificate } from 'node:crypto';
+import { certificateLapse } from '../certificate-dates.js';
 import { credentialProblem } from '../credentials.js';
 
 /**
@@ -64,10 +65,6 @@ export function signerName(certificate: X509Certificate): string | undefined {
   return cn?.split('@')[2];
 }
 
-function validAt(certificate: X509Certificate, now: number): boolean {
-  return Date.parse(certificate.validFrom) <= now && now <= Date.parse(certificate.validTo);
-}
-
 function issuedBy(certificate: X509Certificate, issuer: X509Certificate): boolean {
   return issuer.ca && certificate.checkIssued(issuer) && certificate.verify(issuer.publicKey);
 }
@@ -84,9 +81,9 @@ export function verifyAcpSignature(fields: Record<string, string>, trust: AcpTru
   }
   // A configured certificate out of date is the merchant's configuration to mend, not a forged message.
   for (const [field, configured] of [['middleCertificate', trust.middle], ['rootCertificate', trust.root]] as const) {
-    if (!validAt(configured, now)) throw credentialProblem('UnionPay', field, `is expired or not yet valid (valid from ${configured.validFrom} to ${configured.validTo})`);
+    if (certificateLapse(configured, now)) throw credentialProblem('UnionPay', field, `is expired or not yet valid (valid from ${configured.validFrom} to ${configured.validTo})`);
   }
-  if (!validAt(certificate, now)) throw new AcpSignatureError('the signing certificate is expired or not yet valid');
+  if (certificateLapse(certificate, now)) throw new AcpSignatureError('the signing certificate is expired or not yet valid');
   if (!issuedBy(certificate, trust.middle) || !issuedBy(trust.middle, trust.root)) {
     throw new AcpSignatureError('the signing certificate does not chain to the configured UnionPay middle and root certificates');
   }

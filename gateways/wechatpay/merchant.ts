@@ -2,6 +2,7 @@
 // credential-memo.ts): a missing or unusable field is an authentication problem reported by the field's
 // name, never its value. The platform certificate's dates are checked at every use.
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { certificateLapse } from '../certificate-dates.js';
 import { credentialProblem, requiredCredential } from '../credentials.js';
 
 export interface WechatPayMerchant {
@@ -14,8 +15,8 @@ export interface WechatPayMerchant {
   /** What WeChat Pay sends in `Wechatpay-Serial`: a `PUB_KEY_ID_…` or a platform certificate's serial. */
   platformKeyId: string;
   platformKey: KeyObject;
-  /** When platformKey came as a certificate: the period it may be trusted in. A public key has none. */
-  platformCertificate?: { serialNumber: string; validFrom: Date; validTo: Date };
+  /** When platformKey came as a certificate, for its validity period. A public key has none. */
+  platformCertificate?: X509Certificate;
 }
 
 const problem = (field: string, what: string) => credentialProblem('WeChat Pay', field, what);
@@ -40,12 +41,12 @@ function platformKey(pem: string, id: string): Pick<WechatPayMerchant, 'platform
   if (!sameSerial(certificate.serialNumber, id)) throw problem('platformKeyId', 'is not the serial number of the certificate in platformKey');
   return {
     platformKey: certificate.publicKey,
-    platformCertificate: { serialNumber: certificate.serialNumber, validFrom: new Date(certificate.validFrom), validTo: new Date(certificate.validTo) },
+    platformCertificate: certificate,
   };
 }
 
 /** Certificate dates have whole seconds. */
-const instant = (date: Date) => date.toISOString().replace('.000Z', 'Z');
+const instant = (date: string) => new Date(date).toISOString().replace('.000Z', 'Z');
 
 /**
  * Why the platform key cannot be trusted at `now`, or undefined. Checked at each use rather than when the
@@ -54,9 +55,8 @@ const instant = (date: Date) => date.toISOString().replace('.000Z', 'Z');
 export function platformKeyLapse(merchant: WechatPayMerchant, now: Date): string | undefined {
   const certificate = merchant.platformCertificate;
   if (!certificate) return undefined;
-  const { serialNumber, validFrom, validTo } = certificate;
-  const state = now < validFrom ? 'is not yet valid' : now > validTo ? 'has expired' : undefined;
-  return state && `the platform certificate ${serialNumber} in platformKey ${state} (valid from ${instant(validFrom)} to ${instant(validTo)})`;
+  const lapse = certificateLapse(certificate, now.getTime());
+  return lapse && `the platform certificate ${certificate.serialNumber} in platformKey ${lapse} (valid from ${instant(certificate.validFrom)} to ${instant(certificate.validTo)})`;
 }
 
 export function readMerchant(credentials: Record<string, string>): WechatPayMerchant {
