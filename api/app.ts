@@ -7,7 +7,7 @@ import type { Logger } from '../core/logger.js';
 import type { Db } from '../db/database.js';
 import type { GatewayRegistry } from '../gateways/types.js';
 import { createKeyResolver, type KeyResolver, type Principal } from './auth.js';
-import { ApiError } from './errors.js';
+import { ApiError } from '../core/errors.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerDocsRoutes } from './routes/docs.js';
 import { registerPlatformRoutes } from './routes/platform.js';

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { hashApiKey } from '../core/api-keys.js';
 import type { Db } from '../db/database.js';
-import { ApiError } from './errors.js';
+import { ApiError } from '../core/errors.js';
 
 export type Principal =
   | { kind: 'platform' }

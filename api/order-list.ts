@@ -4,7 +4,7 @@ import { z } from '@hono/zod-openapi';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { ORDER_STATUSES } from '../domain/order.js';
-import { ApiError } from './errors.js';
+import { ApiError } from '../core/errors.js';
 
 export const OrderListQuery = z.object({
   status: z.enum(ORDER_STATUSES).optional(),

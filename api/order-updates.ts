@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db/database.js';
 import { refundFingerprint, type Refund } from '../domain/order.js';
 import { REJECTION, requestRefundUpdate, type RefundRequest } from '../workflows/messages.js';
-import { ApiError } from './errors.js';
+import { ApiError } from '../core/errors.js';
 import { refundView, type RefundView } from './order-view.js';
 
 const STATUS_FOR: Record<string, { status: 404 | 409 | 422 | 502; code: string }> = {

@@ -1,6 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db, OrderEventTable, PaymentTable, RefundTable } from '../db/database.js';
-import { ApiError } from './errors.js';
+import { ApiError } from '../core/errors.js';
 
 const iso = (value: Date | string | null | undefined) => (value == null ? null : new Date(value).toISOString());
 

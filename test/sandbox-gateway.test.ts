@@ -5,7 +5,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ApiError } from '../api/errors.js';
+import { ApiError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { createSandboxAdapter, createSandboxRoutes } from '../gateways/sandbox/index.js';
 import { SANDBOX_SIGNATURE_HEADER, sandboxSecret, signNotification } from '../gateways/sandbox/signature.js';

@@ -10,7 +10,7 @@ import {
 } from '../../workflows/messages.js';
 import type { AppEnv, RouteDeps } from '../app.js';
 import { merchantIdOf, requireKey } from '../auth.js';
-import { ApiError } from '../errors.js';
+import { ApiError } from '../../core/errors.js';
 import { listOrders, OrderListQuery } from '../order-list.js';
 import { OrderIdParam, OrderSchema, OrderSummarySchema, RefundRequestHeaders, RefundRequestSchema, RefundSchema } from '../order-schemas.js';
 import { orderWorkflowId, requestRefund, updateOrder } from '../order-updates.js';

@@ -6,7 +6,7 @@ import { getSettings } from '../../db/merchants.js';
 import { insertProduct, listProducts, updateProduct, type Product } from '../../db/products.js';
 import type { AppEnv, RouteDeps } from '../app.js';
 import { merchantIdOf, requireKey } from '../auth.js';
-import { ApiError } from '../errors.js';
+import { ApiError } from '../../core/errors.js';
 import { bearerAuth, Currency, errorResponses, MinorUnits, Sku } from '../schemas.js';
 
 const ProductSchema = z

@@ -13,7 +13,7 @@ import { checkoutUpdate, type CheckoutResult } from '../../workflows/messages.js
 import type { orderWorkflow } from '../../workflows/order.js';
 import type { AppEnv, RouteDeps } from '../app.js';
 import { merchantIdOf, requireKey } from '../auth.js';
-import { ApiError } from '../errors.js';
+import { ApiError } from '../../core/errors.js';
 import { CheckoutRequestSchema, CheckoutResponseSchema } from '../order-schemas.js';
 import { toApiError } from '../order-updates.js';
 import { loadOrderView, type OrderView } from '../order-view.js';

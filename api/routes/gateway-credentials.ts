@@ -6,7 +6,7 @@ import { GATEWAYS } from '../../domain/order.js';
 import { CREDENTIAL_FIELDS, hasCredentialFields, MAX_CREDENTIAL_LENGTH, readCredentials, type ConfigurableGateway } from '../../gateways/credentials.js';
 import type { AppEnv, RouteDeps } from '../app.js';
 import { merchantIdOf, requireKey } from '../auth.js';
-import { ApiError } from '../errors.js';
+import { ApiError } from '../../core/errors.js';
 import { bearerAuth, errorResponses } from '../schemas.js';
 
 const CONFIGURABLE = Object.keys(CREDENTIAL_FIELDS) as ConfigurableGateway[];

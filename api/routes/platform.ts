@@ -4,7 +4,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { createMerchant, issueApiKey, revokeApiKey, suspendMerchant, verifyMerchant, type ApiKeyInfo } from '../../db/merchants.js';
 import type { AppEnv, RouteDeps } from '../app.js';
 import { requireKey } from '../auth.js';
-import { ApiError } from '../errors.js';
+import { ApiError } from '../../core/errors.js';
 import { bearerAuth, errorResponses, MerchantSchema, merchantJson } from '../schemas.js';
 
 const RegistrationNo = z.string().trim().regex(/^[A-Za-z0-9-]{5,32}$/, 'must be 5 to 32 letters, digits or dashes');

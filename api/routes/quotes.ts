@@ -6,7 +6,7 @@ import { loadCatalog } from '../../db/products.js';
 import { priceCart, PricingError, type Quote } from '../../domain/pricing.js';
 import type { AppEnv, RouteDeps } from '../app.js';
 import { merchantIdOf, requireKey } from '../auth.js';
-import { ApiError } from '../errors.js';
+import { ApiError } from '../../core/errors.js';
 import { bearerAuth, CartItems, errorResponses, QuoteSchema, ShippingAddressSchema } from '../schemas.js';
 
 const QuoteRequestSchema = z.object({ items: CartItems, shippingAddress: ShippingAddressSchema }).strict().openapi('QuoteRequest');

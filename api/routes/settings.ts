@@ -5,7 +5,7 @@ import { getMerchant, getSettings, updateSettings, type MerchantSettings } from 
 import { hasProductOutsideCurrency } from '../../db/products.js';
 import type { AppEnv, RouteDeps } from '../app.js';
 import { merchantIdOf, requireKey } from '../auth.js';
-import { ApiError } from '../errors.js';
+import { ApiError } from '../../core/errors.js';
 import { bearerAuth, Currency, errorResponses, MerchantSchema, merchantJson, MinorUnits } from '../schemas.js';
 
 /** Seconds are stored as Postgres `integer`. */

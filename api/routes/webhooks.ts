@@ -7,7 +7,7 @@ import { GATEWAYS, type GatewayName } from '../../domain/order.js';
 import { loadGatewayContext } from '../../gateways/context.js';
 import { GatewayError, NotificationRejected, type GatewayAdapter, type GatewayNotification } from '../../gateways/types.js';
 import type { AppDeps, AppEnv } from '../app.js';
-import { ApiError } from '../errors.js';
+import { ApiError } from '../../core/errors.js';
 import { createNotificationDispatcher, type DispatchStatus } from '../notification-dispatch.js';
 
 export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {

@@ -3,7 +3,7 @@
 // payment page. Errors are thrown as `ApiError`; the mounting app renders them.
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { ApiError } from '../../api/errors.js';
+import { ApiError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Db } from '../../db/database.js';
 import { sandboxReference } from './events.js';

@@ -2,7 +2,7 @@
 // through the same workflow updates and error mapping as the JSON API (`/v1/admin/orders/...`).
 import type { Hono } from 'hono';
 import type { Config } from '../../core/config.js';
-import { ApiError } from '../../api/errors.js';
+import { ApiError } from '../../core/errors.js';
 import { listOrders, OrderListQuery, type OrderListPage } from '../../api/order-list.js';
 import { RefundRequestSchema } from '../../api/order-schemas.js';
 import { orderWorkflowId, requestRefund, updateOrder } from '../../api/order-updates.js';

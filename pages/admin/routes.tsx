@@ -6,7 +6,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import type { AppDeps, AppEnv } from '../../api/app.js';
-import { ApiError } from '../../api/errors.js';
+import { ApiError } from '../../core/errors.js';
 import { registerAuthPages } from './auth-routes.js';
 import { clearAdminCookie, SESSION_COOKIE, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
 import { field } from './forms.js';

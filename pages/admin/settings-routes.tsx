@@ -2,7 +2,7 @@
 // credentials. Input is validated by the same schemas and rules as the JSON API (`/v1/admin/settings`,
 // `/v1/admin/products`); credentials are write-only.
 import type { Hono } from 'hono';
-import { ApiError } from '../../api/errors.js';
+import { ApiError } from '../../core/errors.js';
 import { addProduct, changeProduct, NewProductSchema, ProductPatchSchema } from '../../api/routes/catalog.js';
 import { changeSettings, SettingsPatchSchema } from '../../api/routes/settings.js';
 import { configuredGateways, saveGatewayCredentials } from '../../db/gateway-credentials.js';

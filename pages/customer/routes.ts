@@ -11,7 +11,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps, AppEnv } from '../../api/app.js';
-import { ApiError } from '../../api/errors.js';
+import { ApiError } from '../../core/errors.js';
 import { requestRefund } from '../../api/order-updates.js';
 import { currencyExponent, fromDecimalString } from '../../domain/money.js';
 import { decideRefund, refundableAmount } from '../../domain/order.js';

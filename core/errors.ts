@@ -1,3 +1,4 @@
+// The one error every layer throws for a refusal the caller should see; the API turns it into its JSON shape.
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 /** The one error shape every route returns: `{ error: { code, message, details? } }`. */
