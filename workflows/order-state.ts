@@ -1,5 +1,6 @@
 // Pure helpers over the order state the workflow owns: no Temporal imports, so they are easy to test.
-import type { Actor, OrderInput, OrderState, OrderStatus, Refund } from '../domain/order.js';
+import type { Actor, OrderInput, OrderState, OrderStatus, Payment, Refund } from '../domain/order.js';
+import type { PaymentSignal } from './messages.js';
 
 export function initialState(input: OrderInput): OrderState {
   return {
@@ -50,6 +51,20 @@ export function record(
   });
   state.version += 1;
   state.updatedAt = at;
+}
+
+/**
+ * Records that the payment succeeded, on every path (notification, query, close, late): what the gateway
+ * captured, at the gateway's time (not when the workflow heard: UnionPay's same-day cancel is judged on
+ * it), and its reference (refunds need it). Only a capture in the order's currency counts as paid.
+ */
+export function recordPayment(state: OrderState, payment: Payment, outcome: Pick<PaymentSignal, 'amount' | 'currency' | 'gatewayReference' | 'occurredAt'>): void {
+  payment.status = 'succeeded';
+  payment.paidAt = outcome.occurredAt;
+  payment.capturedAmount = outcome.amount;
+  payment.capturedCurrency = outcome.currency;
+  payment.gatewayReference = outcome.gatewayReference ?? payment.gatewayReference;
+  state.paidAmount = outcome.currency === state.currency ? (outcome.amount ?? 0) : 0;
 }
 
 export function touch(state: OrderState, at: string): void {

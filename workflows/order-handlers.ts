@@ -1,0 +1,44 @@
+// Every message the order workflow answers, registered in one place: each handler and its validator is a
+// method of the part of the order it concerns. Storefront calls, merchant actions and gateway notifications
+// all arrive here.
+import { setHandler } from '@temporalio/workflow';
+import type { OrderAction } from '../domain/order-actions.js';
+import type { OrderFulfilment } from './fulfilment.js';
+import {
+  approveRefundUpdate,
+  cancelUpdate,
+  checkoutUpdate,
+  confirmUpdate,
+  declineUpdate,
+  deliverUpdate,
+  paymentNotificationSignal,
+  refundNotificationSignal,
+  rejectRefundUpdate,
+  requestRefundUpdate,
+  shipUpdate,
+  stateQuery,
+} from './messages.js';
+import type { OrderEntity } from './order-entity.js';
+import type { OrderPayment } from './payment.js';
+import type { OrderRefunds } from './refunds.js';
+import { requireAction } from './rejections.js';
+
+export function setOrderHandlers(order: OrderEntity, payment: OrderPayment, fulfilment: OrderFulfilment, refunds: OrderRefunds): void {
+  const requireAllowed = (action: OrderAction) => requireAction(action, order.state.status);
+
+  setHandler(stateQuery, () => order.state);
+
+  setHandler(checkoutUpdate, () => payment.answerCheckout(), { validator: (request) => payment.validateCheckout(request) });
+  setHandler(paymentNotificationSignal, (signal) => payment.hear(signal));
+  setHandler(refundNotificationSignal, (signal) => refunds.hear(signal));
+  setHandler(cancelUpdate, (request) => payment.cancel(request), { validator: (_request) => requireAllowed('cancel') });
+
+  setHandler(confirmUpdate, () => fulfilment.confirm(), { validator: () => requireAllowed('confirm') });
+  setHandler(declineUpdate, (request) => fulfilment.decline(request), { validator: (request) => fulfilment.validateDecline(request) });
+  setHandler(shipUpdate, (request) => fulfilment.ship(request), { validator: (request) => fulfilment.validateShip(request) });
+  setHandler(deliverUpdate, () => fulfilment.deliver(), { validator: () => requireAllowed('deliver') });
+
+  setHandler(requestRefundUpdate, (request) => refunds.request(request), { validator: (request) => refunds.validateRequest(request) });
+  setHandler(approveRefundUpdate, (request) => refunds.decide('approve', request), { validator: (request) => refunds.validateDecision('approve', request) });
+  setHandler(rejectRefundUpdate, (request) => refunds.decide('reject', request), { validator: (request) => refunds.validateDecision('reject', request) });
+}

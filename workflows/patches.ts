@@ -1,0 +1,37 @@
+// Every patch of the order workflow, in one place. `patched()` records its marker only in runs that take the
+// new path, so the histories of orders begun before a patch keep replaying down the old path; and the
+// markers sit in those histories at fixed points among the other commands, so each patch is asked exactly
+// where it always was: the first three at the very start, `lean-projection` once the handlers are set (after
+// the checkout update has been accepted), both before any activity.
+import { patched } from '@temporalio/workflow';
+
+export interface OrderPatches {
+  noticeWithProjection: boolean;
+  shortRefundIds: boolean;
+  checkoutInOneTask: boolean;
+}
+
+/** The patches asked first thing in the run, before the handlers are set. */
+export function orderPatches(): OrderPatches {
+  return {
+    // Orders begun before this patch send customer notifications in an activity of their own.
+    noticeWithProjection: patched('notice-with-projection'),
+    // Refund ids shaped like our other ids, so gateways with short order numbers (UnionPay: 32) take them.
+    shortRefundIds: patched('short-refund-ids'),
+    // Checkout creates the gateway payment and writes the first projection as local activities, inside the
+    // workflow task that accepted the checkout: the storefront waits for one workflow task instead of three.
+    // Safe only there: until checkout answers, no handler issues commands (a local activity finishing beside
+    // another handler's commands can replay in a different order), since nobody knows the order yet.
+    checkoutInOneTask: patched('checkout-in-one-task'),
+  };
+}
+
+/**
+ * Asked once the handlers are set, right before the first projection or payment creation. Orders started
+ * before this change also wrote the projection before creating the payment and once more at the very end;
+ * both writes were redundant (the checkout answers only after the projection that follows payment creation,
+ * and every change is already projected when the run ends).
+ */
+export function leanProjectionPatch(): boolean {
+  return patched('lean-projection');
+}

@@ -1,0 +1,198 @@
+// The order's payment: created at the gateway when the storefront checks out, then awaited within the
+// payment window (by notification, or by asking the gateway at each check interval), cancelled or closed
+// when it does not come, and refunded automatically if it succeeds after all.
+import { condition } from '@temporalio/workflow';
+import type { Actor, OrderState } from '../domain/order.js';
+import type { PaymentResult } from '../gateways/types.js';
+import { db, gateway, gatewayRejection, localActivities } from './activity-proxies.js';
+import { REJECTION, type CheckoutResult, type PaymentSignal } from './messages.js';
+import { now, seconds, type OrderEntity } from './order-entity.js';
+import { record, recordPayment } from './order-state.js';
+import type { OrderRefunds } from './refunds.js';
+import { reject } from './rejections.js';
+
+type PaymentOutcome = Pick<PaymentSignal, 'status' | 'amount' | 'currency' | 'gatewayReference' | 'occurredAt'>;
+
+export class OrderPayment {
+  private checkout: CheckoutResult | undefined;
+  private checkoutError: string | undefined;
+  private outcome: PaymentSignal | undefined;
+  private cancelRequest: { actor: Actor; reason?: string } | undefined;
+
+  constructor(
+    private readonly order: OrderEntity,
+    private readonly refunds: OrderRefunds,
+  ) {}
+
+  // ---- Handlers ---------------------------------------------------------------------------------------
+
+  /** Answers the storefront once the gateway has created the payment (or refused to). */
+  async answerCheckout(): Promise<CheckoutResult> {
+    await condition(() => this.checkout !== undefined || this.checkoutError !== undefined);
+    if (this.checkoutError !== undefined) reject('GatewayRejected', this.checkoutError);
+    return { ...this.checkout!, order: this.order.state };
+  }
+
+  validateCheckout({ requestHash }: { requestHash: string }): void {
+    if (requestHash !== this.order.input.requestHash) {
+      reject(REJECTION.idempotencyMismatch, 'This Idempotency-Key was already used for a different checkout request.');
+    }
+  }
+
+  /** A verified payment notification: a hint that moves state forward only, so a pending never overrides an outcome. */
+  hear(signal: PaymentSignal): void {
+    if (signal.paymentId !== this.order.payment()?.id || !this.order.firstHeard(signal.eventId)) return;
+    if (signal.status === 'succeeded' || signal.status === 'failed') this.outcome ??= signal;
+  }
+
+  /** Cancels an unpaid order, unless the gateway says it was paid after all: answered once projected. */
+  async cancel(request: { actor: Actor; reason?: string }): Promise<OrderState> {
+    this.cancelRequest ??= request;
+    await condition(() => this.order.state.status !== 'awaiting_payment');
+    await this.order.projected();
+    if (this.order.state.status !== 'cancelled') reject(REJECTION.conflict, `The order could not be cancelled: it is ${this.order.state.status}.`);
+    return this.order.state;
+  }
+
+  // ---- The run ----------------------------------------------------------------------------------------
+
+  /**
+   * Creates the payment at the gateway and answers the checkout; false when the gateway refused it (the
+   * order is then cancelled).
+   */
+  async create(): Promise<boolean> {
+    const { order } = this;
+    const { state, input } = order;
+    const calls = order.patches.checkoutInOneTask ? localActivities : { db, gateway };
+    const expiresAt = new Date(Date.parse(input.createdAt) + seconds(order.policy.paymentWindowSeconds)).toISOString();
+    state.payments.push({ id: input.paymentId, gateway: input.paymentMethod, status: 'pending', amount: input.total, currency: input.currency, expiresAt, createdAt: input.createdAt });
+    try {
+      const created = await calls.gateway.createGatewayPayment({
+        ...order.gatewayRef,
+        request: {
+          paymentId: input.paymentId,
+          orderNo: input.orderNo,
+          amount: input.total,
+          currency: input.currency,
+          description: `Order ${input.orderNo}`,
+          returnUrl: input.returnUrl ?? '',
+          expiresAt,
+          createdAt: input.createdAt,
+          ...(input.paymentFlow && { flow: input.paymentFlow }),
+        },
+      });
+      order.payment().action = created.action;
+      order.payment().gatewayReference = created.gatewayReference;
+      record(state, now(), 'payment_created', 'system', { message: input.paymentMethod });
+    } catch (error) {
+      this.checkoutError = gatewayRejection(error);
+      if (this.checkoutError === undefined) throw error;
+      order.payment().status = 'failed';
+      record(state, now(), 'payment_creation_failed', 'gateway', { status: 'cancelled', reason: this.checkoutError, message: this.checkoutError });
+      await order.persist(undefined, calls.db);
+      return false;
+    }
+    await order.persist(undefined, calls.db);
+    this.checkout = {
+      order: state,
+      viewToken: input.viewToken,
+      payment: { id: order.payment().id, gateway: input.paymentMethod, status: order.payment().status, action: order.payment().action!, expiresAt },
+    };
+    return true;
+  }
+
+  /** Waits for the verified payment result within the window, querying the gateway at each check interval. */
+  async awaitPayment(): Promise<void> {
+    const { state } = this.order;
+    const deadline = Date.parse(this.order.payment().expiresAt);
+    while (state.status === 'awaiting_payment') {
+      const remaining = deadline - Date.now();
+      if (this.outcome) {
+        await this.applyOutcome(this.outcome);
+      } else if (this.cancelRequest) {
+        const paid = await this.closeAtGateway();
+        if (paid) await this.applyOutcome(paid);
+        else {
+          record(state, now(), 'cancelled', this.cancelRequest.actor, { status: 'cancelled', reason: this.cancelRequest.reason ?? 'Cancelled before payment.' });
+          await this.order.persist();
+        }
+      } else if (remaining <= 0) {
+        const paid = await this.closeAtGateway();
+        if (paid) await this.applyOutcome(paid);
+        else {
+          record(state, now(), 'expired', 'system', { status: 'expired', reason: 'The payment window closed before payment.' });
+          await this.order.persist();
+        }
+      } else {
+        const woke = await condition(() => this.outcome !== undefined || this.cancelRequest !== undefined, Math.min(remaining, seconds(this.order.policy.paymentCheckIntervalSeconds)));
+        // Nothing arrived by the check interval: ask the gateway, so a lost notification never loses a sale.
+        if (!woke && Date.now() < deadline) this.outcome ??= this.fromQuery(await this.query());
+      }
+    }
+  }
+
+  /** After expiry or cancellation, a payment that still succeeds is refunded automatically. */
+  async refundLatePayment(): Promise<void> {
+    const { state } = this.order;
+    if (state.paidAmount > 0 || this.order.payment() === undefined) return;
+    const arrived = await condition(() => this.outcome?.status === 'succeeded', seconds(this.order.policy.latePaymentGraceSeconds));
+    const late = arrived ? this.outcome : this.fromQuery(await this.query());
+    if (late?.status !== 'succeeded') return;
+    const p = this.order.payment();
+    p.status = 'succeeded';
+    p.paidAt = late.occurredAt;
+    p.capturedAmount = late.amount;
+    p.capturedCurrency = late.currency;
+    state.paidAmount = late.currency === state.currency ? (late.amount ?? 0) : 0;
+    record(state, now(), 'late_payment', 'gateway', { message: `${late.amount ?? '?'} ${late.currency ?? '?'} arrived after the order was ${state.status}` });
+    if (state.paidAmount > 0) this.refunds.start(state.paidAmount, `Automatic refund: payment arrived after the order was ${state.status}.`, 'system', 'processing');
+    await this.order.persist();
+  }
+
+  // ---- Steps ------------------------------------------------------------------------------------------
+
+  /** Applies a verified payment outcome (from a notification or a query): paid, needs review, or failed. */
+  private async applyOutcome(outcome: PaymentOutcome): Promise<void> {
+    const { state, policy } = this.order;
+    const at = now();
+    if (outcome.status === 'failed') {
+      this.order.payment().status = 'failed';
+      record(state, at, 'payment_failed', 'gateway', { status: 'cancelled', reason: 'The payment failed at the gateway.' });
+      await this.order.persist();
+      return;
+    }
+    recordPayment(state, this.order.payment(), outcome);
+    if (outcome.currency !== state.currency || outcome.amount !== state.total) {
+      // Never mark paid without matching amount and currency: a person must look at this one.
+      record(state, at, 'payment_mismatch', 'gateway', {
+        status: 'needs_review',
+        reason: `The gateway captured ${outcome.amount ?? '?'} ${outcome.currency ?? '?'}; the order total is ${state.total} ${state.currency}.`,
+        message: `captured ${outcome.amount ?? '?'} ${outcome.currency ?? '?'}`,
+      });
+      await this.order.persist();
+      return;
+    }
+    record(state, at, 'payment_succeeded', 'gateway', { status: 'paid', message: `${state.total} ${state.currency}` });
+    if (policy.autoConfirm) record(state, at, 'confirmed', 'system', { status: 'confirmed', message: 'auto-confirmed' });
+    await this.order.persistAndNotify('payment_receipt', { amount: state.total, currency: state.currency, items: state.items });
+  }
+
+  /** Asks the gateway how the payment stands; undefined when it refused to say. */
+  private query(): Promise<PaymentResult | undefined> {
+    return this.order.askGateway('payment query', () => gateway.queryGatewayPayment({ ...this.order.gatewayRef, ...this.order.paymentRef() }));
+  }
+
+  private fromQuery(result: PaymentResult | undefined): PaymentSignal | undefined {
+    if (!result) return undefined;
+    if (result.status !== 'succeeded' && result.status !== 'failed') return undefined;
+    return { eventId: 'query', paymentId: this.order.payment().id, status: result.status, amount: result.amount, currency: result.currency, gatewayReference: result.gatewayReference, occurredAt: result.paidAt ?? now() };
+  }
+
+  /** Closes the payment at the gateway; the outcome when the gateway says it was paid after all. */
+  private async closeAtGateway(): Promise<PaymentSignal | undefined> {
+    const result = await this.order.askGateway('close', () => gateway.closeGatewayPayment({ ...this.order.gatewayRef, ...this.order.paymentRef() }));
+    if (result?.status === 'succeeded') return this.fromQuery(result);
+    this.order.payment().status = 'closed';
+    return undefined;
+  }
+}
