@@ -213,6 +213,8 @@ describe('late payment', () => {
     expect(refunded.paidAmount).toBe(body.order.total);
     expect(refunded.refundedAmount).toBe(body.order.total);
     expect(refunded.refunds[0]).toMatchObject({ initiatedBy: 'system', amount: body.order.total });
+    // The late payment is recorded like any other: captured, at the gateway's time, with its reference.
+    expect(refunded.payments[0]).toMatchObject({ status: 'succeeded', capturedAmount: body.order.total, gatewayReference: expect.any(String) });
     expect(refunded.timeline.map((e: { event: string }) => e.event)).toEqual(expect.arrayContaining(['expired', 'late_payment', 'refund_started', 'refund_succeeded']));
     const ledger = await stack.db.selectFrom('sandboxRefunds').select(['amount', 'status']).where('paymentId', '=', body.payment.id).execute();
     expect(ledger).toEqual([{ amount: body.order.total, status: 'succeeded' }]);

@@ -138,12 +138,7 @@ export class OrderPayment {
     const arrived = await condition(() => this.outcome?.status === 'succeeded', seconds(this.order.policy.latePaymentGraceSeconds));
     const late = arrived ? this.outcome : this.fromQuery(await this.query());
     if (late?.status !== 'succeeded') return;
-    const p = this.order.payment();
-    p.status = 'succeeded';
-    p.paidAt = late.occurredAt;
-    p.capturedAmount = late.amount;
-    p.capturedCurrency = late.currency;
-    state.paidAmount = late.currency === state.currency ? (late.amount ?? 0) : 0;
+    recordPayment(state, this.order.payment(), late);
     record(state, now(), 'late_payment', 'gateway', { message: `${late.amount ?? '?'} ${late.currency ?? '?'} arrived after the order was ${state.status}` });
     if (state.paidAmount > 0) this.refunds.start(state.paidAmount, `Automatic refund: payment arrived after the order was ${state.status}.`, 'system', 'processing');
     await this.order.persist();
