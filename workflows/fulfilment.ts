@@ -59,7 +59,7 @@ export class OrderFulfilment {
   // ---- The run ----------------------------------------------------------------------------------------
 
   /** Follows the merchant's steps until the order is final, completing it when the refund window passes. */
-  async untilFinal(): Promise<void> {
+  async fulfil(): Promise<void> {
     const { state, policy } = this.order;
     while (!FINAL_STATUSES.has(state.status)) {
       if (state.status === 'delivered') {

@@ -4,7 +4,7 @@
 import { condition, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { CustomerNotification } from '../activities/orders.js';
 import { ORDER_SEARCH_KEYS } from '../core/search-attributes.js';
-import type { OrderInput, OrderState, Payment } from '../domain/order.js';
+import type { MerchantPolicy, OrderInput, OrderState, Payment } from '../domain/order.js';
 import { db, gatewayRejection } from './activity-proxies.js';
 import { initialState, record } from './order-state.js';
 import type { OrderPatches } from './patches.js';
@@ -14,7 +14,7 @@ export const seconds = (n: number) => n * 1000;
 
 export class OrderEntity {
   readonly state: OrderState;
-  readonly policy: OrderInput['policy'];
+  readonly policy: MerchantPolicy;
   /** Which gateway account the order's payment lives in. */
   readonly gatewayRef: { merchantId: string; gateway: OrderInput['paymentMethod'] };
   private readonly meta: { workflowId: string; idempotencyKey: string; requestHash: string; viewToken: string };

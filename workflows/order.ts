@@ -12,22 +12,20 @@ import { OrderPayment } from './payment.js';
 import { OrderRefunds } from './refunds.js';
 
 export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
-  const patches = orderPatches();
-  const order = new OrderEntity(input, patches);
+  const order = new OrderEntity(input, orderPatches());
   const refunds = new OrderRefunds(order);
   const payment = new OrderPayment(order, refunds);
   const fulfilment = new OrderFulfilment(order, refunds);
   setOrderHandlers(order, payment, fulfilment, refunds);
+  // Orders from before `lean-projection` were also projected before the payment existed, and at the end.
   const leanProjection = leanProjectionPatch();
-
-  // Orders from before `lean-projection` were also projected before the payment existed...
   if (!leanProjection) await order.persist();
+
   if (await payment.create()) {
     await payment.awaitPayment();
-    await fulfilment.untilFinal();
+    await fulfilment.fulfil();
     if (order.state.status === 'expired' || order.state.status === 'cancelled') await payment.refundLatePayment();
     await refunds.settled();
-    // ... and once more at the very end.
     if (!leanProjection) {
       touch(order.state, now());
       await order.persist();
