@@ -226,6 +226,8 @@ const targets = [
 ] as const;
 
 console.log('');
+// The API and worker run on the same Node as this script (process.execPath).
+console.log(`Node ${process.version}, ${results.machine.cores} cores`);
 console.log(`orders/s ${results.throughput.ordersPerSecond}, bare workflows/s ${results.throughput.bareWorkflowsPerSecond} (${activities.local} local + ${activities.remote} activities, ${historyEvents} history events, ${historyBytes} bytes per order)`);
 console.log(`checkout ms p50 ${results.checkoutMs.p50} p95 ${results.checkoutMs.p95} p99 ${results.checkoutMs.p99}; notification->visible ms p50 ${results.notificationToVisibleMs.p50} p99 ${results.notificationToVisibleMs.p99}`);
 console.log(`GET /v1/orders/{id} p99 ms ${results.orderReadMs.p99} as this client saw it, ${results.orderReadMs.serverP99} inside the API, ${results.orderReadMs.databaseP99} reading Postgres (${results.orderReadMs.samples} reads)`);

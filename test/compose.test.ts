@@ -261,7 +261,12 @@ describe('Dockerfile', () => {
     expect(existsSync(path)).toBe(true);
     const dockerfile = readFileSync(path, 'utf8');
     const lines = dockerfile.split('\n').map((line) => line.trim());
-    expect(lines.find((line) => /^FROM\s/i.test(line))).toMatch(/^FROM\s+node:20-bookworm-slim\b/i);
+    // Every stage on Node 24, the active LTS, which package.json's engines allow.
+    const bases = lines.filter((line) => /^FROM\s/i.test(line));
+    expect(bases.length).toBeGreaterThan(0);
+    for (const base of bases) expect(base).toMatch(/^FROM\s+node:24-bookworm-slim\b/i);
+    const engines = (JSON.parse(readFileSync(root('package.json'), 'utf8')) as { engines: { node: string } }).engines;
+    expect(engines.node.split('||').map((range) => range.trim())).toContain('^24.0.0');
     expect(dockerfile).toMatch(/npm ci\b[^\n]*--omit=dev/);
 
     const cmd = lines.filter((line) => /^CMD\s/i.test(line)).at(-1);
