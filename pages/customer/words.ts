@@ -1,5 +1,6 @@
 // What the customer reads: every status of the order, its payments and refunds in plain words. Pure.
-import type { GatewayName, OrderStatus, PaymentStatus, RefundStatus } from '../../domain/order.js';
+import type { GatewayName } from '../../domain/gateways.js';
+import type { OrderStatus, PaymentStatus, RefundStatus } from '../../domain/order.js';
 import { money } from '../shared/format.js';
 
 export type Tone = 'good' | 'warn' | 'bad' | 'info' | 'neutral';
