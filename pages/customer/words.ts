@@ -2,8 +2,7 @@
 import type { GatewayName } from '../../domain/gateways.js';
 import type { OrderStatus, PaymentStatus, RefundStatus } from '../../domain/order.js';
 import { money } from '../shared/format.js';
-
-export type Tone = 'good' | 'warn' | 'bad' | 'info' | 'neutral';
+import type { Tone } from '../shared/ui.js';
 
 export interface StatusWords {
   label: string;
