@@ -1,7 +1,7 @@
 // The gateways Paystead offers, as data: one profile each. Everything else that lists gateways derives
-// from this table (the API's gateway names, the registry, the credential readers and forms) or is a
-// `Record<GatewayName, …>` that does not compile without a new one. Code that talks to a gateway lives
-// in gateways/<name>/.
+// from this table (the API's gateway names, the credential reader, the settings forms) or is a
+// `Record<GatewayName, …>` that does not compile without a new one (the registry, the customer page's
+// words). Code that talks to a gateway lives in gateways/<name>/.
 
 /** What the customer is sent to, or shown, to pay. */
 export const PAYMENT_FLOWS = ['redirect', 'qr_code'] as const;
