@@ -1,5 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { GatewayName } from '../domain/order.js';
+import type { GatewayName } from '../domain/gateways.js';
 import { loadGatewayContext } from '../gateways/context.js';
 import { GatewayError, type CreatePaymentRequest, type GatewayAdapter, type PaymentRef, type RefundRef, type RefundRequest } from '../gateways/types.js';
 import type { ActivityDeps } from './index.js';

@@ -5,7 +5,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { sql } from 'kysely';
 import type { Logger } from '../core/logger.js';
 import type { Db } from '../db/database.js';
-import type { GatewayName } from '../domain/order.js';
+import type { GatewayName } from '../domain/gateways.js';
 import type { GatewayNotification } from '../gateways/types.js';
 import { paymentNotificationSignal, refundNotificationSignal } from '../workflows/messages.js';
 

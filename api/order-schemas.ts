@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { GATEWAYS, ORDER_STATUSES, PAYMENT_FLOWS, REFUND_STATUSES } from '../domain/order.js';
+import { GATEWAYS, PAYMENT_FLOWS } from '../domain/gateways.js';
+import { ORDER_STATUSES, REFUND_STATUSES } from '../domain/order.js';
 import { CartItems, Currency, MinorUnits, PricedItemSchema, ShippingAddressSchema } from './schemas.js';
 
 const Timestamp = z.string().openapi({ format: 'date-time' });

@@ -1,5 +1,5 @@
 import { open, seal } from '../core/secret-box.js';
-import type { GatewayName } from '../domain/order.js';
+import type { GatewayName } from '../domain/gateways.js';
 import type { Db } from './database.js';
 
 const context = (merchantId: string, gateway: GatewayName) => `gateway-credentials:${merchantId}:${gateway}`;

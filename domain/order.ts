@@ -1,5 +1,6 @@
 // The order's vocabulary: statuses, the state the workflow owns, and the rules that are pure functions of
 // it. Imported by the workflow (which applies them), the API (which shows them) and the activities.
+import type { GatewayName, PaymentFlow } from './gateways.js';
 import type { Quote } from './pricing.js';
 
 export const ORDER_STATUSES = [
@@ -19,9 +20,6 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export const REFUND_STATUSES = ['pending_approval', 'processing', 'succeeded', 'failed', 'rejected'] as const;
 export type RefundStatus = (typeof REFUND_STATUSES)[number];
 
-export const GATEWAYS = ['sandbox', 'alipay', 'wechatpay', 'unionpay', 'stripe'] as const;
-export type GatewayName = (typeof GATEWAYS)[number];
-
 export type PaymentStatus = 'pending' | 'succeeded' | 'failed' | 'closed';
 export type Actor = 'customer' | 'merchant' | 'gateway' | 'system';
 
@@ -39,10 +37,6 @@ export interface ShippingAddress {
   postalCode: string;
   country: string;
 }
-
-/** What the customer is sent to, or shown, to pay. */
-export const PAYMENT_FLOWS = ['redirect', 'qr_code'] as const;
-export type PaymentFlow = (typeof PAYMENT_FLOWS)[number];
 
 export type PaymentAction =
   | { type: 'redirect'; url: string }

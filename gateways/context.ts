@@ -1,7 +1,6 @@
 import type { Db } from '../db/database.js';
 import { loadGatewayCredentials } from '../db/gateway-credentials.js';
-import type { GatewayName } from '../domain/order.js';
-import { hasCredentialFields } from './credentials.js';
+import { hasCredentialFields, type GatewayName } from '../domain/gateways.js';
 import type { GatewayContext } from './types.js';
 
 export interface GatewayContextDeps {

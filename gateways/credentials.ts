@@ -1,35 +1,13 @@
-// What each real gateway's merchant credentials consist of. One list per gateway, kept beside its
-// adapter; the admin API and the admin page accept exactly these fields, store them encrypted
-// (`db/gateway-credentials.ts`) and never show them again.
-import type { GatewayName } from '../domain/order.js';
+// Merchants' gateway credentials: the fields each gateway's profile lists (domain/gateways.ts), read and
+// checked by one rule for the admin API and the admin page, which store them encrypted
+// (`db/gateway-credentials.ts`) and never show them again; and the errors an adapter raises for a bad one.
+import { GATEWAY_PROFILES, GATEWAYS, hasCredentialFields, type ConfigurableGateway, type CredentialField } from '../domain/gateways.js';
 import { GatewayError } from './types.js';
-import { ALIPAY_CREDENTIAL_FIELDS } from './alipay/credentials.js';
-import { STRIPE_CREDENTIAL_FIELDS } from './stripe/credentials.js';
-import { UNIONPAY_CREDENTIAL_FIELDS } from './unionpay/credentials.js';
-import { WECHATPAY_CREDENTIAL_FIELDS } from './wechatpay/credentials.js';
 
-export interface CredentialField {
-  /** The key in the stored credentials object (what the gateway's adapter reads). */
-  name: string;
-  label: string;
-  multiline?: boolean;
-  hint?: string;
-}
-
-export type ConfigurableGateway = Exclude<GatewayName, 'sandbox'>;
-
-/** The sandbox has none: it derives its secrets from the master key. */
-export const CREDENTIAL_FIELDS: Readonly<Record<ConfigurableGateway, readonly CredentialField[]>> = {
-  alipay: ALIPAY_CREDENTIAL_FIELDS,
-  wechatpay: WECHATPAY_CREDENTIAL_FIELDS,
-  unionpay: UNIONPAY_CREDENTIAL_FIELDS,
-  stripe: STRIPE_CREDENTIAL_FIELDS,
-};
-
-/** Whether merchants configure credentials for this gateway (all but the sandbox). */
-export function hasCredentialFields(gateway: GatewayName): gateway is ConfigurableGateway {
-  return Object.hasOwn(CREDENTIAL_FIELDS, gateway);
-}
+/** Each configurable gateway's fields, by gateway. */
+export const CREDENTIAL_FIELDS = Object.fromEntries(
+  GATEWAYS.filter(hasCredentialFields).map((gateway) => [gateway, GATEWAY_PROFILES[gateway].credentials]),
+) as Readonly<Record<ConfigurableGateway, readonly CredentialField[]>>;
 
 /** Per value; PEM keys and certificates fit easily. */
 export const MAX_CREDENTIAL_LENGTH = 16_384;
@@ -44,7 +22,7 @@ export function readCredentials(
 ): { credentials: Record<string, string>; problems: Array<{ field: CredentialField; problem: 'missing' | 'too_long' }> } {
   const credentials: Record<string, string> = {};
   const problems: Array<{ field: CredentialField; problem: 'missing' | 'too_long' }> = [];
-  for (const field of CREDENTIAL_FIELDS[gateway]) {
+  for (const field of GATEWAY_PROFILES[gateway].credentials) {
     const value = valueOf(field.name)?.trim() ?? '';
     if (value === '') problems.push({ field, problem: 'missing' });
     else if (value.length > MAX_CREDENTIAL_LENGTH) problems.push({ field, problem: 'too_long' });

@@ -1,8 +1,8 @@
 // A gateway whose client library loads on first use. The SDKs of Alipay, WeChat Pay and Stripe add about
 // 65 MiB to every API and worker process; a deployment loads only those its merchants actually use.
-import type { GatewayAdapter, GatewayProfile } from './types.js';
+import type { AdapterProfile, GatewayAdapter } from './types.js';
 
-export function lazyAdapter(profile: GatewayProfile, load: () => Promise<GatewayAdapter>): GatewayAdapter {
+export function lazyAdapter(profile: AdapterProfile, load: () => Promise<GatewayAdapter>): GatewayAdapter {
   let adapter: Promise<GatewayAdapter> | undefined;
   const loaded = () => (adapter ??= load());
   return {

@@ -1,6 +1,7 @@
 // The one interface every payment gateway adapter implements (sandbox, Alipay, WeChat Pay, UnionPay,
 // Stripe). Activities call it; the webhook route calls `verifyNotification` and `acknowledge`.
-import type { GatewayName, PaymentAction, PaymentFlow } from '../domain/order.js';
+import type { GatewayName, GatewayProfile, PaymentFlow } from '../domain/gateways.js';
+import type { PaymentAction } from '../domain/order.js';
 
 /** A merchant's view of a gateway: its decrypted credentials and where notifications must be sent. */
 export interface GatewayContext {
@@ -111,18 +112,14 @@ export interface Acknowledgement {
   body: string;
 }
 
-/** What the API needs of a gateway before (or without) loading its client library. */
-export interface GatewayProfile {
+/** What the API needs of a gateway before (or without) loading its client library: its named profile and how to answer it. */
+export interface AdapterProfile extends GatewayProfile {
   readonly name: GatewayName;
-  /** Currencies the gateway settles; checkout refuses others with a clear error. */
-  readonly currencies?: readonly string[];
-  /** Real gateways refuse merchants that have not been verified (licence and tax registration). */
-  readonly requiresVerifiedMerchant: boolean;
   /** The exact response the gateway expects, so it stops (accepted) or retries (not accepted). */
   acknowledge(accepted: boolean): Acknowledgement;
 }
 
-export interface GatewayAdapter extends GatewayProfile {
+export interface GatewayAdapter extends AdapterProfile {
   createPayment(ctx: GatewayContext, request: CreatePaymentRequest): Promise<CreatedPayment>;
   queryPayment(ctx: GatewayContext, payment: PaymentRef): Promise<PaymentResult>;
   /** Closes an unpaid payment; reports the payment's state, which may turn out to be `succeeded`. */

@@ -8,7 +8,7 @@ import { newId } from '../../core/ids.js';
 import { ORDER_SEARCH_KEYS } from '../../core/search-attributes.js';
 import type { OrderInput, OrderState } from '../../domain/order.js';
 import { hasGatewayCredentials } from '../../db/gateway-credentials.js';
-import { hasCredentialFields } from '../../gateways/credentials.js';
+import { hasCredentialFields } from '../../domain/gateways.js';
 import { checkoutUpdate, type CheckoutResult } from '../../workflows/messages.js';
 import type { orderWorkflow } from '../../workflows/order.js';
 import type { AppEnv, RouteDeps } from '../app.js';

@@ -2,8 +2,8 @@
 // which gateways are configured, never read them back.
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { configuredGateways, saveGatewayCredentials } from '../../db/gateway-credentials.js';
-import { GATEWAYS } from '../../domain/order.js';
-import { CREDENTIAL_FIELDS, hasCredentialFields, MAX_CREDENTIAL_LENGTH, readCredentials, type ConfigurableGateway } from '../../gateways/credentials.js';
+import { GATEWAYS, hasCredentialFields, type ConfigurableGateway } from '../../domain/gateways.js';
+import { CREDENTIAL_FIELDS, MAX_CREDENTIAL_LENGTH, readCredentials } from '../../gateways/credentials.js';
 import type { AppEnv, RouteDeps } from '../app.js';
 import { merchantIdOf, requireKey } from '../auth.js';
 import { ApiError } from '../../core/errors.js';

@@ -3,7 +3,7 @@
 // workflow once per provider event; acknowledge with the exact body the gateway expects.
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { newId } from '../../core/ids.js';
-import { GATEWAYS, type GatewayName } from '../../domain/order.js';
+import { GATEWAYS, type GatewayName } from '../../domain/gateways.js';
 import { loadGatewayContext } from '../../gateways/context.js';
 import { GatewayError, NotificationRejected, type GatewayAdapter, type GatewayNotification } from '../../gateways/types.js';
 import type { AppDeps, AppEnv } from '../app.js';

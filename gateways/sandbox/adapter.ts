@@ -2,6 +2,7 @@
 // real HTTP, exactly as an adapter for a remote gateway would, so the sandbox exercises the same failure
 // handling. Credentials are derived from the master key; `ctx.credentials` is not used.
 import { z } from 'zod';
+import { profileOf } from '../../domain/gateways.js';
 import { parseAnswer } from '../answers.js';
 import { GatewayError, kindOfHttpStatus, NotificationRejected, type GatewayAdapter, type GatewayContext, type GatewayNotification, type PaymentResult, type RefundResult } from '../types.js';
 import { sandboxEventSchema } from './events.js';
@@ -137,8 +138,7 @@ export function createSandboxAdapter(deps: SandboxAdapterDeps): GatewayAdapter {
   }
 
   return {
-    name: 'sandbox',
-    requiresVerifiedMerchant: false,
+    ...profileOf('sandbox'),
 
     async createPayment(ctx, request) {
       const created = parseOrFail(

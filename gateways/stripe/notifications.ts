@@ -2,9 +2,9 @@
 // by the SDK with its default five-minute tolerance, which also turns away a replayed old delivery (Stripe
 // signs every retry afresh). The event itself is only a hint: the adapter re-fetches the object it names.
 import Stripe from 'stripe';
+import { STRIPE_EVENTS } from '../../domain/gateways.js';
 import { requiredCredential } from '../credentials.js';
 import { NotificationRejected, type GatewayContext, type RawNotification } from '../types.js';
-import { PAYMENT_EVENTS, REFUND_EVENTS } from './profile.js';
 
 export interface HandledEvent {
   kind: 'payment' | 'refund';
@@ -26,9 +26,9 @@ export function verifiedEvent(ctx: GatewayContext, raw: RawNotification): Handle
   }
   const objectId = (event.data.object as { id?: unknown }).id;
   if (typeof objectId !== 'string') throw new NotificationRejected(`stripe event ${event.id} names no object`, 400);
-  if (includes(PAYMENT_EVENTS, event.type)) return { kind: 'payment', objectId, event };
-  if (includes(REFUND_EVENTS, event.type)) return { kind: 'refund', objectId, event };
-  throw new NotificationRejected(`stripe event type ${event.type} is not one Paystead handles; subscribe the endpoint to ${[...PAYMENT_EVENTS, ...REFUND_EVENTS].join(', ')}`, 400);
+  if (includes(STRIPE_EVENTS.payment, event.type)) return { kind: 'payment', objectId, event };
+  if (includes(STRIPE_EVENTS.refund, event.type)) return { kind: 'refund', objectId, event };
+  throw new NotificationRejected(`stripe event type ${event.type} is not one Paystead handles; subscribe the endpoint to ${[...STRIPE_EVENTS.payment, ...STRIPE_EVENTS.refund].join(', ')}`, 400);
 }
 
 /**

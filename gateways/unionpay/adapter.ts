@@ -2,6 +2,7 @@
 // signed form (front consume); refunds (same-day cancels where they can be) and queries are signed back-end
 // calls whose signed answers are verified before anything in them is believed; results arrive as signed
 // back notifications.
+import { profileOf } from '../../domain/gateways.js';
 import { GatewayError, kindOfHttpStatus, type GatewayAdapter, type GatewayContext, type PaymentResult, type RefundResult } from '../types.js';
 import { acpAmount, acpTime, CNY_CODE, currencyOf, parseAcpAmount, parseAcpAnswer } from './acp-format.js';
 import { AcpSignatureError, signFields, verifyAcpSignature } from './acp-signature.js';
@@ -105,9 +106,7 @@ export function createUnionPayAdapter(deps: UnionPayAdapterDeps): GatewayAdapter
   }
 
   return {
-    name: 'unionpay',
-    currencies: ['CNY'],
-    requiresVerifiedMerchant: true,
+    ...profileOf('unionpay'),
 
     // Nothing is sent yet: the customer's browser posts the signed form to UnionPay (flow is always a form).
     async createPayment(ctx, request) {

@@ -1,6 +1,5 @@
-// The gateways as the settings page shows them: each with its write-only credential fields.
-import type { GatewayName } from '../../domain/order.js';
-import { CREDENTIAL_FIELDS, type CredentialField } from '../../gateways/credentials.js';
+// The gateways as the settings page shows them, from their profiles: each with its write-only credential fields.
+import { GATEWAY_PROFILES, GATEWAYS, hasCredentialFields, type CredentialField, type GatewayName } from '../../domain/gateways.js';
 
 export interface GatewayForm {
   gateway: GatewayName;
@@ -9,10 +8,8 @@ export interface GatewayForm {
   fields?: readonly CredentialField[];
 }
 
-export const GATEWAY_FORMS: readonly GatewayForm[] = [
-  { gateway: 'sandbox', label: 'Sandbox' },
-  { gateway: 'alipay', label: 'Alipay', fields: CREDENTIAL_FIELDS.alipay },
-  { gateway: 'wechatpay', label: 'WeChat Pay', fields: CREDENTIAL_FIELDS.wechatpay },
-  { gateway: 'unionpay', label: 'UnionPay Online', fields: CREDENTIAL_FIELDS.unionpay },
-  { gateway: 'stripe', label: 'Stripe', fields: CREDENTIAL_FIELDS.stripe },
-];
+export const GATEWAY_FORMS: readonly GatewayForm[] = GATEWAYS.map((gateway) => ({
+  gateway,
+  label: GATEWAY_PROFILES[gateway].label,
+  ...(hasCredentialFields(gateway) && { fields: GATEWAY_PROFILES[gateway].credentials }),
+}));

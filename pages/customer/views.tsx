@@ -9,7 +9,8 @@ import { Layout } from '../shared/layout.js';
 import { Time } from '../shared/ui.js';
 import { CLIENT_SCRIPT } from './client-script.js';
 import type { CustomerOrder } from './order-data.js';
-import { gatewayName, orderStatusWords, paymentStatusWords, refundStatusWords, type Tone } from './words.js';
+import type { Tone } from '../shared/ui.js';
+import { gatewayName, orderStatusWords, paymentStatusWords, refundStatusWords } from './words.js';
 import { RefundRequestIdField } from '../shared/refund-request-id.js';
 
 type Order = CustomerOrder['order'];

@@ -1,8 +1,8 @@
 // What the customer reads: every status of the order, its payments and refunds in plain words. Pure.
-import type { GatewayName, OrderStatus, PaymentStatus, RefundStatus } from '../../domain/order.js';
+import type { GatewayName } from '../../domain/gateways.js';
+import type { OrderStatus, PaymentStatus, RefundStatus } from '../../domain/order.js';
 import { money } from '../shared/format.js';
-
-export type Tone = 'good' | 'warn' | 'bad' | 'info' | 'neutral';
+import type { Tone } from '../shared/ui.js';
 
 export interface StatusWords {
   label: string;

@@ -1,10 +1,15 @@
 // Small presentational pieces shared by the admin and customer pages.
+import type { Merchant } from '../../db/merchants.js';
+import type { OrderStatus, PaymentStatus, RefundStatus } from '../../domain/order.js';
 import { dateTime, humanize } from './format.js';
 
-type Tone = 'good' | 'warn' | 'bad' | 'info' | 'neutral';
+export type Tone = 'good' | 'warn' | 'bad' | 'info' | 'neutral';
 
-/** Order, payment and refund statuses by how a person should read them. */
-const TONE: Record<string, Tone> = {
+/** The statuses a badge shows: an order's, a payment's, a refund's and a merchant's. */
+type BadgeStatus = OrderStatus | PaymentStatus | RefundStatus | Merchant['status'];
+
+/** Each status by how a person should read it; a new status does not compile until it has a tone here. */
+const TONE: Record<BadgeStatus, Tone> = {
   awaiting_payment: 'info',
   paid: 'warn',
   confirmed: 'info',
@@ -28,7 +33,7 @@ const TONE: Record<string, Tone> = {
 };
 
 /** A status as a coloured badge; the words carry the meaning, the colour only repeats it. */
-export function StatusBadge({ status }: { status: string }) {
+export function StatusBadge({ status }: { status: BadgeStatus }) {
   return <span class={`badge badge-${TONE[status] ?? 'neutral'}`}>{humanize(status)}</span>;
 }
 

@@ -1,5 +1,6 @@
 import { raw } from 'hono/html';
 import type { OrderView } from '../../../api/order-view.js';
+import { actionAllowed, REFUNDS_ALLOWED } from '../../../domain/order-actions.js';
 import { humanize, money } from '../../shared/format.js';
 import { StatusBadge, Time } from '../../shared/ui.js';
 import type { Flash } from '../session.js';
@@ -15,8 +16,6 @@ export interface OrderPageProps extends PageChrome {
   workflow?: { id: string; url: string };
   flash?: Flash;
 }
-
-const NO_REFUND_STATUSES = new Set(['awaiting_payment', 'expired', 'cancelled', 'completed']);
 
 /**
  * Progressive enhancement only (the page is complete without it): while a payment or refund is in
@@ -54,9 +53,9 @@ function Address({ order }: { order: OrderView }) {
 function Actions({ order, refundable, csrfToken }: Pick<OrderPageProps, 'order' | 'refundable' | 'csrfToken'>) {
   const base = `/admin/orders/${encodeURIComponent(order.id)}`;
   const pending = order.refunds.filter((r) => r.status === 'pending_approval');
-  const canRefund = refundable > 0 && !NO_REFUND_STATUSES.has(order.status);
+  const canRefund = refundable > 0 && REFUNDS_ALLOWED[order.status];
   const forms = [];
-  if (order.status === 'paid') {
+  if (actionAllowed('confirm', order.status)) {
     forms.push(
       <section class="card" aria-labelledby="confirm-heading">
         <h3 id="confirm-heading">Confirm the order</h3>
@@ -66,6 +65,10 @@ function Actions({ order, refundable, csrfToken }: Pick<OrderPageProps, 'order' 
           <button type="submit">Confirm order</button>
         </form>
       </section>,
+    );
+  }
+  if (actionAllowed('decline', order.status)) {
+    forms.push(
       <section class="card" aria-labelledby="decline-heading">
         <h3 id="decline-heading">Decline the order</h3>
         <form method="post" action={`${base}/decline`} class="stacked">
@@ -80,7 +83,7 @@ function Actions({ order, refundable, csrfToken }: Pick<OrderPageProps, 'order' 
       </section>,
     );
   }
-  if (order.status === 'confirmed') {
+  if (actionAllowed('ship', order.status)) {
     forms.push(
       <section class="card" aria-labelledby="ship-heading">
         <h3 id="ship-heading">Ship the order</h3>
@@ -95,7 +98,7 @@ function Actions({ order, refundable, csrfToken }: Pick<OrderPageProps, 'order' 
       </section>,
     );
   }
-  if (order.status === 'shipped') {
+  if (actionAllowed('deliver', order.status)) {
     forms.push(
       <section class="card" aria-labelledby="deliver-heading">
         <h3 id="deliver-heading">Delivery</h3>

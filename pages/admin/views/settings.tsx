@@ -1,7 +1,7 @@
 import type { Merchant, MerchantSettings } from '../../../db/merchants.js';
 import type { Product } from '../../../db/products.js';
 import { toDecimalString } from '../../../domain/money.js';
-import type { GatewayName } from '../../../domain/order.js';
+import type { GatewayName } from '../../../domain/gateways.js';
 import { humanize, money } from '../../shared/format.js';
 import { StatusBadge, Time } from '../../shared/ui.js';
 import { bpsToPercent, type Problem } from '../forms.js';
@@ -191,6 +191,7 @@ function GatewayForms({ merchant, configured, csrfToken, failed }: { merchant: M
                 </p>
                 {gateway.fields.map((credential) => {
                   const id = gatewayFieldId(gateway.gateway, credential.name);
+                  const multiline = credential.kind === 'pem';
                   return (
                     <Field
                       id={id}
@@ -198,9 +199,9 @@ function GatewayForms({ merchant, configured, csrfToken, failed }: { merchant: M
                       label={credential.label}
                       hint={credential.hint}
                       error={errors[id]}
-                      type={credential.multiline ? undefined : 'password'}
-                      multiline={credential.multiline}
-                      autocomplete={credential.multiline ? 'off' : 'new-password'}
+                      type={multiline ? undefined : 'password'}
+                      multiline={multiline}
+                      autocomplete={multiline ? 'off' : 'new-password'}
                       maxlength={MAX_CREDENTIAL_LENGTH}
                       required
                     />
