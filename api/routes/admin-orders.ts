@@ -8,7 +8,7 @@ import {
   rejectRefundUpdate,
   shipUpdate,
 } from '../../workflows/messages.js';
-import type { AppEnv, RouteDeps } from '../app.js';
+import type { AppEnv, RouteDeps } from '../context.js';
 import { merchantIdOf, requireKey } from '../auth.js';
 import { ApiError } from '../../core/errors.js';
 import { listOrders, OrderListQuery } from '../order-list.js';

@@ -4,7 +4,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Db } from '../../db/database.js';
 import { getSettings } from '../../db/merchants.js';
 import { insertProduct, listProducts, updateProduct, type Product } from '../../db/products.js';
-import type { AppEnv, RouteDeps } from '../app.js';
+import type { AppEnv, RouteDeps } from '../context.js';
 import { merchantIdOf, requireKey } from '../auth.js';
 import { ApiError } from '../../core/errors.js';
 import { bearerAuth, Currency, errorResponses, MinorUnits, Sku } from '../schemas.js';

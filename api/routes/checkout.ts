@@ -11,7 +11,7 @@ import { hasGatewayCredentials } from '../../db/gateway-credentials.js';
 import { hasCredentialFields } from '../../gateways/credentials.js';
 import { checkoutUpdate, type CheckoutResult } from '../../workflows/messages.js';
 import type { orderWorkflow } from '../../workflows/order.js';
-import type { AppEnv, RouteDeps } from '../app.js';
+import type { AppEnv, RouteDeps } from '../context.js';
 import { merchantIdOf, requireKey } from '../auth.js';
 import { ApiError } from '../../core/errors.js';
 import { CheckoutRequestSchema, CheckoutResponseSchema } from '../order-schemas.js';

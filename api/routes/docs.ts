@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { html, raw } from 'hono/html';
-import type { AppEnv } from '../app.js';
+import type { AppEnv } from '../context.js';
 
 const DOCUMENT = {
   openapi: '3.1.0',

@@ -4,7 +4,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { configuredGateways, saveGatewayCredentials } from '../../db/gateway-credentials.js';
 import { GATEWAYS } from '../../domain/order.js';
 import { CREDENTIAL_FIELDS, hasCredentialFields, MAX_CREDENTIAL_LENGTH, readCredentials, type ConfigurableGateway } from '../../gateways/credentials.js';
-import type { AppEnv, RouteDeps } from '../app.js';
+import type { AppEnv, RouteDeps } from '../context.js';
 import { merchantIdOf, requireKey } from '../auth.js';
 import { ApiError } from '../../core/errors.js';
 import { bearerAuth, errorResponses } from '../schemas.js';

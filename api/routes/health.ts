@@ -1,6 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { sql } from 'kysely';
-import type { AppDeps, AppEnv } from '../app.js';
+import type { AppDeps } from '../../services/deps.js';
+import type { AppEnv } from '../context.js';
 
 const CHECK_TIMEOUT_MS = 2000;
 

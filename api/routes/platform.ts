@@ -2,7 +2,7 @@
 // revoking their keys. Only the platform key is admitted.
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { createMerchant, issueApiKey, revokeApiKey, suspendMerchant, verifyMerchant, type ApiKeyInfo } from '../../db/merchants.js';
-import type { AppEnv, RouteDeps } from '../app.js';
+import type { AppEnv, RouteDeps } from '../context.js';
 import { requireKey } from '../auth.js';
 import { ApiError } from '../../core/errors.js';
 import { bearerAuth, errorResponses, MerchantSchema, merchantJson } from '../schemas.js';

@@ -4,7 +4,7 @@ import type { Db } from '../../db/database.js';
 import { getSettings, type MerchantSettings } from '../../db/merchants.js';
 import { loadCatalog } from '../../db/products.js';
 import { priceCart, PricingError, type Quote } from '../../domain/pricing.js';
-import type { AppEnv, RouteDeps } from '../app.js';
+import type { AppEnv, RouteDeps } from '../context.js';
 import { merchantIdOf, requireKey } from '../auth.js';
 import { ApiError } from '../../core/errors.js';
 import { bearerAuth, CartItems, errorResponses, QuoteSchema, ShippingAddressSchema } from '../schemas.js';

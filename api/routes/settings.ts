@@ -3,7 +3,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Db } from '../../db/database.js';
 import { getMerchant, getSettings, updateSettings, type MerchantSettings } from '../../db/merchants.js';
 import { hasProductOutsideCurrency } from '../../db/products.js';
-import type { AppEnv, RouteDeps } from '../app.js';
+import type { AppEnv, RouteDeps } from '../context.js';
 import { merchantIdOf, requireKey } from '../auth.js';
 import { ApiError } from '../../core/errors.js';
 import { bearerAuth, Currency, errorResponses, MerchantSchema, merchantJson, MinorUnits } from '../schemas.js';

@@ -6,7 +6,8 @@ import { newId } from '../../core/ids.js';
 import { GATEWAYS, type GatewayName } from '../../domain/order.js';
 import { loadGatewayContext } from '../../gateways/context.js';
 import { GatewayError, NotificationRejected, type GatewayAdapter, type GatewayNotification } from '../../gateways/types.js';
-import type { AppDeps, AppEnv } from '../app.js';
+import type { AppDeps } from '../../services/deps.js';
+import type { AppEnv } from '../context.js';
 import { ApiError } from '../../core/errors.js';
 import { createNotificationDispatcher, type DispatchStatus } from '../notification-dispatch.js';
 
