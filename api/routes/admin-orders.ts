@@ -11,10 +11,10 @@ import {
 import type { AppEnv, RouteDeps } from '../context.js';
 import { merchantIdOf, requireKey } from '../auth.js';
 import { ApiError } from '../../core/errors.js';
-import { listOrders, OrderListQuery } from '../order-list.js';
+import { listOrders, OrderListQuery } from '../../services/order-list.js';
 import { OrderIdParam, OrderSchema, OrderSummarySchema, RefundRequestHeaders, RefundRequestSchema, RefundSchema } from '../order-schemas.js';
-import { orderWorkflowId, requestRefund, updateOrder } from '../order-updates.js';
-import { requireOrderView } from '../order-view.js';
+import { orderWorkflowId, requestRefund, updateOrder } from '../../services/order-updates.js';
+import { requireOrderView } from '../../services/order-reads.js';
 import { bearerAuth, errorResponses } from '../schemas.js';
 
 const OrderListItem = OrderSummarySchema.extend({

@@ -15,8 +15,8 @@ import type { AppEnv, RouteDeps } from '../context.js';
 import { merchantIdOf, requireKey } from '../auth.js';
 import { ApiError } from '../../core/errors.js';
 import { CheckoutRequestSchema, CheckoutResponseSchema } from '../order-schemas.js';
-import { toApiError } from '../order-updates.js';
-import { loadOrderView, type OrderView } from '../order-view.js';
+import { toApiError } from '../../services/order-updates.js';
+import { loadOrderView, type OrderView } from '../../services/order-reads.js';
 import { bearerAuth, errorResponses } from '../schemas.js';
 import { quoteCart } from './quotes.js';
 

@@ -5,8 +5,8 @@ import { cancelUpdate } from '../../workflows/messages.js';
 import type { AppEnv, RouteDeps } from '../context.js';
 import { merchantIdOf, requireKey } from '../auth.js';
 import { OrderIdParam, OrderSchema, RefundRequestHeaders, RefundRequestSchema, RefundSchema } from '../order-schemas.js';
-import { orderWorkflowId, requestRefund, updateOrder } from '../order-updates.js';
-import { requireOrderView } from '../order-view.js';
+import { orderWorkflowId, requestRefund, updateOrder } from '../../services/order-updates.js';
+import { requireOrderView } from '../../services/order-reads.js';
 import { bearerAuth, errorResponses } from '../schemas.js';
 
 export function registerOrderRoutes(app: OpenAPIHono<AppEnv>, { db, temporal, keys }: RouteDeps) {

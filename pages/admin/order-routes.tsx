@@ -3,10 +3,10 @@
 import type { Hono } from 'hono';
 import type { Config } from '../../core/config.js';
 import { ApiError } from '../../core/errors.js';
-import { listOrders, OrderListQuery, type OrderListPage } from '../../api/order-list.js';
+import { listOrders, OrderListQuery, type OrderListPage } from '../../services/order-list.js';
 import { RefundRequestSchema } from '../../api/order-schemas.js';
-import { orderWorkflowId, requestRefund, updateOrder } from '../../api/order-updates.js';
-import { loadOrderView, type OrderView } from '../../api/order-view.js';
+import { orderWorkflowId, requestRefund, updateOrder } from '../../services/order-updates.js';
+import { loadOrderView, type OrderView } from '../../services/order-reads.js';
 import { ApproveRefundRequestSchema, DeclineRequestSchema, RejectRefundRequestSchema, ShipRequestSchema } from '../../api/routes/admin-orders.js';
 import { refundableAmount, type Refund } from '../../domain/order.js';
 import {

@@ -11,12 +11,13 @@ import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ApiError } from '../../core/errors.js';
 import type { AppDeps } from '../../services/deps.js';
-import { requestRefund } from '../../api/order-updates.js';
+import { findOrderRef, loadCustomerOrder, orderVersion, type CustomerOrder } from '../../services/order-reads.js';
+import { requestRefund } from '../../services/order-updates.js';
 import { currencyExponent, fromDecimalString } from '../../domain/money.js';
 import { decideRefund, refundableAmount } from '../../domain/order.js';
 import { money } from '../shared/format.js';
 import { DEFAULT_EVENTS_OPTIONS, orderEvents } from './events.js';
-import { findOrderRef, formToken, isValidFormToken, loadCustomerOrder, orderVersion, type CustomerOrder } from './order-data.js';
+import { formToken, isValidFormToken } from './form-token.js';
 import { formPostOrigin, orderPath, renderMessagePage, renderOrderPage, renderOrderSection, type Notice } from './views.js';
 import { refundRequestIdOf } from '../shared/refund-request-id.js';
 

@@ -1,5 +1,5 @@
 import { raw } from 'hono/html';
-import type { OrderView } from '../../../api/order-view.js';
+import type { OrderView } from '../../../services/order-reads.js';
 import { humanize, money } from '../../shared/format.js';
 import { StatusBadge, Time } from '../../shared/ui.js';
 import type { Flash } from '../session.js';
