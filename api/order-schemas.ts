@@ -122,11 +122,3 @@ export const OrderIdParam = z.object({ id: z.string().min(1).max(100).openapi({ 
 export const RefundRequestHeaders = z.object({
   'idempotency-key': z.string().min(1).max(255).optional().openapi({ description: 'Unique per refund request; a retry with the same key and body gets the refund made the first time.' }),
 });
-
-export const RefundRequestSchema = z
-  .object({
-    amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().openapi({ description: 'Minor units; the whole refundable amount when omitted.' }),
-    reason: z.string().trim().min(1).max(500),
-  })
-  .strict()
-  .openapi('RefundRequest');

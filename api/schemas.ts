@@ -23,11 +23,19 @@ export const ErrorSchema = z
   })
   .openapi('Error');
 
+/** A required JSON request body for `createRoute`. */
+export function jsonBody<S extends z.ZodType>(schema: S) {
+  return { required: true, content: { 'application/json': { schema } } };
+}
+
+/** A JSON response for `createRoute`. */
+export function jsonResponse<S extends z.ZodType>(schema: S, description: string) {
+  return { description, content: { 'application/json': { schema } } };
+}
+
 /** Standard error responses for `createRoute`: pass the statuses a route can produce. */
 export function errorResponses(...statuses: Array<400 | 401 | 403 | 404 | 409 | 422 | 503>) {
-  return Object.fromEntries(
-    statuses.map((status) => [status, { description: 'Error', content: { 'application/json': { schema: ErrorSchema } } }]),
-  ) as Record<(typeof statuses)[number], { description: string; content: { 'application/json': { schema: typeof ErrorSchema } } }>;
+  return Object.fromEntries(statuses.map((status) => [status, jsonResponse(ErrorSchema, 'Error')])) as Record<(typeof statuses)[number], ReturnType<typeof jsonResponse<typeof ErrorSchema>>>;
 }
 
 /** Only `sku` and `quantity`: prices come from the catalog, and a client-sent price is refused. */

@@ -1,6 +1,7 @@
 // Sending an update to an order's workflow, with the workflow's refusals turned into typed errors, and the
 // refund request (with its idempotency) that the API and both pages make.
 import { createHash } from 'node:crypto';
+import { z } from '@hono/zod-openapi';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { ApiError } from '../core/errors.js';
@@ -9,6 +10,14 @@ import { findOrderWorkflow, findRefundByIdempotencyKey } from '../db/order-reads
 import { refundFingerprint, type Refund } from '../domain/order.js';
 import { REJECTION, requestRefundUpdate, type RefundRequest } from '../workflows/messages.js';
 import { refundView, type RefundView } from './order-reads.js';
+
+export const RefundRequestSchema = z
+  .object({
+    amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().openapi({ description: 'Minor units; the whole refundable amount when omitted.' }),
+    reason: z.string().trim().min(1).max(500),
+  })
+  .strict()
+  .openapi('RefundRequest');
 
 const STATUS_FOR: Record<string, { status: 404 | 409 | 422 | 502; code: string }> = {
   [REJECTION.conflict]: { status: 409, code: 'order_conflict' },

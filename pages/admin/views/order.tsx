@@ -1,4 +1,5 @@
 import { raw } from 'hono/html';
+import { actionAllowed } from '../../../domain/order-actions.js';
 import type { OrderView } from '../../../services/order-reads.js';
 import { humanize, money } from '../../shared/format.js';
 import { StatusBadge, Time } from '../../shared/ui.js';
@@ -56,7 +57,7 @@ function Actions({ order, refundable, csrfToken }: Pick<OrderPageProps, 'order' 
   const pending = order.refunds.filter((r) => r.status === 'pending_approval');
   const canRefund = refundable > 0 && !NO_REFUND_STATUSES.has(order.status);
   const forms = [];
-  if (order.status === 'paid') {
+  if (actionAllowed('confirm', order.status)) {
     forms.push(
       <section class="card" aria-labelledby="confirm-heading">
         <h3 id="confirm-heading">Confirm the order</h3>
@@ -80,7 +81,7 @@ function Actions({ order, refundable, csrfToken }: Pick<OrderPageProps, 'order' 
       </section>,
     );
   }
-  if (order.status === 'confirmed') {
+  if (actionAllowed('ship', order.status)) {
     forms.push(
       <section class="card" aria-labelledby="ship-heading">
         <h3 id="ship-heading">Ship the order</h3>
@@ -95,7 +96,7 @@ function Actions({ order, refundable, csrfToken }: Pick<OrderPageProps, 'order' 
       </section>,
     );
   }
-  if (order.status === 'shipped') {
+  if (actionAllowed('deliver', order.status)) {
     forms.push(
       <section class="card" aria-labelledby="deliver-heading">
         <h3 id="deliver-heading">Delivery</h3>
