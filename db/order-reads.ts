@@ -100,3 +100,25 @@ export async function findRefundOrderId(db: Db, merchantId: string, refundId: st
 export async function findRefundByIdempotencyKey(db: Db, orderId: string, idempotencyKey: string) {
   return db.selectFrom('refunds').selectAll().where('orderId', '=', orderId).where('idempotencyKey', '=', idempotencyKey).executeTakeFirst();
 }
+
+/** The order (and its workflow) one of the merchant's payments belongs to. */
+export async function findPaymentOrder(db: Db, merchantId: string, paymentId: string) {
+  return db
+    .selectFrom('payments')
+    .innerJoin('orders', 'orders.id', 'payments.orderId')
+    .select(['orders.id as orderId', 'orders.workflowId'])
+    .where('payments.id', '=', paymentId)
+    .where('payments.merchantId', '=', merchantId)
+    .executeTakeFirst();
+}
+
+/** The order (and its workflow) one of the merchant's refunds belongs to. */
+export async function findRefundOrder(db: Db, merchantId: string, refundId: string) {
+  return db
+    .selectFrom('refunds')
+    .innerJoin('orders', 'orders.id', 'refunds.orderId')
+    .select(['orders.id as orderId', 'orders.workflowId'])
+    .where('refunds.id', '=', refundId)
+    .where('refunds.merchantId', '=', merchantId)
+    .executeTakeFirst();
+}
