@@ -36,6 +36,7 @@ export function createRouter() {
 export function createApp(appDeps: AppDeps) {
   const deps: RouteDeps = { ...appDeps, keys: createKeyResolver(appDeps.db, appDeps.config.platformApiKey, appDeps.config.http.keyCacheMs) };
   const app = createRouter();
+  // Route handlers are named module constants (`AppRouteHandler<typeof route>`): they find the deps here.
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     await next();
@@ -56,7 +57,7 @@ export function createApp(appDeps: AppDeps) {
   // or a busy client (the benchmark reports both).
   app.use('/v1/*', timing({ totalDescription: 'Paystead API' }));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
-  registerHealthRoutes(app, deps);
+  registerHealthRoutes(app);
   registerPlatformRoutes(app, deps);
   registerCatalogRoutes(app, deps);
   registerSettingsRoutes(app, deps);
@@ -68,6 +69,7 @@ export function createApp(appDeps: AppDeps) {
   registerWebhookRoutes(app, deps);
   // The built-in sandbox gateway is served by Paystead itself, but talked to over HTTP like any gateway.
   app.route('/sandbox', createSandboxRoutes({ db: deps.db, masterKey: deps.config.masterKey, logger: deps.logger }));
+  // The admin and customer pages: their own Hono app over the same services, mounted at their paths.
   app.route('/', createPages(deps));
   registerDocsRoutes(app);
   return app;
