@@ -1,5 +1,5 @@
-// Orders: the list, one order in full, and the merchant's actions on it as plain form posts. Actions go
-// through the same workflow updates and error mapping as the JSON API (`/v1/admin/orders/...`).
+// Orders: the list, one order in full, and the merchant's actions on it as plain form posts. The actions are
+// the rows of services/order-actions.ts, the same the JSON API (`/v1/admin/...`) serves.
 import type { Hono } from 'hono';
 import type { z } from 'zod';
 import type { Config } from '../../core/config.js';
