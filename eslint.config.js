@@ -43,4 +43,29 @@ export default tseslint.config(
       'no-restricted-globals': ['error', { name: 'process', message: 'Workflows must not read the environment.' }, { name: 'setTimeout', message: 'Use sleep() or condition() from @temporalio/workflow.' }, { name: 'setInterval', message: 'Use sleep() from @temporalio/workflow.' }],
     },
   },
+  // The layers above the services: the JSON API and the pages are two faces over the same services, and
+  // neither imports the other; the services import neither face.
+  {
+    files: ['pages/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['../api', '../api/*', '../../api', '../../api/*', '../../../api', '../../../api/*'], message: 'Pages call services/, never the JSON API.' }] }],
+    },
+  },
+  {
+    files: ['api/**/*.ts'],
+    // The composition root: the one module that mounts the pages beside the API on the same app.
+    ignores: ['api/app.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['../pages', '../pages/*', '../../pages', '../../pages/*'], message: 'The JSON API does not import pages; app.ts mounts them through pages/index.ts.' }] }],
+    },
+  },
+  {
+    files: ['services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['../api', '../api/*', '../../api', '../../api/*', '../pages', '../pages/*', '../../pages', '../../pages/*'], message: 'Services are called by the API and the pages, and import neither.' }] },
+      ],
+    },
+  },
 );

@@ -1,13 +1,10 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Client } from '@temporalio/client';
 import { HTTPException } from 'hono/http-exception';
 import { timing } from 'hono/timing';
-import type { Config } from '../core/config.js';
-import type { Logger } from '../core/logger.js';
-import type { Db } from '../db/database.js';
-import type { GatewayRegistry } from '../gateways/types.js';
-import { createKeyResolver, type KeyResolver, type Principal } from './auth.js';
 import { ApiError } from '../core/errors.js';
+import { createKeyResolver } from '../services/api-keys.js';
+import type { AppDeps } from '../services/deps.js';
+import type { AppEnv, RouteDeps } from './context.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerDocsRoutes } from './routes/docs.js';
 import { registerPlatformRoutes } from './routes/platform.js';
@@ -20,20 +17,7 @@ import { registerAdminOrderRoutes } from './routes/admin-orders.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 import { registerGatewayCredentialRoutes } from './routes/gateway-credentials.js';
 import { createSandboxRoutes } from '../gateways/sandbox/server.js';
-import { registerPages } from '../pages/index.js';
-
-export interface AppDeps {
-  config: Config;
-  db: Db;
-  temporal: Client;
-  logger: Logger;
-  gateways: GatewayRegistry;
-}
-
-export type AppEnv = { Variables: { principal: Principal } };
-
-/** What the API's routes share: the app's dependencies and the one key resolver (and its memory). */
-export type RouteDeps = AppDeps & { keys: KeyResolver };
+import { createPages } from '../pages/index.js';
 
 /** Every request body, query and path that fails its zod schema gets the same 400 shape. */
 export function createRouter() {
@@ -52,6 +36,11 @@ export function createRouter() {
 export function createApp(appDeps: AppDeps) {
   const deps: RouteDeps = { ...appDeps, keys: createKeyResolver(appDeps.db, appDeps.config.platformApiKey, appDeps.config.http.keyCacheMs) };
   const app = createRouter();
+  // Route handlers are named module constants (`AppRouteHandler<typeof route>`): they find the deps here.
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    await next();
+  });
   app.onError((error, c) => {
     if (error instanceof ApiError) return c.json(error.toBody(), error.status);
     // Hono's own refusals (malformed JSON, wrong content type) keep their status, in our error shape.
@@ -68,7 +57,7 @@ export function createApp(appDeps: AppDeps) {
   // or a busy client (the benchmark reports both).
   app.use('/v1/*', timing({ totalDescription: 'Paystead API' }));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
-  registerHealthRoutes(app, deps);
+  registerHealthRoutes(app);
   registerPlatformRoutes(app, deps);
   registerCatalogRoutes(app, deps);
   registerSettingsRoutes(app, deps);
@@ -80,7 +69,8 @@ export function createApp(appDeps: AppDeps) {
   registerWebhookRoutes(app, deps);
   // The built-in sandbox gateway is served by Paystead itself, but talked to over HTTP like any gateway.
   app.route('/sandbox', createSandboxRoutes({ db: deps.db, masterKey: deps.config.masterKey, logger: deps.logger }));
-  registerPages(app, deps);
+  // The admin and customer pages: their own Hono app over the same services, mounted at their paths.
+  app.route('/', createPages(deps));
   registerDocsRoutes(app);
   return app;
 }

@@ -7,7 +7,7 @@ import { createDb } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createGatewayRegistry } from '../gateways/registry.js';
 import { createApp } from './app.js';
-import { createNotificationDispatcher } from './notification-dispatch.js';
+import { createNotificationDispatcher } from '../services/notification-dispatch.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel, 'api');

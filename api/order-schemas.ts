@@ -1,18 +1,10 @@
 import { z } from '@hono/zod-openapi';
-import { GATEWAYS, PAYMENT_FLOWS } from '../domain/gateways.js';
+import { GATEWAYS } from '../domain/gateways.js';
 import { ORDER_STATUSES, REFUND_STATUSES } from '../domain/order.js';
-import { CartItems, Currency, MinorUnits, PricedItemSchema, ShippingAddressSchema } from './schemas.js';
+import { Currency, CustomerSchema, MinorUnits, ShippingAddressSchema } from '../services/schemas.js';
+import { PricedItemSchema } from './schemas.js';
 
 const Timestamp = z.string().openapi({ format: 'date-time' });
-
-export const CustomerSchema = z
-  .object({
-    name: z.string().trim().min(1).max(200),
-    email: z.email().max(254),
-    phone: z.string().trim().regex(/^\+?[0-9 ()-]{5,20}$/, 'must be a phone number'),
-  })
-  .strict()
-  .openapi('Customer');
 
 export const PaymentActionSchema = z
   .union([
@@ -21,20 +13,6 @@ export const PaymentActionSchema = z
     z.object({ type: z.literal('form_post'), url: z.string(), fields: z.record(z.string(), z.string()) }),
   ])
   .openapi('PaymentAction');
-
-export const CheckoutRequestSchema = z
-  .object({
-    items: CartItems,
-    customer: CustomerSchema,
-    shippingAddress: ShippingAddressSchema,
-    paymentMethod: z.enum(GATEWAYS),
-    paymentFlow: z.enum(PAYMENT_FLOWS).optional().openapi({
-      description: "How the shopper pays: `redirect` to the gateway's page (default where the gateway has one) or `qr_code` to scan in its app.",
-    }),
-    returnUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
-  })
-  .strict()
-  .openapi('CheckoutRequest');
 
 const OrderStatusSchema = z.enum(ORDER_STATUSES).openapi('OrderStatus');
 
@@ -123,11 +101,3 @@ export const OrderIdParam = z.object({ id: z.string().min(1).max(100).openapi({ 
 export const RefundRequestHeaders = z.object({
   'idempotency-key': z.string().min(1).max(255).optional().openapi({ description: 'Unique per refund request; a retry with the same key and body gets the refund made the first time.' }),
 });
-
-export const RefundRequestSchema = z
-  .object({
-    amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().openapi({ description: 'Minor units; the whole refundable amount when omitted.' }),
-    reason: z.string().trim().min(1).max(500),
-  })
-  .strict()
-  .openapi('RefundRequest');

@@ -1,17 +1,8 @@
-// Request and response pieces shared by several resources. Each route module declares its own routes
+// Response pieces and route helpers shared by several resources. Each route module declares its own routes
 // with `createRoute`, so the OpenAPI document comes from the same schemas that validate requests.
 import { z } from '@hono/zod-openapi';
 import type { Merchant } from '../db/merchants.js';
-
-export const MinorUnits = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).openapi({ description: 'Integer amount in minor units (fen, cents).', example: 12800 });
-/** Circulating currencies as the runtime's ICU data knows them: a made-up code would get a guessed exponent. */
-const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
-export const Currency = z
-  .string()
-  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY')
-  .refine((code) => CURRENCIES.has(code), 'is not an ISO 4217 currency')
-  .openapi({ example: 'CNY' });
-export const Sku = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only');
+import { Currency, MinorUnits } from '../services/schemas.js';
 
 export const ErrorSchema = z
   .object({
@@ -23,31 +14,20 @@ export const ErrorSchema = z
   })
   .openapi('Error');
 
-/** Standard error responses for `createRoute`: pass the statuses a route can produce. */
-export function errorResponses(...statuses: Array<400 | 401 | 403 | 404 | 409 | 422 | 503>) {
-  return Object.fromEntries(
-    statuses.map((status) => [status, { description: 'Error', content: { 'application/json': { schema: ErrorSchema } } }]),
-  ) as Record<(typeof statuses)[number], { description: string; content: { 'application/json': { schema: typeof ErrorSchema } } }>;
+/** A required JSON request body for `createRoute`. */
+export function jsonBody<S extends z.ZodType>(schema: S) {
+  return { required: true, content: { 'application/json': { schema } } };
 }
 
-/** Only `sku` and `quantity`: prices come from the catalog, and a client-sent price is refused. */
-export const CartItem = z
-  .object({ sku: Sku, quantity: z.number().int().min(1).max(10_000) })
-  .strict()
-  .openapi('CartItem');
-export const CartItems = z.array(CartItem).min(1).max(100);
+/** A JSON response for `createRoute`. */
+export function jsonResponse<S extends z.ZodType>(schema: S, description: string) {
+  return { description, content: { 'application/json': { schema } } };
+}
 
-export const ShippingAddressSchema = z
-  .object({
-    line1: z.string().trim().min(1).max(200),
-    line2: z.string().trim().max(200).optional(),
-    city: z.string().trim().min(1).max(100),
-    region: z.string().trim().max(100).optional(),
-    postalCode: z.string().trim().min(1).max(20),
-    country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as CN'),
-  })
-  .strict()
-  .openapi('ShippingAddress');
+/** Standard error responses for `createRoute`: pass the statuses a route can produce. */
+export function errorResponses(...statuses: Array<400 | 401 | 403 | 404 | 409 | 422 | 503>) {
+  return Object.fromEntries(statuses.map((status) => [status, jsonResponse(ErrorSchema, 'Error')])) as Record<(typeof statuses)[number], ReturnType<typeof jsonResponse<typeof ErrorSchema>>>;
+}
 
 export const PricedItemSchema = z
   .object({ sku: z.string(), name: z.string(), quantity: z.number().int(), unitAmount: MinorUnits, lineTotal: MinorUnits })

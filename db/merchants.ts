@@ -131,6 +131,17 @@ export async function revokeApiKey(db: Db, merchantId: string, keyId: string): P
     .executeTakeFirst();
 }
 
+/** The holder of an unrevoked key, by the key's hash, with its merchant's status. */
+export async function findLiveApiKey(db: Db, keyHash: string) {
+  return db
+    .selectFrom('apiKeys')
+    .innerJoin('merchants', 'merchants.id', 'apiKeys.merchantId')
+    .select(['apiKeys.kind', 'apiKeys.merchantId', 'merchants.status'])
+    .where('apiKeys.keyHash', '=', keyHash)
+    .where('apiKeys.revokedAt', 'is', null)
+    .executeTakeFirst();
+}
+
 /**
  * Every merchant has settings (created with it). `lock` is for a caller's transaction: `update` to change
  * them, `share` to act on them (e.g. the currency a product must have) while no one changes them.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKeyResolver } from '../api/auth.js';
+import { createKeyResolver } from '../services/api-keys.js';
 import { createDb } from '../db/database.js';
 import { createMerchant, revokeApiKey, suspendMerchant } from '../db/merchants.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';

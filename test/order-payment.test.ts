@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNotificationDispatcher } from '../api/notification-dispatch.js';
+import { createNotificationDispatcher } from '../services/notification-dispatch.js';
 import { SANDBOX_SIGNATURE_HEADER, sandboxSecret, signNotification } from '../gateways/sandbox/signature.js';
 import { startStack, type Merchant, type Stack } from './support/stack.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOrderView } from '../api/order-view.js';
+import { loadOrderView } from '../services/order-reads.js';
 import { newId } from '../core/ids.js';
 import { createMerchant } from '../db/merchants.js';
 import { writeOrderProjection } from '../db/orders.js';

@@ -1,13 +1,12 @@
 // The merchant's catalog, managed with its admin key. Prices live only here: quotes and orders read them,
 // clients never send them.
-import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import type { Db } from '../../db/database.js';
-import { getSettings } from '../../db/merchants.js';
-import { insertProduct, listProducts, updateProduct, type Product } from '../../db/products.js';
-import type { AppEnv, RouteDeps } from '../app.js';
+import { createRoute, z } from '@hono/zod-openapi';
+import { listProducts, type Product } from '../../db/products.js';
+import { addProduct, changeProduct, NewProductSchema, ProductPatchSchema } from '../../services/catalog.js';
+import { Currency, MinorUnits, Sku } from '../../services/schemas.js';
 import { merchantIdOf, requireKey } from '../auth.js';
-import { ApiError } from '../../core/errors.js';
-import { bearerAuth, Currency, errorResponses, MinorUnits, Sku } from '../schemas.js';
+import type { AppOpenAPI, AppRouteHandler, RouteDeps } from '../context.js';
+import { bearerAuth, errorResponses, jsonBody, jsonResponse } from '../schemas.js';
 
 const ProductSchema = z
   .object({
@@ -21,21 +20,6 @@ const ProductSchema = z
   })
   .openapi('Product');
 
-const ProductName = z.string().trim().min(1).max(200);
-
-export const NewProductSchema = z
-  .object({ sku: Sku, name: ProductName, unitAmount: MinorUnits, currency: Currency, active: z.boolean().optional() })
-  .strict()
-  .openapi('NewProduct');
-
-export const ProductPatchSchema = z
-  .object({ name: ProductName, unitAmount: MinorUnits, currency: Currency, active: z.boolean() })
-  .partial()
-  .strict()
-  .openapi('ProductPatch');
-
-const productBody = { 'application/json': { schema: ProductSchema } };
-
 function productJson(product: Product): z.infer<typeof ProductSchema> {
   return {
     sku: product.sku,
@@ -48,94 +32,54 @@ function productJson(product: Product): z.infer<typeof ProductSchema> {
   };
 }
 
-/**
- * A product is priced in the merchant's currency. Run inside the caller's transaction: the settings row is
- * share-locked, so the currency cannot change between this check and the product write.
- */
-async function assertMerchantCurrency(trx: Db, merchantId: string, currency: string): Promise<void> {
-  const settings = await getSettings(trx, merchantId, 'share');
-  if (currency !== settings.currency) {
-    throw new ApiError(422, 'currency_mismatch', `Products must be priced in the merchant's currency, ${settings.currency}.`, {
-      currency,
-      merchantCurrency: settings.currency,
-    });
-  }
-}
+const addRoute = createRoute({
+  method: 'post',
+  path: '/v1/admin/products',
+  tags: ['catalog'],
+  summary: 'Add a product to the catalog',
+  security: bearerAuth,
+  request: { body: jsonBody(NewProductSchema) },
+  responses: { 201: jsonResponse(ProductSchema, 'Created'), ...errorResponses(400, 401, 403, 409, 422) },
+});
 
-/** Adds a validated product in the merchant's currency; 409 when the sku is taken. Also used by the admin pages. */
-export async function addProduct(db: Db, merchantId: string, input: z.infer<typeof NewProductSchema>): Promise<Product> {
-  const product = await db.transaction().execute(async (trx) => {
-    await assertMerchantCurrency(trx, merchantId, input.currency);
-    return insertProduct(trx, { merchantId, ...input });
-  });
-  if (!product) throw new ApiError(409, 'sku_exists', `A product with sku ${input.sku} already exists.`);
-  return product;
-}
+const add: AppRouteHandler<typeof addRoute> = async (c) => {
+  const merchantId = merchantIdOf(c.get('principal'));
+  return c.json(productJson(await addProduct(c.var.deps.db, merchantId, c.req.valid('json'))), 201);
+};
 
-/** Applies a validated patch to one of the merchant's products; 404 when there is none. Also used by the admin pages. */
-export async function changeProduct(db: Db, merchantId: string, sku: string, patch: z.infer<typeof ProductPatchSchema>): Promise<Product> {
-  const product = await db.transaction().execute(async (trx) => {
-    if (patch.currency !== undefined) await assertMerchantCurrency(trx, merchantId, patch.currency);
-    return updateProduct(trx, merchantId, sku, patch);
-  });
-  if (!product) throw new ApiError(404, 'product_not_found', `No product with sku ${sku}.`);
-  return product;
-}
+const listRoute = createRoute({
+  method: 'get',
+  path: '/v1/admin/products',
+  tags: ['catalog'],
+  summary: 'List the catalog, active and inactive products, by sku',
+  security: bearerAuth,
+  responses: { 200: jsonResponse(z.object({ products: z.array(ProductSchema) }), 'The products'), ...errorResponses(401, 403) },
+});
 
-export function registerCatalogRoutes(app: OpenAPIHono<AppEnv>, { db, keys }: RouteDeps) {
+const list: AppRouteHandler<typeof listRoute> = async (c) => {
+  const products = await listProducts(c.var.deps.db, merchantIdOf(c.get('principal')));
+  return c.json({ products: products.map(productJson) }, 200);
+};
+
+const changeRoute = createRoute({
+  method: 'patch',
+  path: '/v1/admin/products/{sku}',
+  tags: ['catalog'],
+  summary: 'Change a product: name, price, currency or whether it is sold',
+  security: bearerAuth,
+  request: { params: z.object({ sku: Sku }), body: jsonBody(ProductPatchSchema) },
+  responses: { 200: jsonResponse(ProductSchema, 'Updated'), ...errorResponses(400, 401, 403, 404, 422) },
+});
+
+const change: AppRouteHandler<typeof changeRoute> = async (c) => {
+  const merchantId = merchantIdOf(c.get('principal'));
+  const { sku } = c.req.valid('param');
+  return c.json(productJson(await changeProduct(c.var.deps.db, merchantId, sku, c.req.valid('json'))), 200);
+};
+
+export function registerCatalogRoutes(app: AppOpenAPI, { keys }: RouteDeps) {
   app.use('/v1/admin/products/*', requireKey(keys, 'admin'));
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/admin/products',
-      tags: ['catalog'],
-      summary: 'Add a product to the catalog',
-      security: bearerAuth,
-      request: { body: { required: true, content: { 'application/json': { schema: NewProductSchema } } } },
-      responses: { 201: { description: 'Created', content: productBody }, ...errorResponses(400, 401, 403, 409, 422) },
-    }),
-    async (c) => {
-      const merchantId = merchantIdOf(c.get('principal'));
-      return c.json(productJson(await addProduct(db, merchantId, c.req.valid('json'))), 201);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/admin/products',
-      tags: ['catalog'],
-      summary: 'List the catalog, active and inactive products, by sku',
-      security: bearerAuth,
-      responses: {
-        200: { description: 'The products', content: { 'application/json': { schema: z.object({ products: z.array(ProductSchema) }) } } },
-        ...errorResponses(401, 403),
-      },
-    }),
-    async (c) => {
-      const products = await listProducts(db, merchantIdOf(c.get('principal')));
-      return c.json({ products: products.map(productJson) }, 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'patch',
-      path: '/v1/admin/products/{sku}',
-      tags: ['catalog'],
-      summary: 'Change a product: name, price, currency or whether it is sold',
-      security: bearerAuth,
-      request: {
-        params: z.object({ sku: Sku }),
-        body: { required: true, content: { 'application/json': { schema: ProductPatchSchema } } },
-      },
-      responses: { 200: { description: 'Updated', content: productBody }, ...errorResponses(400, 401, 403, 404, 422) },
-    }),
-    async (c) => {
-      const merchantId = merchantIdOf(c.get('principal'));
-      const { sku } = c.req.valid('param');
-      return c.json(productJson(await changeProduct(db, merchantId, sku, c.req.valid('json'))), 200);
-    },
-  );
+  app.openapi(addRoute, add);
+  app.openapi(listRoute, list);
+  app.openapi(changeRoute, change);
 }

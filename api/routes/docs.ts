@@ -1,6 +1,5 @@
-import type { OpenAPIHono } from '@hono/zod-openapi';
 import { html, raw } from 'hono/html';
-import type { AppEnv } from '../app.js';
+import type { AppOpenAPI } from '../context.js';
 
 const DOCUMENT = {
   openapi: '3.1.0',
@@ -17,7 +16,7 @@ type Operation = { summary?: string; tags?: string[]; description?: string };
  * `/openapi.json` is generated from the same zod schemas that validate requests; `/docs` renders it as a
  * self-contained page (no CDN assets: the service may run without internet access).
  */
-export function registerDocsRoutes(app: OpenAPIHono<AppEnv>) {
+export function registerDocsRoutes(app: AppOpenAPI) {
   app.doc31('/openapi.json', DOCUMENT);
 
   app.get('/docs', (c) => {

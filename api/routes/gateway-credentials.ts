@@ -1,13 +1,13 @@
 // Merchant gateway credentials through the admin API: write-only. A merchant can replace them and see
 // which gateways are configured, never read them back.
-import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import { configuredGateways, saveGatewayCredentials } from '../../db/gateway-credentials.js';
 import { GATEWAYS, hasCredentialFields, type ConfigurableGateway } from '../../domain/gateways.js';
 import { CREDENTIAL_FIELDS, MAX_CREDENTIAL_LENGTH, readCredentials } from '../../gateways/credentials.js';
-import type { AppEnv, RouteDeps } from '../app.js';
-import { merchantIdOf, requireKey } from '../auth.js';
 import { ApiError } from '../../core/errors.js';
-import { bearerAuth, errorResponses } from '../schemas.js';
+import { merchantIdOf, requireKey } from '../auth.js';
+import type { AppOpenAPI, AppRouteHandler, RouteDeps } from '../context.js';
+import { bearerAuth, errorResponses, jsonBody, jsonResponse } from '../schemas.js';
 
 const CONFIGURABLE = Object.keys(CREDENTIAL_FIELDS) as ConfigurableGateway[];
 
@@ -37,63 +37,62 @@ function checkCredentials(gateway: ConfigurableGateway, body: Record<string, str
   return credentials;
 }
 
-export function registerGatewayCredentialRoutes(app: OpenAPIHono<AppEnv>, { db, config, gateways, keys }: RouteDeps) {
+const listRoute = createRoute({
+  method: 'get',
+  path: '/v1/admin/gateways',
+  tags: ['settings'],
+  summary: 'Which gateways are offered and configured',
+  security: bearerAuth,
+  responses: { 200: jsonResponse(z.object({ gateways: z.array(GatewayStatusSchema) }), 'One entry per gateway'), ...errorResponses(401, 403) },
+});
+
+const list: AppRouteHandler<typeof listRoute> = async (c) => {
+  const { db, gateways } = c.var.deps;
+  const configured = new Set(await configuredGateways(db, merchantIdOf(c.get('principal'))));
+  return c.json(
+    {
+      gateways: GATEWAYS.map((gateway) => {
+        const adapter = gateways.get(gateway);
+        return {
+          gateway,
+          available: adapter !== undefined,
+          configured: !hasCredentialFields(gateway) || configured.has(gateway),
+          fields: hasCredentialFields(gateway) ? CREDENTIAL_FIELDS[gateway].map((field) => field.name) : [],
+          ...(adapter?.currencies && { currencies: [...adapter.currencies] }),
+        };
+      }),
+    },
+    200,
+  );
+};
+
+const saveRoute = createRoute({
+  method: 'put',
+  path: '/v1/admin/gateways/{gateway}/credentials',
+  tags: ['settings'],
+  summary: "Set or replace a gateway's credentials (stored encrypted, never returned)",
+  security: bearerAuth,
+  request: {
+    params: z.object({ gateway: z.enum(CONFIGURABLE as [ConfigurableGateway, ...ConfigurableGateway[]]) }),
+    body: jsonBody(CredentialsSchema),
+  },
+  responses: {
+    200: jsonResponse(z.object({ gateway: z.enum(GATEWAYS), configured: z.literal(true) }), 'Stored'),
+    ...errorResponses(400, 401, 403, 422),
+  },
+});
+
+const save: AppRouteHandler<typeof saveRoute> = async (c) => {
+  const { db, config } = c.var.deps;
+  const { gateway } = c.req.valid('param');
+  const credentials = checkCredentials(gateway, c.req.valid('json'));
+  await saveGatewayCredentials(db, config.masterKey, merchantIdOf(c.get('principal')), gateway, credentials);
+  return c.json({ gateway, configured: true as const }, 200);
+};
+
+export function registerGatewayCredentialRoutes(app: AppOpenAPI, { keys }: RouteDeps) {
   app.use('/v1/admin/gateways', requireKey(keys, 'admin'));
   app.use('/v1/admin/gateways/*', requireKey(keys, 'admin'));
-
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/admin/gateways',
-      tags: ['settings'],
-      summary: 'Which gateways are offered and configured',
-      security: bearerAuth,
-      responses: {
-        200: { description: 'One entry per gateway', content: { 'application/json': { schema: z.object({ gateways: z.array(GatewayStatusSchema) }) } } },
-        ...errorResponses(401, 403),
-      },
-    }),
-    async (c) => {
-      const configured = new Set(await configuredGateways(db, merchantIdOf(c.get('principal'))));
-      return c.json(
-        {
-          gateways: GATEWAYS.map((gateway) => {
-            const adapter = gateways.get(gateway);
-            return {
-              gateway,
-              available: adapter !== undefined,
-              configured: !hasCredentialFields(gateway) || configured.has(gateway),
-              fields: hasCredentialFields(gateway) ? CREDENTIAL_FIELDS[gateway].map((field) => field.name) : [],
-              ...(adapter?.currencies && { currencies: [...adapter.currencies] }),
-            };
-          }),
-        },
-        200,
-      );
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'put',
-      path: '/v1/admin/gateways/{gateway}/credentials',
-      tags: ['settings'],
-      summary: "Set or replace a gateway's credentials (stored encrypted, never returned)",
-      security: bearerAuth,
-      request: {
-        params: z.object({ gateway: z.enum(CONFIGURABLE as [ConfigurableGateway, ...ConfigurableGateway[]]) }),
-        body: { required: true, content: { 'application/json': { schema: CredentialsSchema } } },
-      },
-      responses: {
-        200: { description: 'Stored', content: { 'application/json': { schema: z.object({ gateway: z.enum(GATEWAYS), configured: z.literal(true) }) } } },
-        ...errorResponses(400, 401, 403, 422),
-      },
-    }),
-    async (c) => {
-      const { gateway } = c.req.valid('param');
-      const credentials = checkCredentials(gateway, c.req.valid('json'));
-      await saveGatewayCredentials(db, config.masterKey, merchantIdOf(c.get('principal')), gateway, credentials);
-      return c.json({ gateway, configured: true as const }, 200);
-    },
-  );
+  app.openapi(listRoute, list);
+  app.openapi(saveRoute, save);
 }

@@ -1,8 +1,8 @@
-import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { sql } from 'kysely';
-import type { AppDeps, AppEnv } from '../app.js';
-
-const CHECK_TIMEOUT_MS = 2000;
+// Liveness and readiness, for the orchestrator and the load balancer.
+import { createRoute, z } from '@hono/zod-openapi';
+import { checkReadiness } from '../../services/readiness.js';
+import type { AppOpenAPI, AppRouteHandler } from '../context.js';
+import { jsonResponse } from '../schemas.js';
 
 const ReadinessSchema = z
   .object({
@@ -11,52 +11,33 @@ const ReadinessSchema = z
   })
   .openapi('Readiness');
 
-async function check(probe: () => Promise<unknown>): Promise<string> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
-  });
-  try {
-    await Promise.race([probe(), timeout]);
-    return 'ok';
-  } catch (error) {
-    return `error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const liveRoute = createRoute({
+  method: 'get',
+  path: '/healthz',
+  tags: ['operations'],
+  summary: 'The process is alive',
+  responses: { 200: jsonResponse(z.object({ status: z.literal('ok') }), 'Alive') },
+});
 
-export function registerHealthRoutes(app: OpenAPIHono<AppEnv>, { db, temporal }: AppDeps) {
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/healthz',
-      tags: ['operations'],
-      summary: 'The process is alive',
-      responses: { 200: { description: 'Alive', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } } },
-    }),
-    (c) => c.json({ status: 'ok' as const }, 200),
-  );
+const live: AppRouteHandler<typeof liveRoute> = (c) => c.json({ status: 'ok' as const }, 200);
 
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/readyz',
-      tags: ['operations'],
-      summary: 'The database and Temporal are reachable',
-      responses: {
-        200: { description: 'Ready', content: { 'application/json': { schema: ReadinessSchema } } },
-        503: { description: 'A dependency is unreachable', content: { 'application/json': { schema: ReadinessSchema } } },
-      },
-    }),
-    async (c) => {
-      const [database, temporalCheck] = await Promise.all([
-        check(() => sql`select 1`.execute(db)),
-        check(() => temporal.connection.workflowService.getSystemInfo({})),
-      ]);
-      const ready = database === 'ok' && temporalCheck === 'ok';
-      const body = { status: ready ? ('ready' as const) : ('unavailable' as const), checks: { database, temporal: temporalCheck } };
-      return ready ? c.json(body, 200) : c.json(body, 503);
-    },
-  );
+const readyRoute = createRoute({
+  method: 'get',
+  path: '/readyz',
+  tags: ['operations'],
+  summary: 'The database and Temporal are reachable',
+  responses: {
+    200: jsonResponse(ReadinessSchema, 'Ready'),
+    503: jsonResponse(ReadinessSchema, 'A dependency is unreachable'),
+  },
+});
+
+const ready: AppRouteHandler<typeof readyRoute> = async (c) => {
+  const readiness = await checkReadiness(c.var.deps);
+  return readiness.status === 'ready' ? c.json(readiness, 200) : c.json(readiness, 503);
+};
+
+export function registerHealthRoutes(app: AppOpenAPI) {
+  app.openapi(liveRoute, live);
+  app.openapi(readyRoute, ready);
 }

@@ -1,11 +1,11 @@
 // The platform operator's routes: onboarding merchants, verifying and suspending them, and issuing and
 // revoking their keys. Only the platform key is admitted.
-import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import { createMerchant, issueApiKey, revokeApiKey, suspendMerchant, verifyMerchant, type ApiKeyInfo } from '../../db/merchants.js';
-import type { AppEnv, RouteDeps } from '../app.js';
-import { requireKey } from '../auth.js';
 import { ApiError } from '../../core/errors.js';
-import { bearerAuth, errorResponses, MerchantSchema, merchantJson } from '../schemas.js';
+import { requireKey } from '../auth.js';
+import type { AppOpenAPI, AppRouteHandler, RouteDeps } from '../context.js';
+import { bearerAuth, errorResponses, jsonBody, jsonResponse, MerchantSchema, merchantJson } from '../schemas.js';
 
 const RegistrationNo = z.string().trim().regex(/^[A-Za-z0-9-]{5,32}$/, 'must be 5 to 32 letters, digits or dashes');
 
@@ -36,7 +36,7 @@ const IssuedApiKeySchema = ApiKeySchema.extend({
 
 const MerchantParams = z.object({ id: z.string().min(1).max(64) });
 const KeyParams = MerchantParams.extend({ keyId: z.string().min(1).max(64) });
-const merchantBody = { 'application/json': { schema: z.object({ merchant: MerchantSchema }) } };
+const MerchantBody = z.object({ merchant: MerchantSchema });
 
 function apiKeyJson(key: ApiKeyInfo): z.infer<typeof ApiKeySchema> {
   return {
@@ -52,104 +52,97 @@ function merchantNotFound(id: string): ApiError {
   return new ApiError(404, 'merchant_not_found', `No merchant ${id}.`);
 }
 
-export function registerPlatformRoutes(app: OpenAPIHono<AppEnv>, { db, keys }: RouteDeps) {
+const createMerchantRoute = createRoute({
+  method: 'post',
+  path: '/v1/platform/merchants',
+  tags: ['platform'],
+  summary: 'Onboard a merchant (pending verification) with one secret and one admin key',
+  security: bearerAuth,
+  request: { body: jsonBody(NewMerchantSchema) },
+  responses: {
+    201: jsonResponse(z.object({ merchant: MerchantSchema, secretKey: z.string(), adminKey: z.string() }), 'Created. The keys are shown only in this response.'),
+    ...errorResponses(400, 401, 403),
+  },
+});
+
+const onboard: AppRouteHandler<typeof createMerchantRoute> = async (c) => {
+  const { merchant, secretKey, adminKey } = await createMerchant(c.var.deps.db, c.req.valid('json'));
+  return c.json({ merchant: merchantJson(merchant), secretKey, adminKey }, 201);
+};
+
+// Verifying and suspending differ only in what they set: one route shape for both.
+const STATUS_CHANGES = [
+  { action: 'verify', summary: 'Mark a merchant verified: it becomes active', description: 'Verified', change: verifyMerchant },
+  { action: 'suspend', summary: 'Suspend a merchant: its keys are refused until it is verified again', description: 'Suspended', change: suspendMerchant },
+] as const;
+type StatusChange = (typeof STATUS_CHANGES)[number];
+
+const statusRoute = ({ action, summary, description }: StatusChange) =>
+  createRoute({
+    method: 'post',
+    path: `/v1/platform/merchants/{id}/${action}`,
+    tags: ['platform'],
+    summary,
+    security: bearerAuth,
+    request: { params: MerchantParams },
+    responses: { 200: jsonResponse(MerchantBody, description), ...errorResponses(400, 401, 403, 404) },
+  });
+
+const changeStatus =
+  ({ change }: StatusChange): AppRouteHandler<ReturnType<typeof statusRoute>> =>
+  async (c) => {
+    const { id } = c.req.valid('param');
+    const merchant = await change(c.var.deps.db, id);
+    c.var.deps.keys.forget();
+    if (!merchant) throw merchantNotFound(id);
+    return c.json({ merchant: merchantJson(merchant) }, 200);
+  };
+
+const issueKeyRoute = createRoute({
+  method: 'post',
+  path: '/v1/platform/merchants/{id}/keys',
+  tags: ['platform'],
+  summary: 'Issue a new secret or admin key for a merchant',
+  security: bearerAuth,
+  request: { params: MerchantParams, body: jsonBody(z.object({ kind: z.enum(['secret', 'admin']) }).strict()) },
+  responses: {
+    201: jsonResponse(IssuedApiKeySchema, 'Issued. The key is shown only in this response.'),
+    ...errorResponses(400, 401, 403, 404),
+  },
+});
+
+const issueKey: AppRouteHandler<typeof issueKeyRoute> = async (c) => {
+  const { id } = c.req.valid('param');
+  const issued = await issueApiKey(c.var.deps.db, id, c.req.valid('json').kind);
+  if (!issued) throw merchantNotFound(id);
+  return c.json({ ...apiKeyJson(issued), key: issued.key }, 201);
+};
+
+const revokeKeyRoute = createRoute({
+  method: 'delete',
+  path: '/v1/platform/merchants/{id}/keys/{keyId}',
+  tags: ['platform'],
+  summary: 'Revoke a key: it is refused from now on',
+  security: bearerAuth,
+  request: { params: KeyParams },
+  responses: {
+    200: jsonResponse(ApiKeySchema, 'Revoked (again, if it already was)'),
+    ...errorResponses(400, 401, 403, 404),
+  },
+});
+
+const revokeKey: AppRouteHandler<typeof revokeKeyRoute> = async (c) => {
+  const { id, keyId } = c.req.valid('param');
+  const key = await revokeApiKey(c.var.deps.db, id, keyId);
+  c.var.deps.keys.forget();
+  if (!key) throw new ApiError(404, 'key_not_found', `Merchant ${id} has no key ${keyId}.`);
+  return c.json(apiKeyJson(key), 200);
+};
+
+export function registerPlatformRoutes(app: AppOpenAPI, { keys }: RouteDeps) {
   app.use('/v1/platform/*', requireKey(keys, 'platform'));
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/platform/merchants',
-      tags: ['platform'],
-      summary: 'Onboard a merchant (pending verification) with one secret and one admin key',
-      security: bearerAuth,
-      request: { body: { required: true, content: { 'application/json': { schema: NewMerchantSchema } } } },
-      responses: {
-        201: {
-          description: 'Created. The keys are shown only in this response.',
-          content: {
-            'application/json': {
-              schema: z.object({ merchant: MerchantSchema, secretKey: z.string(), adminKey: z.string() }),
-            },
-          },
-        },
-        ...errorResponses(400, 401, 403),
-      },
-    }),
-    async (c) => {
-      const { merchant, secretKey, adminKey } = await createMerchant(db, c.req.valid('json'));
-      return c.json({ merchant: merchantJson(merchant), secretKey, adminKey }, 201);
-    },
-  );
-
-  // Verifying and suspending differ only in what they set: one route shape for both.
-  const statusChanges = [
-    { action: 'verify', summary: 'Mark a merchant verified: it becomes active', description: 'Verified', change: verifyMerchant },
-    { action: 'suspend', summary: 'Suspend a merchant: its keys are refused until it is verified again', description: 'Suspended', change: suspendMerchant },
-  ] as const;
-  for (const { action, summary, description, change } of statusChanges) {
-    app.openapi(
-      createRoute({
-        method: 'post',
-        path: `/v1/platform/merchants/{id}/${action}`,
-        tags: ['platform'],
-        summary,
-        security: bearerAuth,
-        request: { params: MerchantParams },
-        responses: { 200: { description, content: merchantBody }, ...errorResponses(400, 401, 403, 404) },
-      }),
-      async (c) => {
-        const { id } = c.req.valid('param');
-        const merchant = await change(db, id);
-        keys.forget();
-        if (!merchant) throw merchantNotFound(id);
-        return c.json({ merchant: merchantJson(merchant) }, 200);
-      },
-    );
-  }
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/platform/merchants/{id}/keys',
-      tags: ['platform'],
-      summary: 'Issue a new secret or admin key for a merchant',
-      security: bearerAuth,
-      request: {
-        params: MerchantParams,
-        body: { required: true, content: { 'application/json': { schema: z.object({ kind: z.enum(['secret', 'admin']) }).strict() } } },
-      },
-      responses: {
-        201: { description: 'Issued. The key is shown only in this response.', content: { 'application/json': { schema: IssuedApiKeySchema } } },
-        ...errorResponses(400, 401, 403, 404),
-      },
-    }),
-    async (c) => {
-      const { id } = c.req.valid('param');
-      const issued = await issueApiKey(db, id, c.req.valid('json').kind);
-      if (!issued) throw merchantNotFound(id);
-      return c.json({ ...apiKeyJson(issued), key: issued.key }, 201);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'delete',
-      path: '/v1/platform/merchants/{id}/keys/{keyId}',
-      tags: ['platform'],
-      summary: 'Revoke a key: it is refused from now on',
-      security: bearerAuth,
-      request: { params: KeyParams },
-      responses: {
-        200: { description: 'Revoked (again, if it already was)', content: { 'application/json': { schema: ApiKeySchema } } },
-        ...errorResponses(400, 401, 403, 404),
-      },
-    }),
-    async (c) => {
-      const { id, keyId } = c.req.valid('param');
-      const key = await revokeApiKey(db, id, keyId);
-      keys.forget();
-      if (!key) throw new ApiError(404, 'key_not_found', `Merchant ${id} has no key ${keyId}.`);
-      return c.json(apiKeyJson(key), 200);
-    },
-  );
+  app.openapi(createMerchantRoute, onboard);
+  for (const change of STATUS_CHANGES) app.openapi(statusRoute(change), changeStatus(change));
+  app.openapi(issueKeyRoute, issueKey);
+  app.openapi(revokeKeyRoute, revokeKey);
 }

@@ -1,8 +1,8 @@
 // Signing in with the merchant's admin key, and out.
 import type { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { resolvePrincipal } from '../../api/auth.js';
 import { hashApiKey } from '../../core/api-keys.js';
+import { resolvePrincipal } from '../../services/api-keys.js';
 import { clearAdminCookie, LOGIN_COOKIE, SESSION_COOKIE, setAdminCookie, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
 import { field } from './forms.js';
 import { randomToken, sameToken, SESSION_TTL_MS } from './session.js';

@@ -2,7 +2,7 @@
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import type { CookieOptions } from 'hono/utils/cookie';
-import type { AppDeps } from '../../api/app.js';
+import type { AppDeps } from '../../services/deps.js';
 import type { AdminSession, SessionStore } from './session.js';
 import type { PageChrome } from './views/common.js';
 

@@ -1,22 +1,14 @@
-// Orders: the list, one order in full, and the merchant's actions on it as plain form posts. Actions go
-// through the same workflow updates and error mapping as the JSON API (`/v1/admin/orders/...`).
+// Orders: the list, one order in full, and the merchant's actions on it as plain form posts. The actions are
+// the rows of services/order-actions.ts, the same the JSON API (`/v1/admin/...`) serves.
 import type { Hono } from 'hono';
+import type { z } from 'zod';
 import type { Config } from '../../core/config.js';
 import { ApiError } from '../../core/errors.js';
-import { listOrders, OrderListQuery, type OrderListPage } from '../../api/order-list.js';
-import { RefundRequestSchema } from '../../api/order-schemas.js';
-import { orderWorkflowId, requestRefund, updateOrder } from '../../api/order-updates.js';
-import { loadOrderView, type OrderView } from '../../api/order-view.js';
-import { ApproveRefundRequestSchema, DeclineRequestSchema, RejectRefundRequestSchema, ShipRequestSchema } from '../../api/routes/admin-orders.js';
 import { refundableAmount, type Refund } from '../../domain/order.js';
-import {
-  approveRefundUpdate,
-  confirmUpdate,
-  declineUpdate,
-  deliverUpdate,
-  rejectRefundUpdate,
-  shipUpdate,
-} from '../../workflows/messages.js';
+import { listOrders, OrderListQuery, type OrderListPage } from '../../services/order-list.js';
+import { ORDER_ACTION_ROWS, REFUND_DECISION_ROWS, runOrderAction, runRefundDecision, type OrderActionRow } from '../../services/order-actions.js';
+import { loadOrderView, type OrderView } from '../../services/order-reads.js';
+import { orderWorkflowId, RefundRequestSchema, requestRefund } from '../../services/order-updates.js';
 import { money } from '../shared/format.js';
 import { refundRequestIdOf } from '../shared/refund-request-id.js';
 import { chrome, redirectWithFlash, sessionOf, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
@@ -38,6 +30,24 @@ export function workflowUrl(config: Config, workflowId: string): string | undefi
 
 /** What can still be refunded, by the domain's own rule (the view's refunds carry what it reads). */
 const refundableOf = (order: OrderView) => refundableAmount({ paidAmount: order.paidAmount, refunds: order.refunds.map(({ amount, status }) => ({ amount, status }) as Refund) });
+
+/** The inputs of each action's form on the order page: their ids (the flash's problems name them) and labels. */
+const ACTION_FIELDS: Record<OrderActionRow['name'], Record<string, FieldInfo>> = {
+  confirm: {},
+  decline: { reason: { id: 'decline-reason', label: 'Reason' } },
+  ship: { carrier: { id: 'ship-carrier', label: 'Carrier' }, trackingNumber: { id: 'ship-tracking', label: 'Tracking number' } },
+  deliver: {},
+};
+
+/** The form's fields that the schema names, as typed; an optional one left empty is left out. */
+function formInput(schema: z.ZodObject, body: FormBody): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(schema.shape).flatMap(([name, type]) => {
+      const value = field(body, name);
+      return value.trim() === '' && type.safeParse(undefined).success ? [] : [[name, value]];
+    }),
+  );
+}
 
 /** A form that does not pass its schema: one sentence per problem, shown as the flash after the redirect. */
 class FormRejected extends Error {}
@@ -104,33 +114,12 @@ export function registerOrderPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps):
     });
   }
 
-  const workflowOf = (c: AdminContext, order: OrderView) => orderWorkflowId(db, sessionOf(c).merchantId, order.id);
-
-  action('confirm', async (c, order) => {
-    await updateOrder(temporal, await workflowOf(c, order), (h) => h.executeUpdate(confirmUpdate));
-    return 'Order confirmed. Ship it when it is ready.';
-  });
-
-  action('decline', async (c, order, body) => {
-    const input = validated(DeclineRequestSchema.safeParse({ reason: field(body, 'reason') }), { reason: { id: 'decline-reason', label: 'Reason' } }, order.currency);
-    await updateOrder(temporal, await workflowOf(c, order), (h) => h.executeUpdate(declineUpdate, { args: [input] }));
-    return 'Order declined; the payment is being refunded in full.';
-  });
-
-  action('ship', async (c, order, body) => {
-    const input = validated(
-      ShipRequestSchema.safeParse({ carrier: field(body, 'carrier'), trackingNumber: field(body, 'trackingNumber') }),
-      { carrier: { id: 'ship-carrier', label: 'Carrier' }, trackingNumber: { id: 'ship-tracking', label: 'Tracking number' } },
-      order.currency,
-    );
-    await updateOrder(temporal, await workflowOf(c, order), (h) => h.executeUpdate(shipUpdate, { args: [input] }));
-    return `Order shipped with ${input.carrier}, tracking number ${input.trackingNumber}. The customer has been notified.`;
-  });
-
-  action('deliver', async (c, order) => {
-    await updateOrder(temporal, await workflowOf(c, order), (h) => h.executeUpdate(deliverUpdate));
-    return 'Order marked as delivered.';
-  });
+  for (const row of ORDER_ACTION_ROWS) {
+    action(row.name, async (c, order, body) => {
+      const input = row.input && validated(row.input.safeParse(formInput(row.input, body)), ACTION_FIELDS[row.name], order.currency);
+      return row.done(input, await runOrderAction(deps, sessionOf(c).merchantId, order.id, row, input));
+    });
+  }
 
   action('refunds', async (c, order, body) => {
     const amountInfo = { id: 'refund-amount', label: 'Amount', units: 'money' } as const;
@@ -145,21 +134,12 @@ export function registerOrderPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps):
   });
 
   /** Approve or reject a refund waiting for the merchant; the refund must belong to this order. */
-  for (const decision of ['approve', 'reject'] as const) {
-    action(`refunds/:refundId/${decision}`, async (c, order, body) => {
+  for (const row of REFUND_DECISION_ROWS) {
+    action(`refunds/:refundId/${row.name}`, async (c, order, body) => {
       const refundId = c.req.param('refundId') ?? '';
       if (!order.refunds.some((r) => r.id === refundId)) throw new ApiError(404, 'not_found', 'No such refund.');
-      const typed = field(body, 'note').trim();
-      const fields = { note: { id: `${decision}-note-${refundId}`, label: 'Note' } };
-      const workflowId = await workflowOf(c, order);
-      if (decision === 'approve') {
-        const input = validated(ApproveRefundRequestSchema.safeParse({ note: typed || undefined }), fields, order.currency);
-        const refund = await updateOrder(temporal, workflowId, (h) => h.executeUpdate(approveRefundUpdate, { args: [{ refundId, note: input.note }] }));
-        return `Refund of ${money(refund.amount, refund.currency)} approved; it is being processed.`;
-      }
-      const input = validated(RejectRefundRequestSchema.safeParse({ note: typed }), fields, order.currency);
-      const refund = await updateOrder(temporal, workflowId, (h) => h.executeUpdate(rejectRefundUpdate, { args: [{ refundId, note: input.note }] }));
-      return `Refund of ${money(refund.amount, refund.currency)} rejected; the customer has been told why.`;
+      const input = validated(row.input.safeParse(formInput(row.input, body)), { note: { id: `${row.name}-note-${refundId}`, label: 'Note' } }, order.currency);
+      return row.done(input, await runRefundDecision(deps, sessionOf(c).merchantId, order.id, refundId, row, input));
     });
   }
 }

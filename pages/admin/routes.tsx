@@ -1,12 +1,11 @@
 // The merchant admin under /admin: server-rendered pages, plain forms, no client framework. Staff sign in
 // with their admin key; every page reads and acts through the same functions as the JSON API.
 import { randomBytes } from 'node:crypto';
-import type { OpenAPIHono } from '@hono/zod-openapi';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
-import type { AppDeps, AppEnv } from '../../api/app.js';
 import { ApiError } from '../../core/errors.js';
+import type { AppDeps } from '../../services/deps.js';
 import { registerAuthPages } from './auth-routes.js';
 import { clearAdminCookie, SESSION_COOKIE, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
 import { field } from './forms.js';
@@ -18,7 +17,7 @@ import { ErrorPage, NotFoundPage } from './views/errors.js';
 /** Paths reachable without a session. */
 const PUBLIC_PATHS = new Set(['/admin/login']);
 
-export function registerAdminPages(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {
+export function registerAdminPages(app: Hono, deps: AppDeps): void {
   const pageDeps: AdminPagesDeps = { ...deps, sessions: createSessionStore(deps.db) };
   const admin = new Hono<AdminEnv>();
 

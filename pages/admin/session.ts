@@ -3,14 +3,13 @@
 // a CSRF token and an expiry. Nothing secret that the API knows is ever put in the cookie. Kept in the
 // database, sessions survive an API restart and serve every API instance behind one address.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { sql, type Selectable } from 'kysely';
-import type { AdminFlashTable, AdminSessionTable, Db } from '../../db/database.js';
+import { deleteExpiredSessions, deleteSession, findAllowedSession, findLiveSession, insertFlash, insertSession, takeFlash, type AdminSession, type Flash } from '../../db/admin-sessions.js';
+import type { Db } from '../../db/database.js';
 
 export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 const MAX_FLASHES = 20;
 
-export type Flash = Pick<AdminFlashTable, 'kind' | 'message'>;
-export type AdminSession = Omit<Selectable<AdminSessionTable>, 'createdAt'>;
+export type { AdminSession, Flash };
 
 export const randomToken = () => randomBytes(32).toString('base64url');
 const digest = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -30,22 +29,17 @@ export function createSessionStore(db: Db, now: () => number = Date.now) {
     /** A new session and the token for its cookie; the token itself is not kept. */
     async create(merchantId: string, keyHash: string): Promise<{ token: string; session: AdminSession }> {
       // Expired sessions are cleared whenever someone signs in: no timer to run.
-      await db.deleteFrom('adminSessions').where('expiresAt', '<=', new Date(now())).execute();
+      await deleteExpiredSessions(db, new Date(now()));
       const token = randomToken();
       const session: AdminSession = { id: digest(token), merchantId, keyHash, csrfToken: randomToken(), expiresAt: new Date(now() + SESSION_TTL_MS) };
-      await db.insertInto('adminSessions').values(session).execute();
+      await insertSession(db, session);
       return { token, session };
     },
 
     /** The live session for a cookie token. */
     async get(token: string | undefined): Promise<AdminSession | undefined> {
       if (!token || token.length > 200) return undefined;
-      return db
-        .selectFrom('adminSessions')
-        .select(['id', 'merchantId', 'keyHash', 'csrfToken', 'expiresAt'])
-        .where('id', '=', digest(token))
-        .where('expiresAt', '>', new Date(now()))
-        .executeTakeFirst();
+      return findLiveSession(db, digest(token), new Date(now()));
     },
 
     /**
@@ -54,24 +48,11 @@ export function createSessionStore(db: Db, now: () => number = Date.now) {
      */
     async getAllowed(token: string | undefined): Promise<{ session: AdminSession; merchantName: string } | undefined> {
       if (!token || token.length > 200) return undefined;
-      const row = await db
-        .selectFrom('adminSessions as s')
-        .innerJoin('apiKeys as k', (join) => join.onRef('k.keyHash', '=', 's.keyHash').onRef('k.merchantId', '=', 's.merchantId'))
-        .innerJoin('merchants as m', 'm.id', 's.merchantId')
-        .select(['s.id', 's.merchantId', 's.keyHash', 's.csrfToken', 's.expiresAt', 'm.name'])
-        .where('s.id', '=', digest(token))
-        .where('s.expiresAt', '>', new Date(now()))
-        .where('k.kind', '=', 'admin')
-        .where('k.revokedAt', 'is', null)
-        .where('m.status', '<>', 'suspended')
-        .executeTakeFirst();
-      if (!row) return undefined;
-      const { name: merchantName, ...session } = row;
-      return { session, merchantName };
+      return findAllowedSession(db, digest(token), new Date(now()));
     },
 
     async destroy(token: string | undefined): Promise<void> {
-      if (token) await db.deleteFrom('adminSessions').where('id', '=', digest(token)).execute();
+      if (token) await deleteSession(db, digest(token));
     },
 
     /** Stores a message for the next page; returns the id to put in the redirect URL. */
@@ -79,21 +60,14 @@ export function createSessionStore(db: Db, now: () => number = Date.now) {
       const id = randomBytes(9).toString('base64url');
       // Only while the session lasts (signed out in another tab, it is gone): the action it reports is done
       // either way, and must not turn into an error page.
-      await db
-        .insertInto('adminFlashes')
-        .columns(['id', 'sessionId', 'kind', 'message'])
-        .expression(db.selectFrom('adminSessions').select([sql.val(id).as('id'), 'id as sessionId', sql.val(flash.kind).as('kind'), sql.val(flash.message).as('message')]).where('id', '=', session.id))
-        .execute();
-      // Messages nobody came back for are bounded per session.
-      const newest = db.selectFrom('adminFlashes').select('id').where('sessionId', '=', session.id).orderBy('createdAt', 'desc').limit(MAX_FLASHES);
-      await db.deleteFrom('adminFlashes').where('sessionId', '=', session.id).where('id', 'not in', newest).execute();
+      await insertFlash(db, session.id, id, flash, MAX_FLASHES);
       return id;
     },
 
     /** The message for this id, once. */
     async takeFlash(session: AdminSession, id: string | undefined): Promise<Flash | undefined> {
       if (!id) return undefined;
-      return db.deleteFrom('adminFlashes').where('id', '=', id).where('sessionId', '=', session.id).returning(['kind', 'message']).executeTakeFirst();
+      return takeFlash(db, session.id, id);
     },
   };
 }

@@ -3,16 +3,16 @@
 // `/v1/admin/products`); credentials are write-only.
 import type { Hono } from 'hono';
 import { ApiError } from '../../core/errors.js';
-import { addProduct, changeProduct, NewProductSchema, ProductPatchSchema } from '../../api/routes/catalog.js';
-import { changeSettings, SettingsPatchSchema } from '../../api/routes/settings.js';
 import { configuredGateways, saveGatewayCredentials } from '../../db/gateway-credentials.js';
 import { getMerchant, getSettings } from '../../db/merchants.js';
 import { listProducts } from '../../db/products.js';
+import { hasCredentialFields } from '../../domain/gateways.js';
+import { MAX_CREDENTIAL_LENGTH, readCredentials } from '../../gateways/credentials.js';
+import { addProduct, changeProduct, NewProductSchema, ProductPatchSchema } from '../../services/catalog.js';
+import { changeSettings, SettingsPatchSchema } from '../../services/settings.js';
 import { money } from '../shared/format.js';
 import { chrome, redirectWithFlash, sessionOf, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
 import { checked, describeIssues, field, parseMoney, parsePercent, parseWhole, type FormBody, type Problem } from './forms.js';
-import { hasCredentialFields } from '../../domain/gateways.js';
-import { MAX_CREDENTIAL_LENGTH, readCredentials } from '../../gateways/credentials.js';
 import { GATEWAY_FORMS } from './gateway-fields.js';
 import { gatewayFieldId, productFields, SETTINGS_FIELDS } from './settings-fields.js';
 import { SettingsPage, type FailedForm } from './views/settings.js';

@@ -7,17 +7,17 @@
 //   GET  /o/:token/events     Server-Sent Events: `order` with the projection version whenever it changes
 //   POST /o/:token/refunds    the refund form (anti-forgery token required), then 303 back to the page
 import { randomBytes } from 'node:crypto';
-import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { AppDeps, AppEnv } from '../../api/app.js';
 import { ApiError } from '../../core/errors.js';
-import { requestRefund } from '../../api/order-updates.js';
+import type { AppDeps } from '../../services/deps.js';
+import { findOrderRef, loadCustomerOrder, orderVersion, type CustomerOrder } from '../../services/order-reads.js';
+import { requestRefund } from '../../services/order-updates.js';
 import { currencyExponent, fromDecimalString } from '../../domain/money.js';
 import { decideRefund, refundableAmount } from '../../domain/order.js';
 import { money } from '../shared/format.js';
 import { DEFAULT_EVENTS_OPTIONS, orderEvents } from './events.js';
-import { findOrderRef, formToken, isValidFormToken, loadCustomerOrder, orderVersion, type CustomerOrder } from './order-data.js';
+import { formToken, isValidFormToken } from './form-token.js';
 import { formPostOrigin, orderPath, renderMessagePage, renderOrderPage, renderOrderSection, type Notice } from './views.js';
 import { refundRequestIdOf } from '../shared/refund-request-id.js';
 
@@ -80,7 +80,7 @@ function contentSecurityPolicy(nonce: string, extraFormAction?: string): string 
   ].join('; ');
 }
 
-export function registerCustomerPages(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {
+export function registerCustomerPages(app: Hono, deps: AppDeps): void {
   const { db, config, temporal, logger } = deps;
   const masterKey = config.masterKey;
   const newNonce = () => randomBytes(16).toString('base64');

@@ -8,7 +8,7 @@ import { money } from '../shared/format.js';
 import { Layout } from '../shared/layout.js';
 import { Time } from '../shared/ui.js';
 import { CLIENT_SCRIPT } from './client-script.js';
-import type { CustomerOrder } from './order-data.js';
+import type { CustomerOrder } from '../../services/order-reads.js';
 import type { Tone } from '../shared/ui.js';
 import { gatewayName, orderStatusWords, paymentStatusWords, refundStatusWords } from './words.js';
 import { RefundRequestIdField } from '../shared/refund-request-id.js';

@@ -1,6 +1,6 @@
 import { raw } from 'hono/html';
-import type { OrderView } from '../../../api/order-view.js';
 import { actionAllowed, REFUNDS_ALLOWED } from '../../../domain/order-actions.js';
+import type { OrderView } from '../../../services/order-reads.js';
 import { humanize, money } from '../../shared/format.js';
 import { StatusBadge, Time } from '../../shared/ui.js';
 import type { Flash } from '../session.js';

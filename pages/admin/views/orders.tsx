@@ -1,5 +1,5 @@
 import { ORDER_STATUSES } from '../../../domain/order.js';
-import type { OrderListPage } from '../../../api/order-list.js';
+import type { OrderListPage } from '../../../services/order-list.js';
 import { humanize, money } from '../../shared/format.js';
 import { StatusBadge, Time } from '../../shared/ui.js';
 import type { Problem } from '../forms.js';

@@ -1,10 +1,11 @@
 // Hands verified gateway notifications to their orders' workflows, once per provider event. Used by the
-// webhook route right after storing an event, and by a sweep that finishes events whose hand-over was
+// webhook intake right after storing an event, and by a sweep that finishes events whose hand-over was
 // interrupted (the process died between storing and signalling).
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { sql } from 'kysely';
 import type { Logger } from '../core/logger.js';
 import type { Db } from '../db/database.js';
+import { findPaymentOrder, findRefundOrder } from '../db/order-reads.js';
+import { markEvent, selectStuckEvents, wasEventHandled } from '../db/webhook-events.js';
 import type { GatewayName } from '../domain/gateways.js';
 import type { GatewayNotification } from '../gateways/types.js';
 import { paymentNotificationSignal, refundNotificationSignal } from '../workflows/messages.js';
@@ -19,18 +20,10 @@ interface StoredEvent {
 
 /** The order a notification belongs to, found through our own payment or refund id, within the merchant. */
 async function targetWorkflow(db: Db, merchantId: string, notification: GatewayNotification): Promise<{ orderId: string; workflowId: string } | undefined> {
-  const byPayment = (paymentId: string) =>
-    db.selectFrom('payments').innerJoin('orders', 'orders.id', 'payments.orderId').select(['orders.id as orderId', 'orders.workflowId']).where('payments.id', '=', paymentId).where('payments.merchantId', '=', merchantId).executeTakeFirst();
-  if (notification.kind === 'payment') return byPayment(notification.paymentId);
-  const byRefund = await db
-    .selectFrom('refunds')
-    .innerJoin('orders', 'orders.id', 'refunds.orderId')
-    .select(['orders.id as orderId', 'orders.workflowId'])
-    .where('refunds.id', '=', notification.refundId)
-    .where('refunds.merchantId', '=', merchantId)
-    .executeTakeFirst();
+  if (notification.kind === 'payment') return findPaymentOrder(db, merchantId, notification.paymentId);
+  const byRefund = await findRefundOrder(db, merchantId, notification.refundId);
   // The refund row may not be projected yet when a fast gateway answers; its payment always is.
-  return byRefund ?? (notification.paymentId ? byPayment(notification.paymentId) : undefined);
+  return byRefund ?? (notification.paymentId ? findPaymentOrder(db, merchantId, notification.paymentId) : undefined);
 }
 
 export function createNotificationDispatcher({ db, temporal, logger }: { db: Db; temporal: Client; logger: Logger }) {
@@ -48,17 +41,8 @@ export function createNotificationDispatcher({ db, temporal, logger }: { db: Db;
   async function dispatch(event: StoredEvent, notification: GatewayNotification): Promise<DispatchStatus> {
     // Handed over before: signal nothing. (Two deliveries racing may both signal; the workflow
     // deduplicates by event id as well.)
-    const handled = await db
-      .selectFrom('webhookEvents')
-      .select('id')
-      .where('gateway', '=', event.gateway)
-      .where('merchantId', '=', event.merchantId)
-      .where('providerEventId', '=', notification.eventId)
-      .where('verified', '=', true)
-      .where('status', 'in', ['signalled', 'unmatched'])
-      .executeTakeFirst();
-    if (handled) {
-      await db.updateTable('webhookEvents').set({ status: 'duplicate', processedAt: new Date() }).where('id', '=', event.id).execute();
+    if (await wasEventHandled(db, event.gateway, event.merchantId, notification.eventId)) {
+      await markEvent(db, event.id, { status: 'duplicate' });
       return 'duplicate';
     }
 
@@ -76,22 +60,13 @@ export function createNotificationDispatcher({ db, temporal, logger }: { db: Db;
     } else {
       logger.warn({ gateway: event.gateway, merchantId: event.merchantId, eventId: notification.eventId }, 'notification for an unknown payment, stored for reconciliation');
     }
-    await db.updateTable('webhookEvents').set({ status, orderId: target?.orderId ?? null, processedAt: new Date() }).where('id', '=', event.id).execute();
+    await markEvent(db, event.id, { status, orderId: target?.orderId ?? null });
     return status;
   }
 
   /** Finishes verified events still `received` after `olderThanMs`: their hand-over was interrupted. */
   async function sweep(olderThanMs = 10_000): Promise<number> {
-    const stuck = await db
-      .selectFrom('webhookEvents')
-      .select(['id', 'gateway', 'merchantId', 'notification'])
-      .where('status', '=', 'received')
-      .where('verified', '=', true)
-      .where('notification', 'is not', null)
-      .where('receivedAt', '<', sql<Date>`now() - make_interval(secs => ${olderThanMs / 1000})`)
-      .orderBy('receivedAt')
-      .limit(100)
-      .execute();
+    const stuck = await selectStuckEvents(db, olderThanMs);
     for (const event of stuck) await dispatch(event, event.notification!);
     return stuck.length;
   }

@@ -1,10 +1,10 @@
 // The merchant's order list: newest first, filtered by status, searched by order number, customer email or
 // phone, paginated with a cursor. Used by `GET /v1/admin/orders` and by the admin pages.
 import { z } from '@hono/zod-openapi';
-import { sql } from 'kysely';
-import type { Db } from '../db/database.js';
-import { ORDER_STATUSES } from '../domain/order.js';
 import { ApiError } from '../core/errors.js';
+import type { Db } from '../db/database.js';
+import { selectOrderPage } from '../db/order-reads.js';
+import { ORDER_STATUSES } from '../domain/order.js';
 
 export const OrderListQuery = z.object({
   status: z.enum(ORDER_STATUSES).optional(),
@@ -28,18 +28,7 @@ function decodeCursor(cursor: string): [string, string] {
 
 /** One page of the merchant's orders and the cursor of the next (older) page, or null on the last page. */
 export async function listOrders(db: Db, merchantId: string, { status, q, cursor, limit }: OrderListQuery) {
-  let query = db.selectFrom('orders').selectAll().where('merchantId', '=', merchantId);
-  if (status) query = query.where('status', '=', status);
-  if (q) {
-    query = query.where((eb) =>
-      eb.or([eb('orderNo', '=', q.toUpperCase()), eb('customerEmail', '=', q.toLowerCase()), eb('customerPhone', '=', q)]),
-    );
-  }
-  if (cursor) {
-    const [at, id] = decodeCursor(cursor);
-    query = query.where(sql<boolean>`(created_at, id) < (${at}::timestamptz, ${id})`);
-  }
-  const rows = await query.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+  const rows = await selectOrderPage(db, merchantId, { status, q, ...(cursor && { before: decodeCursor(cursor) }), limit: limit + 1 });
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {

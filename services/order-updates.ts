@@ -1,11 +1,23 @@
+// Sending an update to an order's workflow, with the workflow's refusals turned into typed errors, and the
+// refund request (with its idempotency) that the API and both pages make.
 import { createHash } from 'node:crypto';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { z } from '@hono/zod-openapi';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { ApiError } from '../core/errors.js';
 import type { Db } from '../db/database.js';
+import { findOrderWorkflow, findRefundByIdempotencyKey } from '../db/order-reads.js';
 import { refundFingerprint, type Refund } from '../domain/order.js';
 import { REJECTION, requestRefundUpdate, type RefundRequest } from '../workflows/messages.js';
-import { ApiError } from '../core/errors.js';
-import { refundView, type RefundView } from './order-view.js';
+import { refundView, type RefundView } from './order-reads.js';
+
+export const RefundRequestSchema = z
+  .object({
+    amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().openapi({ description: 'Minor units; the whole refundable amount when omitted.' }),
+    reason: z.string().trim().min(1).max(500),
+  })
+  .strict()
+  .openapi('RefundRequest');
 
 const STATUS_FOR: Record<string, { status: 404 | 409 | 422 | 502; code: string }> = {
   [REJECTION.conflict]: { status: 409, code: 'order_conflict' },
@@ -34,21 +46,21 @@ export function toApiError(error: unknown): unknown {
 
 /** The workflow id of one of this merchant's orders, or a 404: another merchant's order is never found. */
 export async function orderWorkflowId(db: Db, merchantId: string, orderId: string): Promise<string> {
-  const row = await db.selectFrom('orders').select('workflowId').where('id', '=', orderId).where('merchantId', '=', merchantId).executeTakeFirst();
+  const row = await findOrderWorkflow(db, merchantId, orderId);
   if (!row) throw new ApiError(404, 'not_found', 'No such order.');
   return row.workflowId;
 }
 
 /** Like `orderWorkflowId`, for refund requests: a completed order's run has ended, so say why here. */
 async function refundableOrderWorkflowId(db: Db, merchantId: string, orderId: string): Promise<string> {
-  const row = await db.selectFrom('orders').select(['workflowId', 'status']).where('id', '=', orderId).where('merchantId', '=', merchantId).executeTakeFirst();
+  const row = await findOrderWorkflow(db, merchantId, orderId);
   if (!row) throw new ApiError(404, 'not_found', 'No such order.');
   if (row.status === 'completed') throw new ApiError(409, 'refund_window_closed', 'The refund window for this order has closed.');
   return row.workflowId;
 }
 
 /** Sends an update to the order's workflow and maps a refusal to a typed HTTP error. */
-export async function updateOrder<T>(temporal: Client, workflowId: string, send: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<T>): Promise<T> {
+export async function updateOrder<T>(temporal: Client, workflowId: string, send: (handle: WorkflowHandle) => Promise<T>): Promise<T> {
   try {
     return await send(temporal.workflow.getHandle(workflowId));
   } catch (error) {
@@ -72,17 +84,11 @@ export async function requestRefund(deps: { db: Db; temporal: Client }, merchant
     return await updateOrder(deps.temporal, workflowId, (handle) => handle.executeUpdate(requestRefundUpdate, { args: [request], ...(updateId && { updateId }) }));
   } catch (error) {
     const ended = error instanceof ApiError && (error.code === 'order_closed' || error.code === 'refund_window_closed');
-    const earlier = ended && request.idempotencyKey !== undefined ? await projectedRefund(deps.db, orderId, request.idempotencyKey) : undefined;
+    const earlier = ended && request.idempotencyKey !== undefined ? await findRefundByIdempotencyKey(deps.db, orderId, request.idempotencyKey) : undefined;
     if (!earlier) throw error;
     if (earlier.requestFingerprint !== refundFingerprint(request)) {
       throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used for a different refund request.');
     }
-    return earlier.refund;
+    return refundView(earlier);
   }
-}
-
-/** The refund a keyed request made, as the projection holds it, with what that request asked for. */
-async function projectedRefund(db: Db, orderId: string, idempotencyKey: string) {
-  const row = await db.selectFrom('refunds').selectAll().where('orderId', '=', orderId).where('idempotencyKey', '=', idempotencyKey).executeTakeFirst();
-  return row && { refund: refundView(row), requestFingerprint: row.requestFingerprint };
 }

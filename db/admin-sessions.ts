@@ -1,0 +1,64 @@
+// Admin sign-in sessions (by the SHA-256 of their cookie token) and the one-time messages shown after a
+// form post. The tokens themselves are never stored; pages/admin/session.ts makes and hashes them.
+import { sql, type Selectable } from 'kysely';
+import type { AdminFlashTable, AdminSessionTable, Db } from './database.js';
+
+export type Flash = Pick<AdminFlashTable, 'kind' | 'message'>;
+export type AdminSession = Omit<Selectable<AdminSessionTable>, 'createdAt'>;
+
+export async function deleteExpiredSessions(db: Db, now: Date): Promise<void> {
+  await db.deleteFrom('adminSessions').where('expiresAt', '<=', now).execute();
+}
+
+export async function insertSession(db: Db, session: AdminSession): Promise<void> {
+  await db.insertInto('adminSessions').values(session).execute();
+}
+
+/** The session with this id, unless it has expired. */
+export async function findLiveSession(db: Db, id: string, now: Date): Promise<AdminSession | undefined> {
+  return db.selectFrom('adminSessions').select(['id', 'merchantId', 'keyHash', 'csrfToken', 'expiresAt']).where('id', '=', id).where('expiresAt', '>', now).executeTakeFirst();
+}
+
+/**
+ * The live session with this id, with its merchant's name, only while the admin key that signed in is
+ * unrevoked and the merchant not suspended: one query.
+ */
+export async function findAllowedSession(db: Db, id: string, now: Date): Promise<{ session: AdminSession; merchantName: string } | undefined> {
+  const row = await db
+    .selectFrom('adminSessions as s')
+    .innerJoin('apiKeys as k', (join) => join.onRef('k.keyHash', '=', 's.keyHash').onRef('k.merchantId', '=', 's.merchantId'))
+    .innerJoin('merchants as m', 'm.id', 's.merchantId')
+    .select(['s.id', 's.merchantId', 's.keyHash', 's.csrfToken', 's.expiresAt', 'm.name'])
+    .where('s.id', '=', id)
+    .where('s.expiresAt', '>', now)
+    .where('k.kind', '=', 'admin')
+    .where('k.revokedAt', 'is', null)
+    .where('m.status', '<>', 'suspended')
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { name: merchantName, ...session } = row;
+  return { session, merchantName };
+}
+
+export async function deleteSession(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('adminSessions').where('id', '=', id).execute();
+}
+
+/**
+ * Stores a message for the session's next page, only while the session lasts, and keeps its newest `keep`
+ * messages (those nobody came back for are bounded).
+ */
+export async function insertFlash(db: Db, sessionId: string, id: string, flash: Flash, keep: number): Promise<void> {
+  await db
+    .insertInto('adminFlashes')
+    .columns(['id', 'sessionId', 'kind', 'message'])
+    .expression(db.selectFrom('adminSessions').select([sql.val(id).as('id'), 'id as sessionId', sql.val(flash.kind).as('kind'), sql.val(flash.message).as('message')]).where('id', '=', sessionId))
+    .execute();
+  const newest = db.selectFrom('adminFlashes').select('id').where('sessionId', '=', sessionId).orderBy('createdAt', 'desc').limit(keep);
+  await db.deleteFrom('adminFlashes').where('sessionId', '=', sessionId).where('id', 'not in', newest).execute();
+}
+
+/** The session's message with this id, removed as it is read. */
+export async function takeFlash(db: Db, sessionId: string, id: string): Promise<Flash | undefined> {
+  return db.deleteFrom('adminFlashes').where('id', '=', id).where('sessionId', '=', sessionId).returning(['kind', 'message']).executeTakeFirst();
+}

@@ -1,0 +1,124 @@
+// Reads of the order projection (written by `writeOrderProjection`): one order with its children, pages of
+// the list, and the lookups that find an order's workflow by order, refund, idempotency key or view token.
+import { sql, type Selectable } from 'kysely';
+import type { OrderStatus } from '../domain/order.js';
+import type { Db, OrderEventTable, PaymentTable, RefundTable } from './database.js';
+
+type JsonRow = Record<string, unknown>;
+
+/** A child table's rows of this order as one JSON array, in Postgres's own keys (snake_case). */
+const childRows = (table: 'payments' | 'refunds' | 'orderEvents', orderBy: string) =>
+  sql<JsonRow[]>`coalesce((select json_agg(c order by ${sql.raw(orderBy)}) from ${sql.table(table)} c where c.order_id = orders.id), '[]')`.as(table);
+
+/**
+ * Keys as Kysely's camel-case plugin gives them, top level only (a payment action keeps its stored keys);
+ * timestamps stay strings, which the child tables' types allow.
+ */
+function camelRows<Row>(rows: JsonRow[]): Row[] {
+  return rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()), value])) as Row);
+}
+
+/**
+ * One of the merchant's orders with its payments, refunds and timeline, in one statement (the children ride
+ * along as JSON arrays); undefined when the merchant has no such order.
+ */
+export async function findOrderWithChildren(db: Db, merchantId: string, orderId: string) {
+  const order = await db
+    .selectFrom('orders')
+    .selectAll()
+    .select([childRows('payments', 'c.created_at'), childRows('refunds', 'c.created_at, c.id'), childRows('orderEvents', 'c.seq')])
+    .where('id', '=', orderId)
+    .where('merchantId', '=', merchantId)
+    .executeTakeFirst();
+  if (!order) return undefined;
+  return {
+    ...order,
+    payments: camelRows<Selectable<PaymentTable>>(order.payments),
+    refunds: camelRows<Selectable<RefundTable>>(order.refunds),
+    orderEvents: camelRows<Selectable<OrderEventTable>>(order.orderEvents),
+  };
+}
+
+export interface OrderPageQuery {
+  status?: OrderStatus;
+  /** Order number, customer email or phone. */
+  q?: string;
+  /** Only rows older than this (created_at, id), newest first. */
+  before?: [createdAt: string, id: string];
+  limit: number;
+}
+
+/** The merchant's orders, newest first, filtered and searched, at most `limit` rows. */
+export async function selectOrderPage(db: Db, merchantId: string, { status, q, before, limit }: OrderPageQuery) {
+  let query = db.selectFrom('orders').selectAll().where('merchantId', '=', merchantId);
+  if (status) query = query.where('status', '=', status);
+  if (q) {
+    query = query.where((eb) =>
+      eb.or([eb('orderNo', '=', q.toUpperCase()), eb('customerEmail', '=', q.toLowerCase()), eb('customerPhone', '=', q)]),
+    );
+  }
+  if (before) {
+    const [at, id] = before;
+    query = query.where(sql<boolean>`(created_at, id) < (${at}::timestamptz, ${id})`);
+  }
+  return query.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(limit).execute();
+}
+
+/** The workflow and status of one of the merchant's orders. */
+export async function findOrderWorkflow(db: Db, merchantId: string, orderId: string) {
+  return db.selectFrom('orders').select(['workflowId', 'status']).where('id', '=', orderId).where('merchantId', '=', merchantId).executeTakeFirst();
+}
+
+/** The order a checkout with this Idempotency-Key made, and the hash of the request that made it. */
+export async function findOrderByIdempotencyKey(db: Db, merchantId: string, idempotencyKey: string) {
+  return db
+    .selectFrom('orders')
+    .select(['id', 'requestHash'])
+    .where('merchantId', '=', merchantId)
+    .where('idempotencyKey', '=', idempotencyKey)
+    .executeTakeFirst();
+}
+
+/** Which order (and merchant) a view token names, and its projection version. */
+export async function findOrderByViewToken(db: Db, viewToken: string) {
+  return db.selectFrom('orders').select(['id', 'merchantId', 'version']).where('viewToken', '=', viewToken).executeTakeFirst();
+}
+
+/** The projection's version for a view token. */
+export async function orderVersionByViewToken(db: Db, viewToken: string): Promise<number | undefined> {
+  const row = await db.selectFrom('orders').select('version').where('viewToken', '=', viewToken).executeTakeFirst();
+  return row?.version;
+}
+
+/** The order one of the merchant's refunds belongs to. */
+export async function findRefundOrderId(db: Db, merchantId: string, refundId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('refunds').select('orderId').where('id', '=', refundId).where('merchantId', '=', merchantId).executeTakeFirst();
+  return row?.orderId;
+}
+
+/** The refund a keyed request made on this order. */
+export async function findRefundByIdempotencyKey(db: Db, orderId: string, idempotencyKey: string) {
+  return db.selectFrom('refunds').selectAll().where('orderId', '=', orderId).where('idempotencyKey', '=', idempotencyKey).executeTakeFirst();
+}
+
+/** The order (and its workflow) one of the merchant's payments belongs to. */
+export async function findPaymentOrder(db: Db, merchantId: string, paymentId: string) {
+  return db
+    .selectFrom('payments')
+    .innerJoin('orders', 'orders.id', 'payments.orderId')
+    .select(['orders.id as orderId', 'orders.workflowId'])
+    .where('payments.id', '=', paymentId)
+    .where('payments.merchantId', '=', merchantId)
+    .executeTakeFirst();
+}
+
+/** The order (and its workflow) one of the merchant's refunds belongs to. */
+export async function findRefundOrder(db: Db, merchantId: string, refundId: string) {
+  return db
+    .selectFrom('refunds')
+    .innerJoin('orders', 'orders.id', 'refunds.orderId')
+    .select(['orders.id as orderId', 'orders.workflowId'])
+    .where('refunds.id', '=', refundId)
+    .where('refunds.merchantId', '=', merchantId)
+    .executeTakeFirst();
+}

@@ -1,0 +1,193 @@
+// Checkout: prices the cart from the catalog, starts the order's workflow and returns the payment action,
+// in one call (update-with-start). The workflow id derives from the merchant and the Idempotency-Key, so a
+// retried request can never make a second order.
+import { createHash, randomBytes } from 'node:crypto';
+import { z } from '@hono/zod-openapi';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { ApiError } from '../core/errors.js';
+import { newId } from '../core/ids.js';
+import { ORDER_SEARCH_KEYS } from '../core/search-attributes.js';
+import { hasGatewayCredentials } from '../db/gateway-credentials.js';
+import type { MerchantSettings } from '../db/merchants.js';
+import { findOrderByIdempotencyKey } from '../db/order-reads.js';
+import { GATEWAYS, hasCredentialFields, PAYMENT_FLOWS } from '../domain/gateways.js';
+import type { OrderInput, OrderState } from '../domain/order.js';
+import type { Quote } from '../domain/pricing.js';
+import { checkoutUpdate, type CheckoutResult } from '../workflows/messages.js';
+import type { orderWorkflow } from '../workflows/order.js';
+import type { Principal } from './api-keys.js';
+import type { AppDeps } from './deps.js';
+import { loadOrderView, type OrderView } from './order-reads.js';
+import { toApiError } from './order-updates.js';
+import { quoteCart } from './quotes.js';
+import { CartItems, CustomerSchema, ShippingAddressSchema } from './schemas.js';
+
+export const CheckoutRequestSchema = z
+  .object({
+    items: CartItems,
+    customer: CustomerSchema,
+    shippingAddress: ShippingAddressSchema,
+    paymentMethod: z.enum(GATEWAYS),
+    paymentFlow: z.enum(PAYMENT_FLOWS).optional().openapi({
+      description: "How the shopper pays: `redirect` to the gateway's page (default where the gateway has one) or `qr_code` to scan in its app.",
+    }),
+    returnUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+  })
+  .strict()
+  .openapi('CheckoutRequest');
+export type CheckoutRequest = z.infer<typeof CheckoutRequestSchema>;
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Key order does not change a request's meaning, so the hash is over a canonical form. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** `PS` + UTC date + 8 random characters: readable on the phone, unique in practice (and by constraint). */
+function newOrderNo(now: Date): string {
+  const date = now.toISOString().slice(0, 10).replaceAll('-', '');
+  return `PS${date}${randomBytes(5).toString('hex').slice(0, 8).toUpperCase()}`;
+}
+
+function orderWorkflowIdFor(merchantId: string, idempotencyKey: string): string {
+  return `order-${merchantId}-${sha256(idempotencyKey).slice(0, 32)}`;
+}
+
+/** The order part of a checkout answer, from the workflow's state or from the projection alike. */
+function orderSummary(o: Pick<OrderState, 'orderId' | 'orderNo' | 'status' | 'currency' | 'subtotal' | 'shippingFee' | 'tax' | 'total' | 'items'>) {
+  return { id: o.orderId, orderNo: o.orderNo, status: o.status, currency: o.currency, subtotal: o.subtotal, shippingFee: o.shippingFee, tax: o.tax, total: o.total, items: o.items };
+}
+
+const orderUrl = (deps: Pick<AppDeps, 'config'>, viewToken: string) => `${deps.config.http.publicBaseUrl}/o/${viewToken}`;
+
+/** A checkout answered from the projection: the order an earlier request with the same key made. */
+function storedCheckout(deps: Pick<AppDeps, 'config'>, order: OrderView) {
+  const payment = order.payments[0]!;
+  return {
+    order: orderSummary({ ...order, orderId: order.id }),
+    payment: { id: payment.id, gateway: payment.gateway, status: payment.status, action: payment.action!, expiresAt: payment.expiresAt! },
+    orderUrl: orderUrl(deps, order.viewToken),
+  };
+}
+
+/** A checkout answered by the workflow. */
+function startedCheckout(deps: Pick<AppDeps, 'config'>, { order, payment, viewToken }: CheckoutResult) {
+  return {
+    order: orderSummary(order),
+    payment: { ...payment, gateway: order.paymentMethod },
+    // From the workflow: a concurrent retry that joined the running order gets that order's link.
+    orderUrl: orderUrl(deps, viewToken),
+  };
+}
+
+export type Checkout = ReturnType<typeof storedCheckout> | ReturnType<typeof startedCheckout>;
+
+/** A replay of an earlier checkout: the same body gets the same order; another body is a 422. */
+async function replay(deps: AppDeps, merchantId: string, idempotencyKey: string, requestHash: string) {
+  const existing = await findOrderByIdempotencyKey(deps.db, merchantId, idempotencyKey);
+  if (!existing) return undefined;
+  if (existing.requestHash !== requestHash) {
+    throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used for a different checkout request.');
+  }
+  const order = await loadOrderView(deps.db, merchantId, existing.id);
+  return order?.payments[0]?.action ? storedCheckout(deps, order) : undefined;
+}
+
+/** Refuses a payment method this merchant cannot use for this quote. */
+async function assertPaymentMethod(deps: AppDeps, principal: Principal, merchantId: string, request: CheckoutRequest, pricing: Promise<{ quote: Quote; settings: MerchantSettings }>) {
+  // The seed's legality rule: real money moves only for merchants whose licence and tax registration
+  // were verified; until then, the sandbox.
+  if (request.paymentMethod !== 'sandbox' && principal.kind !== 'platform' && principal.merchantStatus !== 'active') {
+    throw new ApiError(403, 'merchant_not_verified', 'Only the sandbox gateway is available until the merchant’s licence and tax registration are verified.');
+  }
+  const adapter = deps.gateways.get(request.paymentMethod);
+  if (!adapter) throw new ApiError(422, 'gateway_unavailable', `The ${request.paymentMethod} gateway is not available on this deployment.`);
+  if (hasCredentialFields(request.paymentMethod) && !(await hasGatewayCredentials(deps.db, merchantId, request.paymentMethod))) {
+    throw new ApiError(422, 'gateway_not_configured', `The merchant has not configured ${request.paymentMethod} yet.`);
+  }
+  const { quote } = await pricing;
+  if (adapter.currencies && !adapter.currencies.includes(quote.currency)) {
+    throw new ApiError(422, 'currency_not_supported', `${request.paymentMethod} accepts only ${adapter.currencies.join(', ')}; this store charges in ${quote.currency}.`);
+  }
+}
+
+/** The workflow's input: the priced cart, fresh ids, and the merchant's policy as it is now. */
+function orderInput(deps: AppDeps, merchantId: string, request: CheckoutRequest, idempotencyKey: string, requestHash: string, { quote, settings }: { quote: Quote; settings: MerchantSettings }): OrderInput {
+  const now = new Date();
+  const input: OrderInput = {
+    orderId: newId('ord'),
+    orderNo: newOrderNo(now),
+    merchantId,
+    paymentId: newId('pay'),
+    idempotencyKey,
+    requestHash,
+    ...quote,
+    customer: request.customer,
+    shippingAddress: request.shippingAddress,
+    paymentMethod: request.paymentMethod,
+    ...(request.paymentFlow && { paymentFlow: request.paymentFlow }),
+    returnUrl: request.returnUrl,
+    viewToken: randomBytes(24).toString('base64url'),
+    policy: {
+      paymentWindowSeconds: settings.paymentWindowSeconds,
+      paymentCheckIntervalSeconds: settings.paymentCheckIntervalSeconds,
+      latePaymentGraceSeconds: settings.latePaymentGraceSeconds,
+      autoConfirm: settings.autoConfirm,
+      refundWindowSeconds: settings.refundWindowSeconds,
+      refundApprovalThreshold: settings.refundApprovalThreshold,
+    },
+    createdAt: now.toISOString(),
+  };
+  // The order page is the natural place to come back to after paying.
+  input.returnUrl ??= orderUrl(deps, input.viewToken);
+  return input;
+}
+
+/**
+ * Checks out a cart: the order it makes, with the payment action. `replayed` when the answer is an earlier
+ * request's order found before starting anything (a concurrent retry that joined the running order is not).
+ */
+export async function checkout(deps: AppDeps, principal: Principal, merchantId: string, request: CheckoutRequest, idempotencyKey: string): Promise<{ checkout: Checkout; replayed: boolean }> {
+  const requestHash = sha256(canonicalJson(request));
+
+  // Pricing reads do not depend on the replay lookup, so they run beside it. A replay answers with the
+  // order it made, whatever the catalog says now, so a pricing error counts only when there is none.
+  const pricing = quoteCart(deps.db, merchantId, request.items);
+  pricing.catch(() => undefined);
+  const replayed = await replay(deps, merchantId, idempotencyKey, requestHash);
+  if (replayed) return { checkout: replayed, replayed: true };
+
+  await assertPaymentMethod(deps, principal, merchantId, request, pricing);
+  const input = orderInput(deps, merchantId, request, idempotencyKey, requestHash, await pricing);
+  try {
+    const result = await deps.temporal.workflow.executeUpdateWithStart(checkoutUpdate, {
+      args: [{ requestHash }],
+      startWorkflowOperation: new WithStartWorkflowOperation<typeof orderWorkflow>('orderWorkflow', {
+        workflowId: orderWorkflowIdFor(merchantId, idempotencyKey),
+        taskQueue: deps.config.temporal.taskQueue,
+        args: [input],
+        // A concurrent retry joins the running order; a finished order is never started again.
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [
+          { key: ORDER_SEARCH_KEYS.orderNo, value: input.orderNo },
+          { key: ORDER_SEARCH_KEYS.merchantId, value: merchantId },
+          { key: ORDER_SEARCH_KEYS.orderStatus, value: 'awaiting_payment' },
+          { key: ORDER_SEARCH_KEYS.paymentMethod, value: request.paymentMethod },
+        ],
+      }),
+    });
+    return { checkout: startedCheckout(deps, result), replayed: false };
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) {
+      const again = await replay(deps, merchantId, idempotencyKey, requestHash);
+      if (again) return { checkout: again, replayed: false };
+    }
+    throw toApiError(error);
+  }
+}

@@ -1,0 +1,135 @@
+// One order as the API and the pages show it, found by the merchant's order id or by the customer's view
+// token, and what the customer may still do with it.
+import type { Selectable } from 'kysely';
+import { ApiError } from '../core/errors.js';
+import type { Db, RefundTable } from '../db/database.js';
+import { getMerchant, getSettings } from '../db/merchants.js';
+import { findOrderByViewToken, findOrderWithChildren, orderVersionByViewToken } from '../db/order-reads.js';
+import { decideRefund, refundableAmount } from '../domain/order.js';
+
+const iso = (value: Date | string | null | undefined) => (value == null ? null : new Date(value).toISOString());
+
+/** A refund as the API shows it (also answering a retried refund request once the order's run has ended). */
+export function refundView(r: Selectable<RefundTable>) {
+  return {
+    id: r.id,
+    paymentId: r.paymentId,
+    amount: r.amount,
+    currency: r.currency,
+    reason: r.reason,
+    status: r.status,
+    initiatedBy: r.initiatedBy,
+    note: r.note,
+    gatewayReference: r.gatewayReference,
+    failureReason: r.failureReason,
+    createdAt: iso(r.createdAt),
+    updatedAt: iso(r.updatedAt),
+  };
+}
+
+/** The order as the API shows it, read from the projection; undefined when the merchant has no such order. */
+export async function loadOrderView(db: Db, merchantId: string, orderId: string) {
+  const order = await findOrderWithChildren(db, merchantId, orderId);
+  if (!order) return undefined;
+  return {
+    id: order.id,
+    orderNo: order.orderNo,
+    status: order.status,
+    statusReason: order.statusReason,
+    currency: order.currency,
+    subtotal: order.subtotal,
+    shippingFee: order.shippingFee,
+    tax: order.tax,
+    total: order.total,
+    paidAmount: order.paidAmount,
+    refundedAmount: order.refundedAmount,
+    items: order.items,
+    customer: order.customer,
+    shippingAddress: order.shippingAddress,
+    paymentMethod: order.paymentMethod,
+    payments: order.payments.map((p) => ({
+      id: p.id,
+      gateway: p.gateway,
+      status: p.status,
+      amount: p.amount,
+      currency: p.currency,
+      capturedAmount: p.capturedAmount,
+      capturedCurrency: p.capturedCurrency,
+      gatewayReference: p.gatewayReference,
+      action: p.action,
+      expiresAt: iso(p.expiresAt),
+      paidAt: iso(p.paidAt),
+      createdAt: iso(p.createdAt),
+    })),
+    refunds: order.refunds.map(refundView),
+    shipment: order.shipment,
+    timeline: order.orderEvents.map((e) => ({ seq: e.seq, at: iso(e.at), status: e.status, event: e.event, actor: e.actor, message: e.message })),
+    viewToken: order.viewToken,
+    createdAt: iso(order.createdAt),
+    updatedAt: iso(order.updatedAt),
+  };
+}
+
+export type RefundView = ReturnType<typeof refundView>;
+export type OrderView = NonNullable<Awaited<ReturnType<typeof loadOrderView>>>;
+
+/** The order, or a 404: another merchant's order is never found. */
+export async function requireOrderView(db: Db, merchantId: string, orderId: string): Promise<OrderView> {
+  const order = await loadOrderView(db, merchantId, orderId);
+  if (!order) throw new ApiError(404, 'not_found', 'No such order.');
+  return order;
+}
+
+/** View tokens are base64url (24 random bytes at checkout); anything else is not looked up at all. */
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{16,128}$/;
+
+/** The cheap lookup: which order (and merchant) a token names, and its projection version. */
+export async function findOrderRef(db: Db, token: string) {
+  if (!TOKEN_SHAPE.test(token)) return undefined;
+  return findOrderByViewToken(db, token);
+}
+
+/** The projection's version for a token, polled by the live-update stream; undefined once there is none. */
+export function orderVersion(db: Db, token: string): Promise<number | undefined> {
+  return orderVersionByViewToken(db, token);
+}
+
+export interface RefundOption {
+  /** What is still refundable, in minor units: the form's default. */
+  refundable: number;
+  /** After shipping every customer refund waits for the shop. */
+  afterShipping: boolean;
+  /** Requests above this (minor units) wait for the shop's approval (the merchant's current setting). */
+  approvalThreshold: number;
+}
+
+export interface CustomerOrder {
+  order: OrderView;
+  version: number;
+  merchantName: string;
+  /** Present when the merchant's policy lets the customer ask for (the rest of) the money back. */
+  refund?: RefundOption;
+}
+
+/** The order a view token names, as its customer sees it. */
+export async function loadCustomerOrder(db: Db, token: string): Promise<CustomerOrder | undefined> {
+  const ref = await findOrderRef(db, token);
+  if (!ref) return undefined;
+  const [order, merchant, settings] = await Promise.all([
+    loadOrderView(db, ref.merchantId, ref.id),
+    getMerchant(db, ref.merchantId),
+    getSettings(db, ref.merchantId),
+  ]);
+  if (!order) return undefined;
+  const refundable = refundableAmount(order);
+  // The same rule the workflow applies: offered only when asking for everything left would not be refused.
+  const decision = decideRefund(order, { amount: refundable, actor: 'customer' }, { refundApprovalThreshold: settings.refundApprovalThreshold });
+  return {
+    order,
+    version: ref.version,
+    merchantName: merchant?.name ?? 'The shop',
+    ...(decision.outcome !== 'refuse' && {
+      refund: { refundable, afterShipping: order.status === 'shipped' || order.status === 'delivered', approvalThreshold: settings.refundApprovalThreshold },
+    }),
+  };
+}

@@ -1,0 +1,41 @@
+// Request pieces shared by several services' input schemas (and by the API's responses): amounts,
+// currencies, skus, carts and addresses. The API documents them from these same schemas.
+import { z } from '@hono/zod-openapi';
+
+export const MinorUnits = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).openapi({ description: 'Integer amount in minor units (fen, cents).', example: 12800 });
+/** Circulating currencies as the runtime's ICU data knows them: a made-up code would get a guessed exponent. */
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+export const Currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY')
+  .refine((code) => CURRENCIES.has(code), 'is not an ISO 4217 currency')
+  .openapi({ example: 'CNY' });
+export const Sku = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only');
+
+/** Only `sku` and `quantity`: prices come from the catalog, and a client-sent price is refused. */
+export const CartItem = z
+  .object({ sku: Sku, quantity: z.number().int().min(1).max(10_000) })
+  .strict()
+  .openapi('CartItem');
+export const CartItems = z.array(CartItem).min(1).max(100);
+
+export const ShippingAddressSchema = z
+  .object({
+    line1: z.string().trim().min(1).max(200),
+    line2: z.string().trim().max(200).optional(),
+    city: z.string().trim().min(1).max(100),
+    region: z.string().trim().max(100).optional(),
+    postalCode: z.string().trim().min(1).max(20),
+    country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as CN'),
+  })
+  .strict()
+  .openapi('ShippingAddress');
+
+export const CustomerSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    email: z.email().max(254),
+    phone: z.string().trim().regex(/^\+?[0-9 ()-]{5,20}$/, 'must be a phone number'),
+  })
+  .strict()
+  .openapi('Customer');

@@ -1,0 +1,46 @@
+// The settings that drive pricing, payment and refunds, and the rules that span fields and products when
+// they change. Used by `PUT /v1/admin/settings` and the admin settings page.
+import { z } from '@hono/zod-openapi';
+import { ApiError } from '../core/errors.js';
+import type { Db } from '../db/database.js';
+import { getSettings, updateSettings, type MerchantSettings } from '../db/merchants.js';
+import { hasProductOutsideCurrency } from '../db/products.js';
+import { Currency, MinorUnits } from './schemas.js';
+
+/** Seconds are stored as Postgres `integer`. */
+const seconds = (min: number) => z.number().int().min(min).max(2_147_483_647);
+
+export const SettingsSchema = z
+  .object({
+    currency: Currency,
+    shippingFee: MinorUnits,
+    taxRateBps: z.number().int().min(0).max(10_000).openapi({ description: 'Tax in basis points of the subtotal (600 = 6%).' }),
+    paymentWindowSeconds: seconds(1).openapi({ description: 'How long a customer has to pay.' }),
+    paymentCheckIntervalSeconds: seconds(1).openapi({ description: 'How often the gateway is asked while waiting; at most the payment window.' }),
+    latePaymentGraceSeconds: seconds(0).openapi({ description: 'How long after the window a late payment is still matched (and refunded).' }),
+    autoConfirm: z.boolean(),
+    refundWindowSeconds: seconds(0),
+    refundApprovalThreshold: MinorUnits.openapi({ description: 'Refunds above this amount wait for approval.' }),
+  })
+  .openapi('MerchantSettings');
+
+export const SettingsPatchSchema = SettingsSchema.partial().strict().openapi('MerchantSettingsPatch');
+
+/** Applies a validated settings patch, checking the rules that span fields and products. */
+export async function changeSettings(db: Db, merchantId: string, patch: z.infer<typeof SettingsPatchSchema>): Promise<MerchantSettings> {
+  // The row lock makes the checks below hold for the settings actually written, and waits for
+  // product writes that share-lock it (see catalog) so no product slips in under the old currency.
+  return db.transaction().execute(async (trx) => {
+    const next = { ...(await getSettings(trx, merchantId, 'update')), ...patch };
+    if (next.paymentCheckIntervalSeconds > next.paymentWindowSeconds) {
+      throw new ApiError(422, 'invalid_settings', 'paymentCheckIntervalSeconds must not exceed paymentWindowSeconds.', {
+        paymentCheckIntervalSeconds: next.paymentCheckIntervalSeconds,
+        paymentWindowSeconds: next.paymentWindowSeconds,
+      });
+    }
+    if (patch.currency !== undefined && (await hasProductOutsideCurrency(trx, merchantId, patch.currency))) {
+      throw new ApiError(409, 'currency_locked', 'The currency cannot change while products are priced in another currency.');
+    }
+    return updateSettings(trx, merchantId, patch);
+  });
+}
