@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import type { Logger } from '../core/logger.js';
 import type { Db } from '../db/database.js';
 import type { GatewayName } from '../domain/order.js';
-import type { GatewayNotification } from '../gateways/types.js';
+import type { GatewayNotification } from '../domain/gateway-reports.js';
 import { paymentNotificationSignal, refundNotificationSignal } from '../workflows/messages.js';
 
 export type DispatchStatus = 'signalled' | 'duplicate' | 'unmatched';

@@ -19,7 +19,7 @@ import type { Activities } from '../activities/index.js';
 import type { CustomerNotification } from '../activities/orders.js';
 import { ORDER_SEARCH_KEYS } from '../core/search-attributes.js';
 import { decideRefund, FINAL_STATUSES, refundableAmount, refundFingerprint, type OrderInput, type OrderState, type Payment, type Refund } from '../domain/order.js';
-import type { PaymentResult, RefundResult } from '../gateways/types.js';
+import type { PaymentResult, RefundResult } from '../domain/gateway-reports.js';
 import {
   approveRefundUpdate,
   cancelUpdate,

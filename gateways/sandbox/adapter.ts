@@ -3,7 +3,8 @@
 // handling. Credentials are derived from the master key; `ctx.credentials` is not used.
 import { z } from 'zod';
 import { parseAnswer } from '../answers.js';
-import { GatewayError, kindOfHttpStatus, NotificationRejected, type GatewayAdapter, type GatewayContext, type GatewayNotification, type PaymentResult, type RefundResult } from '../types.js';
+import type { GatewayNotification, PaymentResult, RefundResult } from '../../domain/gateway-reports.js';
+import { GatewayError, kindOfHttpStatus, NotificationRejected, type GatewayAdapter, type GatewayContext } from '../types.js';
 import { sandboxEventSchema } from './events.js';
 import { SANDBOX_SIGNATURE_HEADER, sandboxSecret, verifyNotificationSignature } from './signature.js';
 
