@@ -2,7 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { GatewayName } from '../domain/order.js';
 import { loadGatewayContext } from '../gateways/context.js';
 import { GatewayError, type CreatePaymentRequest, type GatewayAdapter, type PaymentRef, type RefundRef, type RefundRequest } from '../gateways/types.js';
-import type { ActivityDeps } from './index.js';
+import type { ActivityDeps } from './deps.js';
 
 interface GatewayTarget {
   merchantId: string;

@@ -1,22 +1,13 @@
+import type { CustomerNotification } from '../domain/customer-notification.js';
 import type { OrderState } from '../domain/order.js';
 import { writeOrderProjection } from '../db/orders.js';
-import type { ActivityDeps } from './index.js';
+import type { ActivityDeps } from './deps.js';
 
 export interface ProjectionMeta {
   workflowId: string;
   idempotencyKey: string;
   requestHash: string;
   viewToken: string;
-}
-
-export interface CustomerNotification {
-  /** Derived from the order and the event, so a retried activity never notifies twice. */
-  id: string;
-  merchantId: string;
-  orderId: string;
-  kind: string;
-  recipient: string;
-  payload: Record<string, unknown>;
 }
 
 export function createOrderActivities({ db, notifier }: ActivityDeps) {

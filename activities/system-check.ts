@@ -1,4 +1,4 @@
-import type { ActivityDeps } from './index.js';
+import type { ActivityDeps } from './deps.js';
 
 export function createSystemCheckActivities({ db }: ActivityDeps) {
   return {

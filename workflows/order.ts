@@ -16,7 +16,7 @@ import {
   type LocalActivityOptions,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { CustomerNotification } from '../activities/orders.js';
+import type { CustomerNotification } from '../domain/customer-notification.js';
 import { ORDER_SEARCH_KEYS } from '../core/search-attributes.js';
 import { decideRefund, FINAL_STATUSES, refundableAmount, refundFingerprint, type OrderInput, type OrderState, type Payment, type Refund } from '../domain/order.js';
 import type { PaymentResult, RefundResult } from '../domain/gateway-reports.js';
