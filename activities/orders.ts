@@ -1,6 +1,7 @@
 import type { CustomerNotification } from '../domain/customer-notification.js';
 import type { OrderState } from '../domain/order.js';
 import { writeOrderProjection } from '../db/orders.js';
+import { markNotificationSent, recordNotification } from '../db/outbox.js';
 import type { ActivityDeps } from './deps.js';
 
 export interface ProjectionMeta {
@@ -13,16 +14,9 @@ export interface ProjectionMeta {
 export function createOrderActivities({ db, notifier }: ActivityDeps) {
   /** Records the notification in the outbox, then hands it to the transport once. */
   async function enqueue(notification: CustomerNotification): Promise<void> {
-    const inserted = await db
-      .insertInto('outbox')
-      .values({ ...notification, payload: JSON.stringify(notification.payload) })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    const pending = inserted ?? (await db.selectFrom('outbox').select('id').where('id', '=', notification.id).where('sentAt', 'is', null).executeTakeFirst());
-    if (!pending) return;
+    if (!(await recordNotification(db, notification))) return;
     await notifier.send(notification);
-    await db.updateTable('outbox').set({ sentAt: new Date() }).where('id', '=', notification.id).execute();
+    await markNotificationSent(db, notification.id);
   }
 
   return {
