@@ -2,6 +2,20 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Dependencies point down: pages/api -> services -> workflows/activities -> gateways/db -> domain/core.
+const FOLDERS = ['core', 'domain', 'db', 'gateways', 'activities', 'workflows', 'services', 'api', 'pages', 'worker', 'devstack', 'scripts', 'test'];
+const relativeImportOf = (folders) => `^(\\.\\./)+(${folders.join('|')})(/|$)`;
+
+/** Files in `folder` may import only the folders in `allowed` (and, as types only, those in `typesOnly`). */
+function layer(folder, allowed, typesOnly = []) {
+  const forbidden = FOLDERS.filter((name) => !allowed.includes(name) && !typesOnly.includes(name));
+  const patterns = [{ regex: relativeImportOf(forbidden), message: `${folder}/ may import only ${allowed.join(', ')}.` }];
+  if (typesOnly.length > 0) {
+    patterns.push({ regex: relativeImportOf(typesOnly), allowTypeImports: true, message: `${folder}/ may import ${typesOnly.join(', ')} as types only.` });
+  }
+  return { files: [`${folder}/**/*.{ts,tsx}`], rules: { 'no-restricted-imports': ['error', { patterns }] } };
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/', '.cache/', '.data/', 'artifacts/', 'dist/'] },
   js.configs.recommended,
@@ -43,4 +57,12 @@ export default tseslint.config(
       'no-restricted-globals': ['error', { name: 'process', message: 'Workflows must not read the environment.' }, { name: 'setTimeout', message: 'Use sleep() or condition() from @temporalio/workflow.' }, { name: 'setInterval', message: 'Use sleep() from @temporalio/workflow.' }],
     },
   },
+  layer('core', ['core']),
+  layer('domain', ['domain', 'core']),
+  layer('db', ['db', 'domain', 'core']),
+  // Gateways sit beside db/, not above it: each gateway's context loads its credentials, and the sandbox
+  // keeps its books, through db/ functions. db/ never imports gateways/.
+  layer('gateways', ['gateways', 'db', 'domain', 'core']),
+  // Activities implement what workflows call; the workflows' message types may be shared.
+  layer('activities', ['activities', 'gateways', 'db', 'domain', 'core'], ['workflows']),
 );

@@ -1,25 +1,24 @@
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
-// The determinism rules for workflow code are enforced by lint; this proves the rules bite.
+// The determinism rules for workflow code and the direction of imports between layers are enforced by
+// lint; this proves the rules bite.
+const PROBES = ['workflows', 'activities', 'core', 'domain', 'db', 'gateways/sandbox'].map((folder) => `${folder}/lint-probe.ts`);
+
+// The probe files exist only in memory, so the type-aware parser is told to accept them.
+const eslint = new ESLint({
+  overrideConfig: { languageOptions: { parserOptions: { projectService: { allowDefaultProject: PROBES } } } },
+});
+
+async function ruleIds(code: string, filePath: string) {
+  const [result] = await eslint.lintText(code, { filePath });
+  const messages = result?.messages ?? [];
+  const fatal = messages.find((message) => message.fatal);
+  if (fatal) throw new Error(`lint could not parse the probe: ${fatal.message}`);
+  return messages.map((message) => message.ruleId);
+}
+
 describe('workflow lint rules', () => {
-  // The probe files exist only in memory, so the type-aware parser is told to accept them.
-  const eslint = new ESLint({
-    overrideConfig: {
-      languageOptions: {
-        parserOptions: { projectService: { allowDefaultProject: ['workflows/lint-probe.ts', 'activities/lint-probe.ts'] } },
-      },
-    },
-  });
-
-  async function ruleIds(code: string, filePath: string) {
-    const [result] = await eslint.lintText(code, { filePath });
-    const messages = result?.messages ?? [];
-    const fatal = messages.find((message) => message.fatal);
-    if (fatal) throw new Error(`lint could not parse the probe: ${fatal.message}`);
-    return messages.map((message) => message.ruleId);
-  }
-
   it('forbids Node built-ins and floating promises in workflows/', async () => {
     const code = [
       "import { readFileSync } from 'node:fs';",
@@ -37,5 +36,26 @@ describe('workflow lint rules', () => {
   it('allows Node built-ins outside workflows/', async () => {
     const code = "import { readFileSync } from 'node:fs';\nexport const read = () => readFileSync('x');\n";
     expect(await ruleIds(code, 'activities/lint-probe.ts')).not.toContain('no-restricted-imports');
+  });
+});
+
+describe('layer lint rules', () => {
+  it.each([
+    ['core/lint-probe.ts', "import { ORDER_STATUSES } from '../domain/order.js';"],
+    ['domain/lint-probe.ts', "import { createDb } from '../db/database.js';"],
+    ['db/lint-probe.ts', "import { GatewayError } from '../gateways/types.js';"],
+    ['gateways/sandbox/lint-probe.ts', "import { createActivities } from '../../activities/index.js';"],
+    ['activities/lint-probe.ts', "import { createApp } from '../api/app.js';"],
+    ['activities/lint-probe.ts', "import { orderWorkflow } from '../workflows/order.js';"],
+  ])('forbids in %s: %s', async (filePath, importLine) => {
+    expect(await ruleIds(`${importLine}\nexport const probe = 1;\n`, filePath)).toContain('no-restricted-imports');
+  });
+
+  it.each([
+    ['domain/lint-probe.ts', "import { mulberry32 } from '../core/seeded-random.js';"],
+    ['gateways/sandbox/lint-probe.ts', "import { getMerchant } from '../../db/merchants.js';"],
+    ['activities/lint-probe.ts', "import type { PaymentSignal } from '../workflows/messages.js';"],
+  ])('allows in %s: %s', async (filePath, importLine) => {
+    expect(await ruleIds(`${importLine}\nexport const probe = 1;\n`, filePath)).not.toContain('no-restricted-imports');
   });
 });
