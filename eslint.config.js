@@ -2,6 +2,20 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Dependencies point down: pages/api -> services -> workflows/activities -> gateways/db -> domain/core.
+const FOLDERS = ['core', 'domain', 'db', 'gateways', 'activities', 'workflows', 'services', 'api', 'pages', 'worker', 'devstack', 'scripts', 'test'];
+const relativeImportOf = (folders) => `^(\\.\\./)+(${folders.join('|')})(/|$)`;
+
+/** Files in `folder` may import only the folders in `allowed` (and, as types only, those in `typesOnly`). */
+function layer(folder, allowed, typesOnly = []) {
+  const forbidden = FOLDERS.filter((name) => !allowed.includes(name) && !typesOnly.includes(name));
+  const patterns = [{ regex: relativeImportOf(forbidden), message: `${folder}/ may import only ${allowed.join(', ')}.` }];
+  if (typesOnly.length > 0) {
+    patterns.push({ regex: relativeImportOf(typesOnly), allowTypeImports: true, message: `${folder}/ may import ${typesOnly.join(', ')} as types only.` });
+  }
+  return { files: [`${folder}/**/*.{ts,tsx}`], rules: { 'no-restricted-imports': ['error', { patterns }] } };
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/', '.cache/', '.data/', 'artifacts/', 'dist/'] },
   js.configs.recommended,
@@ -43,29 +57,17 @@ export default tseslint.config(
       'no-restricted-globals': ['error', { name: 'process', message: 'Workflows must not read the environment.' }, { name: 'setTimeout', message: 'Use sleep() or condition() from @temporalio/workflow.' }, { name: 'setInterval', message: 'Use sleep() from @temporalio/workflow.' }],
     },
   },
-  // The layers above the services: the JSON API and the pages are two faces over the same services, and
-  // neither imports the other; the services import neither face.
-  {
-    files: ['pages/**/*.{ts,tsx}'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../api', '../api/*', '../../api', '../../api/*', '../../../api', '../../../api/*'], message: 'Pages call services/, never the JSON API.' }] }],
-    },
-  },
-  {
-    files: ['api/**/*.ts'],
-    // The composition root: the one module that mounts the pages beside the API on the same app.
-    ignores: ['api/app.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../pages', '../pages/*', '../../pages', '../../pages/*'], message: 'The JSON API does not import pages; app.ts mounts them through pages/index.ts.' }] }],
-    },
-  },
-  {
-    files: ['services/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['../api', '../api/*', '../../api', '../../api/*', '../pages', '../pages/*', '../../pages', '../../pages/*'], message: 'Services are called by the API and the pages, and import neither.' }] },
-      ],
-    },
-  },
+  layer('core', ['core']),
+  layer('domain', ['domain', 'core']),
+  layer('db', ['db', 'domain', 'core']),
+  // Gateways sit beside db/, not above it: each gateway's context loads its credentials, and the sandbox
+  // keeps its books, through db/ functions. db/ never imports gateways/.
+  layer('gateways', ['gateways', 'db', 'domain', 'core']),
+  // Activities implement what workflows call; the workflows' message types may be shared.
+  layer('activities', ['activities', 'gateways', 'db', 'domain', 'core'], ['workflows']),
+  // The two faces over the services: the JSON API and the pages never import each other, and services
+  // import neither. app.ts is the composition root that mounts the pages beside the API.
+  layer('services', ['services', 'workflows', 'activities', 'gateways', 'db', 'domain', 'core']),
+  { ...layer('api', ['api', 'services', 'workflows', 'gateways', 'db', 'domain', 'core']), ignores: ['api/app.ts'] },
+  layer('pages', ['pages', 'services', 'gateways', 'db', 'domain', 'core']),
 );

@@ -1,8 +1,9 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { getMerchant } from '../db/merchants.js';
 import type { GatewayName } from '../domain/gateways.js';
 import { loadGatewayContext } from '../gateways/context.js';
 import { GatewayError, type CreatePaymentRequest, type GatewayAdapter, type PaymentRef, type RefundRef, type RefundRequest } from '../gateways/types.js';
-import type { ActivityDeps } from './index.js';
+import type { ActivityDeps } from './deps.js';
 
 interface GatewayTarget {
   merchantId: string;
@@ -40,7 +41,8 @@ export function createGatewayActivities(deps: ActivityDeps) {
     async createGatewayPayment(input: GatewayTarget & { request: CreatePaymentRequest }) {
       const adapter = adapterFor(input.gateway);
       if (adapter.requiresVerifiedMerchant) {
-        const merchant = await deps.db.selectFrom('merchants').select('status').where('id', '=', input.merchantId).executeTakeFirstOrThrow();
+        const merchant = await getMerchant(deps.db, input.merchantId);
+        if (!merchant) throw new Error(`Merchant ${input.merchantId} does not exist.`);
         if (merchant.status !== 'active') {
           throw ApplicationFailure.nonRetryable(`${input.gateway} accepts payments only for verified merchants.`, 'GatewayRejected');
         }

@@ -1,5 +1,5 @@
 import type { Logger } from '../core/logger.js';
-import type { CustomerNotification } from './orders.js';
+import type { CustomerNotification } from '../domain/customer-notification.js';
 
 /** How customer notifications leave the system. Pluggable (email, SMS); the default writes them to the log. */
 export interface Notifier {

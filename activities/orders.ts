@@ -1,6 +1,8 @@
+import type { CustomerNotification } from '../domain/customer-notification.js';
 import type { OrderState } from '../domain/order.js';
 import { writeOrderProjection } from '../db/orders.js';
-import type { ActivityDeps } from './index.js';
+import { markNotificationSent, recordNotification } from '../db/outbox.js';
+import type { ActivityDeps } from './deps.js';
 
 export interface ProjectionMeta {
   workflowId: string;
@@ -9,29 +11,12 @@ export interface ProjectionMeta {
   viewToken: string;
 }
 
-export interface CustomerNotification {
-  /** Derived from the order and the event, so a retried activity never notifies twice. */
-  id: string;
-  merchantId: string;
-  orderId: string;
-  kind: string;
-  recipient: string;
-  payload: Record<string, unknown>;
-}
-
 export function createOrderActivities({ db, notifier }: ActivityDeps) {
   /** Records the notification in the outbox, then hands it to the transport once. */
   async function enqueue(notification: CustomerNotification): Promise<void> {
-    const inserted = await db
-      .insertInto('outbox')
-      .values({ ...notification, payload: JSON.stringify(notification.payload) })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    const pending = inserted ?? (await db.selectFrom('outbox').select('id').where('id', '=', notification.id).where('sentAt', 'is', null).executeTakeFirst());
-    if (!pending) return;
+    if (!(await recordNotification(db, notification))) return;
     await notifier.send(notification);
-    await db.updateTable('outbox').set({ sentAt: new Date() }).where('id', '=', notification.id).execute();
+    await markNotificationSent(db, notification.id);
   }
 
   return {

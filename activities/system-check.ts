@@ -1,4 +1,5 @@
-import type { ActivityDeps } from './index.js';
+import { saveSystemCheck } from '../db/system-checks.js';
+import type { ActivityDeps } from './deps.js';
 
 export function createSystemCheckActivities({ db }: ActivityDeps) {
   return {
@@ -7,17 +8,8 @@ export function createSystemCheckActivities({ db }: ActivityDeps) {
 
     /** Idempotent: a retry after a lost response finds the row already there. */
     async recordSystemCheck(input: { checkId: string; requestedBy: string }): Promise<{ checkedAt: string }> {
-      await db
-        .insertInto('systemChecks')
-        .values({ id: input.checkId, requestedBy: input.requestedBy })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .execute();
-      const row = await db
-        .selectFrom('systemChecks')
-        .select('checkedAt')
-        .where('id', '=', input.checkId)
-        .executeTakeFirstOrThrow();
-      return { checkedAt: row.checkedAt.toISOString() };
+      const checkedAt = await saveSystemCheck(db, input.checkId, input.requestedBy);
+      return { checkedAt: checkedAt.toISOString() };
     },
   };
 }

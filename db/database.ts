@@ -2,7 +2,7 @@ import { CamelCasePlugin, Kysely, PostgresDialect, type ColumnType, type Generat
 import type { GatewayName } from '../domain/gateways.js';
 import type { Actor, Customer, OrderStatus, PaymentAction, PaymentStatus, RefundStatus, Shipment, ShippingAddress } from '../domain/order.js';
 import type { PricedItem } from '../domain/pricing.js';
-import type { GatewayNotification } from '../gateways/types.js';
+import type { GatewayNotification } from '../domain/gateway-reports.js';
 import pg from 'pg';
 
 /**

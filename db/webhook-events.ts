@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import { newId } from '../core/ids.js';
 import type { GatewayName } from '../domain/gateways.js';
-import type { GatewayNotification } from '../gateways/types.js';
+import type { GatewayNotification } from '../domain/gateway-reports.js';
 import type { Db, WebhookEventTable } from './database.js';
 
 type Raw = { headers: Record<string, string>; body: string };

@@ -1,5 +1,6 @@
 // The one interface every payment gateway adapter implements (sandbox, Alipay, WeChat Pay, UnionPay,
 // Stripe). Activities call it; the webhook route calls `verifyNotification` and `acknowledge`.
+import type { GatewayNotification, PaymentResult, RefundResult } from '../domain/gateway-reports.js';
 import type { GatewayName, GatewayProfile, PaymentFlow } from '../domain/gateways.js';
 import type { PaymentAction } from '../domain/order.js';
 
@@ -49,14 +50,6 @@ export interface CreatedPayment {
   gatewayReference?: string;
 }
 
-export interface PaymentResult {
-  status: 'pending' | 'succeeded' | 'failed' | 'closed' | 'not_found';
-  amount?: number;
-  currency?: string;
-  gatewayReference?: string;
-  paidAt?: string;
-}
-
 export interface RefundRequest {
   /** Our refund id: the gateway's refund request number and the idempotency key of the call. */
   refundId: string;
@@ -72,34 +65,6 @@ export interface RefundRequest {
   /** When the refund was requested. */
   createdAt: string;
 }
-
-export interface RefundResult {
-  status: 'processing' | 'succeeded' | 'failed' | 'not_found';
-  gatewayReference?: string;
-  failureReason?: string;
-}
-
-export type GatewayNotification =
-  | {
-      kind: 'payment';
-      eventId: string;
-      paymentId: string;
-      status: 'pending' | 'succeeded' | 'failed' | 'closed';
-      amount?: number;
-      currency?: string;
-      gatewayReference?: string;
-      occurredAt: string;
-    }
-  | {
-      kind: 'refund';
-      eventId: string;
-      refundId: string;
-      paymentId?: string;
-      status: 'processing' | 'succeeded' | 'failed';
-      gatewayReference?: string;
-      failureReason?: string;
-      occurredAt: string;
-    };
 
 export interface RawNotification {
   headers: Record<string, string>;

@@ -6,8 +6,8 @@ import type { Logger } from '../core/logger.js';
 import type { Db } from '../db/database.js';
 import { findPaymentOrder, findRefundOrder } from '../db/order-reads.js';
 import { markEvent, selectStuckEvents, wasEventHandled } from '../db/webhook-events.js';
+import type { GatewayNotification } from '../domain/gateway-reports.js';
 import type { GatewayName } from '../domain/gateways.js';
-import type { GatewayNotification } from '../gateways/types.js';
 import { paymentNotificationSignal, refundNotificationSignal } from '../workflows/messages.js';
 
 export type DispatchStatus = 'signalled' | 'duplicate' | 'unmatched';

@@ -6,7 +6,8 @@ import { getMerchant } from '../db/merchants.js';
 import { insertRejectedEvent, insertVerifiedEvent } from '../db/webhook-events.js';
 import { GATEWAYS, type GatewayName } from '../domain/gateways.js';
 import { loadGatewayContext } from '../gateways/context.js';
-import { GatewayError, NotificationRejected, type Acknowledgement, type GatewayAdapter, type GatewayNotification } from '../gateways/types.js';
+import type { GatewayNotification } from '../domain/gateway-reports.js';
+import { GatewayError, NotificationRejected, type Acknowledgement, type GatewayAdapter } from '../gateways/types.js';
 import type { AppDeps } from './deps.js';
 import type { DispatchStatus, NotificationDispatcher } from './notification-dispatch.js';
 

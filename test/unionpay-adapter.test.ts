@@ -2,7 +2,8 @@
 // which transaction a refund becomes, what UnionPay makes of it, and how its result comes back.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { newId } from '../core/ids.js';
-import { GatewayError, type GatewayContext, type GatewayNotification, type RefundRequest } from '../gateways/types.js';
+import type { GatewayNotification } from '../domain/gateway-reports.js';
+import { GatewayError, type GatewayContext, type RefundRequest } from '../gateways/types.js';
 import { acpTime } from '../gateways/unionpay/acp-format.js';
 import { createUnionPayAdapter } from '../gateways/unionpay/adapter.js';
 import { orderIdFor } from '../gateways/unionpay/order-ids.js';

@@ -2,7 +2,7 @@
 // the API and the webhook route send them, the tests use them. Nobody refers to them by string.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor, OrderState, PaymentAction, Refund } from '../domain/order.js';
-import type { GatewayNotification } from '../gateways/types.js';
+import type { GatewayNotification } from '../domain/gateway-reports.js';
 
 export interface CheckoutResult {
   order: OrderState;

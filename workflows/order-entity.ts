@@ -2,7 +2,7 @@
 // into Postgres (with the status search attribute kept in step). Payment, refunds and fulfilment change
 // the state; only this class writes it out.
 import { condition, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { CustomerNotification } from '../activities/orders.js';
+import type { CustomerNotification } from '../domain/customer-notification.js';
 import { ORDER_SEARCH_KEYS } from '../core/search-attributes.js';
 import type { MerchantPolicy, OrderInput, OrderState, Payment } from '../domain/order.js';
 import { db, gatewayRejection } from './activity-proxies.js';

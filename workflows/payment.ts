@@ -3,7 +3,7 @@
 // when it does not come, and refunded automatically if it succeeds after all.
 import { condition } from '@temporalio/workflow';
 import type { Actor, OrderState } from '../domain/order.js';
-import type { PaymentResult } from '../gateways/types.js';
+import type { PaymentResult } from '../domain/gateway-reports.js';
 import { db, gateway, gatewayRejection, localActivities } from './activity-proxies.js';
 import { REJECTION, type CheckoutResult, type PaymentSignal } from './messages.js';
 import { now, seconds, type OrderEntity } from './order-entity.js';

@@ -3,7 +3,7 @@
 // by its notifications or queries.
 import { condition, uuid4 } from '@temporalio/workflow';
 import { decideRefund, refundableAmount, refundFingerprint, type Refund } from '../domain/order.js';
-import type { RefundResult } from '../gateways/types.js';
+import type { RefundResult } from '../domain/gateway-reports.js';
 import { gateway, gatewayRejection } from './activity-proxies.js';
 import { REJECTION, type RefundRequest, type RefundSignal } from './messages.js';
 import { now, seconds, type OrderEntity } from './order-entity.js';

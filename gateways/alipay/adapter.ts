@@ -4,7 +4,8 @@
 import { z } from 'zod';
 import { parseAnswer } from '../answers.js';
 import { toTradeNo } from '../trade-numbers.js';
-import { GatewayError, type GatewayAdapter, type GatewayContext, type PaymentResult, type RefundResult } from '../types.js';
+import type { PaymentResult, RefundResult } from '../../domain/gateway-reports.js';
+import { GatewayError, type GatewayAdapter, type GatewayContext } from '../types.js';
 import { memoByCredentials } from '../credential-memo.js';
 import { limitText } from '../text-limits.js';
 import { connectAlipay, type AlipayClient, type AlipayResponse } from './client.js';

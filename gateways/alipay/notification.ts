@@ -3,7 +3,8 @@
 // come as the same notification with the refund's fields added.
 import { z } from 'zod';
 import { fromTradeNo } from '../trade-numbers.js';
-import { NotificationRejected, type GatewayNotification, type RawNotification } from '../types.js';
+import type { GatewayNotification } from '../../domain/gateway-reports.js';
+import { NotificationRejected, type RawNotification } from '../types.js';
 import type { AlipayClient } from './client.js';
 import { fromBeijingTime, fromYuan, PAYMENT_STATUS, TRADE_STATUSES } from './format.js';
 

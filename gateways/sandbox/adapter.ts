@@ -4,7 +4,8 @@
 import { z } from 'zod';
 import { profileOf } from '../../domain/gateways.js';
 import { parseAnswer } from '../answers.js';
-import { GatewayError, kindOfHttpStatus, NotificationRejected, type GatewayAdapter, type GatewayContext, type GatewayNotification, type PaymentResult, type RefundResult } from '../types.js';
+import type { GatewayNotification, PaymentResult, RefundResult } from '../../domain/gateway-reports.js';
+import { GatewayError, kindOfHttpStatus, NotificationRejected, type GatewayAdapter, type GatewayContext } from '../types.js';
 import { sandboxEventSchema } from './events.js';
 import { SANDBOX_SIGNATURE_HEADER, sandboxSecret, verifyNotificationSignature } from './signature.js';
 

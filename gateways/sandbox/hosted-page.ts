@@ -6,7 +6,7 @@ import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { formatMoney } from '../../domain/money.js';
 import type { Db } from '../../db/database.js';
-import { findPayment, type SandboxPayment } from './ledger.js';
+import { findSandboxPayment, type SandboxPayment } from '../../db/sandbox-ledger.js';
 import { isExpired, type Simulator } from './simulator.js';
 
 type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -98,13 +98,13 @@ export function registerHostedPage(app: Hono, deps: { db: Db; simulator: Simulat
   });
 
   app.get('/pay/:paymentId', async (c) => {
-    const payment = await findPayment(db, c.req.param('paymentId'));
+    const payment = await findSandboxPayment(db, c.req.param('paymentId'));
     const page = payment ? pageFor(payment, simulator.capturedCurrency(payment)) : NOT_FOUND;
     return c.html(layout(page), page.status);
   });
 
   app.post('/pay/:paymentId', async (c) => {
-    const payment = await findPayment(db, c.req.param('paymentId'));
+    const payment = await findSandboxPayment(db, c.req.param('paymentId'));
     if (!payment) return c.html(layout(NOT_FOUND), 404);
     const { outcome } = await c.req.parseBody();
     if (outcome !== 'succeeded' && outcome !== 'failed') {
@@ -114,7 +114,7 @@ export function registerHostedPage(app: Hono, deps: { db: Db; simulator: Simulat
     const result = await simulator.complete(payment, { outcome }, { mode: 'deliver', delayMs: 0 });
     if (result.kind === 'completed') return c.redirect(payment.returnUrl, 303);
     // Paid twice, closed or expired: show where the payment stands; nothing more was charged.
-    const current = (await findPayment(db, payment.id)) ?? payment;
+    const current = (await findSandboxPayment(db, payment.id)) ?? payment;
     const page = pageFor(current, simulator.capturedCurrency(current));
     return c.html(layout(page), page.status);
   });

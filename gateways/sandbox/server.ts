@@ -9,7 +9,7 @@ import type { Db } from '../../db/database.js';
 import { sandboxReference } from './events.js';
 import { createFaultStore, faultInjection, FaultPlanSchema } from './faults.js';
 import { registerHostedPage } from './hosted-page.js';
-import { closePayment, findPayment, findRefund, insertPayment, type SandboxPayment, type SandboxRefund } from './ledger.js';
+import { closeSandboxPayment, findSandboxPayment, findSandboxRefund, insertSandboxPayment, type SandboxPayment, type SandboxRefund } from '../../db/sandbox-ledger.js';
 import { createNotifier } from './notifier.js';
 import { createSimulator, type Simulator } from './simulator.js';
 import { constantTimeEqual, sandboxSecret } from './signature.js';
@@ -117,7 +117,7 @@ export function createSandboxRoutes(deps: SandboxRoutesDeps): Hono {
   app.use('/api/merchants/:merchantId/*', faultInjection(faults, deps.logger));
 
   async function merchantPayment(merchantId: string, id: string): Promise<SandboxPayment> {
-    const payment = await findPayment(db, id, merchantId);
+    const payment = await findSandboxPayment(db, id, merchantId);
     if (!payment) throw notFound('payment', id);
     return payment;
   }
@@ -125,7 +125,7 @@ export function createSandboxRoutes(deps: SandboxRoutesDeps): Hono {
   app.post('/api/merchants/:merchantId/payments', async (c) => {
     const body = await parseJson(c, CreatePaymentBody);
     const merchantId = c.req.param('merchantId');
-    const payment = await insertPayment(db, { ...body, merchantId, status: 'pending', capturedAmount: null, capturedCurrency: null, paidAt: null });
+    const payment = await insertSandboxPayment(db, { ...body, merchantId, status: 'pending', capturedAmount: null, capturedCurrency: null, paidAt: null });
     if (payment.merchantId !== merchantId || payment.amount !== body.amount || payment.currency !== body.currency) {
       throw new ApiError(409, 'idempotency_conflict', `Payment ${body.id} already exists with a different amount or currency.`);
     }
@@ -139,7 +139,7 @@ export function createSandboxRoutes(deps: SandboxRoutesDeps): Hono {
 
   app.post('/api/merchants/:merchantId/payments/:id/close', async (c) => {
     const payment = await merchantPayment(c.req.param('merchantId'), c.req.param('id'));
-    await closePayment(db, payment.id, payment.merchantId);
+    await closeSandboxPayment(db, payment.id, payment.merchantId);
     return c.json(paymentView(await merchantPayment(payment.merchantId, payment.id), simulator));
   });
 
@@ -159,7 +159,7 @@ export function createSandboxRoutes(deps: SandboxRoutesDeps): Hono {
   });
 
   app.get('/api/merchants/:merchantId/refunds/:id', async (c) => {
-    const found = await findRefund(db, c.req.param('id'), c.req.param('merchantId'));
+    const found = await findSandboxRefund(db, c.req.param('id'), c.req.param('merchantId'));
     if (!found) throw notFound('refund', c.req.param('id'));
     simulator.resumeSettlement(found.payment.merchantId, found.refund);
     return c.json(refundView(found.refund));

@@ -2,8 +2,18 @@
 // notifies the merchant as told (tests shape notifications to exercise the receiver's edge cases).
 import type { Logger } from '../../core/logger.js';
 import type { Db } from '../../db/database.js';
+import {
+  completeSandboxPayment,
+  findSandboxPayment,
+  getSandboxRefund,
+  heldBySandboxRefunds,
+  insertSandboxRefund,
+  lockSandboxPayment,
+  settleSandboxRefund,
+  type SandboxPayment,
+  type SandboxRefund,
+} from '../../db/sandbox-ledger.js';
 import { sandboxEventId, sandboxReference, type SandboxEvent } from './events.js';
-import { completePayment, createRefund, findPayment, settleRefund, type RefundOutcome, type SandboxPayment, type SandboxRefund } from './ledger.js';
 import type { DeliveryStatus, Notifier } from './notifier.js';
 import { sandboxSecret } from './signature.js';
 
@@ -44,6 +54,38 @@ const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
 export function isExpired(payment: SandboxPayment, now = new Date()): boolean {
   return new Date(payment.expiresAt) <= now;
+}
+
+export type RefundOutcome =
+  | { kind: 'created' | 'existing'; refund: SandboxRefund }
+  | { kind: 'payment_not_found' }
+  | { kind: 'conflict'; message: string }
+  | { kind: 'refused'; message: string };
+
+/**
+ * Records a refund idempotently by id. The payment row is locked while the refunds already held against it
+ * are summed, so two concurrent refunds cannot together exceed what was captured.
+ */
+async function recordRefund(db: Db, merchantId: string, request: { id: string; paymentId: string; amount: number }): Promise<RefundOutcome> {
+  return db.transaction().execute(async (trx) => {
+    const payment = await lockSandboxPayment(trx, request.paymentId, merchantId);
+    const existing = await getSandboxRefund(trx, request.id);
+    if (existing) {
+      if (!payment || existing.paymentId !== payment.id || existing.amount !== request.amount) {
+        return { kind: 'conflict', message: `Refund ${request.id} already exists with a different payment or amount.` };
+      }
+      return { kind: 'existing', refund: existing };
+    }
+    if (!payment) return { kind: 'payment_not_found' };
+    if (payment.status !== 'succeeded' || payment.capturedAmount === null) {
+      return { kind: 'refused', message: `Payment ${payment.id} is ${payment.status}; only a succeeded payment can be refunded.` };
+    }
+    const remaining = payment.capturedAmount - (await heldBySandboxRefunds(trx, payment.id));
+    if (request.amount > remaining) {
+      return { kind: 'refused', message: `At most ${remaining} of ${payment.capturedAmount} can still be refunded.` };
+    }
+    return { kind: 'created', refund: await insertSandboxRefund(trx, { id: request.id, paymentId: payment.id, amount: request.amount }) };
+  });
 }
 
 export function createSimulator(deps: { db: Db; masterKey: Buffer; notifier: Notifier; logger: Logger }) {
@@ -98,9 +140,9 @@ export function createSimulator(deps: { db: Db; masterKey: Buffer; notifier: Not
 
   async function settle(refund: SandboxRefund, behaviour: Behaviour): Promise<void> {
     const status = behaviour.refundOutcome ?? 'succeeded';
-    const settled = await settleRefund(db, refund.id, status);
+    const settled = await settleSandboxRefund(db, refund.id, status);
     if (!settled || behaviour.refundNotification === 'drop') return;
-    const payment = await findPayment(db, settled.paymentId);
+    const payment = await findSandboxPayment(db, settled.paymentId);
     if (!payment) return;
     await notifier.deliver(target(payment), {
       id: sandboxEventId(settled.id, `refund.${status}`),
@@ -157,7 +199,7 @@ export function createSimulator(deps: { db: Db; masterKey: Buffer; notifier: Not
      */
     async complete(payment: SandboxPayment, request: CompletionRequest, plan: NotificationPlan): Promise<CompletionResult> {
       const now = new Date();
-      const completed = await completePayment(
+      const completed = await completeSandboxPayment(
         db,
         payment.id,
         request.outcome === 'succeeded'
@@ -175,7 +217,7 @@ export function createSimulator(deps: { db: Db; masterKey: Buffer; notifier: Not
 
     /** Records the refund; a new one settles after the merchant's refund delay, in the background. */
     async refund(merchantId: string, request: { id: string; paymentId: string; amount: number }): Promise<RefundOutcome> {
-      const outcome = await createRefund(db, merchantId, request);
+      const outcome = await recordRefund(db, merchantId, request);
       if (outcome.kind === 'existing') resumeSettlement(merchantId, outcome.refund);
       if (outcome.kind !== 'created') return outcome;
       const settings = behaviour(merchantId);

@@ -1,7 +1,7 @@
 // Stripe's objects in our terms. A Checkout Session is the payment as the shopper sees it: open while
 // they may still pay, complete once they did (paid, or unpaid while a delayed method settles), expired.
 import type Stripe from 'stripe';
-import type { PaymentResult, RefundResult } from '../types.js';
+import type { PaymentResult, RefundResult } from '../../domain/gateway-reports.js';
 import { fromStripeAmount } from './amounts.js';
 
 /** What a found object reports: never `not_found`. */

@@ -3,7 +3,8 @@
 // calls whose signed answers are verified before anything in them is believed; results arrive as signed
 // back notifications.
 import { profileOf } from '../../domain/gateways.js';
-import { GatewayError, kindOfHttpStatus, type GatewayAdapter, type GatewayContext, type PaymentResult, type RefundResult } from '../types.js';
+import type { PaymentResult, RefundResult } from '../../domain/gateway-reports.js';
+import { GatewayError, kindOfHttpStatus, type GatewayAdapter, type GatewayContext } from '../types.js';
 import { acpAmount, acpTime, CNY_CODE, currencyOf, parseAcpAmount, parseAcpAnswer } from './acp-format.js';
 import { AcpSignatureError, signFields, verifyAcpSignature } from './acp-signature.js';
 import { memoByCredentials } from '../credential-memo.js';

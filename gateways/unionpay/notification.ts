@@ -1,7 +1,8 @@
 // Back notifications (form-encoded POSTs to backUrl): verified UnionPay's way, checked against the merchant,
 // then mapped onto our payment and refund events (a cancel is a refund to us). Event ids are txnType and
 // queryId, which UnionPay keeps across its retries.
-import { NotificationRejected, type GatewayNotification } from '../types.js';
+import type { GatewayNotification } from '../../domain/gateway-reports.js';
+import { NotificationRejected } from '../types.js';
 import { currencyOf, parseAcpAmount, parseAcpTime } from './acp-format.js';
 import { AcpSignatureError, verifyAcpSignature } from './acp-signature.js';
 import type { UnionPayMerchant } from './merchant.js';

@@ -4,7 +4,8 @@
 import { z } from 'zod';
 import { parseAnswer } from '../answers.js';
 import { toTradeNo } from '../trade-numbers.js';
-import { GatewayError, type GatewayAdapter, type GatewayContext, type PaymentRef, type PaymentResult } from '../types.js';
+import type { PaymentResult } from '../../domain/gateway-reports.js';
+import { GatewayError, type GatewayAdapter, type GatewayContext, type PaymentRef } from '../types.js';
 import { memoByCredentials } from '../credential-memo.js';
 import { limitText } from '../text-limits.js';
 import { createApi } from './client.js';

@@ -4,7 +4,8 @@
 import { Aes, Formatter, Rsa } from 'wechatpay-axios-plugin';
 import { z } from 'zod';
 import { fromTradeNo } from '../trade-numbers.js';
-import { GatewayError, NotificationRejected, type GatewayNotification, type RawNotification } from '../types.js';
+import type { GatewayNotification } from '../../domain/gateway-reports.js';
+import { GatewayError, NotificationRejected, type RawNotification } from '../types.js';
 import { platformKeyLapse, type WechatPayMerchant } from './merchant.js';
 import { RefundNoticeSchema, toPaymentResult, toRefundResult, TransactionSchema } from './resources.js';
 

@@ -1,7 +1,7 @@
 // The transaction and refund resources WeChat Pay answers queries with (and encrypts into notifications),
 // and what their states mean for us.
 import { z } from 'zod';
-import type { PaymentResult, RefundResult } from '../types.js';
+import type { PaymentResult, RefundResult } from '../../domain/gateway-reports.js';
 
 export const TransactionSchema = z.object({
   mchid: z.string(),

@@ -4,7 +4,7 @@ import pino from 'pino';
 import { createApp } from '../../api/app.js';
 import { loadConfig, type Config } from '../../core/config.js';
 import type { Db } from '../../db/database.js';
-import type { ActivityDeps } from '../../activities/index.js';
+import type { ActivityDeps } from '../../activities/deps.js';
 import { createLogNotifier } from '../../activities/notifier.js';
 import { createGatewayRegistry } from '../../gateways/registry.js';
 

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { createActivities, type ActivityDeps } from '../../activities/index.js';
+import type { ActivityDeps } from '../../activities/deps.js';
+import { createActivities } from '../../activities/index.js';
 import { createWorker } from '../../worker/create-worker.js';
 
 export interface TestTemporal {

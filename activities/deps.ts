@@ -1,0 +1,14 @@
+import type { Logger } from '../core/logger.js';
+import type { Db } from '../db/database.js';
+import type { GatewayRegistry } from '../gateways/types.js';
+import type { Notifier } from './notifier.js';
+
+/** What every activity closes over: built once by the worker (or a test). */
+export interface ActivityDeps {
+  db: Db;
+  logger: Logger;
+  gateways: GatewayRegistry;
+  notifier: Notifier;
+  masterKey: Buffer;
+  publicBaseUrl: string;
+}
