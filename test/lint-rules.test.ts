@@ -7,7 +7,7 @@ const PROBES = ['workflows', 'activities', 'core', 'domain', 'db', 'gateways/san
 
 // The probe files exist only in memory, so the type-aware parser is told to accept them.
 const eslint = new ESLint({
-  overrideConfig: { languageOptions: { parserOptions: { projectService: { allowDefaultProject: PROBES } } } },
+  overrideConfig: { languageOptions: { parserOptions: { projectService: { allowDefaultProject: PROBES, maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: PROBES.length } } } },
 });
 
 async function ruleIds(code: string, filePath: string) {
