@@ -35,11 +35,19 @@ export function finalFailure(error: unknown): string | undefined {
 }
 
 /**
- * Payment creation within a bound: past `seconds` (or five attempts) it ends, so a gateway that cannot be
- * reached ends the checkout instead of keeping it waiting for ever. `local` as in `localActivities`.
+ * Payment creation within a bound: five attempts whose backoff takes under half of `seconds`, and no longer than that
+ * in all, so a gateway that cannot be reached ends the checkout instead of keeping it waiting for ever
+ * (local activities do not stop retrying at their schedule-to-close, hence the backoff). `local` as in
+ * `localActivities`.
  */
 export function boundedPaymentCreation(local: boolean, seconds: number) {
-  const options = { ...gatewayProfile, scheduleToCloseTimeout: seconds * 1000, retry: { ...gatewayProfile.retry, maximumAttempts: 5 } };
+  const ms = seconds * 1000;
+  const options = {
+    ...gatewayProfile,
+    startToCloseTimeout: Math.min(ms, 30_000),
+    scheduleToCloseTimeout: ms,
+    retry: { ...gatewayProfile.retry, initialInterval: Math.min(ms / 16, 1000), maximumInterval: Math.min(ms / 8, 30_000), maximumAttempts: 5 },
+  };
   return (local ? proxyLocalActivities<Activities>(options) : proxyActivities<Activities>(options)).createGatewayPayment;
 }
 

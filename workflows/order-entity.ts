@@ -95,6 +95,11 @@ export class OrderEntity {
     return this.projectedVersion >= this.state.version;
   }
 
+  /** After a handler: refuses to answer with a state nobody can read, once the projection failed for good. */
+  refuseIfUnprojected(): void {
+    if (this.projectionAlert !== undefined && !this.isProjected()) this.refuseUnprojected();
+  }
+
   /** Persists a change the customer hears about; the notification is keyed by order and event, so sent once. */
   async persistAndNotify(kind: string, payload: Record<string, unknown>, key = kind): Promise<void> {
     const { state } = this;
