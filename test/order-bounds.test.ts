@@ -65,6 +65,7 @@ describe('bounded calls and final failures', () => {
     expect(state.timeline.map((e) => e.event)).toContain('projection_failed');
     const description = await handle.describe();
     expect(description.typedSearchAttributes.get(ORDER_SEARCH_KEYS.alert)).toBe('projection_failed');
+    await stack.recordHistory(orderId, 'projection-failed');
   });
 
   it('answers an action that cannot finish within its bound with 504 order_busy, and finishes it in the background', async () => {
@@ -107,5 +108,6 @@ describe('bounded calls and final failures', () => {
     expect(forMerchant.body.timeline.map((e: { event: string }) => e.event)).toContain('payment_creation_failed');
     const forStorefront = await stack.order(down, listed!.id);
     expect(forStorefront.body.status).toBe('cancelled');
+    await stack.recordHistory(listed!.id, 'gateway-unreachable');
   });
 });
