@@ -132,14 +132,15 @@ export class OrderEntity {
   }
 
   /**
-   * A query or close the gateway refuses outright (bad parameters, authentication) must not fail the order:
-   * the refusal is put on the timeline for people to see, and the order carries on as if nothing was learnt.
+   * A query or close the gateway refuses outright (bad parameters, authentication), or that fails for good
+   * on our side (a bug), must not fail the order: the failure is put on the timeline for people to see, and
+   * the order carries on as if nothing was learnt.
    */
   async askGateway<T>(what: string, call: () => Promise<T>): Promise<T | undefined> {
     try {
       return await call();
     } catch (error) {
-      const message = gatewayRejection(error);
+      const message = gatewayRejection(error) ?? finalFailure(error);
       if (message === undefined) throw error;
       record(this.state, now(), 'gateway_refused', 'gateway', { message: `${what}: ${message}` });
       await this.persist();
