@@ -1,6 +1,6 @@
 import type { CustomerNotification } from '../domain/customer-notification.js';
 import type { OrderState } from '../domain/order.js';
-import { writeOrderProjection } from '../db/orders.js';
+import { raiseOrderAlert, writeOrderProjection } from '../db/orders.js';
 import { markNotificationSent, recordNotification } from '../db/outbox.js';
 import type { ActivityDeps } from './deps.js';
 
@@ -24,6 +24,11 @@ export function createOrderActivities({ db, notifier }: ActivityDeps) {
     async projectOrder(input: { meta: ProjectionMeta; state: OrderState; notification?: CustomerNotification }): Promise<void> {
       await writeOrderProjection(db, input.meta, input.state);
       if (input.notification) await enqueue(input.notification);
+    },
+
+    /** Marks the order for people (e.g. `projection_failed`); writes only the alert code, so the data that broke the projection cannot break it. */
+    async raiseOrderAlert(input: { orderId: string; alert: string }): Promise<void> {
+      await raiseOrderAlert(db, input.orderId, input.alert);
     },
 
     /** Orders begun before notifications rode along with the projection still call this. */

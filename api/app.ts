@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { timing } from 'hono/timing';
-import { ApiError } from '../core/errors.js';
+import { ApiError, RetryLaterError } from '../core/errors.js';
 import { createKeyResolver } from '../services/api-keys.js';
 import type { AppDeps } from '../services/deps.js';
 import type { AppEnv, RouteDeps } from './context.js';
@@ -42,6 +42,7 @@ export function createApp(appDeps: AppDeps) {
     await next();
   });
   app.onError((error, c) => {
+    if (error instanceof RetryLaterError) c.header('Retry-After', String(error.retryAfterSeconds));
     if (error instanceof ApiError) return c.json(error.toBody(), error.status);
     // Hono's own refusals (malformed JSON, wrong content type) keep their status, in our error shape.
     if (error instanceof HTTPException && error.status < 500) {

@@ -85,6 +85,7 @@ export const OrderSchema = OrderSummarySchema.extend({
     }),
   ),
   refunds: z.array(RefundSchema),
+  alerts: z.array(z.string()).openapi({ description: 'Alerts for people, e.g. `projection_failed`: the order changed but this view could not be updated (the order\'s run holds the truth).' }),
   shipment: z
     .object({ carrier: z.string(), trackingNumber: z.string(), shippedAt: Timestamp, deliveredAt: Timestamp.optional() })
     .nullable(),

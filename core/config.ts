@@ -53,6 +53,9 @@ export const envSchema = z
       .min(32, 'must be at least 32 characters'),
     MASTER_KEY: masterKey,
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    CHECKOUT_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(15),
+    ORDER_ACTION_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(10),
+    PAYMENT_CREATION_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(10),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.TEMPORAL_TLS_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_KEY_PATH)) {
@@ -98,6 +101,12 @@ export interface Config {
   platformApiKey: string;
   masterKey: Buffer;
   logLevel: (typeof LOG_LEVELS)[number];
+  /**
+   * How long a call may wait for an order (checkout; a merchant's or customer's action) before it is
+   * answered `504 order_busy` while the work goes on, and how long payment creation may take, all attempts
+   * together, before the order is cancelled.
+   */
+  bounds: { checkoutSeconds: number; actionSeconds: number; paymentCreationSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -141,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     platformApiKey: e.PLATFORM_API_KEY,
     masterKey: e.MASTER_KEY,
     logLevel: e.LOG_LEVEL,
+    bounds: { checkoutSeconds: e.CHECKOUT_TIMEOUT_SECONDS, actionSeconds: e.ORDER_ACTION_TIMEOUT_SECONDS, paymentCreationSeconds: e.PAYMENT_CREATION_TIMEOUT_SECONDS },
   };
 }
 

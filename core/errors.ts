@@ -17,3 +17,16 @@ export class ApiError extends Error {
     return { error: { code: this.code, message: this.message, ...(this.details !== undefined && { details: this.details }) } };
   }
 }
+
+/** A refusal worth trying again later (`504 order_busy`, `502 gateway_unavailable`): answered with `Retry-After`. */
+export class RetryLaterError extends ApiError {
+  constructor(
+    status: ContentfulStatusCode,
+    code: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(status, code, message);
+    this.name = 'RetryLaterError';
+  }
+}

@@ -10,6 +10,8 @@ export const SEARCH_ATTRIBUTES = {
   merchantId: 'PaysteadMerchantId',
   orderStatus: 'PaysteadOrderStatus',
   paymentMethod: 'PaysteadPaymentMethod',
+  /** Set when the order needs a person, e.g. `projection_failed`. */
+  alert: 'PaysteadAlert',
 } as const;
 
 export const SEARCH_ATTRIBUTE_NAMES = Object.values(SEARCH_ATTRIBUTES);
@@ -20,4 +22,5 @@ export const ORDER_SEARCH_KEYS = {
   merchantId: defineSearchAttributeKey(SEARCH_ATTRIBUTES.merchantId, SearchAttributeType.KEYWORD),
   orderStatus: defineSearchAttributeKey(SEARCH_ATTRIBUTES.orderStatus, SearchAttributeType.KEYWORD),
   paymentMethod: defineSearchAttributeKey(SEARCH_ATTRIBUTES.paymentMethod, SearchAttributeType.KEYWORD),
+  alert: defineSearchAttributeKey(SEARCH_ATTRIBUTES.alert, SearchAttributeType.KEYWORD),
 };

@@ -102,6 +102,8 @@ export interface OrderTable {
   paymentMethod: GatewayName;
   shipment: JSONColumnType<Shipment | null, string | null, string | null>;
   version: number;
+  /** Alert codes for people, written apart from the projection (see `raiseOrderAlert`). */
+  alerts: Generated<string[]>;
   createdAt: Date | string;
   updatedAt: Date | string;
 }

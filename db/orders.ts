@@ -105,3 +105,11 @@ export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idemp
   `.execute(db);
   return (result.rows[0]?.written ?? 0) > 0;
 }
+
+/**
+ * Marks an order for people with an alert code, once. Touches nothing but the alerts, so the data that made
+ * a projection write fail cannot make this one fail; an order without a row yet is left alone.
+ */
+export async function raiseOrderAlert(db: Db, orderId: string, alert: string): Promise<void> {
+  await sql`update orders set alerts = array_append(alerts, ${alert}) where id = ${orderId} and not (${alert} = any(alerts))`.execute(db);
+}

@@ -114,6 +114,8 @@ export interface OrderInput extends Quote {
   returnUrl?: string;
   viewToken: string;
   policy: MerchantPolicy;
+  /** How long payment creation may take, all attempts together, before the order is cancelled (from the configuration). */
+  paymentCreationSeconds?: number;
   createdAt: string;
 }
 

@@ -18,6 +18,7 @@ import type { orderWorkflow } from '../workflows/order.js';
 import type { Principal } from './api-keys.js';
 import type { AppDeps } from './deps.js';
 import { loadOrderView, type OrderView } from './order-reads.js';
+import { withinBound } from './call-bounds.js';
 import { toApiError } from './order-updates.js';
 import { quoteCart } from './quotes.js';
 import { CartItems, CustomerSchema, ShippingAddressSchema } from './schemas.js';
@@ -133,6 +134,7 @@ function orderInput(deps: AppDeps, merchantId: string, request: CheckoutRequest,
     ...(request.paymentFlow && { paymentFlow: request.paymentFlow }),
     returnUrl: request.returnUrl,
     viewToken: randomBytes(24).toString('base64url'),
+    paymentCreationSeconds: deps.config.bounds.paymentCreationSeconds,
     policy: {
       paymentWindowSeconds: settings.paymentWindowSeconds,
       paymentCheckIntervalSeconds: settings.paymentCheckIntervalSeconds,
@@ -165,7 +167,7 @@ export async function checkout(deps: AppDeps, principal: Principal, merchantId: 
   await assertPaymentMethod(deps, principal, merchantId, request, pricing);
   const input = orderInput(deps, merchantId, request, idempotencyKey, requestHash, await pricing);
   try {
-    const result = await deps.temporal.workflow.executeUpdateWithStart(checkoutUpdate, {
+    const result = await withinBound(deps.temporal, deps.config.bounds.checkoutSeconds, () => deps.temporal.workflow.executeUpdateWithStart(checkoutUpdate, {
       args: [{ requestHash }],
       startWorkflowOperation: new WithStartWorkflowOperation<typeof orderWorkflow>('orderWorkflow', {
         workflowId: orderWorkflowIdFor(merchantId, idempotencyKey),
@@ -181,7 +183,7 @@ export async function checkout(deps: AppDeps, principal: Principal, merchantId: 
           { key: ORDER_SEARCH_KEYS.paymentMethod, value: request.paymentMethod },
         ],
       }),
-    });
+    }));
     return { checkout: startedCheckout(deps, result), replayed: false };
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) {

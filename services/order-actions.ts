@@ -100,18 +100,18 @@ export const REFUND_DECISION_ROWS: readonly RefundDecisionRow[] = [
   }),
 ];
 
-type Deps = Pick<AppDeps, 'db' | 'temporal'>;
+type Deps = Pick<AppDeps, 'db' | 'temporal' | 'config'>;
 
 /** Runs an order action with input its schema has validated; a refusal comes back as an `ApiError`. */
 export async function runOrderAction(deps: Deps, merchantId: string, orderId: string, row: OrderActionRow, input: ActionInput): Promise<OrderState> {
   const workflowId = await orderWorkflowId(deps.db, merchantId, orderId);
-  return updateOrder(deps.temporal, workflowId, (handle) => row.update(handle, input));
+  return updateOrder(deps.temporal, workflowId, (handle) => row.update(handle, input), deps.config.bounds.actionSeconds);
 }
 
 /** Runs a refund decision on a refund of this order, with input its schema has validated. */
 export async function runRefundDecision(deps: Deps, merchantId: string, orderId: string, refundId: string, row: RefundDecisionRow, input: NonNullable<ActionInput>): Promise<Refund> {
   const workflowId = await orderWorkflowId(deps.db, merchantId, orderId);
-  return updateOrder(deps.temporal, workflowId, (handle) => row.update(handle, input, refundId));
+  return updateOrder(deps.temporal, workflowId, (handle) => row.update(handle, input, refundId), deps.config.bounds.actionSeconds);
 }
 
 /** The order one of the merchant's refunds belongs to, or a 404. */
@@ -124,5 +124,5 @@ export async function refundOrderId(deps: Pick<AppDeps, 'db'>, merchantId: strin
 /** The customer cancels an order before paying for it. */
 export async function cancelOrder(deps: Deps, merchantId: string, orderId: string): Promise<OrderState> {
   const workflowId = await orderWorkflowId(deps.db, merchantId, orderId);
-  return updateOrder(deps.temporal, workflowId, (handle) => handle.executeUpdate(cancelUpdate, { args: [{ actor: 'customer', reason: 'Cancelled by the customer before payment.' }] }));
+  return updateOrder(deps.temporal, workflowId, (handle) => handle.executeUpdate(cancelUpdate, { args: [{ actor: 'customer', reason: 'Cancelled by the customer before payment.' }] }), deps.config.bounds.actionSeconds);
 }

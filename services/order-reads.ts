@@ -64,6 +64,7 @@ export async function loadOrderView(db: Db, merchantId: string, orderId: string)
     refunds: order.refunds.map(refundView),
     shipment: order.shipment,
     timeline: order.orderEvents.map((e) => ({ seq: e.seq, at: iso(e.at), status: e.status, event: e.event, actor: e.actor, message: e.message })),
+    alerts: order.alerts,
     viewToken: order.viewToken,
     createdAt: iso(order.createdAt),
     updatedAt: iso(order.updatedAt),

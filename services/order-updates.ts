@@ -4,11 +4,13 @@ import { createHash } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { ApiError } from '../core/errors.js';
+import { ApiError, RetryLaterError } from '../core/errors.js';
 import type { Db } from '../db/database.js';
 import { findOrderWorkflow, findRefundByIdempotencyKey } from '../db/order-reads.js';
 import { refundFingerprint, type Refund } from '../domain/order.js';
 import { REJECTION, requestRefundUpdate, type RefundRequest } from '../workflows/messages.js';
+import { withinBound } from './call-bounds.js';
+import type { AppDeps } from './deps.js';
 import { refundView, type RefundView } from './order-reads.js';
 
 export const RefundRequestSchema = z
@@ -19,12 +21,14 @@ export const RefundRequestSchema = z
   .strict()
   .openapi('RefundRequest');
 
-const STATUS_FOR: Record<string, { status: 404 | 409 | 422 | 502; code: string }> = {
+const STATUS_FOR: Record<string, { status: 404 | 409 | 422 | 500 | 502; code: string; retryAfterSeconds?: number }> = {
   [REJECTION.conflict]: { status: 409, code: 'order_conflict' },
   [REJECTION.invalid]: { status: 422, code: 'invalid_request' },
   [REJECTION.notFound]: { status: 404, code: 'not_found' },
   [REJECTION.idempotencyMismatch]: { status: 422, code: 'idempotency_key_reused' },
   GatewayRejected: { status: 502, code: 'gateway_rejected' },
+  [REJECTION.gatewayUnavailable]: { status: 502, code: 'gateway_unavailable', retryAfterSeconds: 30 },
+  [REJECTION.projectionFailed]: { status: 500, code: 'projection_failed' },
   // Refund policy refusals (domain/order.ts decideRefund) keep their own codes.
   refund_window_closed: { status: 409, code: 'refund_window_closed' },
   not_paid: { status: 409, code: 'not_paid' },
@@ -36,6 +40,7 @@ const STATUS_FOR: Record<string, { status: 404 | 409 | 422 | 502; code: string }
 export function toApiError(error: unknown): unknown {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     const mapped = error.cause.type ? STATUS_FOR[error.cause.type] : undefined;
+    if (mapped?.retryAfterSeconds !== undefined) return new RetryLaterError(mapped.status, mapped.code, error.cause.message, mapped.retryAfterSeconds);
     if (mapped) return new ApiError(mapped.status, mapped.code, error.cause.message);
   }
   if (error instanceof WorkflowNotFoundError || (error instanceof Error && /already completed|workflow execution already/i.test(error.message))) {
@@ -59,10 +64,13 @@ async function refundableOrderWorkflowId(db: Db, merchantId: string, orderId: st
   return row.workflowId;
 }
 
-/** Sends an update to the order's workflow and maps a refusal to a typed HTTP error. */
-export async function updateOrder<T>(temporal: Client, workflowId: string, send: (handle: WorkflowHandle) => Promise<T>): Promise<T> {
+/**
+ * Sends an update to the order's workflow and maps a refusal to a typed HTTP error; past `boundSeconds`
+ * (the configured bound for actions) the caller hears `504 order_busy` and the update goes on.
+ */
+export async function updateOrder<T>(temporal: Client, workflowId: string, send: (handle: WorkflowHandle) => Promise<T>, boundSeconds: number): Promise<T> {
   try {
-    return await send(temporal.workflow.getHandle(workflowId));
+    return await withinBound(temporal, boundSeconds, () => send(temporal.workflow.getHandle(workflowId)));
   } catch (error) {
     throw toApiError(error);
   }
@@ -74,14 +82,14 @@ export async function updateOrder<T>(temporal: Client, workflowId: string, send:
  * fold concurrent retries into one update. Once the order's run has ended (refunded, completed), the
  * projection answers the retry instead.
  */
-export async function requestRefund(deps: { db: Db; temporal: Client }, merchantId: string, orderId: string, request: RefundRequest): Promise<Refund | RefundView> {
+export async function requestRefund(deps: Pick<AppDeps, 'db' | 'temporal' | 'config'>, merchantId: string, orderId: string, request: RefundRequest): Promise<Refund | RefundView> {
   const updateId =
     request.idempotencyKey === undefined
       ? undefined
       : `refund-${createHash('sha256').update(JSON.stringify([request.idempotencyKey, refundFingerprint(request)])).digest('hex')}`;
   try {
     const workflowId = await refundableOrderWorkflowId(deps.db, merchantId, orderId);
-    return await updateOrder(deps.temporal, workflowId, (handle) => handle.executeUpdate(requestRefundUpdate, { args: [request], ...(updateId && { updateId }) }));
+    return await updateOrder(deps.temporal, workflowId, (handle) => handle.executeUpdate(requestRefundUpdate, { args: [request], ...(updateId && { updateId }) }), deps.config.bounds.actionSeconds);
   } catch (error) {
     const ended = error instanceof ApiError && (error.code === 'order_closed' || error.code === 'refund_window_closed');
     const earlier = ended && request.idempotencyKey !== undefined ? await findRefundByIdempotencyKey(deps.db, orderId, request.idempotencyKey) : undefined;

@@ -14,13 +14,13 @@ describe('migrations', () => {
     await database?.drop();
   });
 
-  /** As if the database were from before `name`: its record removed, so the next start runs it. */
-  const forget = (name: string) => sql`delete from kysely_migration where name = ${name}`.execute(database.db);
+  /** As if the database were from before `name`: its record and later ones removed, so the next start runs them. */
+  const forget = (name: string) => sql`delete from kysely_migration where name >= ${name}`.execute(database.db);
 
   it('stops an upgrade that would change the value of stored amounts, and change nothing', async () => {
     const name = '2026-11-26T02-00-00-iso-minor-units';
     await forget(name);
-    expect(await migrateToLatest(database.db)).toEqual([name]);
+    expect((await migrateToLatest(database.db))[0]).toBe(name);
 
     const { merchant } = await createMerchant(database.db, { name: 'Dakar Tea', contactEmail: 'tea@dakar.example', businessLicenceNo: 'BL-XOF-1', taxRegistrationNo: 'TX-XOF-1' });
     await updateSettings(database.db, merchant.id, { currency: 'XOF', shippingFee: 150_000 });

@@ -1,6 +1,6 @@
 // The activities the order workflow calls, with their profiles: projection writes are quick and retried
-// until the database is back; gateway calls are slower and retried with backoff, except for rejections
-// (bad parameters, auth), which are final.
+// until the database is back; gateway calls are slower and retried with backoff. Failures that cannot heal
+// (a rejection by the gateway or the database, a bug) are final whatever the profile: activities/failures.ts.
 import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivities, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 
@@ -23,4 +23,37 @@ export function gatewayRejection(error: unknown): string | undefined {
   // Activities fail with an ActivityFailure around the cause; local activities with the cause itself.
   const failure = error instanceof ActivityFailure ? error.cause : error;
   return failure instanceof ApplicationFailure && failure.type === 'GatewayRejected' ? failure.message : undefined;
+}
+
+/**
+ * An activity that failed for good (activities/failures.ts: the database refused the data, a bug) as its
+ * message; undefined for any other failure (a cancellation, say).
+ */
+export function finalFailure(error: unknown): string | undefined {
+  const failure = error instanceof ActivityFailure ? error.cause : error;
+  return failure instanceof ApplicationFailure && failure.nonRetryable ? failure.message : undefined;
+}
+
+/**
+ * Payment creation within a bound: five attempts whose backoff takes under half of `seconds`, and no longer than that
+ * in all, so a gateway that cannot be reached ends the checkout instead of keeping it waiting for ever
+ * (local activities do not stop retrying at their schedule-to-close, hence the backoff). `local` as in
+ * `localActivities`.
+ */
+export function boundedPaymentCreation(local: boolean, seconds: number) {
+  const ms = seconds * 1000;
+  const options = {
+    ...gatewayProfile,
+    startToCloseTimeout: Math.min(ms, 30_000),
+    scheduleToCloseTimeout: ms,
+    retry: { ...gatewayProfile.retry, initialInterval: Math.min(ms / 16, 1000), maximumInterval: Math.min(ms / 8, 30_000), maximumAttempts: 5 },
+  };
+  return (local ? proxyLocalActivities<Activities>(options) : proxyActivities<Activities>(options)).createGatewayPayment;
+}
+
+/** The innermost message of an activity's failure: a timeout's cause is the last attempt's error. */
+export function deepestMessage(error: unknown): string {
+  let current = error instanceof Error ? error : new Error(String(error));
+  while (current.cause instanceof Error) current = current.cause;
+  return current.message;
 }

@@ -44,4 +44,9 @@ export const REJECTION = {
   idempotencyMismatch: 'IdempotencyKeyReused', // 422: same key, other request
   notFound: 'NotFound', // 404: e.g. unknown refund id
   invalid: 'InvalidRequest', // 422: e.g. refund above the refundable amount
+  projectionFailed: 'ProjectionFailed', // 500: the change was made but could not be written for the API (alert raised)
+  gatewayUnavailable: 'GatewayUnavailable', // 502: the gateway could not be reached in time (the order is cancelled)
 } as const;
+
+/** Alerts an order can carry for people: in the order read (`alerts`) and the `PaysteadAlert` search attribute. */
+export const ORDER_ALERT = { projectionFailed: 'projection_failed' } as const;

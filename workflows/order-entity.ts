@@ -5,9 +5,11 @@ import { condition, upsertSearchAttributes, workflowInfo } from '@temporalio/wor
 import type { CustomerNotification } from '../domain/customer-notification.js';
 import { ORDER_SEARCH_KEYS } from '../core/search-attributes.js';
 import type { MerchantPolicy, OrderInput, OrderState, Payment } from '../domain/order.js';
-import { db, gatewayRejection } from './activity-proxies.js';
+import { db, finalFailure, gatewayRejection } from './activity-proxies.js';
+import { ORDER_ALERT, REJECTION } from './messages.js';
 import { initialState, record } from './order-state.js';
-import type { OrderPatches } from './patches.js';
+import { projectionAlertsPatch, type OrderPatches } from './patches.js';
+import { reject } from './rejections.js';
 
 export const now = () => new Date().toISOString();
 export const seconds = (n: number) => n * 1000;
@@ -21,6 +23,8 @@ export class OrderEntity {
   private readonly seenEvents = new Set<string>();
   private lastStatusIndexed: OrderState['status'];
   private projectedVersion = 0;
+  /** Set once a projection write failed for good: the state here stays the truth, the projection lags. */
+  private projectionAlert: string | undefined;
 
   constructor(
     readonly input: OrderInput,
@@ -57,8 +61,43 @@ export class OrderEntity {
       upsertSearchAttributes([{ key: ORDER_SEARCH_KEYS.orderStatus, value: this.state.status }]);
     }
     const version = this.state.version;
-    await activities.projectOrder({ meta: this.meta, state: this.state, ...(notification && { notification }) });
+    try {
+      await activities.projectOrder({ meta: this.meta, state: this.state, ...(notification && { notification }) });
+    } catch (error) {
+      const reason = finalFailure(error);
+      if (reason === undefined || !projectionAlertsPatch()) throw error;
+      await this.raiseProjectionAlert(reason, activities);
+      return;
+    }
     this.projectedVersion = Math.max(this.projectedVersion, version);
+  }
+
+  /**
+   * The database refused the projection for good: the order is marked for people (timeline, search
+   * attribute, the order read's `alerts`, written by an activity that writes only the alert's code), and
+   * every call waiting on the projection is answered (`projected`). Later changes still try to write.
+   */
+  private async raiseProjectionAlert(reason: string, activities: typeof db): Promise<void> {
+    if (this.projectionAlert !== undefined) return;
+    this.projectionAlert = ORDER_ALERT.projectionFailed;
+    record(this.state, now(), 'projection_failed', 'system', { message: reason.slice(0, 500) });
+    upsertSearchAttributes([{ key: ORDER_SEARCH_KEYS.alert, value: ORDER_ALERT.projectionFailed }]);
+    try {
+      await activities.raiseOrderAlert({ orderId: this.state.orderId, alert: ORDER_ALERT.projectionFailed });
+    } catch (error) {
+      // The search attribute and the timeline still carry the alert.
+      if (finalFailure(error) === undefined) throw error;
+    }
+  }
+
+  /** True when the projection holds the state as it is now. */
+  isProjected(): boolean {
+    return this.projectedVersion >= this.state.version;
+  }
+
+  /** After a handler: refuses to answer with a state nobody can read, once the projection failed for good. */
+  refuseIfUnprojected(): void {
+    if (this.projectionAlert !== undefined && !this.isProjected()) this.refuseUnprojected();
   }
 
   /** Persists a change the customer hears about; the notification is keyed by order and event, so sent once. */
@@ -77,21 +116,31 @@ export class OrderEntity {
     await db.enqueueNotification(notification);
   }
 
-  /** Lets an update answer only once the API can read what it changed. */
+  /**
+   * Lets an update answer only once the API can read what it changed; a typed failure naming the alert
+   * when the projection failed for good.
+   */
   async projected(): Promise<void> {
     const version = this.state.version;
-    await condition(() => this.projectedVersion >= version);
+    await condition(() => this.projectedVersion >= version || this.projectionAlert !== undefined);
+    if (this.projectedVersion < version) this.refuseUnprojected();
+  }
+
+  /** The answer for a call whose change was made but could not be written for the API. */
+  refuseUnprojected(): never {
+    reject(REJECTION.projectionFailed, `The order changed, but the change could not be saved for display (alert ${this.projectionAlert ?? ORDER_ALERT.projectionFailed}); the merchant has been alerted.`);
   }
 
   /**
-   * A query or close the gateway refuses outright (bad parameters, authentication) must not fail the order:
-   * the refusal is put on the timeline for people to see, and the order carries on as if nothing was learnt.
+   * A query or close the gateway refuses outright (bad parameters, authentication), or that fails for good
+   * on our side (a bug), must not fail the order: the failure is put on the timeline for people to see, and
+   * the order carries on as if nothing was learnt.
    */
   async askGateway<T>(what: string, call: () => Promise<T>): Promise<T | undefined> {
     try {
       return await call();
     } catch (error) {
-      const message = gatewayRejection(error);
+      const message = gatewayRejection(error) ?? finalFailure(error);
       if (message === undefined) throw error;
       record(this.state, now(), 'gateway_refused', 'gateway', { message: `${what}: ${message}` });
       await this.persist();

@@ -25,6 +25,14 @@ import { requireAction } from './rejections.js';
 
 export function setOrderHandlers(order: OrderEntity, payment: OrderPayment, fulfilment: OrderFulfilment, refunds: OrderRefunds): void {
   const requireAllowed = (action: OrderAction) => requireAction(action, order.state.status);
+  // A change the database refused for good is answered with the alert, not with a state the API cannot show.
+  const answered =
+    <A extends unknown[], R>(handler: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const result = await handler(...args);
+      order.refuseIfUnprojected();
+      return result;
+    };
 
   setHandler(stateQuery, () => order.state);
 
@@ -33,12 +41,12 @@ export function setOrderHandlers(order: OrderEntity, payment: OrderPayment, fulf
   setHandler(refundNotificationSignal, (signal) => refunds.hear(signal));
   setHandler(cancelUpdate, (request) => payment.cancel(request), { validator: (_request) => requireAllowed('cancel') });
 
-  setHandler(confirmUpdate, () => fulfilment.confirm(), { validator: () => requireAllowed('confirm') });
-  setHandler(declineUpdate, (request) => fulfilment.decline(request), { validator: (request) => fulfilment.validateDecline(request) });
-  setHandler(shipUpdate, (request) => fulfilment.ship(request), { validator: (request) => fulfilment.validateShip(request) });
-  setHandler(deliverUpdate, () => fulfilment.deliver(), { validator: () => requireAllowed('deliver') });
+  setHandler(confirmUpdate, answered(() => fulfilment.confirm()), { validator: () => requireAllowed('confirm') });
+  setHandler(declineUpdate, answered((request) => fulfilment.decline(request)), { validator: (request) => fulfilment.validateDecline(request) });
+  setHandler(shipUpdate, answered((request) => fulfilment.ship(request)), { validator: (request) => fulfilment.validateShip(request) });
+  setHandler(deliverUpdate, answered(() => fulfilment.deliver()), { validator: () => requireAllowed('deliver') });
 
-  setHandler(requestRefundUpdate, (request) => refunds.request(request), { validator: (request) => refunds.validateRequest(request) });
-  setHandler(approveRefundUpdate, (request) => refunds.decide('approve', request), { validator: (request) => refunds.validateDecision('approve', request) });
-  setHandler(rejectRefundUpdate, (request) => refunds.decide('reject', request), { validator: (request) => refunds.validateDecision('reject', request) });
+  setHandler(requestRefundUpdate, answered((request) => refunds.request(request)), { validator: (request) => refunds.validateRequest(request) });
+  setHandler(approveRefundUpdate, answered((request) => refunds.decide('approve', request)), { validator: (request) => refunds.validateDecision('approve', request) });
+  setHandler(rejectRefundUpdate, answered((request) => refunds.decide('reject', request)), { validator: (request) => refunds.validateDecision('reject', request) });
 }

@@ -35,3 +35,20 @@ export function orderPatches(): OrderPatches {
 export function leanProjectionPatch(): boolean {
   return patched('lean-projection');
 }
+
+/**
+ * Asked only when a projection write has failed for good (the database refused the data), which orders
+ * from before this change never saw: they retried the write for ever. Now the order is marked for people
+ * and every call waiting on the projection is answered.
+ */
+export function projectionAlertsPatch(): boolean {
+  return patched('projection-alerts');
+}
+
+/**
+ * Asked right before payment creation (after `lean-projection`): payment creation ends within a bound,
+ * and a gateway that cannot be reached cancels the order with its reason.
+ */
+export function boundedPaymentCreationPatch(): boolean {
+  return patched('bounded-payment-creation');
+}

@@ -1,21 +1,26 @@
 // The order's payment: created at the gateway when the storefront checks out, then awaited within the
 // payment window (by notification, or by asking the gateway at each check interval), cancelled or closed
 // when it does not come, and refunded automatically if it succeeds after all.
-import { condition } from '@temporalio/workflow';
+import { condition, isCancellation } from '@temporalio/workflow';
 import type { Actor, OrderState } from '../domain/order.js';
 import type { PaymentResult } from '../domain/gateway-reports.js';
-import { db, gateway, gatewayRejection, localActivities } from './activity-proxies.js';
+import { boundedPaymentCreation, db, deepestMessage, finalFailure, gateway, gatewayRejection, localActivities } from './activity-proxies.js';
 import { REJECTION, type CheckoutResult, type PaymentSignal } from './messages.js';
 import { now, seconds, type OrderEntity } from './order-entity.js';
 import { record, recordPayment } from './order-state.js';
+import { boundedPaymentCreationPatch } from './patches.js';
 import type { OrderRefunds } from './refunds.js';
 import { reject } from './rejections.js';
+
+/** For orders whose input does not say (started before the bound was configurable). */
+const DEFAULT_PAYMENT_CREATION_SECONDS = 10;
 
 type PaymentOutcome = Pick<PaymentSignal, 'status' | 'amount' | 'currency' | 'gatewayReference' | 'occurredAt'>;
 
 export class OrderPayment {
   private checkout: CheckoutResult | undefined;
-  private checkoutError: string | undefined;
+  /** Why the checkout is refused, as the failure type the API maps and its message. */
+  private checkoutRefusal: { type: string; message: string } | undefined;
   private outcome: PaymentSignal | undefined;
   private cancelRequest: { actor: Actor; reason?: string } | undefined;
 
@@ -28,8 +33,8 @@ export class OrderPayment {
 
   /** Answers the storefront once the gateway has created the payment (or refused to). */
   async answerCheckout(): Promise<CheckoutResult> {
-    await condition(() => this.checkout !== undefined || this.checkoutError !== undefined);
-    if (this.checkoutError !== undefined) reject('GatewayRejected', this.checkoutError);
+    await condition(() => this.checkout !== undefined || this.checkoutRefusal !== undefined);
+    if (this.checkoutRefusal !== undefined) reject(this.checkoutRefusal.type, this.checkoutRefusal.message);
     return { ...this.checkout!, order: this.order.state };
   }
 
@@ -57,17 +62,19 @@ export class OrderPayment {
   // ---- The run ----------------------------------------------------------------------------------------
 
   /**
-   * Creates the payment at the gateway and answers the checkout; false when the gateway refused it (the
-   * order is then cancelled).
+   * Creates the payment at the gateway and answers the checkout; false when the gateway refused it or, with
+   * `bounded-payment-creation`, could not be reached within the bound (the order is then cancelled).
    */
   async create(): Promise<boolean> {
     const { order } = this;
     const { state, input } = order;
     const calls = order.patches.checkoutInOneTask ? localActivities : { db, gateway };
+    const bound = boundedPaymentCreationPatch() ? (input.paymentCreationSeconds ?? DEFAULT_PAYMENT_CREATION_SECONDS) : undefined;
+    const createGatewayPayment = bound === undefined ? calls.gateway.createGatewayPayment : boundedPaymentCreation(order.patches.checkoutInOneTask, bound);
     const expiresAt = new Date(Date.parse(input.createdAt) + seconds(order.policy.paymentWindowSeconds)).toISOString();
     state.payments.push({ id: input.paymentId, gateway: input.paymentMethod, status: 'pending', amount: input.total, currency: input.currency, expiresAt, createdAt: input.createdAt });
     try {
-      const created = await calls.gateway.createGatewayPayment({
+      const created = await createGatewayPayment({
         ...order.gatewayRef,
         request: {
           paymentId: input.paymentId,
@@ -85,20 +92,39 @@ export class OrderPayment {
       order.payment().gatewayReference = created.gatewayReference;
       record(state, now(), 'payment_created', 'system', { message: input.paymentMethod });
     } catch (error) {
-      this.checkoutError = gatewayRejection(error);
-      if (this.checkoutError === undefined) throw error;
+      this.checkoutRefusal = this.creationRefusal(error, bound);
+      if (this.checkoutRefusal === undefined) throw error;
+      const reason = this.checkoutRefusal.message;
       order.payment().status = 'failed';
-      record(state, now(), 'payment_creation_failed', 'gateway', { status: 'cancelled', reason: this.checkoutError, message: this.checkoutError });
+      record(state, now(), 'payment_creation_failed', 'gateway', { status: 'cancelled', reason, message: reason });
       await order.persist(undefined, calls.db);
       return false;
     }
     await order.persist(undefined, calls.db);
+    if (!order.isProjected()) {
+      // Nobody could read the order: the storefront hears why, the order waits out its window.
+      this.checkoutRefusal = { type: REJECTION.projectionFailed, message: 'The order could not be saved; the merchant has been alerted.' };
+      return true;
+    }
     this.checkout = {
       order: state,
       viewToken: input.viewToken,
       payment: { id: order.payment().id, gateway: input.paymentMethod, status: order.payment().status, action: order.payment().action!, expiresAt },
     };
     return true;
+  }
+
+  /**
+   * Why payment creation failed for good: the gateway's refusal; with a bound, also a gateway that could
+   * not be reached in time (the last attempt's error). Undefined for a failure that is not the gateway's.
+   */
+  private creationRefusal(error: unknown, bound: number | undefined): { type: string; message: string } | undefined {
+    const rejection = gatewayRejection(error);
+    if (rejection !== undefined) return { type: 'GatewayRejected', message: rejection };
+    if (bound === undefined || isCancellation(error)) return undefined;
+    const final = finalFailure(error);
+    const gatewayName = this.order.input.paymentMethod;
+    return { type: REJECTION.gatewayUnavailable, message: final ?? `The ${gatewayName} gateway could not be reached within ${bound} s: ${deepestMessage(error)}` };
   }
 
   /** Waits for the verified payment result within the window, querying the gateway at each check interval. */

@@ -129,7 +129,7 @@ export function registerOrderPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps):
     const amount = typed === '' ? undefined : parseMoney(typed, order.currency, amountInfo, problems);
     if (problems.length) throw new FormRejected(problems.map((p) => p.message).join(' '));
     const input = validated(RefundRequestSchema.safeParse({ amount, reason: field(body, 'reason') }), { amount: amountInfo, reason: { id: 'refund-reason', label: 'Reason' } }, order.currency);
-    const refund = await requestRefund({ db, temporal }, sessionOf(c).merchantId, order.id, { ...input, actor: 'merchant', idempotencyKey: refundRequestIdOf(body) });
+    const refund = await requestRefund({ db, temporal, config }, sessionOf(c).merchantId, order.id, { ...input, actor: 'merchant', idempotencyKey: refundRequestIdOf(body) });
     return `Refund of ${money(refund.amount, refund.currency)} started.`;
   });
 

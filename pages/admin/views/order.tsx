@@ -181,6 +181,11 @@ export function OrderPage(props: OrderPageProps) {
           Order {order.orderNo} <StatusBadge status={order.status} />
         </h1>
         <FlashMessage flash={flash} />
+        {order.alerts.includes('projection_failed') && (
+          <div role="alert" class="flash flash-error">
+            Needs attention: a change to this order could not be saved for display (projection_failed). The order's run in Temporal holds its true state.
+          </div>
+        )}
         <dl class="facts card">
           <dt>Status</dt>
           <dd>
