@@ -35,3 +35,11 @@ export function orderPatches(): OrderPatches {
 export function leanProjectionPatch(): boolean {
   return patched('lean-projection');
 }
+
+/**
+ * Asked when the merchant declines. Orders declined before this change refunded `refundableAmount` whatever
+ * it was, so a decline over a refund waiting for approval started a refund of 0 (see `refundRest`).
+ */
+export function declineRefundsRestPatch(): boolean {
+  return patched('decline-refunds-rest');
+}
