@@ -92,7 +92,8 @@ export class OrderRefunds {
       id: this.order.patches.shortRefundIds ? refundId(uuid4()) : `rf_${uuid4().replaceAll('-', '')}`,
       paymentId: this.order.payment().id,
       amount,
-      currency: state.currency,
+      // Money goes back in the currency it was taken in: the order's, unless a capture in another was accepted.
+      currency: this.order.payment().capturedCurrency ?? state.currency,
       reason,
       status,
       initiatedBy: actor,
@@ -100,7 +101,7 @@ export class OrderRefunds {
       updatedAt: at,
     };
     state.refunds.push(refund);
-    record(state, at, status === 'processing' ? 'refund_started' : 'refund_requested', actor, { message: `${amount} ${state.currency}: ${reason}` });
+    record(state, at, status === 'processing' ? 'refund_started' : 'refund_requested', actor, { message: `${amount} ${refund.currency}: ${reason}` });
     if (status === 'processing') this.inflight.push(this.settle(refund));
     return refund;
   }
