@@ -32,6 +32,12 @@ describe('needs_review: accept the captured payment or refund it', () => {
   const ledger = (paymentId: string) => stack.db.selectFrom('sandboxRefunds').select(['amount', 'status']).where('paymentId', '=', paymentId).execute();
   const notice = (orderId: string, kind: string) => stack.db.selectFrom('outbox').select(['kind', 'payload']).where('orderId', '=', orderId).where('kind', '=', kind).executeTakeFirst();
 
+  it('documents both actions in the OpenAPI document', async () => {
+    const spec = (await (await fetch(`${stack.baseUrl}/openapi.json`)).json()) as { paths: Record<string, { post?: { summary?: string } }> };
+    expect(spec.paths['/v1/admin/orders/{id}/accept-payment']?.post?.summary).toMatch(/Accept a payment captured/);
+    expect(spec.paths['/v1/admin/orders/{id}/refund-payment']?.post?.summary).toMatch(/in the captured currency/);
+  });
+
   it('accepts a short capture: the order is paid with it, the difference on the timeline, the customer told', async () => {
     const order = await reviewOrder({ amount: 30_000 });
     const accepted = await admin(`/v1/admin/orders/${order.id}/accept-payment`, { note: 'Customer paid the rest in cash.' });
