@@ -15,6 +15,9 @@ export const ORDER_ACTIONS = {
   decline: { from: ['paid'], done: 'declined' },
   ship: { from: ['confirmed'], done: 'shipped' },
   deliver: { from: ['shipped'], done: 'marked delivered' },
+  // A capture of another amount or currency: kept (the order goes on as paid) or given back (cancelled).
+  'accept-payment': { from: ['needs_review'], done: 'accepted with what the gateway captured' },
+  'refund-payment': { from: ['needs_review'], done: 'refunded what the gateway captured and cancelled' },
 } as const satisfies Record<string, ActionRule>;
 export type OrderAction = keyof typeof ORDER_ACTIONS;
 

@@ -9,11 +9,13 @@ import { formatMoney } from '../domain/money.js';
 import type { OrderAction } from '../domain/order-actions.js';
 import type { OrderState, Refund } from '../domain/order.js';
 import {
+  acceptPaymentUpdate,
   approveRefundUpdate,
   cancelUpdate,
   confirmUpdate,
   declineUpdate,
   deliverUpdate,
+  refundPaymentUpdate,
   rejectRefundUpdate,
   shipUpdate,
 } from '../workflows/messages.js';
@@ -49,6 +51,10 @@ const orderAction = <S extends z.ZodObject | undefined>(row: ActionRow<OrderActi
 const refundDecision = <S extends z.ZodObject>(row: ActionRow<RefundDecisionName, S, [refundId: string], Refund>) => row;
 
 const refundAmount = (refund: Refund) => formatMoney(refund.amount, refund.currency);
+const capturedMoney = (order: OrderState) => {
+  const payment = order.payments[0];
+  return formatMoney(payment?.capturedAmount ?? 0, payment?.capturedCurrency ?? order.currency);
+};
 
 /** Actions on an order in the merchant's hands; `domain/order-actions.ts` says from which statuses. */
 export const ORDER_ACTION_ROWS: readonly OrderActionRow[] = [
@@ -79,6 +85,20 @@ export const ORDER_ACTION_ROWS: readonly OrderActionRow[] = [
     input: undefined,
     update: (h) => h.executeUpdate(deliverUpdate),
     done: () => 'Order marked as delivered.',
+  }),
+  orderAction({
+    name: 'accept-payment',
+    summary: 'Accept a payment captured with another amount or currency (needs_review): the order is paid with what was captured',
+    input: z.object({ note: Note.optional() }).strict(),
+    update: (h, input) => h.executeUpdate(acceptPaymentUpdate, { args: [input] }),
+    done: (_, order) => `Payment of ${capturedMoney(order)} accepted; the order is ${order.status}.`,
+  }),
+  orderAction({
+    name: 'refund-payment',
+    summary: 'Refund a payment captured with another amount or currency (needs_review), in the captured currency, and cancel the order',
+    input: z.object({ reason: Note }).strict(),
+    update: (h, input) => h.executeUpdate(refundPaymentUpdate, { args: [input] }),
+    done: (_, order) => `Order cancelled; the captured ${capturedMoney(order)} is being refunded.`,
   }),
 ];
 

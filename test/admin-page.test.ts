@@ -340,6 +340,42 @@ describe('merchant admin pages /admin (real stack, headless Chromium and plain H
     expect((await stack.db.selectFrom('refunds').select('id').where('orderId', '=', order.id).execute()).length).toBe(1);
   });
 
+  it('shows the payment review forms only in needs_review; both actions run from them, in the captured currency', async () => {
+    const merchant = await stack.createMerchant({ settings: { paymentCheckIntervalSeconds: 1 } });
+    const client = await signIn(merchant.adminKey);
+    const page = async (orderId: string) => (await client.get(`/admin/orders/${orderId}`)).text();
+    const review = async (capture: { amount?: number; currency?: string }) => {
+      const created = await placeOrder(merchant);
+      await stack.pay(merchant, created.payment.id, capture);
+      await stack.waitForOrder(merchant, created.order.id, (o) => o.status === 'needs_review');
+      return created.order;
+    };
+
+    const { order: paid } = await paidOrder(merchant);
+    expect(await page(paid.id)).not.toContain('accept-payment');
+
+    // Accepted in another currency: paid, the capture shown in its currency.
+    const foreign = await review({ currency: 'USD', amount: 4_600 });
+    const html = await page(foreign.id);
+    expect(html).toContain(`action="/admin/orders/${foreign.id}/accept-payment"`);
+    expect(html).toContain(`action="/admin/orders/${foreign.id}/refund-payment"`);
+    const accepted = await client.post(`/admin/orders/${foreign.id}/accept-payment`, { _csrf: await client.csrf(), note: '' });
+    expect(accepted.status).toBe(303);
+    expect(await (await client.get(accepted.headers.get('location')!)).text()).toMatch(/Payment of USD 46\.00 accepted; the order is paid\./);
+    expect((await stack.order(merchant, foreign.id)).body).toMatchObject({ status: 'paid', paidAmount: 4_600 });
+
+    // Refunded: a reason is required; then the capture goes back in its currency and the order is cancelled.
+    const short = await review({ currency: 'USD', amount: 1_000 });
+    const unexplained = await client.post(`/admin/orders/${short.id}/refund-payment`, { _csrf: await client.csrf(), reason: ' ' });
+    expect(await (await client.get(unexplained.headers.get('location')!)).text()).toMatch(/role="alert"/);
+    const refunded = await client.post(`/admin/orders/${short.id}/refund-payment`, { _csrf: await client.csrf(), reason: 'Wrong currency.' });
+    expect(await (await client.get(refunded.headers.get('location')!)).text()).toContain('Order cancelled; the captured');
+    const done = await stack.waitForOrder(merchant, short.id, (o) => o.refunds[0]?.status === 'succeeded');
+    expect(done).toMatchObject({ status: 'cancelled', refundedAmount: 1_000 });
+    expect(done.refunds[0]).toMatchObject({ amount: 1_000, currency: 'USD' });
+    expect(await page(short.id)).not.toContain('refund-payment');
+  });
+
   it('puts no key or secret in the HTML of the order page', async () => {
     const merchant = await stack.createMerchant();
     const { order } = await paidOrder(merchant);

@@ -4,6 +4,7 @@ import { toTradeNo } from '../gateways/trade-numbers.js';
 import { startAlipaySimulator, type AlipaySimulator } from './simulators/alipay/simulator.js';
 import { beijing } from './simulators/alipay/trades.js';
 import { startStack, type Merchant, type Stack } from './support/stack.js';
+import { cancelUnpaid, expectLatePaymentRefunded } from './support/late-payment.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- orders are JSON checked by the assertions */
 
@@ -83,6 +84,16 @@ describe('alipay gateway through the order workflow', () => {
     await expect(sim.pay(outTradeNo)).rejects.toThrow(/TRADE_CLOSED/);
     // Alipay itself stops taking money when our window ends.
     expect(callsFor('alipay.trade.precreate', outTradeNo)[0]!.biz.time_expire).toBe(beijing(new Date(expired.payments[0].expiresAt)));
+  });
+
+  it('refunds a payment made after the order was cancelled, automatically', async () => {
+    const merchant = await alipayMerchant({ paymentCheckIntervalSeconds: 1, latePaymentGraceSeconds: 30 });
+    const { orderId, outTradeNo } = await checkout(merchant, 'qr_code');
+    // Not scanned yet, the trade is one Alipay cannot close; the shopper scans and pays after the cancel.
+    await cancelUnpaid(stack, merchant, orderId);
+    await sim.pay(outTradeNo);
+    await expectLatePaymentRefunded(stack, merchant, { id: orderId, total: TOTAL }, sim.trade(outTradeNo)!.tradeNo);
+    expect(sim.refundedFen(outTradeNo)).toBe(TOTAL);
   });
 
   it('refunds in parts up to the amount paid; a refund whose answer was lost is found, not made twice', async () => {

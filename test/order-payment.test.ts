@@ -2,6 +2,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotificationDispatcher } from '../services/notification-dispatch.js';
 import { SANDBOX_SIGNATURE_HEADER, sandboxSecret, signNotification } from '../gateways/sandbox/signature.js';
+import { sandboxReference } from '../gateways/sandbox/events.js';
 import { startStack, type Merchant, type Stack } from './support/stack.js';
 
 const events = (order: { timeline: Array<{ event: string }> }) => order.timeline.map((e) => e.event);
@@ -64,6 +65,19 @@ describe('payment phase: notifications, queries, expiry, cancellation', () => {
     expect(await webhookEvents(body.payment.id)).toEqual([]);
     // Paid when the gateway says, not when the query found out (up to a check interval later).
     expect(paid.payments[0].paidAt).toBe((await sandboxPayment(body.payment.id)).paidAt!.toISOString());
+  });
+
+  it('records a payment the close finds made like any other: reference, gateway time, capture', async () => {
+    const patient = await stack.createMerchant({ settings: { paymentWindowSeconds: 60, paymentCheckIntervalSeconds: 60 } });
+    const { body } = await stack.checkout(patient);
+    await stack.pay(patient, body.payment.id, { notification: { mode: 'drop' } });
+    // The cancel closes the payment at the gateway, which answers that it was paid.
+    const cancel = await stack.request('POST', `/v1/orders/${body.order.id}/cancel`, { key: patient.secretKey });
+    expect(cancel.status).toBe(409);
+    const paid = await stack.waitForOrder(patient, body.order.id, (o) => o.status === 'paid');
+    const gateway = await sandboxPayment(body.payment.id);
+    expect(paid.payments[0]).toMatchObject({ status: 'succeeded', paidAt: gateway.paidAt!.toISOString(), capturedAmount: body.order.total, capturedCurrency: 'CNY', gatewayReference: sandboxReference(body.payment.id) });
+    expect(paid.paidAmount).toBe(body.order.total);
   });
 
   it('sends a success whose amount differs from the order to needs_review, never paid', async () => {

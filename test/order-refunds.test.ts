@@ -170,6 +170,30 @@ describe('refunds: policy, approval, limits, gateway results', () => {
     await stack.recordHistory(order.id, 'declined');
   });
 
+  it('declining approves refunds waiting for the merchant and refunds only what is left, never 0', async () => {
+    // The whole amount waits for approval: the decline approves it and starts no refund of its own.
+    const whole = await paidOrder();
+    const pending = await customerRefund(whole.id, { reason: 'changed my mind' });
+    expect(pending.body).toMatchObject({ status: 'pending_approval', amount: whole.total });
+    const decline = await admin(`/v1/admin/orders/${whole.id}/decline`, { reason: 'out of stock' });
+    expect(decline.status, JSON.stringify(decline.body)).toBe(200);
+    expect(decline.body.status).toBe('cancelled');
+    const done = await stack.waitForOrder(merchant, whole.id, (o) => o.refunds[0]?.status === 'succeeded');
+    expect(done.refunds).toHaveLength(1);
+    expect(done.refunds[0]).toMatchObject({ id: pending.body.id, note: "Approved by the merchant's decline." });
+    expect(done.refundedAmount).toBe(whole.total);
+
+    // Part of it waits: that part is approved, the rest refunded by the decline.
+    const part = await paidOrder();
+    const waiting = await customerRefund(part.id, { amount: 25_000, reason: 'one cup broke' });
+    expect(waiting.body.status).toBe('pending_approval');
+    expect((await admin(`/v1/admin/orders/${part.id}/decline`, { reason: 'out of stock' })).status).toBe(200);
+    const settled = await stack.waitForOrder(merchant, part.id, (o) => o.refunds.length === 2 && o.refunds.every((r: { status: string }) => r.status === 'succeeded'));
+    expect(settled.refunds.map((r: { amount: number; initiatedBy: string }) => [r.amount, r.initiatedBy])).toEqual([[25_000, 'customer'], [part.total - 25_000, 'merchant']]);
+    expect(settled).toMatchObject({ status: 'cancelled', refundedAmount: part.total });
+    await stack.recordHistory(part.id, 'declined-over-pending-refund');
+  });
+
   it('records a refund the gateway fails, with its reason, and keeps the order', async () => {
     const m = await stack.createMerchant();
     const order = await paidOrder(m);

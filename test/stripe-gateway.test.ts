@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startStripeSimulator, type StripeSimulator } from './simulators/stripe/simulator.js';
 import type { DeliveryMode } from './simulators/stripe/webhooks.js';
 import { startStack, type Merchant, type Stack } from './support/stack.js';
+import { cancelUnpaid, expectLatePaymentRefunded } from './support/late-payment.js';
 
 const events = (order: { timeline: Array<{ event: string }> }) => order.timeline.map((e) => e.event);
 
@@ -93,6 +94,17 @@ describe('Stripe through the order workflow', () => {
     // The completion came after the settlement; re-fetched, both say what the session is now: paid.
     expect(deliveriesTo(m).map((d) => [d.type, d.status])).toEqual([['checkout.session.async_payment_succeeded', 200], ['checkout.session.completed', 200]]);
     expect((await stack.order(m, order.id)).body.status).toBe('paid');
+  });
+
+  it('refunds a delayed payment that settles after the order was cancelled, automatically', async () => {
+    const m = await stripeMerchant({ paymentCheckIntervalSeconds: 1, latePaymentGraceSeconds: 30 });
+    const { order, payment } = await checkout(m);
+    // The bank debit is under way when the customer cancels; it settles afterwards.
+    sim.pay(payment.id, { delayed: true });
+    await cancelUnpaid(stack, m, order.id);
+    sim.settleDelayed(payment.id, 'succeeded');
+    await expectLatePaymentRefunded(stack, m, order, sim.session(payment.id).payment_intent as string);
+    expect(sim.refunds(payment.id).map((r) => [r.amount, r.status])).toEqual([[order.total, 'succeeded']]);
   });
 
   it('expires the Checkout Session when the payment window ends', async () => {

@@ -4,6 +4,7 @@ import { beijingTime } from './simulators/unionpay/acp.js';
 import { merchantCertificate } from './simulators/unionpay/certificates.js';
 import { startUnionPaySimulator, type Forgery, type NotifyMode, type UnionPaySimulator } from './simulators/unionpay/simulator.js';
 import { startStack, type Merchant, type Stack } from './support/stack.js';
+import { cancelUnpaid, expectLatePaymentRefunded } from './support/late-payment.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- orders are JSON checked by the assertions */
 
@@ -88,6 +89,17 @@ describe('UnionPay Online (ACP 5.1.0) through the order workflow', () => {
     expect(expired.payments[0].status).toBe('closed');
     expect(sim.received('query', orderId).some((q) => q.at >= Date.parse(payment.expiresAt))).toBe(true);
     expect(sim.pay(orderId)).toBe('lapsed');
+  });
+
+  it('refunds a payment made after the order was cancelled by its queryId, automatically', async () => {
+    const m = await merchant({ paymentCheckIntervalSeconds: 1, latePaymentGraceSeconds: 30 });
+    const { order, orderId } = await checkout(m);
+    // ACP cannot close the consume: until payTimeout the customer can still pay it.
+    await cancelUnpaid(stack, m, order.id);
+    expect(sim.pay(orderId)).toBe('paid');
+    const queryId = sim.consume(orderId)!.queryId!;
+    await expectLatePaymentRefunded(stack, m, order, queryId);
+    expect(sim.refundsOf(queryId).map((r) => Number(r.fields.txnAmt))).toEqual([order.total]);
   });
 
   it('refunds in two parts (04) with new orderIds, and a refund whose answer was lost is not refunded twice', async () => {

@@ -7,6 +7,7 @@ import { rsaKeyPair } from './simulators/wechatpay/crypto.js';
 import type { NotifyOptions } from './simulators/wechatpay/notifier.js';
 import { startWechatPaySimulator, type WechatPaySimulator } from './simulators/wechatpay/simulator.js';
 import { startStack, type Merchant, type Stack } from './support/stack.js';
+import { cancelUnpaid, expectLatePaymentRefunded } from './support/late-payment.js';
 
 const events = (order: { timeline: Array<{ event: string }> }) => order.timeline.map((e) => e.event);
 
@@ -67,6 +68,18 @@ describe('WeChat Pay through the order workflow', () => {
     expect(expired.payments[0].status).toBe('closed');
     expect(sim.calls).toContainEqual({ method: 'POST', path: `/v3/pay/transactions/out-trade-no/${tradeNo}/close`, operation: 'close', status: 204 });
     expect(sim.payment(tradeNo)!.trade_state).toBe('CLOSED');
+  });
+
+  it('refunds a payment made after the order was cancelled, automatically', async () => {
+    const m = await configuredMerchant({ paymentCheckIntervalSeconds: 1, latePaymentGraceSeconds: 30 });
+    const { order, payment } = await checkout(m);
+    const tradeNo = toTradeNo(payment.id);
+    // WeChat Pay refuses the close, so the code can still be paid after the cancel.
+    sim.failNext('close', { status: 400, code: 'PARAM_ERROR', message: '参数错误' });
+    await cancelUnpaid(stack, m, order.id);
+    sim.scanAndPay(payment.action.code);
+    await expectLatePaymentRefunded(stack, m, order, sim.payment(tradeNo)!.transaction_id!);
+    expect(sim.refundsOf(tradeNo).map((r) => [r.refund, r.status])).toEqual([[order.total, 'SUCCESS']]);
   });
 
   it('refunds in parts up to the total; a refund retried after a lost answer is made once', async () => {

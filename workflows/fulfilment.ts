@@ -1,9 +1,10 @@
-// After payment: the merchant confirms (or declines, refunding in full), ships and delivers; the order
+// After payment: the merchant confirms (or declines, refunding all that is left), ships and delivers; the order
 // completes once the refund window after delivery has passed.
 import { condition } from '@temporalio/workflow';
 import { FINAL_STATUSES, refundableAmount, type OrderState } from '../domain/order.js';
 import { now, seconds, type OrderEntity } from './order-entity.js';
 import { hasOpenRefunds, record } from './order-state.js';
+import { declineRefundsRestPatch } from './patches.js';
 import type { OrderRefunds } from './refunds.js';
 import { requireAction, requireText } from './rejections.js';
 
@@ -24,7 +25,9 @@ export class OrderFulfilment {
   async decline({ reason }: { reason: string }): Promise<OrderState> {
     const { state } = this.order;
     record(state, now(), 'declined', 'merchant', { status: 'cancelled', reason, message: reason });
-    this.refunds.start(refundableAmount(state), `Order declined by the merchant: ${reason}`, 'merchant', 'processing');
+    const refundReason = `Order declined by the merchant: ${reason}`;
+    if (declineRefundsRestPatch()) this.refunds.refundRest(refundReason, "Approved by the merchant's decline.");
+    else this.refunds.start(refundableAmount(state), refundReason, 'merchant', 'processing');
     await this.order.persist();
     return state;
   }

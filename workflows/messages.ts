@@ -29,6 +29,10 @@ export const confirmUpdate = defineUpdate<OrderState, []>('confirm');
 export const declineUpdate = defineUpdate<OrderState, [{ reason: string }]>('decline');
 export const shipUpdate = defineUpdate<OrderState, [{ carrier: string; trackingNumber: string }]>('ship');
 export const deliverUpdate = defineUpdate<OrderState, []>('deliver');
+/** The merchant keeps a payment captured with another amount or currency (`needs_review`): the order is paid. */
+export const acceptPaymentUpdate = defineUpdate<OrderState, [{ note?: string }]>('acceptPayment');
+/** The merchant gives back a payment captured with another amount or currency, and the order is cancelled. */
+export const refundPaymentUpdate = defineUpdate<OrderState, [{ reason: string }]>('refundPayment');
 export const requestRefundUpdate = defineUpdate<Refund, [RefundRequest]>('requestRefund');
 export const approveRefundUpdate = defineUpdate<Refund, [{ refundId: string; note?: string }]>('approveRefund');
 export const rejectRefundUpdate = defineUpdate<Refund, [{ refundId: string; note: string }]>('rejectRefund');

@@ -5,6 +5,7 @@ import { setHandler } from '@temporalio/workflow';
 import type { OrderAction } from '../domain/order-actions.js';
 import type { OrderFulfilment } from './fulfilment.js';
 import {
+  acceptPaymentUpdate,
   approveRefundUpdate,
   cancelUpdate,
   checkoutUpdate,
@@ -13,6 +14,7 @@ import {
   deliverUpdate,
   paymentNotificationSignal,
   refundNotificationSignal,
+  refundPaymentUpdate,
   rejectRefundUpdate,
   requestRefundUpdate,
   shipUpdate,
@@ -22,8 +24,9 @@ import type { OrderEntity } from './order-entity.js';
 import type { OrderPayment } from './payment.js';
 import type { OrderRefunds } from './refunds.js';
 import { requireAction } from './rejections.js';
+import type { OrderReview } from './review.js';
 
-export function setOrderHandlers(order: OrderEntity, payment: OrderPayment, fulfilment: OrderFulfilment, refunds: OrderRefunds): void {
+export function setOrderHandlers(order: OrderEntity, payment: OrderPayment, fulfilment: OrderFulfilment, refunds: OrderRefunds, review: OrderReview): void {
   const requireAllowed = (action: OrderAction) => requireAction(action, order.state.status);
   // A change the database refused for good is answered with the alert, not with a state the API cannot show.
   const answered =
@@ -45,6 +48,9 @@ export function setOrderHandlers(order: OrderEntity, payment: OrderPayment, fulf
   setHandler(declineUpdate, answered((request) => fulfilment.decline(request)), { validator: (request) => fulfilment.validateDecline(request) });
   setHandler(shipUpdate, answered((request) => fulfilment.ship(request)), { validator: (request) => fulfilment.validateShip(request) });
   setHandler(deliverUpdate, answered(() => fulfilment.deliver()), { validator: () => requireAllowed('deliver') });
+
+  setHandler(acceptPaymentUpdate, answered((request) => review.accept(request)), { validator: (_request) => review.validateAccept() });
+  setHandler(refundPaymentUpdate, answered((request) => review.refund(request)), { validator: (request) => review.validateRefund(request) });
 
   setHandler(requestRefundUpdate, answered((request) => refunds.request(request)), { validator: (request) => refunds.validateRequest(request) });
   setHandler(approveRefundUpdate, answered((request) => refunds.decide('approve', request)), { validator: (request) => refunds.validateDecision('approve', request) });

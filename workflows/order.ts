@@ -10,13 +10,14 @@ import { touch } from './order-state.js';
 import { leanProjectionPatch, orderPatches } from './patches.js';
 import { OrderPayment } from './payment.js';
 import { OrderRefunds } from './refunds.js';
+import { OrderReview } from './review.js';
 
 export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
   const order = new OrderEntity(input, orderPatches());
   const refunds = new OrderRefunds(order);
   const payment = new OrderPayment(order, refunds);
   const fulfilment = new OrderFulfilment(order, refunds);
-  setOrderHandlers(order, payment, fulfilment, refunds);
+  setOrderHandlers(order, payment, fulfilment, refunds, new OrderReview(order, refunds));
   // Orders from before `lean-projection` were also projected before the payment existed, and at the end.
   const leanProjection = leanProjectionPatch();
   if (!leanProjection) await order.persist();

@@ -52,3 +52,11 @@ export function projectionAlertsPatch(): boolean {
 export function boundedPaymentCreationPatch(): boolean {
   return patched('bounded-payment-creation');
 }
+
+/**
+ * Asked when the merchant declines. Orders declined before this change refunded `refundableAmount` whatever
+ * it was, so a decline over a refund waiting for approval started a refund of 0 (see `refundRest`).
+ */
+export function declineRefundsRestPatch(): boolean {
+  return patched('decline-refunds-rest');
+}

@@ -45,17 +45,29 @@ export class OrderRefunds {
   /** Approves (the gateway is asked at once) or rejects (the customer is told) a refund waiting for approval. */
   async decide(decision: RefundDecision, { refundId, note }: { refundId: string; note?: string }): Promise<Refund> {
     const refund = findRefund(this.order.state, refundId)!;
-    refund.status = decision === 'approve' ? 'processing' : 'rejected';
-    refund.note = note;
-    refund.updatedAt = now();
-    record(this.order.state, refund.updatedAt, decision === 'approve' ? 'refund_approved' : 'refund_rejected', 'merchant', { message: note });
     if (decision === 'approve') {
-      this.inflight.push(this.settle(refund));
+      this.approve(refund, note);
       await this.order.persist();
     } else {
+      refund.status = 'rejected';
+      refund.note = note;
+      refund.updatedAt = now();
+      record(this.order.state, refund.updatedAt, 'refund_rejected', 'merchant', { message: note });
       await this.order.persistAndNotify('refund_rejected', { refundId, amount: refund.amount, currency: refund.currency, reason: note }, `refund:${refundId}`);
     }
     return refund;
+  }
+
+  /**
+   * Gives back everything still held when the merchant gives the order up: refunds waiting for approval are
+   * approved (the customer asked for that money and gets it under their own request, rather than being told
+   * "rejected" while it is refunded anyway), and only a positive remainder is refunded anew. The caller persists.
+   */
+  refundRest(reason: string, note: string): void {
+    const { state } = this.order;
+    for (const refund of state.refunds.filter((r) => r.status === 'pending_approval')) this.approve(refund, note);
+    const rest = refundableAmount(state);
+    if (rest > 0) this.start(rest, reason, 'merchant', 'processing');
   }
 
   /** A rejection must say why; either decision needs a refund that is waiting for one. */
@@ -80,7 +92,8 @@ export class OrderRefunds {
       id: this.order.patches.shortRefundIds ? refundId(uuid4()) : `rf_${uuid4().replaceAll('-', '')}`,
       paymentId: this.order.payment().id,
       amount,
-      currency: state.currency,
+      // Money goes back in the currency it was taken in: the order's, unless a capture in another was accepted.
+      currency: this.order.payment().capturedCurrency ?? state.currency,
       reason,
       status,
       initiatedBy: actor,
@@ -88,7 +101,7 @@ export class OrderRefunds {
       updatedAt: at,
     };
     state.refunds.push(refund);
-    record(state, at, status === 'processing' ? 'refund_started' : 'refund_requested', actor, { message: `${amount} ${state.currency}: ${reason}` });
+    record(state, at, status === 'processing' ? 'refund_started' : 'refund_requested', actor, { message: `${amount} ${refund.currency}: ${reason}` });
     if (status === 'processing') this.inflight.push(this.settle(refund));
     return refund;
   }
@@ -98,6 +111,15 @@ export class OrderRefunds {
     await Promise.all(this.inflight);
     // A refund still waiting for the merchant's decision keeps the order open until it is decided.
     await condition(() => !hasOpenRefunds(this.order.state));
+  }
+
+  /** Approves a refund waiting for the merchant and asks the gateway for it; the caller persists. */
+  private approve(refund: Refund, note: string | undefined): void {
+    refund.status = 'processing';
+    refund.note = note;
+    refund.updatedAt = now();
+    record(this.order.state, refund.updatedAt, 'refund_approved', 'merchant', { message: note });
+    this.inflight.push(this.settle(refund));
   }
 
   /** The refund an earlier request with this Idempotency-Key made; the same key with another request is refused. */

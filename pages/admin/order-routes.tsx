@@ -37,6 +37,8 @@ const ACTION_FIELDS: Record<OrderActionRow['name'], Record<string, FieldInfo>> =
   decline: { reason: { id: 'decline-reason', label: 'Reason' } },
   ship: { carrier: { id: 'ship-carrier', label: 'Carrier' }, trackingNumber: { id: 'ship-tracking', label: 'Tracking number' } },
   deliver: {},
+  'accept-payment': { note: { id: 'accept-payment-note', label: 'Note' } },
+  'refund-payment': { reason: { id: 'refund-payment-reason', label: 'Reason' } },
 };
 
 /** The form's fields that the schema names, as typed; an optional one left empty is left out. */

@@ -109,6 +109,37 @@ function Actions({ order, refundable, csrfToken }: Pick<OrderPageProps, 'order' 
       </section>,
     );
   }
+  if (actionAllowed('accept-payment', order.status)) {
+    const payment = order.payments[0];
+    const captured = money(payment?.capturedAmount ?? 0, payment?.capturedCurrency ?? order.currency);
+    forms.push(
+      <section class="card" aria-labelledby="review-heading">
+        <h3 id="review-heading">Review the payment</h3>
+        <p>
+          The gateway captured <span class="amount">{captured}</span>; the order total is <span class="amount">{money(order.total, order.currency)}</span>. Keep the
+          payment and go on with the order, or refund what was captured and cancel it.
+        </p>
+        <div class="grid">
+          <form method="post" action={`${base}/accept-payment`} class="stacked">
+            <CsrfField token={csrfToken} />
+            <Field id="accept-payment-note" name="note" label="Note (optional)" maxlength={500} />
+            <div>
+              <button type="submit">Accept {captured}</button>
+            </div>
+          </form>
+          <form method="post" action={`${base}/refund-payment`} class="stacked">
+            <CsrfField token={csrfToken} />
+            <Field id="refund-payment-reason" name="reason" label="Reason" hint="Shown to the customer; what was captured is refunded in its currency." required maxlength={500} />
+            <div>
+              <button type="submit" class="danger">
+                Refund {captured} and cancel
+              </button>
+            </div>
+          </form>
+        </div>
+      </section>,
+    );
+  }
   for (const refund of pending) {
     const id = encodeURIComponent(refund.id);
     forms.push(
@@ -170,6 +201,8 @@ function Actions({ order, refundable, csrfToken }: Pick<OrderPageProps, 'order' 
 export function OrderPage(props: OrderPageProps) {
   const { order, refundable, workflow, flash, csrfToken } = props;
   const c = order.currency;
+  // What was paid is held in the currency it was captured in (another one only when the merchant accepted it).
+  const paidIn = order.payments[0]?.capturedCurrency ?? c;
   const inFlight = order.status === 'awaiting_payment' || order.refunds.some((r) => r.status === 'processing');
   return (
     <AdminLayout {...props} title={`Order ${order.orderNo}`} current="orders" tail={inFlight ? <script nonce={props.nonce}>{raw(REFRESH_SCRIPT)}</script> : undefined}>
@@ -195,9 +228,9 @@ export function OrderPage(props: OrderPageProps) {
           <dt>Total</dt>
           <dd class="amount">{money(order.total, c)}</dd>
           <dt>Paid</dt>
-          <dd class="amount">{money(order.paidAmount, c)}</dd>
+          <dd class="amount">{money(order.paidAmount, paidIn)}</dd>
           <dt>Refunded</dt>
-          <dd class="amount">{money(order.refundedAmount, c)}</dd>
+          <dd class="amount">{money(order.refundedAmount, paidIn)}</dd>
           <dt>Placed</dt>
           <dd>
             <Time value={order.createdAt} />
