@@ -1,6 +1,7 @@
 // Request pieces shared by several services' input schemas (and by the API's responses): amounts,
 // currencies, skus, carts and addresses. The API documents them from these same schemas.
 import { z } from '@hono/zod-openapi';
+import { MAX_QUANTITY_PER_SKU } from '../domain/pricing.js';
 
 export const MinorUnits = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).openapi({ description: 'Integer amount in minor units (fen, cents).', example: 12800 });
 /** Circulating currencies as the runtime's ICU data knows them: a made-up code would get a guessed exponent. */
@@ -14,7 +15,7 @@ export const Sku = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, '
 
 /** Only `sku` and `quantity`: prices come from the catalog, and a client-sent price is refused. */
 export const CartItem = z
-  .object({ sku: Sku, quantity: z.number().int().min(1).max(10_000) })
+  .object({ sku: Sku, quantity: z.number().int().min(1).max(MAX_QUANTITY_PER_SKU).openapi({ description: 'Lines naming the same sku are merged; their sum is capped alike.' }) })
   .strict()
   .openapi('CartItem');
 export const CartItems = z.array(CartItem).min(1).max(100);
