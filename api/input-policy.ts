@@ -7,6 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { ApiError } from '../core/errors.js';
 import { BODY_TEXT, findTextIssue, LINE_TEXT, textProblem, type TextIssue } from '../core/text.js';
 import type { AppOpenAPI } from './context.js';
+import { jsonResponse, ErrorSchema } from './schemas.js';
 
 /** The largest `/v1` request body and gateway notification (gateways send a few KiB at most). */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -91,4 +92,17 @@ export function applyInputPolicy(app: AppOpenAPI): void {
   app.use('/v1/*', limitBody);
   app.use('/webhooks/*', limitBody);
   app.use('*', textPolicy);
+}
+
+/**
+ * Says in the OpenAPI document what the policy answers on every route: 400 for text it refuses (any
+ * route: path and query too) and 413 for a body over the limit (routes that take one).
+ */
+export function documentInputPolicy(app: AppOpenAPI): void {
+  const error = jsonResponse(ErrorSchema, 'Error');
+  for (const definition of app.openAPIRegistry.definitions) {
+    if (definition.type !== 'route') continue;
+    const { route } = definition;
+    route.responses = { 400: error, ...(route.request?.body && { 413: error }), ...route.responses };
+  }
 }

@@ -149,4 +149,16 @@ describe('input policy: text that cannot be stored, sizes, amounts, quantities, 
     expect(crlf.status).toBe(400);
     expect(crlf.headers.get('set-cookie')).toBeNull();
   });
+
+  it('documents the policy’s answers: 400 on every route, 413 where a body is taken, 422 amount_too_large on quotes and checkouts', async () => {
+    const doc = (await stack.request('GET', '/openapi.json')).body;
+    for (const [path, item] of Object.entries<any>(doc.paths)) {
+      for (const [method, operation] of Object.entries<any>(item)) {
+        expect(operation.responses['400'], `${method} ${path}`).toBeDefined();
+        if (operation.requestBody) expect(operation.responses['413'], `${method} ${path}`).toBeDefined();
+      }
+    }
+    expect(doc.paths['/v1/quotes'].post.responses['422']).toBeDefined();
+    expect(doc.paths['/v1/checkouts'].post.responses['422']).toBeDefined();
+  });
 });
