@@ -40,7 +40,10 @@ describe('input policy: text that cannot be stored, sizes, amounts, quantities, 
     expect(await stack.db.selectFrom('orders').select('id').where('idempotencyKey', '=', key).execute()).toEqual([]);
     const workflowId = `order-${merchant.merchantId}-${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
     await expect(stack.client.workflow.getHandle(workflowId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
-    // Other controls and a lone surrogate in an address line alike; a tab-free single line is fine.
+    // Other controls and a lone surrogate in an address line alike; names and address lines are one line.
+    const twoLines = await stack.checkout(merchant, { body: { customer: { ...CUSTOMER, name: 'Li\nWei' } } });
+    expectRefused(twoLines, 400, 'invalid_request');
+    expect(twoLines.body.error.details).toEqual([{ path: 'customer.name', message: 'must be one line' }]);
     expectRefused(await stack.checkout(merchant, { body: { shippingAddress: { ...ADDRESS, line1: '88 Wensan\u0007Road' } } }));
     expectRefused(await stack.checkout(merchant, { body: { shippingAddress: { ...ADDRESS, city: 'Hang\ud800zhou' } } }));
   });
@@ -48,6 +51,10 @@ describe('input policy: text that cannot be stored, sizes, amounts, quantities, 
   it('refuses a refund reason that cannot be stored, through the API and the customer page, and the order stays as it was', async () => {
     const { order, orderUrl } = await paidOrder();
     expectRefused(await stack.request('POST', `/v1/admin/orders/${order.id}/refunds`, { key: merchant.adminKey, body: { reason: 'broken \ud800' } }));
+    // A reason may run over several lines: refused only for what cannot be stored, nothing changed yet.
+    const multiline = await stack.request('POST', `/v1/admin/orders/${order.id}/refunds`, { key: merchant.adminKey, body: { amount: 0, reason: 'broken\ncup' } });
+    expectRefused(multiline, 400, 'invalid_request');
+    expect(multiline.body.error.details.map((d: any) => d.path)).toEqual(['amount']);
 
     const path = new URL(orderUrl).pathname;
     const page = await fetch(`${stack.baseUrl}${path}`);
@@ -70,6 +77,7 @@ describe('input policy: text that cannot be stored, sizes, amounts, quantities, 
   it('answers 400, not 500, for NUL in a query, a path id, a product name or a merchant name', async () => {
     expectRefused(await stack.request('GET', '/v1/admin/orders?q=%00', { key: merchant.adminKey }));
     expectRefused(await stack.request('GET', '/v1/orders/ord_%00', { key: merchant.secretKey }));
+    expectRefused(await stack.request('POST', `/webhooks/sandbox/${merchant.merchantId}%00`, { body: {} }));
     expectRefused(await stack.request('POST', '/v1/admin/products', { key: merchant.adminKey, body: { sku: 'NUL', name: 'Tea\u0000', unitAmount: 1, currency: 'CNY' } }));
     expectRefused(
       await stack.request('POST', '/v1/platform/merchants', {
