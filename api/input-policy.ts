@@ -11,6 +11,8 @@ import { jsonResponse, ErrorSchema } from './schemas.js';
 
 /** The largest `/v1` request body and gateway notification (gateways send a few KiB at most). */
 export const MAX_BODY_BYTES = 64 * 1024;
+/** The largest page form (a gateway's certificates); the pages' own limits may be smaller. */
+const MAX_PAGE_BODY_BYTES = 256 * 1024;
 
 const refuse = (issue: TextIssue) => new ApiError(400, 'invalid_text', `The request contains text that cannot be accepted: ${issue.path} ${issue.message}.`, [issue]);
 
@@ -32,20 +34,25 @@ function checkPathAndQuery(c: Context): void {
   }
 }
 
-/** JSON and form bodies (read once: Hono keeps them for the route's validator or the page's form parsing). */
+/**
+ * JSON and form bodies, read from a copy: the stream stays whole for the route's validator, the page's form
+ * parsing and their own, smaller limits.
+ */
 async function checkBody(c: Context): Promise<void> {
   if (!c.req.raw.body || c.req.path.startsWith('/webhooks/')) return; // notifications: checked at intake
   const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
   let body: unknown;
   if (type === 'application/json' || type.endsWith('+json')) {
     try {
-      body = await c.req.json();
+      body = JSON.parse(await c.req.raw.clone().text());
     } catch (error) {
       if (error instanceof SyntaxError) return; // the route's validator answers malformed JSON
       throw error;
     }
   } else if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') {
-    body = await c.req.parseBody({ all: true });
+    const form = await c.req.raw.clone().formData().catch(() => undefined); // malformed: the page's own parsing answers
+    // Every value, repeated names included (a page reads the last one); files are not text.
+    body = form && [...form.entries()].map(([name, value]) => ({ [name]: typeof value === 'string' ? value : '' }));
   } else {
     return;
   }
@@ -59,10 +66,13 @@ const textPolicy: MiddlewareHandler = async (c, next) => {
   await next();
 };
 
-const limitBody = bodyLimit({
-  maxSize: MAX_BODY_BYTES,
-  onError: (c) => c.json({ error: { code: 'payload_too_large', message: `The request body is larger than ${MAX_BODY_BYTES} bytes.` } }, 413),
-});
+const limitBody = (maxSize: number) =>
+  bodyLimit({ maxSize, onError: (c) => c.json({ error: { code: 'payload_too_large', message: `The request body is larger than ${maxSize} bytes.` } }, 413) });
+const apiLimit = limitBody(MAX_BODY_BYTES);
+const pageLimit = limitBody(MAX_PAGE_BODY_BYTES);
+
+/** Every body is bounded before anything reads it. */
+const limitByPath: MiddlewareHandler = (c, next) => (c.req.path.startsWith('/v1/') || c.req.path.startsWith('/webhooks/') ? apiLimit : pageLimit)(c, next);
 
 /** A route path (`/v1/orders/:id`, `/admin/*`) as a pattern over whole request paths. */
 function routePattern(path: string): RegExp {
@@ -89,8 +99,7 @@ export function notFoundOrNotAllowed(app: AppOpenAPI) {
 
 /** Registers the policy's middleware; call before any route. */
 export function applyInputPolicy(app: AppOpenAPI): void {
-  app.use('/v1/*', limitBody);
-  app.use('/webhooks/*', limitBody);
+  app.use('*', limitByPath);
   app.use('*', textPolicy);
 }
 
