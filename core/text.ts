@@ -34,15 +34,19 @@ export interface TextIssue {
   message: string;
 }
 
+/** Deeper than any request Paystead takes; a deeper one is refused rather than walked. */
+const MAX_DEPTH = 32;
+
 /** The first string in `value` (depth first, object keys too) that `rule` refuses. */
-export function findTextIssue(value: unknown, rule: TextRule, path = ''): TextIssue | undefined {
+export function findTextIssue(value: unknown, rule: TextRule, path = '', depth = 0): TextIssue | undefined {
+  if (depth > MAX_DEPTH) return { path, message: `is nested deeper than ${MAX_DEPTH} levels` };
   if (typeof value === 'string') {
     const message = textProblem(value, rule);
     return message ? { path, message } : undefined;
   }
   if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) {
-      const issue = findTextIssue(item, rule, path ? `${path}.${index}` : String(index));
+      const issue = findTextIssue(item, rule, path ? `${path}.${index}` : String(index), depth + 1);
       if (issue) return issue;
     }
     return undefined;
@@ -52,7 +56,7 @@ export function findTextIssue(value: unknown, rule: TextRule, path = ''): TextIs
       const at = path ? `${path}.${key}` : key;
       const keyProblem = textProblem(key, LINE_TEXT);
       if (keyProblem) return { path: at, message: `name ${keyProblem}` };
-      const issue = findTextIssue(item, rule, at);
+      const issue = findTextIssue(item, rule, at, depth + 1);
       if (issue) return issue;
     }
   }

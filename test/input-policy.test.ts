@@ -86,6 +86,9 @@ describe('input policy: text that cannot be stored, sizes, amounts, quantities, 
       }),
     );
     expect((await stack.request('GET', '/v1/orders/%E0%A4%A', { key: merchant.secretKey })).status).toBe(400);
+    // Nesting as deep as 64 KiB allows is refused, not walked until the stack runs out.
+    const deep = await fetch(`${stack.baseUrl}/v1/quotes`, { method: 'POST', headers: { authorization: `Bearer ${merchant.secretKey}`, 'content-type': 'application/json' }, body: `${'['.repeat(30_000)}${']'.repeat(30_000)}` });
+    expect(deep.status).toBe(400);
   });
 
   it('refuses a notification that cannot be stored, and does not store it', async () => {
