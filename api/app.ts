@@ -5,6 +5,7 @@ import { ApiError, RetryLaterError } from '../core/errors.js';
 import { createKeyResolver } from '../services/api-keys.js';
 import type { AppDeps } from '../services/deps.js';
 import type { AppEnv, RouteDeps } from './context.js';
+import { applyInputPolicy, notFoundOrNotAllowed } from './input-policy.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerDocsRoutes } from './routes/docs.js';
 import { registerPlatformRoutes } from './routes/platform.js';
@@ -52,7 +53,8 @@ export function createApp(appDeps: AppDeps) {
     deps.logger.error({ err: error, method: c.req.method, path: c.req.path }, 'unhandled error');
     return c.json({ error: { code: 'internal_error', message: 'Something went wrong on our side.' } }, 500);
   });
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } }, 404));
+  app.notFound(notFoundOrNotAllowed(app));
+  applyInputPolicy(app);
 
   // The API's own time per request (`Server-Timing: total;dur=...`): tells a slow answer from a slow network
   // or a busy client (the benchmark reports both).

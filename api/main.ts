@@ -4,13 +4,14 @@ import { loadConfigOrExit } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
 import { temporalConnectionOptions } from '../core/temporal-connection.js';
 import { createDb } from '../db/database.js';
+import { CREDENTIAL_FIELD_NAMES } from '../domain/gateways.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createGatewayRegistry } from '../gateways/registry.js';
 import { createApp } from './app.js';
 import { createNotificationDispatcher } from '../services/notification-dispatch.js';
 
 const config = loadConfigOrExit();
-const logger = createLogger(config.logLevel, 'api');
+const logger = createLogger(config.logLevel, 'api', { secretFields: CREDENTIAL_FIELD_NAMES });
 const db = createDb(config.database.url, config.database.poolSize);
 const applied = await migrateToLatest(db);
 if (applied.length > 0) logger.info({ applied }, 'migrations applied');

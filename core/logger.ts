@@ -1,21 +1,32 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
-/** Paths that may carry secrets; pino replaces them before a line is written. */
-const REDACTED = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'headers.authorization',
-  'headers.cookie',
-  '*.secretKey',
-  '*.adminKey',
-  '*.apiKey',
-  '*.privateKey',
-  '*.password',
-  '*.masterKey',
-];
+/** Headers that carry credentials, wherever a request or response is logged. */
+const SECRET_HEADERS = ['authorization', 'cookie', 'set-cookie', 'x-api-key'];
+/** Keys and tokens by name: API keys, the master key, sessions, order links, form tokens. */
+const SECRET_NAMES = ['secretKey', 'adminKey', 'apiKey', 'platformApiKey', 'privateKey', 'password', 'masterKey', 'key', 'token', 'sessionToken', 'viewToken', 'formToken', 'csrfToken'];
+/** How deep under a logged object a secret is still found (`credentials.apiV3Key`, `body.credentials.apiV3Key`). */
+const DEPTHS = ['', '*.', '*.*.'];
 
-export function createLogger(level: string, name = 'paystead'): Logger {
-  return pino({ name, level, redact: { paths: REDACTED, censor: '[redacted]' } });
+/**
+ * Paths pino replaces before a line is written: the secret names given (every gateway credential field,
+ * from the gateway profiles) and the fixed ones above, at the top and under one or two levels of objects.
+ */
+export function redactionPaths(secretFields: readonly string[]): string[] {
+  const names = [...new Set([...SECRET_NAMES, ...secretFields])];
+  const headers = SECRET_HEADERS.flatMap((header) => [`req.headers["${header}"]`, `res.headers["${header}"]`, `headers["${header}"]`, `*.headers["${header}"]`]);
+  return [...headers, ...DEPTHS.flatMap((depth) => names.map((name) => `${depth}${name}`))];
+}
+
+export interface LoggerOptions {
+  /** Field names whose values are never written (the gateway credential fields). */
+  secretFields?: readonly string[];
+  /** Where lines go; standard output when absent. */
+  destination?: DestinationStream;
+}
+
+export function createLogger(level: string, name = 'paystead', { secretFields = [], destination }: LoggerOptions = {}): Logger {
+  const options = { name, level, redact: { paths: redactionPaths(secretFields), censor: '[redacted]' } };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -128,6 +128,9 @@ export function hasCredentialFields(gateway: GatewayName): gateway is Configurab
   return GATEWAY_PROFILES[gateway].credentials.length > 0;
 }
 
+/** Every credential field's name, across gateways: all of them are secret, so logs never show them. */
+export const CREDENTIAL_FIELD_NAMES: readonly string[] = [...new Set(Object.values(GATEWAY_PROFILES).flatMap((profile) => profile.credentials.map((field) => field.name)))];
+
 /** The gateway's profile with its name, as its adapter presents it. */
 export function profileOf<N extends GatewayName>(name: N): GatewayProfile & { readonly name: N } {
   return { name, ...GATEWAY_PROFILES[name] };

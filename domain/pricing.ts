@@ -33,8 +33,12 @@ export interface Quote {
   total: number;
 }
 
+/** The most of one sku an order may hold, however many lines name it. */
+export const MAX_QUANTITY_PER_SKU = 10_000;
+
 export type PricingProblem =
   | { code: 'unknown_sku'; sku: string }
+  | { code: 'quantity_too_large'; sku: string; quantity: number; max: number }
   | { code: 'inactive_product'; sku: string }
   | { code: 'currency_mismatch'; sku: string; currency: string };
 
@@ -43,6 +47,19 @@ export class PricingError extends Error {
     super(problems.map((p) => `${p.code}: ${p.sku}`).join('; '));
     this.name = 'PricingError';
   }
+}
+
+/** A total (or a step towards it) beyond the safe integer range: JavaScript would round it, Postgres's bigint is wider still. */
+export class AmountTooLarge extends Error {
+  constructor(readonly what: string) {
+    super(`the ${what} exceeds the largest amount that can be charged (${Number.MAX_SAFE_INTEGER})`);
+    this.name = 'AmountTooLarge';
+  }
+}
+
+function safe(amount: number, what: string): number {
+  if (!Number.isSafeInteger(amount)) throw new AmountTooLarge(what);
+  return amount;
 }
 
 /**
@@ -64,15 +81,16 @@ export function priceCart(
   const items: PricedItem[] = [];
   for (const [sku, quantity] of quantities) {
     const product = catalog.get(sku);
-    if (!product) problems.push({ code: 'unknown_sku', sku });
+    if (quantity > MAX_QUANTITY_PER_SKU) problems.push({ code: 'quantity_too_large', sku, quantity, max: MAX_QUANTITY_PER_SKU });
+    else if (!product) problems.push({ code: 'unknown_sku', sku });
     else if (!product.active) problems.push({ code: 'inactive_product', sku });
     else if (product.currency !== settings.currency) problems.push({ code: 'currency_mismatch', sku, currency: product.currency });
-    else items.push({ sku, name: product.name, quantity, unitAmount: product.unitAmount, lineTotal: product.unitAmount * quantity });
+    else items.push({ sku, name: product.name, quantity, unitAmount: product.unitAmount, lineTotal: safe(product.unitAmount * quantity, `line total for ${sku}`) });
   }
   if (problems.length > 0) throw new PricingError(problems);
-  const subtotal = items.reduce((sum, item) => sum + item.lineTotal, 0);
+  const subtotal = safe(items.reduce((sum, item) => sum + item.lineTotal, 0), 'subtotal');
+  safe(subtotal * settings.taxRateBps + 5_000, 'tax computation');
   const tax = taxOn(subtotal, settings.taxRateBps);
-  const total = subtotal + settings.shippingFee + tax;
-  if (!Number.isSafeInteger(total)) throw new RangeError('order total exceeds the safe integer range');
+  const total = safe(subtotal + settings.shippingFee + tax, 'total');
   return { currency: settings.currency, items, subtotal, shippingFee: settings.shippingFee, tax, total };
 }

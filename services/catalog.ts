@@ -5,9 +5,9 @@ import { ApiError } from '../core/errors.js';
 import type { Db } from '../db/database.js';
 import { getSettings } from '../db/merchants.js';
 import { insertProduct, updateProduct, type Product } from '../db/products.js';
-import { Currency, MinorUnits, Sku } from './schemas.js';
+import { Currency, Line, MinorUnits, Sku } from './schemas.js';
 
-const ProductName = z.string().trim().min(1).max(200);
+const ProductName = Line(1, 200);
 
 export const NewProductSchema = z
   .object({ sku: Sku, name: ProductName, unitAmount: MinorUnits, currency: Currency, active: z.boolean().optional() })

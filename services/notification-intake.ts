@@ -2,6 +2,7 @@
 // rejected, stored and logged, never signalled); store the raw event before acknowledging; signal the
 // order's workflow once per provider event; acknowledge with the exact body the gateway expects.
 import { ApiError } from '../core/errors.js';
+import { BODY_TEXT, findTextIssue, type TextIssue } from '../core/text.js';
 import { getMerchant } from '../db/merchants.js';
 import { insertRejectedEvent, insertVerifiedEvent } from '../db/webhook-events.js';
 import { GATEWAYS, type GatewayName } from '../domain/gateways.js';
@@ -31,8 +32,16 @@ async function handleNotification(deps: AppDeps, dispatcher: NotificationDispatc
     logger.warn({ gateway, merchantId, reason: error.message }, 'webhook rejected');
     throw new ApiError(error.httpStatus, 'invalid_notification', error.message);
   }
+  // Signed, yet unstorable (NUL, lone surrogates): kept out like a forged one, but not stored raw either.
+  const issue = findTextIssue(notification, BODY_TEXT, 'notification');
+  if (issue) throw unstorable(gateway, merchantId, issue, deps);
   const eventId = await insertVerifiedEvent(db, { gateway, merchantId, raw, notification });
   return dispatcher.dispatch({ id: eventId, gateway, merchantId }, notification);
+}
+
+function unstorable(gateway: string, merchantId: string, issue: TextIssue, { logger }: Pick<AppDeps, 'logger'>): ApiError {
+  logger.warn({ gateway, merchantId, field: issue.path, reason: issue.message }, 'webhook refused: text that cannot be stored');
+  return new ApiError(400, 'invalid_text', `The notification contains text that cannot be accepted: ${issue.path} ${issue.message}.`);
 }
 
 /**
@@ -45,6 +54,8 @@ export async function receiveNotification(deps: AppDeps, dispatcher: Notificatio
   if (!adapter) throw new ApiError(404, 'not_found', 'No such gateway.');
   if (!(await getMerchant(deps.db, merchantId))) throw new ApiError(404, 'not_found', 'No such merchant.');
   const notification = await raw();
+  const issue = findTextIssue(notification, BODY_TEXT);
+  if (issue) throw unstorable(gateway, merchantId, issue, deps);
   let accepted = true;
   try {
     await handleNotification(deps, dispatcher, adapter, merchantId, notification);

@@ -14,12 +14,20 @@ export const OrderListQuery = z.object({
 });
 export type OrderListQuery = z.infer<typeof OrderListQuery>;
 
+/** `2026-12-03T09:12:23.000Z` exactly (what `toISOString` writes), not any text `Date.parse` accepts. */
+function isInstant(text: string): boolean {
+  const at = new Date(text);
+  return !Number.isNaN(at.getTime()) && at.toISOString() === text;
+}
+const ORDER_ID = /^[A-Za-z0-9_-]{1,100}$/;
+
 /** Cursor = the last row's (created_at, id): stable pagination, newest first, whatever is inserted meanwhile. */
 const encodeCursor = (createdAt: Date | string, id: string) => Buffer.from(JSON.stringify([new Date(createdAt).toISOString(), id])).toString('base64url');
 function decodeCursor(cursor: string): [string, string] {
   try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (typeof at === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(at))) return [at, id];
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    // Exactly what encodeCursor writes: an ISO timestamp JavaScript and Postgres read alike, and an order id.
+    if (typeof at === 'string' && typeof id === 'string' && isInstant(at) && ORDER_ID.test(id)) return [at, id];
   } catch {
     // fall through
   }

@@ -3,6 +3,7 @@ import { loadConfigOrExit } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
 import { temporalConnectionOptions } from '../core/temporal-connection.js';
 import { createDb } from '../db/database.js';
+import { CREDENTIAL_FIELD_NAMES } from '../domain/gateways.js';
 import { createActivities } from '../activities/index.js';
 import { createLogNotifier } from '../activities/notifier.js';
 import { createGatewayRegistry } from '../gateways/registry.js';
@@ -10,7 +11,7 @@ import { createWorker } from './create-worker.js';
 import { workflowBundleForWorker } from './workflow-bundle.js';
 
 const config = loadConfigOrExit();
-const logger = createLogger(config.logLevel, 'worker');
+const logger = createLogger(config.logLevel, 'worker', { secretFields: CREDENTIAL_FIELD_NAMES });
 const db = createDb(config.database.url, config.database.poolSize);
 const [connection, workflowBundle] = await Promise.all([NativeConnection.connect(temporalConnectionOptions(config.temporal)), workflowBundleForWorker()]);
 const worker = await createWorker({

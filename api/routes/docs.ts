@@ -1,5 +1,6 @@
 import { html, raw } from 'hono/html';
 import type { AppOpenAPI } from '../context.js';
+import { documentInputPolicy } from '../input-policy.js';
 
 const DOCUMENT = {
   openapi: '3.1.0',
@@ -17,6 +18,8 @@ type Operation = { summary?: string; tags?: string[]; description?: string };
  * self-contained page (no CDN assets: the service may run without internet access).
  */
 export function registerDocsRoutes(app: AppOpenAPI) {
+  // Registered last: every route is in the registry by now.
+  documentInputPolicy(app);
   app.doc31('/openapi.json', DOCUMENT);
 
   app.get('/docs', (c) => {

@@ -3,6 +3,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createMerchant, issueApiKey, revokeApiKey, suspendMerchant, verifyMerchant, type ApiKeyInfo } from '../../db/merchants.js';
 import { ApiError } from '../../core/errors.js';
+import { Line } from '../../services/schemas.js';
 import { requireKey } from '../auth.js';
 import type { AppOpenAPI, AppRouteHandler, RouteDeps } from '../context.js';
 import { bearerAuth, errorResponses, jsonBody, jsonResponse, MerchantSchema, merchantJson } from '../schemas.js';
@@ -11,7 +12,7 @@ const RegistrationNo = z.string().trim().regex(/^[A-Za-z0-9-]{5,32}$/, 'must be 
 
 const NewMerchantSchema = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: Line(1, 200),
     contactEmail: z.email().max(254).openapi({ example: 'owner@tea-house.example' }),
     contactPhone: z.string().trim().regex(/^\+?[0-9][0-9 ()-]{4,31}$/, 'must be a phone number such as +86 571 8888 0000').optional(),
     businessLicenceNo: RegistrationNo.openapi({ example: '91330100MA2B3C4D5E' }),
