@@ -91,7 +91,7 @@ export const envSchema = z
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     THROTTLE_AUTH_FAILURES: rate('20/300'),
     THROTTLE_ADMIN_SIGN_INS: rate('10/900'),
-    THROTTLE_REFUND_POSTS: rate('5/600'),
+    THROTTLE_REFUND_POSTS: rate('10/600'),
     THROTTLE_STREAMS_PER_LINK: z.coerce.number().int().min(1).max(1000).default(5),
     TRUSTED_PROXIES: addressList,
   })

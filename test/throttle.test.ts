@@ -22,7 +22,7 @@ describe('throttle configuration', () => {
     expect(defaults).toEqual({
       authFailures: { points: 20, seconds: 300 },
       adminSignIns: { points: 10, seconds: 900 },
-      refundPosts: { points: 5, seconds: 600 },
+      refundPosts: { points: 10, seconds: 600 },
       streamsPerLink: 5,
       trustedProxies: [],
     });
