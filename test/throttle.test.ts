@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../devstack/ports.js';
 import { formToken } from '../pages/customer/form-token.js';
 import { createClientAddress } from '../services/client-address.js';
+import { launchBrowser } from './support/browser.js';
 import { createTestApp, testConfig } from './support/app.js';
 import { startStack, type Merchant, type Stack } from './support/stack.js';
 
@@ -192,6 +193,32 @@ describe('request limits (real stack)', () => {
       expect(again.response.status).toBe(200);
     } finally {
       for (const controller of streams) controller.abort();
+    }
+  });
+
+  it('the order page asks for live updates again a minute after it was refused', async () => {
+    const { orderId, token } = await openOrder();
+    const held = [new AbortController(), new AbortController()];
+    const browser = await launchBrowser();
+    try {
+      for (const controller of held) expect((await fetch(`${stack.baseUrl}/o/${token}/events`, { signal: controller.signal })).status).toBe(200);
+      const page = await browser.newPage();
+      await page.clock.install();
+      const answers: number[] = [];
+      page.on('response', (response) => {
+        if (new URL(response.url()).pathname.endsWith('/events')) answers.push(response.status());
+      });
+      await page.goto(`${stack.baseUrl}/o/${token}`);
+      await expect.poll(() => answers).toEqual([429]);
+
+      held[0]!.abort();
+      const places = () => stack.db.selectFrom('throttleLeases').select('id').where('key', '=', `stream:${orderId}`).execute();
+      await expect.poll(async () => (await places()).length, { timeout: 10_000 }).toBe(1);
+      await page.clock.runFor(61_000);
+      await expect.poll(() => answers).toEqual([429, 200]);
+    } finally {
+      for (const controller of held) controller.abort();
+      await browser.close();
     }
   });
 });
