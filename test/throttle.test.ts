@@ -107,6 +107,14 @@ describe('request limits (real stack)', () => {
     }
   });
 
+  it('documents the 429 and its Retry-After on every route behind a key', async () => {
+    const document = (await (await fetch(`${stack.baseUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, { responses: Record<string, { headers?: object }> }>> };
+    const operations = Object.values(document.paths).flatMap((item) => Object.values(item));
+    const keyed = operations.filter((operation) => '401' in operation.responses);
+    expect(keyed.length).toBeGreaterThan(10);
+    for (const operation of keyed) expect(operation.responses['429']?.headers).toHaveProperty('Retry-After');
+  });
+
   it('makes an address wait after too many failed admin sign-ins, even with the right key', async () => {
     async function signIn(key: string, address: string) {
       const form = await fetch(`${stack.baseUrl}/admin/login`);
