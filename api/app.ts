@@ -4,6 +4,7 @@ import { timing } from 'hono/timing';
 import { ApiError, RetryLaterError } from '../core/errors.js';
 import { createKeyResolver } from '../services/api-keys.js';
 import type { AppDeps } from '../services/deps.js';
+import { createThrottle } from '../services/throttle.js';
 import type { AppEnv, RouteDeps } from './context.js';
 import { applyInputPolicy, notFoundOrNotAllowed } from './input-policy.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -35,7 +36,7 @@ export function createRouter() {
 }
 
 export function createApp(appDeps: AppDeps) {
-  const deps: RouteDeps = { ...appDeps, keys: createKeyResolver(appDeps.db, appDeps.config.platformApiKey, appDeps.config.http.keyCacheMs) };
+  const deps: RouteDeps = { ...appDeps, keys: createKeyResolver(appDeps.db, appDeps.config.platformApiKey, appDeps.config.http.keyCacheMs), throttle: createThrottle(appDeps.db, appDeps.config.throttle) };
   const app = createRouter();
   // Route handlers are named module constants (`AppRouteHandler<typeof route>`): they find the deps here.
   app.use('*', async (c, next) => {

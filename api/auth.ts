@@ -2,12 +2,24 @@
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../core/errors.js';
 import type { KeyResolver, Principal } from '../services/api-keys.js';
+import type { AppEnv } from './context.js';
 
-/** Admits only the given kinds of key; everything downstream is scoped to `principal.merchantId`. */
-export function requireKey(keys: KeyResolver, ...kinds: Array<Principal['kind']>): MiddlewareHandler<{ Variables: { principal: Principal } }> {
+/**
+ * Admits only the given kinds of key; everything downstream is scoped to `principal.merchantId`. Wrong or
+ * missing keys are counted per client address: past the limit they are answered 429 instead of 401.
+ */
+export function requireKey(keys: KeyResolver, ...kinds: Array<Principal['kind']>): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const principal = await keys.resolve(c.req.header('authorization'));
-    if (!principal) throw new ApiError(401, 'unauthorized', 'Missing or invalid API key.');
+    if (!principal) {
+      const { throttle } = c.get('deps');
+      const refused = await throttle.authFailures.hit(throttle.clientAddress(c));
+      if (refused) {
+        const message = `Too many requests with a missing or invalid API key from this address; try again in ${refused.retryAfterSeconds} s.`;
+        return c.json({ error: { code: 'rate_limited', message } }, 429, { 'Retry-After': String(refused.retryAfterSeconds) });
+      }
+      throw new ApiError(401, 'unauthorized', 'Missing or invalid API key.');
+    }
     if (!kinds.includes(principal.kind)) throw new ApiError(403, 'forbidden', `A ${principal.kind} key cannot use this route.`);
     if (principal.kind !== 'platform' && principal.merchantStatus === 'suspended') {
       throw new ApiError(403, 'merchant_suspended', 'This merchant account is suspended.');

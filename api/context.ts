@@ -3,9 +3,10 @@
 import type { OpenAPIHono, RouteConfig, RouteHandler } from '@hono/zod-openapi';
 import type { KeyResolver, Principal } from '../services/api-keys.js';
 import type { AppDeps } from '../services/deps.js';
+import type { Throttle } from '../services/throttle.js';
 
-/** What the API's routes share: the app's dependencies and the one key resolver (and its memory). */
-export type RouteDeps = AppDeps & { keys: KeyResolver };
+/** What the API's routes share: the app's dependencies, the one key resolver (and its memory) and the limits. */
+export type RouteDeps = AppDeps & { keys: KeyResolver; throttle: Throttle };
 
 /** `deps` is set for every request; `principal` by `requireKey` on the routes it guards. */
 export type AppEnv = { Variables: { deps: RouteDeps; principal: Principal } };

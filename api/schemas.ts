@@ -24,9 +24,17 @@ export function jsonResponse<S extends z.ZodType>(schema: S, description: string
   return { description, content: { 'application/json': { schema } } };
 }
 
-/** Standard error responses for `createRoute`: pass the statuses a route can produce. */
+/** What a route behind an API key answers past the wrong keys allowed per address (api/auth.ts). */
+const rateLimitedResponse = {
+  ...jsonResponse(ErrorSchema, 'Too many missing or wrong keys from this address'),
+  headers: { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' as const, minimum: 1 } } },
+};
+
+/** Standard error responses for `createRoute`: pass the statuses a route can produce (with 401 comes 429). */
 export function errorResponses(...statuses: Array<400 | 401 | 403 | 404 | 409 | 422 | 503>) {
-  return Object.fromEntries(statuses.map((status) => [status, jsonResponse(ErrorSchema, 'Error')])) as Record<(typeof statuses)[number], ReturnType<typeof jsonResponse<typeof ErrorSchema>>>;
+  const responses = statuses.map((status) => [status, jsonResponse(ErrorSchema, 'Error')] as const);
+  const limited = statuses.includes(401) ? [[429, rateLimitedResponse] as const] : [];
+  return Object.fromEntries([...responses, ...limited]) as Record<(typeof statuses)[number], ReturnType<typeof jsonResponse<typeof ErrorSchema>>>;
 }
 
 export const PricedItemSchema = z

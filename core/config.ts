@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -21,6 +22,41 @@ const masterKey = z
       return z.NEVER;
     }
     return key;
+  });
+
+/** `N/SECONDS`: at most N in any window of that many seconds, e.g. `20/300`. */
+const rate = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const match = /^(\d{1,6})\/(\d{1,6})$/.exec(value.trim());
+      const points = Number(match?.[1]);
+      const seconds = Number(match?.[2]);
+      if (!match || points < 1 || seconds < 1 || seconds > 86_400) {
+        ctx.addIssue({ code: 'custom', message: 'must be N/SECONDS, e.g. 20/300 (N at least 1, SECONDS 1 to 86400)' });
+        return z.NEVER;
+      }
+      return { points, seconds };
+    });
+
+/** Comma-separated addresses or CIDR ranges (`10.0.0.0/8`, `::1`). */
+const addressList = z
+  .string()
+  .default('')
+  .transform((value, ctx) => {
+    const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+    for (const entry of entries) {
+      const [address = '', prefix, ...rest] = entry.split('/');
+      const family = isIP(address);
+      const bits = family === 4 ? 32 : 128;
+      const validPrefix = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits);
+      if (family === 0 || !validPrefix || rest.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `${entry} is not an IP address or CIDR range` });
+        return z.NEVER;
+      }
+    }
+    return entries;
   });
 
 export const envSchema = z
@@ -56,6 +92,11 @@ export const envSchema = z
     CHECKOUT_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(15),
     ORDER_ACTION_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(10),
     PAYMENT_CREATION_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(10),
+    THROTTLE_AUTH_FAILURES: rate('20/300'),
+    THROTTLE_ADMIN_SIGN_INS: rate('10/900'),
+    THROTTLE_REFUND_POSTS: rate('10/600'),
+    THROTTLE_STREAMS_PER_LINK: z.coerce.number().int().min(1).max(1000).default(5),
+    TRUSTED_PROXIES: addressList,
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.TEMPORAL_TLS_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_KEY_PATH)) {
@@ -89,6 +130,26 @@ export interface GatewayUrls {
   stripe: string;
 }
 
+/** At most `points` in any `seconds`-long window. */
+export interface RateLimit {
+  points: number;
+  seconds: number;
+}
+
+/** Limits shared by every API instance (kept in Postgres); see services/throttle.ts. */
+export interface ThrottleConfig {
+  /** Wrong API keys per client address. */
+  authFailures: RateLimit;
+  /** Failed admin sign-ins per client address; beyond them even the right key waits. */
+  adminSignIns: RateLimit;
+  /** Refund form posts per order on the customer page. */
+  refundPosts: RateLimit;
+  /** Live-update streams open at once per order link. */
+  streamsPerLink: number;
+  /** Proxies (addresses or CIDR ranges) whose `X-Forwarded-For` names the client; none by default. */
+  trustedProxies: string[];
+}
+
 export interface Config {
   temporal: TemporalConfig;
   database: { url: string; poolSize: number };
@@ -107,6 +168,7 @@ export interface Config {
    * together, before the order is cancelled.
    */
   bounds: { checkoutSeconds: number; actionSeconds: number; paymentCreationSeconds: number };
+  throttle: ThrottleConfig;
 }
 
 export class ConfigError extends Error {
@@ -151,6 +213,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     masterKey: e.MASTER_KEY,
     logLevel: e.LOG_LEVEL,
     bounds: { checkoutSeconds: e.CHECKOUT_TIMEOUT_SECONDS, actionSeconds: e.ORDER_ACTION_TIMEOUT_SECONDS, paymentCreationSeconds: e.PAYMENT_CREATION_TIMEOUT_SECONDS },
+    throttle: {
+      authFailures: e.THROTTLE_AUTH_FAILURES,
+      adminSignIns: e.THROTTLE_ADMIN_SIGN_INS,
+      refundPosts: e.THROTTLE_REFUND_POSTS,
+      streamsPerLink: e.THROTTLE_STREAMS_PER_LINK,
+      trustedProxies: e.TRUSTED_PROXIES,
+    },
   };
 }
 

@@ -240,6 +240,13 @@ export interface SandboxRefundTable {
   createdAt: CreatedAt;
 }
 
+/** Something held open (a live-update stream) under `key` until released or `expiresAt`. */
+export interface ThrottleLeaseTable {
+  key: string;
+  id: string;
+  expiresAt: Date;
+}
+
 export interface Database {
   merchants: MerchantTable;
   apiKeys: ApiKeyTable;
@@ -257,6 +264,7 @@ export interface Database {
   adminFlashes: AdminFlashTable;
   sandboxPayments: SandboxPaymentTable;
   sandboxRefunds: SandboxRefundTable;
+  throttleLeases: ThrottleLeaseTable;
 }
 
 export type Db = Kysely<Database>;

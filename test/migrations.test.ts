@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
+import { Migrator } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMerchant, updateSettings } from '../db/merchants.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { migrationProvider } from '../db/migrations/index.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 
 describe('migrations', () => {
@@ -14,8 +15,12 @@ describe('migrations', () => {
     await database?.drop();
   });
 
-  /** As if the database were from before `name`: its record and later ones removed, so the next start runs them. */
-  const forget = (name: string) => sql`delete from kysely_migration where name >= ${name}`.execute(database.db);
+  /** As if the database were from before `name`: it and every later migration undone, so the next start runs them. */
+  async function forget(name: string) {
+    const names = Object.keys(await migrationProvider.getMigrations());
+    const { error } = await new Migrator({ db: database.db, provider: migrationProvider }).migrateTo(names[names.indexOf(name) - 1]!);
+    if (error) throw error;
+  }
 
   it('stops an upgrade that would change the value of stored amounts, and change nothing', async () => {
     const name = '2026-11-26T02-00-00-iso-minor-units';

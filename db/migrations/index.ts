@@ -6,6 +6,7 @@ import * as refundIdempotency from './2026-11-26T00-00-00-refund-idempotency.js'
 import * as adminSessions from './2026-11-26T01-00-00-admin-sessions.js';
 import * as isoMinorUnits from './2026-11-26T02-00-00-iso-minor-units.js';
 import * as orderAlerts from './2026-12-03T00-00-00-order-alerts.js';
+import * as throttle from './2026-12-03T01-00-00-throttle.js';
 
 /** Every migration, listed explicitly in order: no directory scanning, so bundles and tests see the same set. */
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-26T01-00-00-admin-sessions': adminSessions,
   '2026-11-26T02-00-00-iso-minor-units': isoMinorUnits,
   '2026-12-03T00-00-00-order-alerts': orderAlerts,
+  '2026-12-03T01-00-00-throttle': throttle,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -15,7 +15,7 @@ export function safeNext(next: string | undefined): string | undefined {
 
 export function registerAuthPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps): void {
   /** The sign-in page with a fresh double-submit token (cookie + hidden field). */
-  function loginPage(c: AdminContext, status: 200 | 401 | 403, options: { error?: string; notice?: string; next?: string } = {}) {
+  function loginPage(c: AdminContext, status: 200 | 401 | 403 | 429, options: { error?: string; notice?: string; next?: string } = {}) {
     const formToken = randomToken();
     setAdminCookie(c, deps, LOGIN_COOKIE, formToken, 60 * 60);
     return c.html(<LoginPage nonce={c.get('nonce')} formToken={formToken} {...options} />, status);
@@ -27,16 +27,31 @@ export function registerAuthPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps): 
     return loginPage(c, 200, { notice, next: safeNext(c.req.query('next')) });
   });
 
+  /** Past the failed sign-ins allowed per address, every sign-in from it waits, even with the right key. */
+  function tooManySignIns(c: AdminContext, retryAfterSeconds: number, next: string | undefined) {
+    c.header('Retry-After', String(retryAfterSeconds));
+    const minutes = Math.ceil(retryAfterSeconds / 60);
+    const error = `Too many failed sign-ins from your network. Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`;
+    return loginPage(c, 429, { error, next });
+  }
+
   admin.post('/login', async (c) => {
     const body = await c.req.parseBody();
     const next = safeNext(field(body, 'next'));
+    const address = deps.throttle.clientAddress(c);
+    const waiting = await deps.throttle.adminSignIns.check(address);
+    if (waiting) return tooManySignIns(c, waiting.retryAfterSeconds, next);
     if (!sameToken(field(body, '_csrf'), getCookie(c, LOGIN_COOKIE))) {
       return loginPage(c, 403, { error: 'The sign-in form had expired. Please enter your admin key again.', next });
     }
     const key = field(body, 'key').trim();
     const principal = key && key.length <= 200 ? await resolvePrincipal(deps.db, deps.config.platformApiKey, `Bearer ${key}`) : undefined;
     // Whatever the reason (unknown, revoked, a secret or platform key), the answer is the same.
-    if (!principal || principal.kind !== 'admin') return loginPage(c, 401, { error: 'That admin key is not valid.', next });
+    if (!principal || principal.kind !== 'admin') {
+      const refused = await deps.throttle.adminSignIns.hit(address);
+      if (refused) return tooManySignIns(c, refused.retryAfterSeconds, next);
+      return loginPage(c, 401, { error: 'That admin key is not valid.', next });
+    }
     if (principal.merchantStatus === 'suspended') return loginPage(c, 403, { error: 'This merchant account is suspended.', next });
 
     // A new token on every sign-in (no fixation); any session this browser had ends here.

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import type { CookieOptions } from 'hono/utils/cookie';
 import type { AppDeps } from '../../services/deps.js';
+import type { Throttle } from '../../services/throttle.js';
 import type { AdminSession, SessionStore } from './session.js';
 import type { PageChrome } from './views/common.js';
 
@@ -21,6 +22,7 @@ export type AdminContext = Context<AdminEnv>;
 
 export interface AdminPagesDeps extends AppDeps {
   sessions: SessionStore;
+  throttle: Throttle;
 }
 
 export const SESSION_COOKIE = 'paystead_admin';

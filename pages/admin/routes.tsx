@@ -5,7 +5,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import { ApiError } from '../../core/errors.js';
-import type { AppDeps } from '../../services/deps.js';
+import type { PagesDeps } from '../index.js';
 import { registerAuthPages } from './auth-routes.js';
 import { clearAdminCookie, SESSION_COOKIE, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
 import { field } from './forms.js';
@@ -17,7 +17,7 @@ import { ErrorPage, NotFoundPage } from './views/errors.js';
 /** Paths reachable without a session. */
 const PUBLIC_PATHS = new Set(['/admin/login']);
 
-export function registerAdminPages(app: Hono, deps: AppDeps): void {
+export function registerAdminPages(app: Hono, deps: PagesDeps): void {
   const pageDeps: AdminPagesDeps = { ...deps, sessions: createSessionStore(deps.db) };
   const admin = new Hono<AdminEnv>();
 

@@ -1,7 +1,8 @@
 // The order page's only script, inlined with a CSP nonce: progressive enhancement, no framework. Without it
 // the page is complete; with it the order section follows the order live:
 //   - an EventSource on `<base>/events` (the server sends an `order` event whenever the projection's version
-//     differs from the one the page shows; the browser reconnects by itself when the stream closes),
+//     differs from the one the page shows; the browser reconnects by itself when the stream closes, the
+//     script a minute after a refusal),
 //   - on an event, `<base>/fragment` is fetched and swapped in for `#order-live`, keeping what the customer
 //     typed into the refund form and where the focus was,
 //   - the `role=status` line is updated from the fragment's data attributes, so screen readers hear it,
@@ -83,17 +84,24 @@ export const CLIENT_SCRIPT = `
   }
 
   var source = null;
+  var retry = null;
   function connect() {
+    if (source) source.close();
+    clearTimeout(retry);
     source = new EventSource(base + '/events?v=' + encodeURIComponent(version || ''));
     source.addEventListener('order', function (event) {
       if (event.data !== version) refresh();
+    });
+    // A refused stream (429: the order is open in too many windows) is not retried by the browser itself.
+    source.addEventListener('error', function () {
+      if (this.readyState === EventSource.CLOSED) retry = setTimeout(function () { refresh(); connect(); }, 60000);
     });
   }
 
   localTimes(document);
   connect();
   // Leaving the page closes the stream; coming back from the back/forward cache catches up and reopens it.
-  window.addEventListener('pagehide', function () { if (source) source.close(); });
+  window.addEventListener('pagehide', function () { clearTimeout(retry); if (source) source.close(); });
   window.addEventListener('pageshow', function (event) {
     if (event.persisted) { refresh(); connect(); }
   });

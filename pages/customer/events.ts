@@ -4,7 +4,7 @@
 // away, and closes after a few minutes so idle tabs do not pile up connections: the browser reconnects by
 // itself (after `retry`), resuming from the last version it saw (`Last-Event-ID`).
 import type { Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
+import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 
 export interface OrderEventsOptions {
   /** How often the order's version is read, per client. */
@@ -28,16 +28,26 @@ function knownVersion(c: Context): string | undefined {
 /**
  * Streams `event: order` with `data`/`id` = the current version whenever it differs from the last one sent
  * (or from the client's known version, so a change between page render and connect is not missed).
- * `readVersion` returns undefined when the order no longer exists, which ends the stream.
+ * `readVersion` returns undefined when the order no longer exists, which ends the stream; `onEnd` runs once
+ * the stream has ended, however it ended.
  */
 export function orderEvents(
   c: Context,
   readVersion: () => Promise<number | undefined>,
   onError: (error: unknown) => void,
   options: OrderEventsOptions = DEFAULT_EVENTS_OPTIONS,
+  onEnd: () => Promise<void> | void = () => undefined,
 ): Response {
   let last = knownVersion(c);
   return streamSSE(c, async (stream) => {
+    try {
+      await streamVersions(stream);
+    } finally {
+      await onEnd();
+    }
+  });
+
+  async function streamVersions(stream: SSEStreamingApi) {
     let wake: (() => void) | undefined;
     const stop = () => wake?.();
     stream.onAbort(stop);
@@ -73,5 +83,5 @@ export function orderEvents(
       // The database is away: end this stream quietly; the browser reconnects and tries again.
       onError(error);
     }
-  });
+  }
 }

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ApiError } from '../../core/errors.js';
-import type { AppDeps } from '../../services/deps.js';
+import type { PagesDeps } from '../index.js';
 import { findOrderRef, loadCustomerOrder, orderVersion, type CustomerOrder } from '../../services/order-reads.js';
 import { requestRefund } from '../../services/order-updates.js';
 import { currencyExponent, fromDecimalString } from '../../domain/money.js';
@@ -80,8 +80,8 @@ function contentSecurityPolicy(nonce: string, extraFormAction?: string): string 
   ].join('; ');
 }
 
-export function registerCustomerPages(app: Hono, deps: AppDeps): void {
-  const { db, config, temporal, logger } = deps;
+export function registerCustomerPages(app: Hono, deps: PagesDeps): void {
+  const { db, config, temporal, logger, throttle } = deps;
   const masterKey = config.masterKey;
   const newNonce = () => randomBytes(16).toString('base64');
   const tokenOf = (c: Context) => c.req.param('token') ?? '';
@@ -99,10 +99,16 @@ export function registerCustomerPages(app: Hono, deps: AppDeps): void {
     if (!headers.has('Content-Security-Policy')) headers.set('Content-Security-Policy', "default-src 'none'; base-uri 'none'; frame-ancestors 'none'");
   });
 
-  async function messagePage(c: Context, status: 403 | 404 | 413 | 500, title: string, message: string) {
+  async function messagePage(c: Context, status: 403 | 404 | 413 | 429 | 500, title: string, message: string) {
     const nonce = newNonce();
     c.header('Content-Security-Policy', contentSecurityPolicy(nonce));
     return c.html(await renderMessagePage({ title, message, nonce }), status);
+  }
+  /** A limit reached (services/throttle.ts): a page that says when to come back, and `Retry-After`. */
+  function tooMany(c: Context, retryAfterSeconds: number, message: string) {
+    c.header('Retry-After', String(retryAfterSeconds));
+    const minutes = Math.ceil(retryAfterSeconds / 60);
+    return messagePage(c, 429, 'Please wait a moment', `${message} Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
   }
   const notFound = (c: Context) =>
     messagePage(c, 404, 'Order not found', 'There is no order at this address. Please check the link in your order confirmation, or contact the shop you bought from.');
@@ -151,12 +157,18 @@ export function registerCustomerPages(app: Hono, deps: AppDeps): void {
     '/o/:token/events',
     page(async (c) => {
       const token = tokenOf(c);
-      if (!(await findOrderRef(db, token))) return notFound(c);
+      const ref = await findOrderRef(db, token);
+      if (!ref) return notFound(c);
+      // Each stream reads the order a few times a second: only so many at once per link, across instances.
+      // A stream never outlives maxStreamMs, so neither does its place, even if this process dies.
+      const place = await throttle.streams.open(ref.id, DEFAULT_EVENTS_OPTIONS.maxStreamMs + 30_000);
+      if ('retryAfterSeconds' in place) return tooMany(c, place.retryAfterSeconds, 'This order page is open in too many windows; live updates are paused here.');
       return orderEvents(
         c,
         () => orderVersion(db, token),
         (error) => logger.warn({ err: error }, 'order page event stream ended'),
         DEFAULT_EVENTS_OPTIONS,
+        () => place.release().catch((error: unknown) => logger.warn({ err: error }, 'order page stream place not released')),
       );
     }),
   );
@@ -169,6 +181,8 @@ export function registerCustomerPages(app: Hono, deps: AppDeps): void {
       const token = tokenOf(c);
       const ref = await findOrderRef(db, token);
       if (!ref) return notFound(c);
+      const refused = await throttle.refundPosts.hit(ref.id);
+      if (refused) return tooMany(c, refused.retryAfterSeconds, 'Too many refund requests were sent for this order.');
       const form = await c.req.parseBody();
       if (!isValidFormToken(masterKey, token, form.form_token)) {
         return messagePage(c, 403, 'Request not accepted', 'This form could not be verified. Please open your order page again and send the request from there.');
