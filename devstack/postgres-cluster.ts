@@ -19,7 +19,8 @@ export interface PostgresCluster {
 
 const USER = 'paystead';
 
-function findBinDir(): string | undefined {
+/** The folder of the machine's Postgres server binaries (initdb, postgres), if any. */
+export function findPostgresBinaries(): string | undefined {
   const roots = ['/usr/lib/postgresql'];
   for (const root of roots) {
     if (!existsSync(root)) continue;
@@ -37,7 +38,7 @@ function findBinDir(): string | undefined {
 
 /** Finds the machine's Postgres server binaries, installing Debian's `postgresql` package when missing. */
 export async function ensurePostgresBinaries(log: (line: string) => void = console.log): Promise<string> {
-  const found = findBinDir();
+  const found = findPostgresBinaries();
   if (found) return found;
   if (process.getuid?.() !== 0) {
     throw new Error('Postgres server binaries (initdb, postgres) not found; install the postgresql package.');
@@ -46,7 +47,7 @@ export async function ensurePostgresBinaries(log: (line: string) => void = conso
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   await run('apt-get', ['update', '-q'], { env });
   await run('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'postgresql'], { env });
-  const installed = findBinDir();
+  const installed = findPostgresBinaries();
   if (!installed) throw new Error('postgresql was installed but initdb/postgres are still missing');
   return installed;
 }

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DATA_DIR, ROOT } from '../devstack/paths.js';
+import { persistentClusterDir } from '../devstack/postgres-cluster.js';
 
 /** Every descendant of `pid`, read from /proc. */
 function descendants(pid: number): number[] {
@@ -47,7 +48,10 @@ const commandLine = (pid: number) => {
 
 describe('npm run dev', () => {
   const devDir = path.join(DATA_DIR, `dev-test-${process.pid}`);
-  afterAll(() => rmSync(devDir, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(devDir, { recursive: true, force: true });
+    rmSync(persistentClusterDir(devDir), { recursive: true, force: true });
+  });
 
   it('serves /readyz and the Temporal UI, and Ctrl-C leaves no process behind', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, PAYSTEAD_DEV_DIR: devDir };
@@ -68,6 +72,8 @@ describe('npm run dev', () => {
       const ui = /Temporal UI\s+(http:\/\/\S+)/.exec(output)?.[1];
       expect(output).toMatch(/Demo secret key \(storefront server\): sk_/);
       expect(output).toMatch(/generated PLATFORM_API_KEY=pk_/);
+      // The machine has Postgres server binaries (the tests install them): dev runs a real cluster.
+      expect(output).toContain(`database: Postgres, data in ${path.join(persistentClusterDir(devDir), 'data')}`);
 
       const ready = await fetch(`${api}/readyz`);
       expect(ready.status).toBe(200);
