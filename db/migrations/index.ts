@@ -5,6 +5,7 @@ import * as webhookNotification from './2026-11-25T02-00-00-webhook-notification
 import * as refundIdempotency from './2026-11-26T00-00-00-refund-idempotency.js';
 import * as adminSessions from './2026-11-26T01-00-00-admin-sessions.js';
 import * as isoMinorUnits from './2026-11-26T02-00-00-iso-minor-units.js';
+import * as webhookRejectionWindows from './2026-12-03T00-00-00-webhook-rejection-windows.js';
 
 /** Every migration, listed explicitly in order: no directory scanning, so bundles and tests see the same set. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-26T00-00-00-refund-idempotency': refundIdempotency,
   '2026-11-26T01-00-00-admin-sessions': adminSessions,
   '2026-11-26T02-00-00-iso-minor-units': isoMinorUnits,
+  '2026-12-03T00-00-00-webhook-rejection-windows': webhookRejectionWindows,
 };
 
 export const migrationProvider: MigrationProvider = {
