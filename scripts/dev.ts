@@ -74,7 +74,7 @@ try {
     stoppers.push(() => database.stop());
     Object.assign(env, database.env);
     env.DATABASE_URL = database.url;
-    log(`database: ${database.kind === 'postgres' ? 'Postgres' : 'PGlite (no Postgres server binaries found)'}, data in ${database.dataDir}`);
+    log(`database: ${database.kind === 'postgres' ? 'Postgres' : 'PGlite'}, data in ${database.dataDir}`);
   }
   env.PORT ??= String(await freePort(3000));
   const config = loadConfigOrExit(env);
