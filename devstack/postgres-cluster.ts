@@ -76,7 +76,7 @@ function serverAccount(): ServerAccount | undefined {
   return lookup();
 }
 
-/** Whether every folder above `dir` lets anyone pass (o+x), so a server running as another user reaches it. */
+/** Whether `dir` and every folder above it let anyone pass (o+x), so a server running as another user reaches it. */
 function reachableByOthers(dir: string): boolean {
   for (let current = path.resolve(dir); ; current = path.dirname(current)) {
     if ((statSync(current).mode & 0o001) === 0) return false;
@@ -138,7 +138,7 @@ export async function startPostgresCluster(options: {
   let proc: ManagedProcess | undefined;
   try {
     if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
-      await run(path.join(binDir, 'initdb'), ['-D', dataDir, '-U', USER, '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions'], {
+      await run(path.join(binDir, 'initdb'), ['-D', dataDir, '-U', USER, '--auth=trust', '-E', 'UTF8', ...(persistent ? [] : ['--no-sync']), '--no-instructions'], {
         ...asServer,
         cwd: dir,
       });
@@ -147,7 +147,8 @@ export async function startPostgresCluster(options: {
     const settings: Record<string, string> = {
       listen_addresses: '127.0.0.1',
       port: String(port),
-      unix_socket_directories: dir,
+      // Clients connect over TCP; a persistent cluster's folder may be too deep for a socket path.
+      unix_socket_directories: persistent ? '' : dir,
       max_connections: '300',
       shared_buffers: persistent ? '128MB' : '256MB',
       ...(persistent ? {} : { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' }),
