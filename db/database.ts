@@ -176,6 +176,20 @@ export interface WebhookEventTable {
   processedAt: Date | null;
 }
 
+/** Unverifiable notifications per merchant, gateway and window: received, and what of them was stored. */
+export interface WebhookRejectionWindowTable {
+  merchantId: string;
+  gateway: GatewayName;
+  windowStart: Date;
+  received: number;
+  /** Stored in full, within the budget. */
+  stored: number;
+  storedBytes: number;
+  /** Stored truncated, past the budget. */
+  sampled: number;
+  updatedAt: Generated<Date>;
+}
+
 export interface OutboxTable {
   id: string;
   merchantId: string;
@@ -258,6 +272,7 @@ export interface Database {
   refunds: RefundTable;
   orderEvents: OrderEventTable;
   webhookEvents: WebhookEventTable;
+  webhookRejectionWindows: WebhookRejectionWindowTable;
   outbox: OutboxTable;
   gatewayCredentials: GatewayCredentialTable;
   adminSessions: AdminSessionTable;

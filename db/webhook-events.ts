@@ -8,10 +8,61 @@ import type { Db, WebhookEventTable } from './database.js';
 
 type Raw = { headers: Record<string, string>; body: string };
 
-/** A notification whose signature (or freshness) did not hold: kept for the record, never handed over. */
-export async function insertRejectedEvent(db: Db, event: { gateway: GatewayName; merchantId: string; raw: Raw; reason: string }): Promise<void> {
+/** How much of the unverifiable notifications to one merchant's gateway endpoint is kept per window. */
+export interface RejectionBudget {
+  windowMs: number;
+  /** Stored in full while both hold. */
+  maxStored: number;
+  maxStoredBytes: number;
+  /** Past them, this many more are stored truncated to `sampleBytes` of body; the rest only counted. */
+  maxSampled: number;
+  sampleBytes: number;
+}
+
+export interface RejectionCount {
+  outcome: 'stored' | 'sampled' | 'counted';
+  windowStart: Date;
+  received: number;
+  stored: number;
+  sampled: number;
+}
+
+const utf8Bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+
+/**
+ * A notification whose signature (or freshness) did not hold: counted in its window, and kept for the record
+ * within `budget` (in full, else as a truncated sample, else not at all). The window's row is locked while
+ * deciding, so concurrent requests never overrun the budget.
+ */
+export async function insertRejectedEvent(db: Db, event: { gateway: GatewayName; merchantId: string; raw: Raw; reason: string }, budget: RejectionBudget): Promise<RejectionCount> {
   const { gateway, merchantId, raw, reason } = event;
-  await db.insertInto('webhookEvents').values({ id: newId('evt'), gateway, merchantId, headers: JSON.stringify(raw.headers), body: raw.body, verified: false, verificationError: reason, status: 'rejected' }).execute();
+  const headers = JSON.stringify(raw.headers);
+  const size = utf8Bytes(raw.body) + utf8Bytes(headers);
+  const windowStart = new Date(Math.floor(Date.now() / budget.windowMs) * budget.windowMs);
+  return db.transaction().execute(async (trx) => {
+    const window = await trx
+      .insertInto('webhookRejectionWindows')
+      .values({ merchantId, gateway, windowStart, received: 1, stored: 0, storedBytes: 0, sampled: 0 })
+      .onConflict((oc) => oc.columns(['merchantId', 'gateway', 'windowStart']).doUpdateSet({ received: sql`webhook_rejection_windows.received + 1`, updatedAt: sql`now()` }))
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const outcome = window.stored < budget.maxStored && window.storedBytes + size <= budget.maxStoredBytes ? 'stored' : window.sampled < budget.maxSampled ? 'sampled' : 'counted';
+    const counts = { windowStart, received: window.received, stored: window.stored, sampled: window.sampled };
+    if (outcome === 'counted') return { outcome, ...counts };
+
+    const sample = outcome === 'sampled';
+    const body = sample ? Buffer.from(raw.body, 'utf8').subarray(0, budget.sampleBytes).toString('utf8') : raw.body;
+    const sampledHeaders = sample ? JSON.stringify(Object.fromEntries(Object.entries(raw.headers).map(([name, value]) => [name.slice(0, 64), value.slice(0, 256)]))) : headers;
+    const verificationError = sample ? `${reason} (sample: first ${budget.sampleBytes} of ${utf8Bytes(raw.body)} body bytes; over the storage budget)` : reason;
+    await trx.insertInto('webhookEvents').values({ id: newId('evt'), gateway, merchantId, headers: sampledHeaders, body, verified: false, verificationError, status: 'rejected' }).execute();
+    const where = trx.updateTable('webhookRejectionWindows').where('merchantId', '=', merchantId).where('gateway', '=', gateway).where('windowStart', '=', windowStart);
+    if (sample) {
+      await where.set({ sampled: sql`sampled + 1` }).execute();
+      return { outcome, ...counts, sampled: counts.sampled + 1 };
+    }
+    await where.set({ stored: sql`stored + 1`, storedBytes: sql`stored_bytes + ${size}` }).execute();
+    return { outcome, ...counts, stored: counts.stored + 1 };
+  });
 }
 
 /** A verified notification, `received` until it is handed over to its order. */

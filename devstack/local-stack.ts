@@ -30,7 +30,7 @@ export async function startLocalStack(options: LocalStackOptions) {
   const temporalDbFile = options.persistTemporal ? path.join(dir, 'temporal.sqlite') : undefined;
   let temporal: TemporalDevServer = await startTemporalDevServer({ cliPath, dbFile: temporalDbFile });
   const temporalPort = Number(temporal.address.split(':')[1]);
-  const postgres: PostgresCluster = await startPostgresCluster({ dir: path.join(dir, 'postgres'), binDir });
+  const postgres: PostgresCluster = await startPostgresCluster({ binDir });
   const databaseUrl = postgres.url('postgres');
   const db = createDb(databaseUrl, 4);
   await migrateToLatest(db);

@@ -1,5 +1,6 @@
-// `npm run dev`: the whole stack on embedded defaults. Temporal dev server (SQLite, Web UI), PGlite unless
-// DATABASE_URL is set, migrations, demo data, then the API and the worker as child processes.
+// `npm run dev`: the whole stack on local defaults. Temporal dev server (SQLite, Web UI); unless DATABASE_URL
+// is set, a persistent Postgres cluster when the machine has the server binaries, else PGlite; migrations,
+// demo data, then the API and the worker as child processes.
 import path from 'node:path';
 import { loadConfigOrExit } from '../core/config.js';
 import { createDb } from '../db/database.js';
@@ -7,8 +8,8 @@ import { migrateToLatest } from '../db/migrate.js';
 import type { ManagedProcess } from '../devstack/child-process.js';
 import { ensureDemoMerchant } from '../devstack/demo-data.js';
 import { loadOrCreateDevSecrets } from '../devstack/dev-secrets.js';
+import { startDevDatabase } from '../devstack/dev-database.js';
 import { DATA_DIR } from '../devstack/paths.js';
-import { startPgliteServer } from '../devstack/pglite-server.js';
 import { freePort } from '../devstack/ports.js';
 import { findOrBuildTemporalCli } from '../devstack/temporal-cli.js';
 import { startTemporalDevServer } from '../devstack/temporal-server.js';
@@ -68,9 +69,12 @@ try {
   }
 
   if (!env.DATABASE_URL) {
-    const pglite = await startPgliteServer({ dataDir: path.join(DEV_DIR, 'pglite'), port: 5433 });
-    stoppers.push(() => pglite.stop());
-    env.DATABASE_URL = pglite.url;
+    const kind = process.env.PAYSTEAD_DEV_DATABASE;
+    const database = await startDevDatabase(DEV_DIR, { kind: kind === 'pglite' || kind === 'postgres' ? kind : undefined });
+    stoppers.push(() => database.stop());
+    Object.assign(env, database.env);
+    env.DATABASE_URL = database.url;
+    log(`database: ${database.kind === 'postgres' ? 'Postgres' : 'PGlite'}, data in ${database.dataDir}`);
   }
   env.PORT ??= String(await freePort(3000));
   const config = loadConfigOrExit(env);

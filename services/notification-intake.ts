@@ -3,8 +3,9 @@
 // order's workflow once per provider event; acknowledge with the exact body the gateway expects.
 import { ApiError } from '../core/errors.js';
 import { BODY_TEXT, findTextIssue, type TextIssue } from '../core/text.js';
+import type { Logger } from '../core/logger.js';
 import { getMerchant } from '../db/merchants.js';
-import { insertRejectedEvent, insertVerifiedEvent } from '../db/webhook-events.js';
+import { insertRejectedEvent, insertVerifiedEvent, type RejectionBudget, type RejectionCount } from '../db/webhook-events.js';
 import { GATEWAYS, type GatewayName } from '../domain/gateways.js';
 import { loadGatewayContext } from '../gateways/context.js';
 import type { GatewayNotification } from '../domain/gateway-reports.js';
@@ -18,6 +19,20 @@ export interface RawNotification {
   body: string;
 }
 
+/**
+ * Unverifiable notifications kept per merchant, gateway and hour: anyone who knows a merchant id (it is in
+ * every notify URL) can post them, so storage is bounded; the counts stay in `webhook_rejection_windows`.
+ */
+export const REJECTED_NOTIFICATION_BUDGET: RejectionBudget = { windowMs: 3_600_000, maxStored: 50, maxStoredBytes: 256 * 1024, maxSampled: 10, sampleBytes: 1024 };
+
+/** One line per stored rejection; past the budget, lines at the 1st, 10th, 100th... notification only counted. */
+function logRejection(logger: Logger, fields: { gateway: string; merchantId: string; reason: string }, count: RejectionCount): void {
+  if (count.outcome === 'stored') return void logger.warn(fields, 'webhook rejected');
+  const overBudget = count.received - count.stored;
+  if (!Number.isInteger(Math.log10(overBudget))) return;
+  logger.warn({ ...fields, windowStart: count.windowStart, received: count.received, stored: count.stored, sampled: count.sampled }, 'webhook rejected over the storage budget: counted, not stored in full');
+}
+
 /** Verifies, stores and hands over one notification; a forged or stale one is stored and refused. */
 async function handleNotification(deps: AppDeps, dispatcher: NotificationDispatcher, adapter: GatewayAdapter, merchantId: string, raw: RawNotification): Promise<DispatchStatus> {
   const { db, config, logger } = deps;
@@ -28,8 +43,8 @@ async function handleNotification(deps: AppDeps, dispatcher: NotificationDispatc
     notification = await adapter.verifyNotification(ctx, raw);
   } catch (error) {
     if (!(error instanceof NotificationRejected)) throw error;
-    await insertRejectedEvent(db, { gateway, merchantId, raw, reason: error.message });
-    logger.warn({ gateway, merchantId, reason: error.message }, 'webhook rejected');
+    const count = await insertRejectedEvent(db, { gateway, merchantId, raw, reason: error.message }, REJECTED_NOTIFICATION_BUDGET);
+    logRejection(logger, { gateway, merchantId, reason: error.message }, count);
     throw new ApiError(error.httpStatus, 'invalid_notification', error.message);
   }
   // Signed, yet unstorable (NUL, lone surrogates): kept out like a forged one, but not stored raw either.

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DATA_DIR, ROOT } from '../devstack/paths.js';
+import { persistentClusterDir } from '../devstack/postgres-cluster.js';
 
 /** Every descendant of `pid`, read from /proc. */
 function descendants(pid: number): number[] {
@@ -47,11 +48,20 @@ const commandLine = (pid: number) => {
 
 describe('npm run dev', () => {
   const devDir = path.join(DATA_DIR, `dev-test-${process.pid}`);
-  afterAll(() => rmSync(devDir, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(devDir, { recursive: true, force: true });
+    rmSync(persistentClusterDir(devDir), { recursive: true, force: true });
+  });
 
-  it('serves /readyz and the Temporal UI, and Ctrl-C leaves no process behind', async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, PAYSTEAD_DEV_DIR: devDir };
+  // The machine has Postgres server binaries (the tests install them): by default dev runs a real cluster;
+  // PAYSTEAD_DEV_DATABASE=pglite takes the embedded fallback, as on a machine without them.
+  it.each([
+    { kind: 'postgres', label: 'Postgres', dataDir: () => path.join(persistentClusterDir(devDir), 'data') },
+    { kind: 'pglite', label: 'PGlite', dataDir: () => path.join(devDir, 'pglite') },
+  ])('on $kind: serves /readyz and the Temporal UI, and Ctrl-C leaves no process behind', async ({ kind, label, dataDir }) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, PAYSTEAD_DEV_DIR: devDir, PAYSTEAD_DEV_DATABASE: kind };
     for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'PORT', 'PLATFORM_API_KEY', 'MASTER_KEY']) delete env[name];
+    rmSync(devDir, { recursive: true, force: true });
     const dev = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     dev.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -68,6 +78,7 @@ describe('npm run dev', () => {
       const ui = /Temporal UI\s+(http:\/\/\S+)/.exec(output)?.[1];
       expect(output).toMatch(/Demo secret key \(storefront server\): sk_/);
       expect(output).toMatch(/generated PLATFORM_API_KEY=pk_/);
+      expect(output).toContain(`database: ${label}, data in ${dataDir()}`);
 
       const ready = await fetch(`${api}/readyz`);
       expect(ready.status).toBe(200);

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import type { TestProject } from 'vitest/node';
 import { createDb } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { CACHE_DIR, DATA_DIR } from '../devstack/paths.js';
+import { CACHE_DIR } from '../devstack/paths.js';
 import { ensurePostgresBinaries, startPostgresCluster } from '../devstack/postgres-cluster.js';
 import { findOrBuildTemporalCli } from '../devstack/temporal-cli.js';
 import { startTemporalDevServer } from '../devstack/temporal-server.js';
@@ -22,13 +22,15 @@ declare module 'vitest' {
 /** ONE Temporal dev server and ONE Postgres cluster per run, stopped at the end whatever the outcome. */
 export default async function setup(project: TestProject) {
   const [cliPath, binDir] = await Promise.all([findOrBuildTemporalCli(), ensurePostgresBinaries()]);
-  const [temporal, postgres] = await Promise.all([
-    startTemporalDevServer({ cliPath }),
-    startPostgresCluster({ dir: path.join(DATA_DIR, `test-postgres-${process.pid}`), binDir }),
-  ]);
+  const [temporalStarted, postgresStarted] = await Promise.allSettled([startTemporalDevServer({ cliPath }), startPostgresCluster({ binDir })]);
   const teardown = async () => {
-    await Promise.allSettled([temporal.stop(), postgres.stop()]);
+    await Promise.allSettled([temporalStarted, postgresStarted].map((started) => (started.status === 'fulfilled' ? started.value.stop() : undefined)));
   };
+  if (temporalStarted.status === 'rejected' || postgresStarted.status === 'rejected') {
+    await teardown();
+    throw temporalStarted.status === 'rejected' ? temporalStarted.reason : (postgresStarted as PromiseRejectedResult).reason;
+  }
+  const [temporal, postgres] = [temporalStarted.value, postgresStarted.value];
   try {
     // Migrate a template once; every test file clones it into a database of its own.
     const admin = createDb(postgres.url('postgres'), 1);

@@ -7,6 +7,7 @@ import * as adminSessions from './2026-11-26T01-00-00-admin-sessions.js';
 import * as isoMinorUnits from './2026-11-26T02-00-00-iso-minor-units.js';
 import * as orderAlerts from './2026-12-03T00-00-00-order-alerts.js';
 import * as throttle from './2026-12-03T01-00-00-throttle.js';
+import * as webhookRejectionWindows from './2026-12-03T02-00-00-webhook-rejection-windows.js';
 
 /** Every migration, listed explicitly in order: no directory scanning, so bundles and tests see the same set. */
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-26T02-00-00-iso-minor-units': isoMinorUnits,
   '2026-12-03T00-00-00-order-alerts': orderAlerts,
   '2026-12-03T01-00-00-throttle': throttle,
+  '2026-12-03T02-00-00-webhook-rejection-windows': webhookRejectionWindows,
 };
 
 export const migrationProvider: MigrationProvider = {
