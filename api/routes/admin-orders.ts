@@ -3,11 +3,11 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { listOrders, OrderListQuery } from '../../services/order-list.js';
 import { ORDER_ACTION_ROWS, REFUND_DECISION_ROWS, refundOrderId, runOrderAction, runRefundDecision, type ActionInput, type OrderActionRow, type RefundDecisionRow } from '../../services/order-actions.js';
 import { requireOrderView } from '../../services/order-reads.js';
-import { RefundRequestSchema, requestRefund } from '../../services/order-updates.js';
 import { merchantIdOf, requireKey } from '../auth.js';
 import type { AppOpenAPI, AppRouteHandler, RouteDeps } from '../context.js';
-import { OrderIdParam, OrderSchema, OrderSummarySchema, RefundRequestHeaders, RefundSchema } from '../order-schemas.js';
+import { OrderIdParam, OrderSchema, OrderSummarySchema, RefundSchema } from '../order-schemas.js';
 import { bearerAuth, errorResponses, jsonBody, jsonResponse } from '../schemas.js';
+import { refundRoute } from './refund-route.js';
 
 const OrderListItem = OrderSummarySchema.extend({
   paidAmount: z.number().int(),
@@ -60,22 +60,12 @@ const act =
     return c.json(await requireOrderView(c.var.deps.db, merchantId, id), 200);
   };
 
-const refundRoute = createRoute({
-  method: 'post',
+const refund = refundRoute({
   path: '/v1/admin/orders/{id}/refunds',
-  tags: ['admin'],
+  tag: 'admin',
   summary: 'Refund (part of) a paid order, on the merchant’s own decision',
-  security: bearerAuth,
-  request: { params: OrderIdParam, headers: RefundRequestHeaders, body: jsonBody(RefundRequestSchema) },
-  responses: { 201: jsonResponse(RefundSchema, 'The refund'), ...errorResponses(400, 401, 403, 404, 409, 422) },
+  actor: 'merchant',
 });
-
-const refund: AppRouteHandler<typeof refundRoute> = async (c) => {
-  const merchantId = merchantIdOf(c.get('principal'));
-  const key = c.req.valid('header')['idempotency-key'];
-  const made = await requestRefund(c.var.deps, merchantId, c.req.valid('param').id, { ...c.req.valid('json'), actor: 'merchant', idempotencyKey: key });
-  return c.json(made, 201);
-};
 
 /** `POST /v1/admin/refunds/{id}/<decision>`: the refund as decided. */
 const decisionRoute = (row: RefundDecisionRow) =>
@@ -107,6 +97,6 @@ export function registerAdminOrderRoutes(app: AppOpenAPI, { keys }: RouteDeps) {
 
   app.openapi(listRoute, list);
   for (const row of ORDER_ACTION_ROWS) app.openapi(actionRoute(row), act(row));
-  app.openapi(refundRoute, refund);
+  app.openapi(refund.route, refund.handler);
   for (const row of REFUND_DECISION_ROWS) app.openapi(decisionRoute(row), decide(row));
 }

@@ -3,11 +3,11 @@ import { createRoute } from '@hono/zod-openapi';
 import { endTime, startTime } from 'hono/timing';
 import { cancelOrder } from '../../services/order-actions.js';
 import { requireOrderView } from '../../services/order-reads.js';
-import { RefundRequestSchema, requestRefund } from '../../services/order-updates.js';
 import { merchantIdOf, requireKey } from '../auth.js';
 import type { AppOpenAPI, AppRouteHandler, RouteDeps } from '../context.js';
-import { OrderIdParam, OrderSchema, RefundRequestHeaders, RefundSchema } from '../order-schemas.js';
-import { bearerAuth, errorResponses, jsonBody, jsonResponse } from '../schemas.js';
+import { OrderIdParam, OrderSchema } from '../order-schemas.js';
+import { bearerAuth, errorResponses, jsonResponse } from '../schemas.js';
+import { refundRoute } from './refund-route.js';
 
 const orderResponse = jsonResponse(OrderSchema, 'The order');
 
@@ -46,26 +46,16 @@ const cancel: AppRouteHandler<typeof cancelRoute> = async (c) => {
   return c.json(await requireOrderView(c.var.deps.db, merchantId, id), 200);
 };
 
-const refundRoute = createRoute({
-  method: 'post',
+const refund = refundRoute({
   path: '/v1/orders/{id}/refunds',
-  tags: ['orders'],
+  tag: 'orders',
   summary: "Request a refund for the customer; the merchant's policy decides whether it needs approval",
-  security: bearerAuth,
-  request: { params: OrderIdParam, headers: RefundRequestHeaders, body: jsonBody(RefundRequestSchema) },
-  responses: { 201: jsonResponse(RefundSchema, 'The refund'), ...errorResponses(400, 401, 403, 404, 409, 422) },
+  actor: 'customer',
 });
-
-const refund: AppRouteHandler<typeof refundRoute> = async (c) => {
-  const merchantId = merchantIdOf(c.get('principal'));
-  const key = c.req.valid('header')['idempotency-key'];
-  const made = await requestRefund(c.var.deps, merchantId, c.req.valid('param').id, { ...c.req.valid('json'), actor: 'customer', idempotencyKey: key });
-  return c.json(made, 201);
-};
 
 export function registerOrderRoutes(app: AppOpenAPI, { keys }: RouteDeps) {
   app.use('/v1/orders/*', requireKey(keys, 'secret', 'admin'));
   app.openapi(getRoute, get);
   app.openapi(cancelRoute, cancel);
-  app.openapi(refundRoute, refund);
+  app.openapi(refund.route, refund.handler);
 }
