@@ -91,7 +91,7 @@ export const envSchema = z
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     CHECKOUT_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(15),
     ORDER_ACTION_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(10),
-    PAYMENT_CREATION_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(10),
+    PAYMENT_CREATION_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(60),
     THROTTLE_AUTH_FAILURES: rate('20/300'),
     THROTTLE_ADMIN_SIGN_INS: rate('10/900'),
     THROTTLE_REFUND_POSTS: rate('10/600'),

@@ -96,7 +96,13 @@ async function replay(deps: AppDeps, merchantId: string, idempotencyKey: string,
     throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used for a different checkout request.');
   }
   const order = await loadOrderView(deps.db, merchantId, existing.id);
-  return order?.payments[0]?.action ? storedCheckout(deps, order) : undefined;
+  if (order?.payments[0]?.action) return storedCheckout(deps, order);
+  // Payment creation failed for good (refused, or the gateway unreachable within its bound): the order is
+  // cancelled, and every retry of this checkout hears so, instead of a retry-later that never comes true.
+  if (order?.status === 'cancelled') {
+    throw new ApiError(409, 'checkout_failed', `This checkout ended without a payment: ${order.statusReason ?? 'the gateway did not create it'}. Start a new checkout with a new Idempotency-Key.`);
+  }
+  return undefined;
 }
 
 /** Refuses a payment method this merchant cannot use for this quote. */

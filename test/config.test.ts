@@ -12,7 +12,7 @@ describe('loadConfig', () => {
     const config = loadConfig({ ...valid, PORT: '8080' });
     expect(config.temporal).toEqual({ address: 'localhost:7233', namespace: 'default', taskQueue: 'paystead-orders', maxCachedWorkflows: 100 });
     expect(config.http).toEqual({ port: 8080, publicBaseUrl: 'http://localhost:8080', keyCacheMs: 5_000 });
-    expect(config.bounds).toEqual({ checkoutSeconds: 15, actionSeconds: 10, paymentCreationSeconds: 10 });
+    expect(config.bounds).toEqual({ checkoutSeconds: 15, actionSeconds: 10, paymentCreationSeconds: 60 });
     expect(loadConfig({ ...valid, CHECKOUT_TIMEOUT_SECONDS: '0.5' }).bounds.checkoutSeconds).toBe(0.5);
     expect(config.gatewayUrls).toEqual({
       alipay: 'https://openapi.alipay.com/gateway.do',

@@ -89,7 +89,8 @@ describe('bounded calls and final failures', () => {
     });
     expect(faults.status).toBe(200);
     const started = Date.now();
-    const { status, body, headers } = await stack.checkout(down);
+    const idempotencyKey = `unreachable-${Date.now()}`;
+    const { status, body, headers } = await stack.checkout(down, { idempotencyKey });
     expect(Date.now() - started).toBeLessThan(8_000 + 1_000);
     expect([502, 504], JSON.stringify(body)).toContain(status);
     expect(body.error.code).toBe(status === 502 ? 'gateway_unavailable' : 'order_busy');
@@ -108,6 +109,11 @@ describe('bounded calls and final failures', () => {
     expect(forMerchant.body.timeline.map((e: { event: string }) => e.event)).toContain('payment_creation_failed');
     const forStorefront = await stack.order(down, listed!.id);
     expect(forStorefront.body.status).toBe('cancelled');
+    // The storefront retrying the same checkout hears that it failed for good, with the reason.
+    const retried = await stack.checkout(down, { idempotencyKey });
+    expect(retried.status, JSON.stringify(retried.body)).toBe(409);
+    expect(retried.body.error.code).toBe('checkout_failed');
+    expect(retried.body.error.message).toMatch(/could not be reached/);
     await stack.recordHistory(listed!.id, 'gateway-unreachable');
   });
 });

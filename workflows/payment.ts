@@ -13,7 +13,7 @@ import type { OrderRefunds } from './refunds.js';
 import { reject } from './rejections.js';
 
 /** For orders whose input does not say (started before the bound was configurable). */
-const DEFAULT_PAYMENT_CREATION_SECONDS = 10;
+const DEFAULT_PAYMENT_CREATION_SECONDS = 60;
 
 type PaymentOutcome = Pick<PaymentSignal, 'status' | 'amount' | 'currency' | 'gatewayReference' | 'occurredAt'>;
 

@@ -124,6 +124,12 @@ export function createDrivers(deps: DriverDeps) {
             run.orderIds.add(result.body.order.id);
             return result.body;
           }
+          // The gateway could not be reached within payment creation's bound: the order was cancelled and
+          // the checkout failed for good, a legitimate end under gateway faults (no order, no charge).
+          if (result.status === 409 && result.body?.error?.code === 'checkout_failed') {
+            run.notes.push(`checkout failed for good: ${result.body.error.message}`);
+            return undefined;
+          }
           run.problems.push(`checkout answered HTTP ${result.status}: ${JSON.stringify(result.body).slice(0, 200)}`);
           return undefined;
         } catch (error) {
