@@ -567,7 +567,10 @@ describe('order state machine, model-based (fast-check, real workflow)', () => {
 
   /** The order a sequence runs on, after the scenario's refused checkouts. */
   async function start(s: Scenario): Promise<{ model: Model; real: Real }> {
-    if (s.gatewayDown) await checkoutWhileGatewayDown();
+    if (s.gatewayDown) {
+      await checkoutWhileGatewayDown();
+      tally('checkout(gateway down) -> cancelled');
+    }
     const merchant = merchants[s.window];
     if (s.customerName.kind !== 'fine') {
       const key = newKey();
@@ -576,6 +579,7 @@ describe('order state machine, model-based (fast-check, real workflow)', () => {
       expectTextRefusal(`checkout(${showText(s.customerName)})`, refused, [s.customerName]);
       const made = await stack.db.selectFrom('orders').select('id').where('merchantId', '=', merchant.merchantId).where('idempotencyKey', '=', key).executeTakeFirst();
       expect(made, 'a refused checkout made an order').toBeUndefined();
+      tally(`checkout(${s.customerName.kind}) -> refused`);
     }
     const name = s.customerName.kind === 'fine' ? s.customerName.value : CUSTOMER.name;
     const checkout = { key: newKey(), body: checkoutBody(name) };
