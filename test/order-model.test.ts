@@ -21,8 +21,9 @@ import { ADDRESS, CUSTOMER, startStack, type Merchant, type Response, type Stack
 const RUNS_ASKED = process.env.MODEL_RUNS ?? process.env.FC_RUNS;
 const RUNS = Number(RUNS_ASKED ?? 3);
 const MAX_STEPS = Number(process.env.MODEL_STEPS ?? 8);
-/** The short run (CI) always takes the same sequences, so it cannot fail on a seed nobody has run before. */
-const CI_SEED = 13;
+/** The short run (CI) always takes the same sequences, so it cannot fail on a seed nobody has run before; this one
+ * meets hostile text, an unreachable gateway, a decline and a way out of needs_review. */
+const CI_SEED = 2;
 const SEED =
   process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : RUNS_ASKED === undefined && !process.env.MODEL_RANDOM ? CI_SEED : Math.floor(Math.random() * 2 ** 31);
 const PATH = process.env.FC_PATH;
@@ -143,7 +144,9 @@ function expectStatus(step: string, response: Response, status: number) {
 
 /** Text that cannot be stored is refused by the input policy, before any schema or state is looked at. */
 function expectTextRefusal(step: string, response: Response, texts: Array<Text | undefined>) {
-  if (texts.some((t) => t?.kind === 'unstorable')) expect(response.body?.error?.code, `${step} refused with ${JSON.stringify(response.body)}`).toBe('invalid_text');
+  if (!texts.some((t) => t?.kind === 'unstorable')) return;
+  expect(response.body?.error?.code, `${step} refused with ${JSON.stringify(response.body)}`).toBe('invalid_text');
+  tally('unstorable text -> invalid_text');
 }
 
 const stored = (t: Text) => t.value.trim();
