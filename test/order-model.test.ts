@@ -4,8 +4,9 @@
 // the order must settle: the projection equal to the workflow's state, money that adds up, no activity
 // retrying in a loop, the order final or waiting for someone who can move it on.
 //
-// Short run by default (CI). Longer: `MODEL_RUNS=200 npx vitest run test/order-model.test.ts`.
-// Replay a failure with the `FC_SEED` (and `FC_PATH`) it prints; `MODEL_STEPS` sets the steps per sequence.
+// Short run by default (CI), on a fixed seed unless `MODEL_RANDOM=1`. Longer, on a fresh seed:
+// `MODEL_RUNS=200 npx vitest run test/order-model.test.ts`. Replay a failure with the `FC_SEED` (and
+// `FC_PATH`) it prints; `MODEL_STEPS` sets the steps per sequence.
 import type { WorkflowHandle } from '@temporalio/client';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,38 +18,30 @@ import { ADDRESS, CUSTOMER, startStack, type Merchant, type Response, type Stack
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- API bodies are JSON checked by the assertions */
 
-type Case = 'hostileText' | 'declineWithPendingRefund' | 'needsReviewInOtherCurrency' | 'gatewayUnreachableAtCheckout';
-
-/**
- * Cases whose fixes (issue 13) are being made on other branches: their generators stay off until those are
- * merged, then the case is removed from this list. `MODEL_CASES=hostileText,...` (or `all`) turns them on.
- * - hostileText: NUL, C0 controls and lone surrogates in free text must be refused with 400, changing nothing.
- * - declineWithPendingRefund: declining with a refund waiting for approval must answer and settle every refund.
- * - needsReviewInOtherCurrency: a capture in another currency must leave the merchant a way out of needs_review
- *   (switching it on needs a step for that way out, and `invariantViolations` told about it).
- * - gatewayUnreachableAtCheckout: checkout must answer within its bound when the gateway cannot be reached.
- */
-const CASES_FIXED_ELSEWHERE = new Set<Case>(['hostileText', 'declineWithPendingRefund', 'needsReviewInOtherCurrency', 'gatewayUnreachableAtCheckout']);
-
-const forced = new Set((process.env.MODEL_CASES ?? '').split(',').filter(Boolean));
-const enabled = (c: Case) => forced.has('all') || forced.has(c) || !CASES_FIXED_ELSEWHERE.has(c);
-
-const RUNS = Number(process.env.MODEL_RUNS ?? process.env.FC_RUNS ?? 3);
+const RUNS_ASKED = process.env.MODEL_RUNS ?? process.env.FC_RUNS;
+const RUNS = Number(RUNS_ASKED ?? 3);
 const MAX_STEPS = Number(process.env.MODEL_STEPS ?? 8);
-const SEED = process.env.FC_SEED === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.FC_SEED);
+/** The short run (CI) always takes the same sequences, so it cannot fail on a seed nobody has run before; this one
+ * meets hostile text, an unreachable gateway, a decline and a way out of needs_review. */
+const CI_SEED = 2;
+const SEED =
+  process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : RUNS_ASKED === undefined && !process.env.MODEL_RANDOM ? CI_SEED : Math.floor(Math.random() * 2 ** 31);
 const PATH = process.env.FC_PATH;
 
 const THRESHOLD = 20_000;
+/** Short bounds, so that a checkout against an unreachable gateway costs a sequence seconds, not the default 15. */
+const BOUNDS = { CHECKOUT_TIMEOUT_SECONDS: 5, PAYMENT_CREATION_TIMEOUT_SECONDS: 2 };
 const NORMAL = { paymentWindowSeconds: 600, paymentCheckIntervalSeconds: 1, latePaymentGraceSeconds: 300, refundWindowSeconds: 600, refundApprovalThreshold: THRESHOLD, autoConfirm: false };
 const SHORT = { ...NORMAL, paymentWindowSeconds: 3 };
 
 // ---- The model ------------------------------------------------------------------------------------------
 
 interface ModelRefund {
-  id: string;
+  /** Unknown (with the reason) for a refund the order starts itself, until a settled order shows it. */
+  id?: string;
   amount: number;
   status: RefundStatus;
-  reason: string;
+  reason?: string;
 }
 
 interface Model {
@@ -59,9 +52,9 @@ interface Model {
   paid: number;
   refunded: number;
   payment: PaymentStatus;
+  /** What the gateway captured when it differed from the total (needs_review). */
+  captured?: number;
   refunds: ModelRefund[];
-  /** After a decline or a late payment the model checks only the sums and takes the refunds as settled. */
-  adoptRefunds: boolean;
   shipment?: { carrier: string; trackingNumber: string };
   /** The steps run so far, printed when one fails. */
   log: string[];
@@ -92,6 +85,19 @@ function refundSucceeded(m: Model, refund: ModelRefund) {
   if (m.refunded === m.paid && m.status !== 'cancelled' && m.status !== 'expired') m.status = 'refunded';
 }
 
+/** Decline and refund-payment: refunds waiting for approval are approved, and only a positive rest is refunded. */
+function refundTheRest(m: Model) {
+  for (const waiting of m.refunds.filter((x) => x.status === 'pending_approval')) refundSucceeded(m, waiting);
+  const rest = refundable(m);
+  if (rest > 0) {
+    const refund: ModelRefund = { amount: rest, status: 'processing' };
+    m.refunds.push(refund);
+    refundSucceeded(m, refund);
+  }
+}
+
+const known = (m: Model) => new Set(m.refunds.map((r) => r.id).filter(Boolean));
+
 /** Differences between the settled order and the model; empty when they agree. */
 function modelDiff(m: Model) {
   return (view: OrderView, running: boolean): string[] => {
@@ -107,31 +113,40 @@ function modelDiff(m: Model) {
     // Once everything paid has come back the run ends; an unpaid cancelled or expired order waits out the late-payment grace.
     const over = (m.status === 'refunded' || m.status === 'cancelled' || m.status === 'expired') && m.paid > 0 && m.refunded === m.paid;
     if (over && running) d.push('the run has not ended');
-    const open = view.refunds.filter((r: any) => r.status === 'pending_approval' || r.status === 'processing');
-    if (m.adoptRefunds) {
-      if (open.length > 0) d.push(`${open.length} refund(s) left open`);
-    } else {
-      same('refunds', view.refunds.map((r: any) => [r.id, r.amount, r.status, r.reason]).sort(), m.refunds.map((r) => [r.id, r.amount, r.status, r.reason]).sort());
-    }
+    const ids = known(m);
+    const asked = view.refunds.filter((r: any) => ids.has(r.id));
+    same('refunds', asked.map((r: any) => [r.id, r.amount, r.status, r.reason]).sort(), m.refunds.filter((r) => r.id).map((r) => [r.id, r.amount, r.status, r.reason]).sort());
+    const started = view.refunds.filter((r: any) => !ids.has(r.id));
+    same('refunds the order started', started.map((r: any) => [r.amount, r.status]).sort(), m.refunds.filter((r) => !r.id).map((r) => [r.amount, r.status]).sort());
     return d;
   };
 }
 
-/** Waits for the order to settle as the model says, then checks the invariants; adopts refunds the model left open. */
+/** Waits for the order to settle as the model says, then checks the invariants; learns the ids of refunds the order started. */
 async function observe(m: Model, r: Real, step: string, boundMs?: number): Promise<void> {
   const observation = await settle(r.stack, r.merchant.secretKey, r.orderId, r.handle, modelDiff(m), boundMs).catch((error: unknown) => {
     throw new Error(`after ${step}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   });
   const problems = invariantViolations(observation);
   if (problems.length > 0) throw new Error(`after ${step}: ${problems.join('; ')}`);
-  if (m.adoptRefunds) {
-    m.refunds = observation.view.refunds.map((x: any) => ({ id: x.id, amount: x.amount, status: x.status, reason: x.reason }));
-    m.adoptRefunds = false;
+  const ids = known(m);
+  const started = observation.view.refunds.filter((x: any) => !ids.has(x.id));
+  for (const refund of m.refunds.filter((x) => !x.id)) {
+    const seen = started.find((x: any) => x.amount === refund.amount && x.status === refund.status && !known(m).has(x.id));
+    refund.id = seen.id;
+    refund.reason = seen.reason;
   }
 }
 
 function expectStatus(step: string, response: Response, status: number) {
   expect(response.status, `${step} answered ${response.status}: ${JSON.stringify(response.body)}`).toBe(status);
+}
+
+/** Text that cannot be stored is refused by the input policy, before any schema or state is looked at. */
+function expectTextRefusal(step: string, response: Response, texts: Array<Text | undefined>) {
+  if (!texts.some((t) => t?.kind === 'unstorable')) return;
+  expect(response.body?.error?.code, `${step} refused with ${JSON.stringify(response.body)}`).toBe('invalid_text');
+  tally('unstorable text -> invalid_text');
 }
 
 const stored = (t: Text) => t.value.trim();
@@ -213,12 +228,14 @@ class Pay extends Step {
         // Late: recorded as paid and refunded in full by the order itself; the status stays.
         m.payment = 'succeeded';
         m.paid = m.total;
+        m.refunds.push({ amount: m.total, status: 'succeeded' });
         m.refunded = m.total;
-        m.adoptRefunds = true;
       } else {
         m.payment = 'succeeded';
+        // Another currency is not money the order can count until the merchant accepts it.
         m.paid = this.capture === 'otherCurrency' ? 0 : amount;
         m.status = this.capture === 'exact' ? 'paid' : 'needs_review';
+        if (this.capture !== 'exact') m.captured = amount;
       }
     }
     await observe(m, r, String(this));
@@ -266,10 +283,18 @@ class Expire extends Step {
   }
 }
 
-type Action = 'confirm' | 'decline' | 'ship' | 'deliver';
-const ACTION_FROM: Record<Action, OrderStatus> = { confirm: 'paid', decline: 'paid', ship: 'confirmed', deliver: 'shipped' };
+type Action = 'confirm' | 'decline' | 'ship' | 'deliver' | 'accept-payment' | 'refund-payment';
+const ACTION_FROM: Record<Action, OrderStatus> = { confirm: 'paid', decline: 'paid', ship: 'confirmed', deliver: 'shipped', 'accept-payment': 'needs_review', 'refund-payment': 'needs_review' };
 
-/** A merchant action on the order, with its free text (decline's reason, ship's carrier and tracking number). */
+/** The action's body from its free text: decline's and refund-payment's reason, ship's carrier and tracking number, accept's optional note. */
+function actionBody(action: Action, [first, second]: Text[]): object | undefined {
+  if (action === 'decline' || action === 'refund-payment') return { reason: first!.value };
+  if (action === 'ship') return { carrier: first!.value, trackingNumber: second!.value };
+  if (action === 'accept-payment') return first ? { note: first.value } : {};
+  return undefined;
+}
+
+/** A merchant action on the order, with its free text. */
 class Act extends Step {
   constructor(
     readonly action: Action,
@@ -281,31 +306,30 @@ class Act extends Step {
   toString() {
     return `${this.action}(${this.texts.map(showText).join(', ')}${this.probe ? `${this.texts.length ? ', ' : ''}probe` : ''})`;
   }
-  protected override allowed(m: Readonly<Model>) {
-    return super.allowed(m) && (this.action !== 'decline' || enabled('declineWithPendingRefund') || !hasPending(m));
-  }
   protected applies(m: Readonly<Model>) {
     return m.status === ACTION_FROM[this.action];
   }
   protected async perform(m: Model, r: Real) {
-    const [first, second] = this.texts;
-    const body = this.action === 'decline' ? { reason: first!.value } : this.action === 'ship' ? { carrier: first!.value, trackingNumber: second!.value } : undefined;
+    const body = actionBody(this.action, this.texts);
     const response = await answered(String(this), (timeoutMs) => r.stack.request('POST', `/v1/admin/orders/${r.orderId}/${this.action}`, { key: r.merchant.adminKey, body, timeoutMs }));
     const valid = this.texts.every((t) => t.kind === 'fine');
     const allowed = m.status === ACTION_FROM[this.action];
     expectStatus(String(this), response, !valid ? 400 : allowed ? 200 : 409);
+    expectTextRefusal(String(this), response, this.texts);
     if (valid && allowed) {
       if (this.action === 'confirm') m.status = 'confirmed';
       if (this.action === 'deliver') m.status = 'delivered';
-      if (this.action === 'ship') {
-        m.status = 'shipped';
-        m.shipment = { carrier: stored(first!), trackingNumber: stored(second!) };
+      if (this.action === 'ship') m.shipment = { carrier: stored(this.texts[0]!), trackingNumber: stored(this.texts[1]!) };
+      if (this.action === 'ship') m.status = 'shipped';
+      if (this.action === 'accept-payment') {
+        // The capture is what the order holds from now on, in whatever currency it came.
+        m.status = 'paid';
+        m.paid = m.captured!;
       }
-      if (this.action === 'decline') {
-        // Everything paid comes back; a refund waiting for approval is settled too (approved or superseded).
+      if (this.action === 'decline' || this.action === 'refund-payment') {
+        if (this.action === 'refund-payment') m.paid = m.captured!;
         m.status = 'cancelled';
-        m.refunded = m.paid;
-        m.adoptRefunds = true;
+        refundTheRest(m);
       }
     }
     await observe(m, r, String(this));
@@ -351,13 +375,14 @@ class Refund extends Step {
             ? 422
             : 201;
     expectStatus(String(this), response, expected);
+    expectTextRefusal(String(this), response, [this.reason]);
     if (expected !== 201) return observe(m, r, String(this));
     const waits = this.actor === 'customer' && (m.status === 'shipped' || m.status === 'delivered' || asked > THRESHOLD);
     expect(response.body, String(this)).toMatchObject({ amount: asked, status: waits ? 'pending_approval' : 'processing', reason: stored(this.reason) });
     const refund: ModelRefund = { id: response.body.id, amount: asked, status: waits ? 'pending_approval' : 'processing', reason: stored(this.reason) };
     m.refunds.push(refund);
     if (!waits) refundSucceeded(m, refund);
-    if (this.keyed) m.lastKeyedRefund = { path, key, idempotencyKey, body, id: refund.id };
+    if (this.keyed) m.lastKeyedRefund = { path, key, idempotencyKey, body, id: response.body.id };
     await observe(m, r, String(this));
   }
 }
@@ -408,6 +433,7 @@ class Decide extends Step {
     const validNote = this.note ? this.note.kind === 'fine' : this.decision === 'approve';
     const expected = !validNote ? 400 : !refund ? 404 : refund.status !== 'pending_approval' ? 409 : 200;
     expectStatus(String(this), response, expected);
+    expectTextRefusal(String(this), response, [this.note]);
     if (expected === 200) {
       if (this.decision === 'reject') refund!.status = 'rejected';
       else refundSucceeded(m, refund!);
@@ -439,12 +465,12 @@ class RetryCheckout extends Step {
 // ---- Generators -------------------------------------------------------------------------------------------
 
 const probe = fc.integer({ min: 0, max: 7 }).map((x) => x === 0);
-const text = anyText({ unstorable: enabled('hostileText') });
+const text = anyText;
 const delivery: fc.Arbitrary<Delivery> = fc.record({
   mode: fc.constantFrom('deliver', 'drop', 'duplicate', 'reorder'),
   delayMs: fc.oneof({ arbitrary: fc.constant(0), weight: 3 }, { arbitrary: fc.integer({ min: 100, max: 1500 }), weight: 1 }),
 });
-const capture = fc.constantFrom<Capture>('exact', 'exact', 'exact', 'exact', 'exact', 'exact', 'less', 'more', ...(enabled('needsReviewInOtherCurrency') ? (['otherCurrency'] as const) : []));
+const capture = fc.constantFrom<Capture>('exact', 'exact', 'exact', 'exact', 'exact', 'exact', 'less', 'more', 'otherCurrency');
 const amountSpec: fc.Arbitrary<AmountSpec> = fc.oneof(
   fc.constantFrom<AmountSpec>({ kind: 'omitted' }, { kind: 'zero' }, { kind: 'rest' }, { kind: 'moreThanRest' }),
   fc.double({ min: 0, max: 1, noNaN: true }).map((fraction): AmountSpec => ({ kind: 'part', fraction })),
@@ -462,6 +488,8 @@ const anyStep: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.tuple(text, probe).map(([t, p]) => new Act('decline', [t], p)) },
   { weight: 3, arbitrary: fc.tuple(text, text, probe).map(([a, b, p]) => new Act('ship', [a, b], p)) },
   { weight: 2, arbitrary: probe.map((p) => new Act('deliver', [], p)) },
+  { weight: 2, arbitrary: fc.tuple(fc.option(text, { nil: undefined }), probe).map(([t, p]) => new Act('accept-payment', t ? [t] : [], p)) },
+  { weight: 2, arbitrary: fc.tuple(text, probe).map(([t, p]) => new Act('refund-payment', [t], p)) },
   {
     weight: 5,
     arbitrary: fc.tuple(fc.constantFrom<'customer' | 'merchant'>('customer', 'merchant'), amountSpec, text, fc.boolean(), probe).map(([a, amount, t, k, p]) => new Refund(a, amount, t, k, p)),
@@ -490,7 +518,7 @@ interface Scenario {
 const scenario: fc.Arbitrary<Scenario> = fc.record({
   window: fc.constantFrom<Scenario['window']>('normal', 'normal', 'normal', 'short'),
   customerName: fc.oneof({ arbitrary: fineText, weight: 3 }, { arbitrary: text, weight: 1 }),
-  gatewayDown: enabled('gatewayUnreachableAtCheckout') ? fc.boolean() : fc.constant(false),
+  gatewayDown: fc.boolean(),
 });
 
 // ---- The test ---------------------------------------------------------------------------------------------
@@ -500,7 +528,7 @@ describe('order state machine, model-based (fast-check, real workflow)', () => {
   let merchants: Record<'normal' | 'short' | 'down', Merchant>;
 
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await startStack(Object.fromEntries(Object.entries(BOUNDS).map(([name, value]) => [name, String(value)])));
     await stack.startWorker();
     const [normal, short, down] = await Promise.all([stack.createMerchant({ settings: NORMAL }), stack.createMerchant({ settings: SHORT }), stack.createMerchant({ settings: NORMAL })]);
     merchants = { normal: normal!, short: short!, down: down! };
@@ -521,12 +549,16 @@ describe('order state machine, model-based (fast-check, real workflow)', () => {
   const postCheckout = (merchant: Merchant, key: string, body: object) =>
     answered('checkout', (timeoutMs) => stack.request('POST', '/v1/checkouts', { key: merchant.secretKey, body, headers: { 'idempotency-key': key }, timeoutMs }));
 
-  /** Checkout while the gateway is down: a typed answer within the bound, and any order it made ends cancelled. */
+  /** Checkout while the gateway is down: a typed answer within the checkout bound, and any order it made ends cancelled. */
   async function checkoutWhileGatewayDown() {
     const key = newKey();
+    const started = Date.now();
     const response = await postCheckout(merchants.down, key, checkoutBody(CUSTOMER.name));
+    const took = Date.now() - started;
     expect([502, 504], `checkout with the gateway down answered ${response.status}: ${JSON.stringify(response.body)}`).toContain(response.status);
-    expect(response.headers.get('retry-after'), 'Retry-After on a checkout the gateway could not take').not.toBeNull();
+    expect(response.body.error?.code, 'the error of a checkout the gateway could not take').toBe(response.status === 502 ? 'gateway_unavailable' : 'order_busy');
+    expect(Number(response.headers.get('retry-after')), 'Retry-After on a checkout the gateway could not take').toBeGreaterThan(0);
+    expect(took, 'checkout with the gateway down: answered within its bound').toBeLessThan(BOUNDS.CHECKOUT_TIMEOUT_SECONDS * 1000 + 1000);
     const deadline = Date.now() + 30_000;
     for (;;) {
       const order = await stack.db.selectFrom('orders').select(['status']).where('merchantId', '=', merchants.down.merchantId).where('idempotencyKey', '=', key).executeTakeFirst();
@@ -538,14 +570,19 @@ describe('order state machine, model-based (fast-check, real workflow)', () => {
 
   /** The order a sequence runs on, after the scenario's refused checkouts. */
   async function start(s: Scenario): Promise<{ model: Model; real: Real }> {
-    if (s.gatewayDown) await checkoutWhileGatewayDown();
+    if (s.gatewayDown) {
+      await checkoutWhileGatewayDown();
+      tally('checkout(gateway down) -> cancelled');
+    }
     const merchant = merchants[s.window];
     if (s.customerName.kind !== 'fine') {
       const key = newKey();
       const refused = await postCheckout(merchant, key, checkoutBody(s.customerName.value));
       expectStatus(`checkout(${showText(s.customerName)})`, refused, 400);
+      expectTextRefusal(`checkout(${showText(s.customerName)})`, refused, [s.customerName]);
       const made = await stack.db.selectFrom('orders').select('id').where('merchantId', '=', merchant.merchantId).where('idempotencyKey', '=', key).executeTakeFirst();
       expect(made, 'a refused checkout made an order').toBeUndefined();
+      tally(`checkout(${s.customerName.kind}) -> refused`);
     }
     const name = s.customerName.kind === 'fine' ? s.customerName.value : CUSTOMER.name;
     const checkout = { key: newKey(), body: checkoutBody(name) };
@@ -553,7 +590,7 @@ describe('order state machine, model-based (fast-check, real workflow)', () => {
     expectStatus('checkout', response, 201);
     const { order, payment } = response.body;
     const real: Real = { stack, merchant, orderId: order.id, paymentId: payment.id, handle: stack.client.workflow.getHandle(await stack.workflowId(order.id)), checkout };
-    const model: Model = { window: s.window, steps: 0, status: 'awaiting_payment', total: order.total, paid: 0, refunded: 0, payment: 'pending', refunds: [], adoptRefunds: false, log: [] };
+    const model: Model = { window: s.window, steps: 0, status: 'awaiting_payment', total: order.total, paid: 0, refunded: 0, payment: 'pending', refunds: [], log: [] };
     await observe(model, real, 'checkout');
     const view = (await stack.order(merchant, order.id)).body;
     expect(view.customer.name, 'the customer name as stored').toBe(name.trim());
@@ -574,9 +611,8 @@ describe('order state machine, model-based (fast-check, real workflow)', () => {
       const cause = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance);
       throw new Error(
         [
-          `The order model failed. Replay: FC_SEED=${result.seed} FC_PATH=${result.counterexamplePath} MODEL_STEPS=${MAX_STEPS}${forced.size ? ` MODEL_CASES=${[...forced].join(',')}` : ''} npx vitest run test/order-model.test.ts`,
+          `The order model failed. Replay: FC_SEED=${result.seed} FC_PATH=${result.counterexamplePath} MODEL_STEPS=${MAX_STEPS} npx vitest run test/order-model.test.ts`,
           `Scenario: ${fc.stringify(result.counterexample?.[0])}`,
-          `Cases on: ${(['hostileText', 'declineWithPendingRefund', 'needsReviewInOtherCurrency', 'gatewayUnreachableAtCheckout'] as Case[]).filter(enabled).join(', ') || 'none fixed elsewhere'}`,
           cause,
         ].join('\n'),
       );

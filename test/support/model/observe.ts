@@ -115,12 +115,12 @@ export function invariantViolations({ view, running }: Observation): string[] {
   if (sum(['pending_approval', 'processing', 'succeeded']) > view.paidAmount) problems.push(`refunds commit ${sum(['pending_approval', 'processing', 'succeeded'])} of ${view.paidAmount} paid`);
   for (const r of refunds) if (!(r.amount > 0)) problems.push(`refund ${r.id} of ${r.amount}`);
   const open = refunds.filter((r) => r.status === 'pending_approval' || r.status === 'processing');
-  const refundable = view.paidAmount - sum(['pending_approval', 'processing', 'succeeded']);
   const final = FINAL_STATUSES.has(view.status);
   if (!final && !WAITS.has(view.status)) {
-    // needs_review waits for the merchant; today a refund of what is left is the only way out of it.
+    // needs_review waits for the merchant to accept or refund the capture, which needs to know what was captured.
+    const payment = view.payments[0];
     if (view.status !== 'needs_review') problems.push(`unknown status ${view.status}`);
-    else if (refundable <= 0 && open.length === 0) problems.push(`needs_review with nothing refundable (paid ${view.paidAmount}): no way out`);
+    else if (payment?.capturedAmount == null || payment?.capturedCurrency == null) problems.push(`needs_review without a capture on record (${JSON.stringify(payment)}): no way out`);
   }
   if (!running && (!final || open.length > 0)) problems.push(`the workflow has ended but the order is ${view.status} with ${open.length} open refund(s)`);
   return problems;

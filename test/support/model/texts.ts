@@ -35,16 +35,12 @@ export const fineText: fc.Arbitrary<Text> = fc.oneof(
   fc.stringMatching(/^[A-Za-z][A-Za-z0-9 ]{0,30}[A-Za-z0-9]$/).map((value) => text(value)),
 );
 
-/** Any text: mostly fine, sometimes too long, and (when enabled) sometimes unstorable. */
-export function anyText(options: { unstorable: boolean }): fc.Arbitrary<Text> {
-  const overlong = fc.integer({ min: 501, max: 20_000 }).map((n) => text('x'.repeat(n), 'overlong'));
-  const unstorable = fc.constantFrom(...UNSTORABLE).map((value) => text(value, 'unstorable'));
-  return fc.oneof(
-    { arbitrary: fineText, weight: 6 },
-    { arbitrary: overlong, weight: 1 },
-    ...(options.unstorable ? [{ arbitrary: unstorable, weight: 2 }] : []),
-  );
-}
+/** Any text: mostly fine, sometimes too long, sometimes unstorable. */
+export const anyText: fc.Arbitrary<Text> = fc.oneof(
+  { arbitrary: fineText, weight: 6 },
+  { arbitrary: fc.integer({ min: 501, max: 20_000 }).map((n) => text('x'.repeat(n), 'overlong')), weight: 1 },
+  { arbitrary: fc.constantFrom(...UNSTORABLE).map((value) => text(value, 'unstorable')), weight: 2 },
+);
 
 /** How a text appears in a printed step: escapes visible, long ones shortened. */
 export function showText(t: Text): string {
