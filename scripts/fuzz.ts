@@ -15,7 +15,7 @@ const SCHEMATHESIS = '4.32.5';
 const SEED = '11';
 const MAX_EXAMPLES = '20';
 /** Per run (one per key): the whole step stays within a few minutes on a small CI machine. */
-const MAX_SECONDS = '120';
+const MAX_SECONDS = '100';
 const extraArgs = process.argv.slice(2);
 const print = (line: string) => console.log(`[fuzz] ${line}`);
 
@@ -34,6 +34,7 @@ function schemathesis(): string {
 
 function runSchemathesis(st: string, baseUrl: string, key: string, label: string): Promise<number> {
   const args = [
+    '--config-file', path.join(ROOT, 'scripts', 'schemathesis.toml'),
     'run', `${baseUrl}/openapi.json`,
     '--url', baseUrl,
     '--header', `Authorization: Bearer ${key}`,
@@ -47,7 +48,10 @@ function runSchemathesis(st: string, baseUrl: string, key: string, label: string
     ...extraArgs,
   ];
   print(`${label}: st ${args.join(' ').replace(key, `${key.slice(0, 8)}…`)}`);
-  const child = spawn(st, args, { stdio: 'inherit' });
+  // Its own files (the run's state, reports) go under artifacts/, not into the checkout.
+  const cwd = path.join(ROOT, 'artifacts', 'fuzz');
+  mkdirSync(cwd, { recursive: true });
+  const child = spawn(st, args, { stdio: 'inherit', cwd });
   return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
 }
 
