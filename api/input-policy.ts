@@ -97,10 +97,34 @@ export function notFoundOrNotAllowed(app: AppOpenAPI) {
   };
 }
 
+/**
+ * A route whose document requires a body refuses a request without one: the JSON validator would
+ * otherwise check `{}` in its place, and a body of optional fields would pass as a change of nothing.
+ */
+function requireDeclaredBody(app: AppOpenAPI): MiddlewareHandler {
+  let patterns: Array<{ method: string; pattern: RegExp }> | undefined;
+  return async (c, next) => {
+    patterns ??= app.openAPIRegistry.definitions.flatMap((definition) =>
+      definition.type === 'route' && definition.route.request?.body?.required
+        ? [{ method: definition.route.method.toUpperCase(), pattern: routePattern(definition.route.path.replaceAll(/\{(.+?)\}/g, ':$1')) }]
+        : [],
+    );
+    // Node's server gives every PUT or POST a body stream: an empty one is told by its headers.
+    const length = c.req.header('content-length');
+    const sent = c.req.header('content-type') !== undefined || c.req.header('transfer-encoding') !== undefined || (length !== undefined && length !== '0');
+    const missing = !c.req.raw.body || !sent;
+    if (missing && patterns.some(({ method, pattern }) => method === c.req.method && pattern.test(c.req.path))) {
+      throw new ApiError(400, 'invalid_request', 'This request needs a JSON body.');
+    }
+    await next();
+  };
+}
+
 /** Registers the policy's middleware; call before any route. */
 export function applyInputPolicy(app: AppOpenAPI): void {
   app.use('*', limitByPath);
   app.use('*', textPolicy);
+  app.use('/v1/*', requireDeclaredBody(app));
 }
 
 /**

@@ -161,6 +161,15 @@ describe('input policy: text that cannot be stored, sizes, amounts, quantities, 
     expect(crlf.headers.get('set-cookie')).toBeNull();
   });
 
+  it('answers 400 when a route that requires a body gets none, and changes nothing', async () => {
+    const before = await stack.request('GET', '/v1/admin/settings', { key: merchant.adminKey });
+    for (const [method, path] of [['PUT', '/v1/admin/settings'], ['PATCH', '/v1/admin/products/TEA'], ['POST', '/v1/admin/refunds/ref_none/approve']] as const) {
+      expectRefused(await stack.request(method, path, { key: merchant.adminKey }), 400, 'invalid_request');
+    }
+    expect((await stack.request('GET', '/v1/admin/settings', { key: merchant.adminKey })).body).toEqual(before.body);
+    expect((await stack.request('PATCH', '/v1/admin/products/TEA', { key: merchant.adminKey, body: {} })).status).toBe(200);
+  });
+
   it('documents the policy’s answers: 400 on every route, 413 where a body is taken, 422 amount_too_large on quotes and checkouts', async () => {
     const doc = (await stack.request('GET', '/openapi.json')).body;
     for (const [path, item] of Object.entries<any>(doc.paths)) {
