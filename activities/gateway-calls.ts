@@ -1,5 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { getMerchant } from '../db/merchants.js';
+import type { Mode } from '../core/modes.js';
 import type { GatewayName } from '../domain/gateways.js';
 import { loadGatewayContext } from '../gateways/context.js';
 import { GatewayError, type CreatePaymentRequest, type GatewayAdapter, type PaymentRef, type RefundRef, type RefundRequest } from '../gateways/types.js';
@@ -8,6 +9,8 @@ import type { ActivityDeps } from './deps.js';
 interface GatewayTarget {
   merchantId: string;
   gateway: GatewayName;
+  /** The order's mode: which of the merchant's credentials (and which gateway environment) to use. */
+  mode: Mode;
 }
 
 const paymentRef = ({ paymentId, createdAt, gatewayReference }: PaymentRef): PaymentRef => ({ paymentId, createdAt, gatewayReference });
@@ -25,7 +28,7 @@ export function createGatewayActivities(deps: ActivityDeps) {
    */
   async function call<T>(target: GatewayTarget, fn: (adapter: GatewayAdapter, ctx: Awaited<ReturnType<typeof loadGatewayContext>>) => Promise<T>): Promise<T> {
     const adapter = adapterFor(target.gateway);
-    const ctx = await loadGatewayContext(deps, target.merchantId, target.gateway);
+    const ctx = await loadGatewayContext(deps, target.merchantId, target.gateway, target.mode);
     try {
       return await fn(adapter, ctx);
     } catch (error) {

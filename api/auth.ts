@@ -1,7 +1,7 @@
 // The API's key check: which kinds of key a route admits, and the merchant a merchant-scoped route acts for.
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../core/errors.js';
-import type { KeyResolver, Principal } from '../services/api-keys.js';
+import type { KeyResolver, MerchantKey, Principal } from '../services/api-keys.js';
 import type { AppEnv } from './context.js';
 
 /**
@@ -31,6 +31,11 @@ export function requireKey(keys: KeyResolver, ...kinds: Array<Principal['kind']>
 
 /** The merchant a merchant-scoped route acts for (the auth middleware has already admitted the key). */
 export function merchantIdOf(principal: Principal): string {
+  return merchantScopeOf(principal).merchantId;
+}
+
+/** The merchant and the mode a merchant-scoped route acts in: a key sees only its own mode's objects. */
+export function merchantScopeOf(principal: Principal): MerchantKey {
   if (principal.kind === 'platform') throw new ApiError(403, 'forbidden', 'This route needs a merchant key.');
-  return principal.merchantId;
+  return principal;
 }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Mode } from './modes.js';
 
 export type ApiKeyKind = 'secret' | 'admin';
 
@@ -12,7 +13,13 @@ export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
-export function generateApiKey(kind: ApiKeyKind): { key: string; keyHash: string; prefix: string } {
-  const key = `${PREFIX[kind]}_${randomBytes(32).toString('base64url')}`;
-  return { key, keyHash: hashApiKey(key), prefix: key.slice(0, 10) };
+/**
+ * `sk_test_…`, `sk_live_…`, `ak_test_…`, `ak_live_…`: kind and mode readable at a glance. The stored prefix
+ * (for listings) keeps both and six characters of the random part. Keys issued before modes existed
+ * (`sk_…`) keep working; their mode is stored with them.
+ */
+export function generateApiKey(kind: ApiKeyKind, mode: Mode): { key: string; keyHash: string; prefix: string } {
+  const head = `${PREFIX[kind]}_${mode}_`;
+  const key = `${head}${randomBytes(32).toString('base64url')}`;
+  return { key, keyHash: hashApiKey(key), prefix: key.slice(0, head.length + 6) };
 }

@@ -16,7 +16,7 @@ export async function insertSession(db: Db, session: AdminSession): Promise<void
 
 /** The session with this id, unless it has expired. */
 export async function findLiveSession(db: Db, id: string, now: Date): Promise<AdminSession | undefined> {
-  return db.selectFrom('adminSessions').select(['id', 'merchantId', 'keyHash', 'csrfToken', 'expiresAt']).where('id', '=', id).where('expiresAt', '>', now).executeTakeFirst();
+  return db.selectFrom('adminSessions').select(['id', 'merchantId', 'keyHash', 'csrfToken', 'mode', 'expiresAt']).where('id', '=', id).where('expiresAt', '>', now).executeTakeFirst();
 }
 
 /**
@@ -28,7 +28,7 @@ export async function findAllowedSession(db: Db, id: string, now: Date): Promise
     .selectFrom('adminSessions as s')
     .innerJoin('apiKeys as k', (join) => join.onRef('k.keyHash', '=', 's.keyHash').onRef('k.merchantId', '=', 's.merchantId'))
     .innerJoin('merchants as m', 'm.id', 's.merchantId')
-    .select(['s.id', 's.merchantId', 's.keyHash', 's.csrfToken', 's.expiresAt', 'm.name'])
+    .select(['s.id', 's.merchantId', 's.keyHash', 's.csrfToken', 's.mode', 's.expiresAt', 'm.name'])
     .where('s.id', '=', id)
     .where('s.expiresAt', '>', now)
     .where('k.kind', '=', 'admin')

@@ -1,4 +1,5 @@
 import { CamelCasePlugin, Kysely, PostgresDialect, type ColumnType, type Generated, type JSONColumnType } from 'kysely';
+import type { Mode } from '../core/modes.js';
 import type { GatewayName } from '../domain/gateways.js';
 import type { Actor, Customer, OrderStatus, PaymentAction, PaymentStatus, RefundStatus, Shipment, ShippingAddress } from '../domain/order.js';
 import type { PricedItem } from '../domain/pricing.js';
@@ -40,6 +41,8 @@ export interface ApiKeyTable {
   id: string;
   merchantId: string;
   kind: 'secret' | 'admin';
+  /** Test keys see and make only test orders; live keys only live ones. */
+  mode: Mode;
   keyHash: string;
   prefix: string;
   createdAt: CreatedAt;
@@ -85,6 +88,8 @@ export interface OrderTable {
   idempotencyKey: string;
   requestHash: string;
   viewToken: string;
+  /** Live: real money. Test: the sandbox or a gateway's sandbox environment. Fixed at checkout. */
+  livemode: boolean;
   status: OrderStatus;
   statusReason: string | null;
   currency: string;
@@ -204,6 +209,8 @@ export interface OutboxTable {
 export interface GatewayCredentialTable {
   merchantId: string;
   gateway: GatewayName;
+  /** Test credentials point at the gateway's sandbox environment; live ones at the real gateway. */
+  mode: Mode;
   ciphertext: string;
   updatedAt: UpdatedAt;
 }
@@ -216,6 +223,8 @@ export interface AdminSessionTable {
   keyHash: string;
   /** Sent in every form as a hidden field and compared on every POST. */
   csrfToken: string;
+  /** What the pages show: the signing key's mode, or test when a live key's holder switched to it. */
+  mode: Mode;
   createdAt: CreatedAt;
   expiresAt: Date;
 }

@@ -1,42 +1,46 @@
+import type { Mode } from '../core/modes.js';
 import { open, seal } from '../core/secret-box.js';
 import type { GatewayName } from '../domain/gateways.js';
 import type { Db } from './database.js';
 
-const context = (merchantId: string, gateway: GatewayName) => `gateway-credentials:${merchantId}:${gateway}`;
+/** Bound into the ciphertext: a value sealed for one merchant, gateway and mode opens for no other. Live keeps the form it had before modes. */
+const context = (merchantId: string, gateway: GatewayName, mode: Mode) => `gateway-credentials:${merchantId}:${gateway}${mode === 'test' ? ':test' : ''}`;
 
-/** Stores a merchant's credentials for one gateway, encrypted with the master key; they are never returned. */
+/** Stores a merchant's credentials for one gateway and mode, encrypted with the master key; they are never returned. */
 export async function saveGatewayCredentials(
   db: Db,
   masterKey: Buffer,
   merchantId: string,
   gateway: GatewayName,
+  mode: Mode,
   credentials: Record<string, string>,
 ): Promise<void> {
-  const ciphertext = seal(masterKey, JSON.stringify(credentials), context(merchantId, gateway));
+  const ciphertext = seal(masterKey, JSON.stringify(credentials), context(merchantId, gateway, mode));
   await db
     .insertInto('gatewayCredentials')
-    .values({ merchantId, gateway, ciphertext })
-    .onConflict((oc) => oc.columns(['merchantId', 'gateway']).doUpdateSet({ ciphertext, updatedAt: new Date() }))
+    .values({ merchantId, gateway, mode, ciphertext })
+    .onConflict((oc) => oc.columns(['merchantId', 'gateway', 'mode']).doUpdateSet({ ciphertext, updatedAt: new Date() }))
     .execute();
 }
 
-export async function loadGatewayCredentials(db: Db, masterKey: Buffer, merchantId: string, gateway: GatewayName): Promise<Record<string, string> | undefined> {
+export async function loadGatewayCredentials(db: Db, masterKey: Buffer, merchantId: string, gateway: GatewayName, mode: Mode): Promise<Record<string, string> | undefined> {
   const row = await db
     .selectFrom('gatewayCredentials')
     .select('ciphertext')
     .where('merchantId', '=', merchantId)
     .where('gateway', '=', gateway)
+    .where('mode', '=', mode)
     .executeTakeFirst();
-  return row ? (JSON.parse(open(masterKey, row.ciphertext, context(merchantId, gateway))) as Record<string, string>) : undefined;
+  return row ? (JSON.parse(open(masterKey, row.ciphertext, context(merchantId, gateway, mode))) as Record<string, string>) : undefined;
 }
 
-export async function hasGatewayCredentials(db: Db, merchantId: string, gateway: GatewayName): Promise<boolean> {
-  const row = await db.selectFrom('gatewayCredentials').select('gateway').where('merchantId', '=', merchantId).where('gateway', '=', gateway).executeTakeFirst();
+export async function hasGatewayCredentials(db: Db, merchantId: string, gateway: GatewayName, mode: Mode): Promise<boolean> {
+  const row = await db.selectFrom('gatewayCredentials').select('gateway').where('merchantId', '=', merchantId).where('gateway', '=', gateway).where('mode', '=', mode).executeTakeFirst();
   return row !== undefined;
 }
 
-/** Which gateways a merchant has configured: the only thing about credentials an API ever shows. */
-export async function configuredGateways(db: Db, merchantId: string): Promise<GatewayName[]> {
-  const rows = await db.selectFrom('gatewayCredentials').select('gateway').where('merchantId', '=', merchantId).execute();
+/** Which gateways a merchant has configured in a mode: the only thing about credentials an API ever shows. */
+export async function configuredGateways(db: Db, merchantId: string, mode: Mode): Promise<GatewayName[]> {
+  const rows = await db.selectFrom('gatewayCredentials').select('gateway').where('merchantId', '=', merchantId).where('mode', '=', mode).execute();
   return rows.map((row) => row.gateway);
 }

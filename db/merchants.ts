@@ -1,12 +1,14 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import { generateApiKey, type ApiKeyKind } from '../core/api-keys.js';
+import type { Mode } from '../core/modes.js';
 import { newId } from '../core/ids.js';
 import type { ApiKeyTable, Db, MerchantSettingsTable, MerchantTable } from './database.js';
 
 export type Merchant = Selectable<MerchantTable>;
 export type MerchantSettings = Omit<Selectable<MerchantSettingsTable>, 'merchantId' | 'updatedAt'>;
 /** What may be said about a key after it is issued: never its hash. */
-export type ApiKeyInfo = Pick<Selectable<ApiKeyTable>, 'id' | 'kind' | 'prefix' | 'createdAt' | 'revokedAt'>;
+export type ApiKeyInfo = Pick<Selectable<ApiKeyTable>, 'id' | 'kind' | 'mode' | 'prefix' | 'createdAt' | 'revokedAt'>;
+const API_KEY_INFO = ['id', 'kind', 'mode', 'prefix', 'createdAt', 'revokedAt'] as const satisfies ReadonlyArray<keyof ApiKeyInfo>;
 
 export interface NewMerchant {
   name: string;
@@ -41,14 +43,14 @@ const SETTINGS_COLUMNS = [
 ] as const satisfies ReadonlyArray<keyof MerchantSettings>;
 
 /** A fresh key and the row that stores only its hash. */
-function newApiKey(merchantId: string, kind: ApiKeyKind): { key: string; row: Insertable<ApiKeyTable> } {
-  const { key, keyHash, prefix } = generateApiKey(kind);
-  return { key, row: { id: newId('key'), merchantId, kind, keyHash, prefix } };
+function newApiKey(merchantId: string, kind: ApiKeyKind, mode: Mode): { key: string; row: Insertable<ApiKeyTable> } {
+  const { key, keyHash, prefix } = generateApiKey(kind, mode);
+  return { key, row: { id: newId('key'), merchantId, kind, mode, keyHash, prefix } };
 }
 
 /**
- * Creates a merchant (pending verification), its settings and one secret and one admin key. The keys
- * are returned once, here; only their hashes are stored.
+ * Creates a merchant (pending verification), its settings and one secret and one admin key, both test keys:
+ * live keys come with verification. The keys are returned once, here; only their hashes are stored.
  */
 export async function createMerchant(
   db: Db,
@@ -64,8 +66,8 @@ export async function createMerchant(
     taxRegistrationNo: input.taxRegistrationNo,
     status: 'pending_verification',
   };
-  const secret = newApiKey(values.id, 'secret');
-  const admin = newApiKey(values.id, 'admin');
+  const secret = newApiKey(values.id, 'secret', 'test');
+  const admin = newApiKey(values.id, 'admin', 'test');
   const merchant = await db.transaction().execute(async (trx) => {
     const row = await trx.insertInto('merchants').values(values).returningAll().executeTakeFirstOrThrow();
     await trx
@@ -106,13 +108,14 @@ export async function issueApiKey(
   db: Db,
   merchantId: string,
   kind: ApiKeyKind,
+  mode: Mode,
 ): Promise<(ApiKeyInfo & { key: string }) | undefined> {
   if (!(await getMerchant(db, merchantId))) return undefined;
-  const { key, row } = newApiKey(merchantId, kind);
+  const { key, row } = newApiKey(merchantId, kind, mode);
   const info = await db
     .insertInto('apiKeys')
     .values(row)
-    .returning(['id', 'kind', 'prefix', 'createdAt', 'revokedAt'])
+    .returning(API_KEY_INFO)
     .executeTakeFirstOrThrow();
   return { ...info, key };
 }
@@ -127,7 +130,7 @@ export async function revokeApiKey(db: Db, merchantId: string, keyId: string): P
     .set((eb) => ({ revokedAt: eb.fn.coalesce('revokedAt', sql<Date>`now()`) }))
     .where('id', '=', keyId)
     .where('merchantId', '=', merchantId)
-    .returning(['id', 'kind', 'prefix', 'createdAt', 'revokedAt'])
+    .returning(API_KEY_INFO)
     .executeTakeFirst();
 }
 
@@ -136,7 +139,7 @@ export async function findLiveApiKey(db: Db, keyHash: string) {
   return db
     .selectFrom('apiKeys')
     .innerJoin('merchants', 'merchants.id', 'apiKeys.merchantId')
-    .select(['apiKeys.kind', 'apiKeys.merchantId', 'merchants.status'])
+    .select(['apiKeys.kind', 'apiKeys.mode', 'apiKeys.merchantId', 'merchants.status'])
     .where('apiKeys.keyHash', '=', keyHash)
     .where('apiKeys.revokedAt', 'is', null)
     .executeTakeFirst();

@@ -70,11 +70,12 @@ export async function findOrderWorkflow(db: Db, merchantId: string, orderId: str
 }
 
 /** The order a checkout with this Idempotency-Key made, and the hash of the request that made it. */
-export async function findOrderByIdempotencyKey(db: Db, merchantId: string, idempotencyKey: string) {
+export async function findOrderByIdempotencyKey(db: Db, merchantId: string, livemode: boolean, idempotencyKey: string) {
   return db
     .selectFrom('orders')
     .select(['id', 'requestHash'])
     .where('merchantId', '=', merchantId)
+    .where('livemode', '=', livemode)
     .where('idempotencyKey', '=', idempotencyKey)
     .executeTakeFirst();
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { SEARCH_ATTRIBUTE_NAMES } from '../core/search-attributes.js';
+import { SEARCH_ATTRIBUTE_NAMES, SEARCH_ATTRIBUTE_TYPES } from '../core/search-attributes.js';
 import { startProcess, waitFor, type ManagedProcess } from './child-process.js';
 import { freePort } from './ports.js';
 
@@ -68,7 +68,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     mkdirSync(path.dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile);
   }
-  for (const name of SEARCH_ATTRIBUTE_NAMES) args.push('--search-attribute', `${name}=Keyword`);
+  for (const name of SEARCH_ATTRIBUTE_NAMES) args.push('--search-attribute', `${name}=${SEARCH_ATTRIBUTE_TYPES[name]}`);
   for (const value of DEV_SERVER_DYNAMIC_CONFIG) args.push('--dynamic-config-value', value);
 
   const proc = startProcess(options.cliPath, args, { onOutput: options.onOutput });

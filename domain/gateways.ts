@@ -2,13 +2,14 @@
 // from this table (the API's gateway names, the credential reader, the settings forms) or is a
 // `Record<GatewayName, …>` that does not compile without a new one (the registry, the customer page's
 // words). Code that talks to a gateway lives in gateways/<name>/.
+import type { Mode } from '../core/modes.js';
 
 /** What the customer is sent to, or shown, to pay. */
 export const PAYMENT_FLOWS = ['redirect', 'qr_code'] as const;
 export type PaymentFlow = (typeof PAYMENT_FLOWS)[number];
 
 /** Test: no real money moves. Live: it does. */
-export type GatewayMode = 'test' | 'live';
+export type GatewayMode = Mode;
 
 /** One value a merchant enters to use a gateway. Every value is stored encrypted and never shown again. */
 export interface CredentialField {

@@ -99,6 +99,11 @@ export interface MerchantPolicy {
   refundApprovalThreshold: number;
 }
 
+/** An order's mode; orders started before modes existed are live unless paid through the sandbox. */
+export function livemodeOf(input: Pick<OrderInput, 'livemode' | 'paymentMethod'>): boolean {
+  return input.livemode ?? input.paymentMethod !== 'sandbox';
+}
+
 /** Everything the workflow needs to run an order, fixed at checkout: the priced cart (a quote) and the rest. */
 export interface OrderInput extends Quote {
   orderId: string;
@@ -113,6 +118,8 @@ export interface OrderInput extends Quote {
   paymentFlow?: PaymentFlow;
   returnUrl?: string;
   viewToken: string;
+  /** Live: real money. Absent in orders started before modes: see `livemodeOf`. */
+  livemode?: boolean;
   policy: MerchantPolicy;
   /** How long payment creation may take, all attempts together, before the order is cancelled (from the configuration). */
   paymentCreationSeconds?: number;
@@ -124,6 +131,8 @@ export interface OrderState extends Quote {
   orderId: string;
   orderNo: string;
   merchantId: string;
+  /** Fixed at checkout: a test order never becomes live, nor the other way. */
+  livemode: boolean;
   status: OrderStatus;
   statusReason?: string;
   paidAmount: number;

@@ -1,5 +1,6 @@
 // The one interface every payment gateway adapter implements (sandbox, Alipay, WeChat Pay, UnionPay,
 // Stripe). Activities call it; the webhook route calls `verifyNotification` and `acknowledge`.
+import type { Mode } from '../core/modes.js';
 import type { GatewayNotification, PaymentResult, RefundResult } from '../domain/gateway-reports.js';
 import type { GatewayName, GatewayProfile, PaymentFlow } from '../domain/gateways.js';
 import type { PaymentAction } from '../domain/order.js';
@@ -7,6 +8,8 @@ import type { PaymentAction } from '../domain/order.js';
 /** A merchant's view of a gateway: its decrypted credentials and where notifications must be sent. */
 export interface GatewayContext {
   merchantId: string;
+  /** Test: the gateway's sandbox environment and the merchant's test credentials. Live: the real gateway. */
+  mode: Mode;
   credentials: Record<string, string>;
   notifyUrl: string;
 }

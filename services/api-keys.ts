@@ -2,12 +2,23 @@
 // API's authentication and by the admin pages' sign-in.
 import { timingSafeEqual } from 'node:crypto';
 import { hashApiKey } from '../core/api-keys.js';
+import type { Mode } from '../core/modes.js';
 import type { Db } from '../db/database.js';
 import { findLiveApiKey } from '../db/merchants.js';
 
-export type Principal =
-  | { kind: 'platform' }
-  | { kind: 'secret' | 'admin'; merchantId: string; merchantStatus: 'pending_verification' | 'active' | 'suspended' };
+/** What a merchant's key acts on: its merchant's objects of its own mode. */
+export interface MerchantScope {
+  merchantId: string;
+  mode: Mode;
+}
+
+export type Principal = { kind: 'platform' } | MerchantKey;
+
+/** A merchant's secret or admin key, as resolved: whose, which mode, and the merchant's status now. */
+export interface MerchantKey extends MerchantScope {
+  kind: 'secret' | 'admin';
+  merchantStatus: 'pending_verification' | 'active' | 'suspended';
+}
 
 function sameSecret(a: string, b: string): boolean {
   const left = Buffer.from(a);
@@ -22,7 +33,7 @@ export async function resolvePrincipal(db: Db, platformApiKey: string, header: s
   if (sameSecret(key, platformApiKey)) return { kind: 'platform' };
   const row = await findLiveApiKey(db, hashApiKey(key));
   if (!row) return undefined;
-  return { kind: row.kind, merchantId: row.merchantId, merchantStatus: row.status };
+  return { kind: row.kind, merchantId: row.merchantId, mode: row.mode, merchantStatus: row.status };
 }
 
 const MAX_REMEMBERED_KEYS = 10_000;

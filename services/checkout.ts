@@ -6,6 +6,7 @@ import { z } from '@hono/zod-openapi';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { ApiError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
+import { isLive } from '../core/modes.js';
 import { ORDER_SEARCH_KEYS } from '../core/search-attributes.js';
 import { hasGatewayCredentials } from '../db/gateway-credentials.js';
 import type { MerchantSettings } from '../db/merchants.js';
@@ -15,7 +16,7 @@ import type { OrderInput, OrderState } from '../domain/order.js';
 import type { Quote } from '../domain/pricing.js';
 import { checkoutUpdate, type CheckoutResult } from '../workflows/messages.js';
 import type { orderWorkflow } from '../workflows/order.js';
-import type { Principal } from './api-keys.js';
+import type { MerchantKey, MerchantScope } from './api-keys.js';
 import type { AppDeps } from './deps.js';
 import { loadOrderView, type OrderView } from './order-reads.js';
 import { withinBound } from './call-bounds.js';
@@ -55,8 +56,9 @@ function newOrderNo(now: Date): string {
   return `PS${date}${randomBytes(5).toString('hex').slice(0, 8).toUpperCase()}`;
 }
 
-function orderWorkflowIdFor(merchantId: string, idempotencyKey: string): string {
-  return `order-${merchantId}-${sha256(idempotencyKey).slice(0, 32)}`;
+/** Per merchant, mode and key: the same Idempotency-Key in test and live mode makes two orders. Live keeps the form it had before modes. */
+function orderWorkflowIdFor({ merchantId, mode }: MerchantScope, idempotencyKey: string): string {
+  return `order-${merchantId}-${mode === 'test' ? 'test-' : ''}${sha256(idempotencyKey).slice(0, 32)}`;
 }
 
 /** The order part of a checkout answer, from the workflow's state or from the projection alike. */
@@ -89,8 +91,8 @@ function startedCheckout(deps: Pick<AppDeps, 'config'>, { order, payment, viewTo
 export type Checkout = ReturnType<typeof storedCheckout> | ReturnType<typeof startedCheckout>;
 
 /** A replay of an earlier checkout: the same body gets the same order; another body is a 422. */
-async function replay(deps: AppDeps, merchantId: string, idempotencyKey: string, requestHash: string) {
-  const existing = await findOrderByIdempotencyKey(deps.db, merchantId, idempotencyKey);
+async function replay(deps: AppDeps, { merchantId, mode }: MerchantScope, idempotencyKey: string, requestHash: string) {
+  const existing = await findOrderByIdempotencyKey(deps.db, merchantId, isLive(mode), idempotencyKey);
   if (!existing) return undefined;
   if (existing.requestHash !== requestHash) {
     throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used for a different checkout request.');
@@ -106,15 +108,16 @@ async function replay(deps: AppDeps, merchantId: string, idempotencyKey: string,
 }
 
 /** Refuses a payment method this merchant cannot use for this quote. */
-async function assertPaymentMethod(deps: AppDeps, principal: Principal, merchantId: string, request: CheckoutRequest, pricing: Promise<{ quote: Quote; settings: MerchantSettings }>) {
+async function assertPaymentMethod(deps: AppDeps, key: MerchantKey, request: CheckoutRequest, pricing: Promise<{ quote: Quote; settings: MerchantSettings }>) {
+  const { merchantId, mode } = key;
   // The seed's legality rule: real money moves only for merchants whose licence and tax registration
   // were verified; until then, the sandbox.
-  if (request.paymentMethod !== 'sandbox' && principal.kind !== 'platform' && principal.merchantStatus !== 'active') {
+  if (request.paymentMethod !== 'sandbox' && key.merchantStatus !== 'active') {
     throw new ApiError(403, 'merchant_not_verified', 'Only the sandbox gateway is available until the merchant’s licence and tax registration are verified.');
   }
   const adapter = deps.gateways.get(request.paymentMethod);
   if (!adapter) throw new ApiError(422, 'gateway_unavailable', `The ${request.paymentMethod} gateway is not available on this deployment.`);
-  if (hasCredentialFields(request.paymentMethod) && !(await hasGatewayCredentials(deps.db, merchantId, request.paymentMethod))) {
+  if (hasCredentialFields(request.paymentMethod) && !(await hasGatewayCredentials(deps.db, merchantId, request.paymentMethod, mode))) {
     throw new ApiError(422, 'gateway_not_configured', `The merchant has not configured ${request.paymentMethod} yet.`);
   }
   const { quote } = await pricing;
@@ -124,7 +127,7 @@ async function assertPaymentMethod(deps: AppDeps, principal: Principal, merchant
 }
 
 /** The workflow's input: the priced cart, fresh ids, and the merchant's policy as it is now. */
-function orderInput(deps: AppDeps, merchantId: string, request: CheckoutRequest, idempotencyKey: string, requestHash: string, { quote, settings }: { quote: Quote; settings: MerchantSettings }): OrderInput {
+function orderInput(deps: AppDeps, { merchantId, mode }: MerchantScope, request: CheckoutRequest, idempotencyKey: string, requestHash: string, { quote, settings }: { quote: Quote; settings: MerchantSettings }): OrderInput {
   const now = new Date();
   const input: OrderInput = {
     orderId: newId('ord'),
@@ -139,6 +142,7 @@ function orderInput(deps: AppDeps, merchantId: string, request: CheckoutRequest,
     paymentMethod: request.paymentMethod,
     ...(request.paymentFlow && { paymentFlow: request.paymentFlow }),
     returnUrl: request.returnUrl,
+    livemode: isLive(mode),
     viewToken: randomBytes(24).toString('base64url'),
     paymentCreationSeconds: deps.config.bounds.paymentCreationSeconds,
     policy: {
@@ -160,23 +164,24 @@ function orderInput(deps: AppDeps, merchantId: string, request: CheckoutRequest,
  * Checks out a cart: the order it makes, with the payment action. `replayed` when the answer is an earlier
  * request's order found before starting anything (a concurrent retry that joined the running order is not).
  */
-export async function checkout(deps: AppDeps, principal: Principal, merchantId: string, request: CheckoutRequest, idempotencyKey: string): Promise<{ checkout: Checkout; replayed: boolean }> {
+export async function checkout(deps: AppDeps, key: MerchantKey, request: CheckoutRequest, idempotencyKey: string): Promise<{ checkout: Checkout; replayed: boolean }> {
+  const { merchantId } = key;
   const requestHash = sha256(canonicalJson(request));
 
   // Pricing reads do not depend on the replay lookup, so they run beside it. A replay answers with the
   // order it made, whatever the catalog says now, so a pricing error counts only when there is none.
   const pricing = quoteCart(deps.db, merchantId, request.items);
   pricing.catch(() => undefined);
-  const replayed = await replay(deps, merchantId, idempotencyKey, requestHash);
+  const replayed = await replay(deps, key, idempotencyKey, requestHash);
   if (replayed) return { checkout: replayed, replayed: true };
 
-  await assertPaymentMethod(deps, principal, merchantId, request, pricing);
-  const input = orderInput(deps, merchantId, request, idempotencyKey, requestHash, await pricing);
+  await assertPaymentMethod(deps, key, request, pricing);
+  const input = orderInput(deps, key, request, idempotencyKey, requestHash, await pricing);
   try {
     const result = await withinBound(deps.temporal, deps.config.bounds.checkoutSeconds, () => deps.temporal.workflow.executeUpdateWithStart(checkoutUpdate, {
       args: [{ requestHash }],
       startWorkflowOperation: new WithStartWorkflowOperation<typeof orderWorkflow>('orderWorkflow', {
-        workflowId: orderWorkflowIdFor(merchantId, idempotencyKey),
+        workflowId: orderWorkflowIdFor(key, idempotencyKey),
         taskQueue: deps.config.temporal.taskQueue,
         args: [input],
         // A concurrent retry joins the running order; a finished order is never started again.
@@ -187,13 +192,14 @@ export async function checkout(deps: AppDeps, principal: Principal, merchantId: 
           { key: ORDER_SEARCH_KEYS.merchantId, value: merchantId },
           { key: ORDER_SEARCH_KEYS.orderStatus, value: 'awaiting_payment' },
           { key: ORDER_SEARCH_KEYS.paymentMethod, value: request.paymentMethod },
+          { key: ORDER_SEARCH_KEYS.livemode, value: isLive(key.mode) },
         ],
       }),
     }));
     return { checkout: startedCheckout(deps, result), replayed: false };
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) {
-      const again = await replay(deps, merchantId, idempotencyKey, requestHash);
+      const again = await replay(deps, key, idempotencyKey, requestHash);
       if (again) return { checkout: again, replayed: false };
     }
     throw toApiError(error);

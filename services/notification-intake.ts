@@ -2,6 +2,7 @@
 // rejected, stored and logged, never signalled); store the raw event before acknowledging; signal the
 // order's workflow once per provider event; acknowledge with the exact body the gateway expects.
 import { ApiError } from '../core/errors.js';
+import type { Mode } from '../core/modes.js';
 import { BODY_TEXT, findTextIssue, type TextIssue } from '../core/text.js';
 import type { Logger } from '../core/logger.js';
 import { getMerchant } from '../db/merchants.js';
@@ -34,10 +35,10 @@ function logRejection(logger: Logger, fields: { gateway: string; merchantId: str
 }
 
 /** Verifies, stores and hands over one notification; a forged or stale one is stored and refused. */
-async function handleNotification(deps: AppDeps, dispatcher: NotificationDispatcher, adapter: GatewayAdapter, merchantId: string, raw: RawNotification): Promise<DispatchStatus> {
+async function handleNotification(deps: AppDeps, dispatcher: NotificationDispatcher, adapter: GatewayAdapter, merchantId: string, mode: Mode, raw: RawNotification): Promise<DispatchStatus> {
   const { db, config, logger } = deps;
   const gateway = adapter.name;
-  const ctx = await loadGatewayContext({ db, masterKey: config.masterKey, publicBaseUrl: config.http.publicBaseUrl }, merchantId, gateway);
+  const ctx = await loadGatewayContext({ db, masterKey: config.masterKey, publicBaseUrl: config.http.publicBaseUrl }, merchantId, gateway, mode);
   let notification: GatewayNotification;
   try {
     notification = await adapter.verifyNotification(ctx, raw);
@@ -60,20 +61,22 @@ function unstorable(gateway: string, merchantId: string, issue: TextIssue, { log
 }
 
 /**
- * Takes a notification posted to `/webhooks/{gateway}/{merchantId}` and answers what the gateway expects.
+ * Takes a notification posted to `/webhooks/{gateway}/{merchantId}` (live) or `…/test` and answers what the gateway expects.
  * An unknown gateway or merchant, or a forged notification, is an `ApiError`; a notification that could not
  * be handed over is acknowledged as not accepted, so the gateway sends it again.
  */
-export async function receiveNotification(deps: AppDeps, dispatcher: NotificationDispatcher, gateway: string, merchantId: string, raw: () => Promise<RawNotification>): Promise<Acknowledgement> {
+export async function receiveNotification(deps: AppDeps, dispatcher: NotificationDispatcher, gateway: string, merchantId: string, path: 'live' | 'test', raw: () => Promise<RawNotification>): Promise<Acknowledgement> {
   const adapter = (GATEWAYS as readonly string[]).includes(gateway) ? deps.gateways.get(gateway as GatewayName) : undefined;
   if (!adapter) throw new ApiError(404, 'not_found', 'No such gateway.');
   if (!(await getMerchant(deps.db, merchantId))) throw new ApiError(404, 'not_found', 'No such merchant.');
+  // A gateway that runs in test mode only (the sandbox) hears its notifications at either address.
+  const mode: Mode = adapter.modes.includes('live') ? path : 'test';
   const notification = await raw();
   const issue = findTextIssue(notification, BODY_TEXT);
   if (issue) throw unstorable(gateway, merchantId, issue, deps);
   let accepted = true;
   try {
-    await handleNotification(deps, dispatcher, adapter, merchantId, notification);
+    await handleNotification(deps, dispatcher, adapter, merchantId, mode, notification);
   } catch (error) {
     if (error instanceof ApiError) throw error;
     // Stored (or not) but not handed over: tell the gateway to try again later. Credentials that cannot

@@ -480,7 +480,7 @@ describe('merchant admin pages /admin (real stack, headless Chromium and plain H
     const merchant = await stack.createMerchant();
     let now = Date.now();
     const sessions = createSessionStore(stack.db, () => now);
-    const { token, session } = await sessions.create(merchant.merchantId, 'hash');
+    const { token, session } = await sessions.create(merchant.merchantId, 'hash', 'test');
     expect(await sessions.get(token)).toEqual(session);
     const stored = await stack.db.selectFrom('adminSessions').selectAll().where('merchantId', '=', merchant.merchantId).execute();
     expect(stored).toHaveLength(1);
@@ -494,7 +494,7 @@ describe('merchant admin pages /admin (real stack, headless Chromium and plain H
   it('keeps a message for one page view, at most 20 per session, and none for a session that ended', async () => {
     const merchant = await stack.createMerchant();
     const sessions = createSessionStore(stack.db);
-    const { token, session } = await sessions.create(merchant.merchantId, 'hash');
+    const { token, session } = await sessions.create(merchant.merchantId, 'hash', 'test');
     const flashId = await sessions.addFlash(session, { kind: 'success', message: 'done' });
     expect(await sessions.takeFlash(session, flashId)).toEqual({ kind: 'success', message: 'done' });
     expect(await sessions.takeFlash(session, flashId)).toBeUndefined();
@@ -502,7 +502,7 @@ describe('merchant admin pages /admin (real stack, headless Chromium and plain H
     for (let i = 0; i < 22; i += 1) ids.push(await sessions.addFlash(session, { kind: 'error', message: `m${i}` }));
     expect(await sessions.takeFlash(session, ids[1])).toBeUndefined();
     expect(await sessions.takeFlash(session, ids[2])).toEqual({ kind: 'error', message: 'm2' });
-    const other = await sessions.create(merchant.merchantId, 'hash');
+    const other = await sessions.create(merchant.merchantId, 'hash', 'test');
     expect(await sessions.takeFlash(other.session, ids[3])).toBeUndefined();
     // Signed out meanwhile (another tab): the message is dropped, the action's answer still a redirect.
     await sessions.destroy(token);

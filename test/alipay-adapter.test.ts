@@ -35,7 +35,7 @@ describe('alipay adapter against the simulator', () => {
   beforeAll(async () => {
     sim = await startAlipaySimulator();
     receiver = await startNotificationReceiver(() => ({ status: 200, contentType: 'text/plain', body: 'success' }));
-    ctx = { merchantId: newId('mch'), credentials: sim.merchantCredentials(), notifyUrl: `${receiver.url}/notify` };
+    ctx = { merchantId: newId('mch'), credentials: sim.merchantCredentials(), mode: 'live', notifyUrl: `${receiver.url}/notify` };
   });
   afterAll(async () => {
     await sim?.stop();

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, it, expect } from 'vitest';
 import { parse } from 'yaml';
 import { envSchema, loadConfig } from '../core/config.js';
-import { SEARCH_ATTRIBUTE_NAMES } from '../core/search-attributes.js';
+import { SEARCH_ATTRIBUTE_NAMES, SEARCH_ATTRIBUTE_TYPES } from '../core/search-attributes.js';
 import { compiledEntry, nodeArgs } from '../devstack/node-args.js';
 
 // Static checks of the deployment files: they catch drift between docker-compose.yml, the Dockerfile,
@@ -170,16 +170,16 @@ describe('docker-compose.yml', () => {
     expect(test).toMatch(/\bnode\b.*fetch\(/);
   });
 
-  it('runs temporal-setup once and registers every search attribute as Keyword', () => {
+  it('runs temporal-setup once and registers every search attribute with its type', () => {
     const setup = service('temporal-setup');
     expect(['always', 'unless-stopped', 'on-failure']).not.toContain(setup.restart ?? 'no');
     const script = `${commandText(setup.entrypoint)} ${commandText(setup.command)}`;
     expect(script).toContain('temporal operator search-attribute create');
     expect(script).toContain('--namespace default');
-    expect(script).toContain('--type Keyword');
+    expect(script).toContain('--type "$$type"');
     expect(script).toMatch(/already exists/i);
     expect(SEARCH_ATTRIBUTE_NAMES.length).toBeGreaterThan(0);
-    for (const name of SEARCH_ATTRIBUTE_NAMES) expect(script, name).toMatch(new RegExp(`\\b${name}\\b`));
+    for (const name of SEARCH_ATTRIBUTE_NAMES) expect(script, name).toMatch(new RegExp(`\\b${name}:${SEARCH_ATTRIBUTE_TYPES[name]}\\b`));
     expect(environmentOf('temporal-setup').TEMPORAL_ADDRESS).toBe('temporal:7233');
     // The attributes live in the namespace the app uses.
     expect(environmentOf('api').TEMPORAL_NAMESPACE).toBe('default');

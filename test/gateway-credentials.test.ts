@@ -21,7 +21,7 @@ describe('gateway credentials through the admin API', () => {
     expect(put.body.error.code).toBe('invalid_credentials');
     expect(put.body.error.details).toEqual({ webhookSecret: 'is required', colour: 'is not a field of this gateway' });
     expect(JSON.stringify(put.body)).not.toContain(secret);
-    expect(await loadGatewayCredentials(stack.db, stack.config.masterKey, merchant.merchantId, 'stripe')).toBeUndefined();
+    expect(await loadGatewayCredentials(stack.db, stack.config.masterKey, merchant.merchantId, 'stripe', 'test')).toBeUndefined();
     expect((await stack.request('PUT', '/v1/admin/gateways/sandbox/credentials', { key: merchant.adminKey, body: {} })).status).toBe(400);
     expect((await stack.request('PUT', '/v1/admin/gateways/stripe/credentials', { key: merchant.secretKey, body: {} })).status).toBe(403);
   });
@@ -35,7 +35,7 @@ describe('gateway credentials through the admin API', () => {
     expect(put.body).toEqual({ gateway: 'stripe', configured: true });
     const stored = await stack.db.selectFrom('gatewayCredentials').select('ciphertext').where('merchantId', '=', merchant.merchantId).executeTakeFirstOrThrow();
     expect(stored.ciphertext).not.toContain(secret);
-    expect(await loadGatewayCredentials(stack.db, stack.config.masterKey, merchant.merchantId, 'stripe')).toEqual({ secretKey: secret, webhookSecret: 'whsec_x' });
+    expect(await loadGatewayCredentials(stack.db, stack.config.masterKey, merchant.merchantId, 'stripe', 'test')).toEqual({ secretKey: secret, webhookSecret: 'whsec_x' });
 
     const after = await stack.request('GET', '/v1/admin/gateways', { key: merchant.adminKey });
     expect(after.body.gateways.find((g: { gateway: string }) => g.gateway === 'stripe').configured).toBe(true);

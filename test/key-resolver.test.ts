@@ -21,7 +21,7 @@ describe('API key resolver', () => {
   it('remembers a key for its time to live, and forgets everything on request', async () => {
     const { merchant, secretKey } = await merchantWithKeys();
     const keys = createKeyResolver(database.db, 'pk_platform', 60_000);
-    expect(await keys.resolve(`Bearer ${secretKey}`)).toEqual({ kind: 'secret', merchantId: merchant.id, merchantStatus: 'pending_verification' });
+    expect(await keys.resolve(`Bearer ${secretKey}`)).toEqual({ kind: 'secret', merchantId: merchant.id, mode: 'test', merchantStatus: 'pending_verification' });
 
     await suspendMerchant(database.db, merchant.id);
     // Changed behind this process's back: remembered until forgotten (another API instance's view).

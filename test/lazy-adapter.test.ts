@@ -21,7 +21,7 @@ describe('a gateway loaded on first use', () => {
     expect(adapter.requiresVerifiedMerchant).toBe(true);
     expect(adapter.acknowledge(true).body).toBe('{"received":true}');
     expect(loads).toBe(0);
-    const ctx = { merchantId: 'mch_1', credentials: {}, notifyUrl: 'http://localhost/webhooks/stripe/mch_1' };
+    const ctx = { merchantId: 'mch_1', mode: 'live' as const, credentials: {}, notifyUrl: 'http://localhost/webhooks/stripe/mch_1' };
     const results = await Promise.all(['pay_a', 'pay_b'].map((paymentId) => adapter.queryPayment(ctx, { paymentId, createdAt: new Date().toISOString() })));
     expect(results).toEqual([{ status: 'pending' }, { status: 'pending' }]);
     expect(calls).toEqual(['pay_a', 'pay_b']);

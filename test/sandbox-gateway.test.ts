@@ -67,7 +67,7 @@ describe('sandbox gateway', () => {
   /** Every test is its own merchant, so its notifications (and refund behaviour) are its own. */
   function newMerchant(): GatewayContext {
     const merchantId = newId('mch');
-    return { merchantId, credentials: {}, notifyUrl: `${receiver.url}/notify/${merchantId}` };
+    return { merchantId, mode: 'test', credentials: {}, notifyUrl: `${receiver.url}/notify/${merchantId}` };
   }
 
   function notificationsFor(ctx: GatewayContext): ReceivedNotification[] {

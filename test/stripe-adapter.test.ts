@@ -36,7 +36,7 @@ describe('stripe adapter', () => {
     const merchantId = newId('mch');
     const notifyUrl = `${receiver.url}/webhooks/stripe/${merchantId}`;
     const credentials = sim.merchantCredentials(notifyUrl, sharing && { secretKey: sharing.credentials.secretKey! });
-    return { merchantId, credentials, notifyUrl };
+    return { merchantId, mode: 'live' as const, credentials, notifyUrl };
   }
 
   function request(overrides: Partial<{ amount: number; currency: string; expiresAt: string; createdAt: string }> = {}) {

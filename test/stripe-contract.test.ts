@@ -21,7 +21,7 @@ describe('Stripe adapter against stripe-mock', () => {
   /** What the fixtures are made to say: our ids (so the adapter recognises them) and a session state. */
   let fixtures: { paymentId: string; refundId: string; session?: Json } = { paymentId: '', refundId: '' };
 
-  const ctx: GatewayContext = { merchantId: newId('mch'), credentials: { secretKey: 'sk_test_123', webhookSecret: 'whsec_contract' }, notifyUrl: 'http://127.0.0.1/unused' };
+  const ctx: GatewayContext = { merchantId: newId('mch'), credentials: { secretKey: 'sk_test_123', webhookSecret: 'whsec_contract' }, mode: 'test', notifyUrl: 'http://127.0.0.1/unused' };
 
   function adopt(value: unknown): void {
     if (Array.isArray(value)) return value.forEach(adopt);

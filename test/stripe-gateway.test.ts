@@ -26,7 +26,7 @@ describe('Stripe through the order workflow', () => {
     await sim?.close();
   });
 
-  const webhookUrl = (m: Merchant) => `${stack.baseUrl}/webhooks/stripe/${m.merchantId}`;
+  const webhookUrl = (m: Merchant) => `${stack.baseUrl}/webhooks/stripe/${m.merchantId}/test`;
 
   /**
    * A merchant charging USD, with a webhook endpoint on its own Stripe account, on `sharing`'s account, or

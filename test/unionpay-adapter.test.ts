@@ -43,7 +43,7 @@ describe('UnionPay refunds and same-day cancels', () => {
           () => ({ status: 401 }),
         ),
     );
-    ctx = { merchantId: 'mch_test', credentials: sim.merchantCredentials(), notifyUrl: `${receiver.url}/` };
+    ctx = { merchantId: 'mch_test', credentials: sim.merchantCredentials(), mode: 'live', notifyUrl: `${receiver.url}/` };
   });
   afterAll(async () => {
     await sim?.close();

@@ -55,7 +55,7 @@ describe('UnionPay Online (ACP 5.1.0) through the order workflow', () => {
     const m = await merchant();
     const { order, payment, orderId, accepted } = await checkout(m);
     expect(accepted).toBe(true);
-    expect(payment.action.fields).toMatchObject({ version: '5.1.0', txnType: '01', txnAmt: String(order.total), currencyCode: '156', backUrl: `${stack.baseUrl}/webhooks/unionpay/${m.merchantId}` });
+    expect(payment.action.fields).toMatchObject({ version: '5.1.0', txnType: '01', txnAmt: String(order.total), currencyCode: '156', backUrl: `${stack.baseUrl}/webhooks/unionpay/${m.merchantId}/test` });
     expect(sim.pay(orderId)).toBe('paid');
     const paid = await stack.waitForOrder(m, order.id, (o) => o.status === 'paid');
     expect(paid.payments[0]).toMatchObject({ status: 'succeeded', capturedAmount: order.total, capturedCurrency: 'CNY', gatewayReference: sim.consume(orderId)!.queryId });

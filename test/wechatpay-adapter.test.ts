@@ -102,7 +102,7 @@ describe('WeChat Pay adapter against the simulator', () => {
     sim = await startWechatPaySimulator();
     wechatpay = createWechatPayAdapter({ baseUrl: sim.url });
     receiver = await startReceiver(wechatpay, () => ctx);
-    ctx = { merchantId: 'mer_test', credentials: sim.merchantCredentials(), notifyUrl: receiver.url };
+    ctx = { merchantId: 'mer_test', credentials: sim.merchantCredentials(), mode: 'live', notifyUrl: receiver.url };
   });
   afterAll(async () => {
     await sim?.stop();
@@ -251,7 +251,7 @@ describe('WeChat Pay with a platform public key (PUB_KEY_ID_…)', () => {
   it('verifies answers and notifications signed with the public key', async () => {
     const sim = await startWechatPaySimulator({ platformKey: 'publicKey' });
     const wechatpay = createWechatPayAdapter({ baseUrl: sim.url });
-    let ctx: GatewayContext = { merchantId: 'mer_test', credentials: sim.merchantCredentials(), notifyUrl: '' };
+    let ctx: GatewayContext = { merchantId: 'mer_test', credentials: sim.merchantCredentials(), mode: 'live', notifyUrl: '' };
     const receiver = await startReceiver(wechatpay, () => ctx);
     ctx = { ...ctx, notifyUrl: receiver.url };
     try {
@@ -295,7 +295,7 @@ describe('WeChat Pay with a platform certificate outside its validity period', (
     for (const [lapse, state] of LAPSES) {
       const credentials = sim.merchantCredentials({ platformCertificate: lapse });
       const { serial, from, to } = validityOf(credentials);
-      const ctx: GatewayContext = { merchantId: 'mer_test', credentials, notifyUrl: 'http://127.0.0.1:9/webhooks/wechatpay/mer_test' };
+      const ctx: GatewayContext = { merchantId: 'mer_test', mode: 'live', credentials, notifyUrl: 'http://127.0.0.1:9/webhooks/wechatpay/mer_test' };
       const before = sim.calls.length;
       const refund = { refundId: refundId(), paymentId: id, amount: 100, paymentAmount: 32_906, currency: 'CNY', reason: 'test', createdAt };
       const calls = [() => wechatpay.createPayment(ctx, paymentRequest(id)), () => wechatpay.queryPayment(ctx, { paymentId: id, createdAt }), () => wechatpay.refund(ctx, refund), () => wechatpay.queryRefund(ctx, refund)];
@@ -313,12 +313,12 @@ describe('WeChat Pay with a platform certificate outside its validity period', (
     const credentials = sim.merchantCredentials();
     const { to } = validityOf(credentials);
     const later = createWechatPayAdapter({ baseUrl: sim.url, now: () => new Date(Date.parse(to) + 1_000) });
-    const lapsed = await rejection(later.queryPayment({ merchantId: 'mer_test', credentials, notifyUrl: '' }, { paymentId: id, createdAt }));
+    const lapsed = await rejection(later.queryPayment({ merchantId: 'mer_test', mode: 'live', credentials, notifyUrl: '' }, { paymentId: id, createdAt }));
     expect([lapsed.kind, lapsed.message]).toEqual(['auth', expect.stringMatching(/platform certificate \w+ in platformKey has expired/)]);
     const keySim = await startWechatPaySimulator({ platformKey: 'publicKey' });
     try {
       const withKey = createWechatPayAdapter({ baseUrl: keySim.url, now: () => new Date(Date.parse(to) + 1_000) });
-      expect(await withKey.queryPayment({ merchantId: 'mer_test', credentials: keySim.merchantCredentials(), notifyUrl: '' }, { paymentId: id, createdAt })).toEqual({ status: 'not_found' });
+      expect(await withKey.queryPayment({ merchantId: 'mer_test', mode: 'live', credentials: keySim.merchantCredentials(), notifyUrl: '' }, { paymentId: id, createdAt })).toEqual({ status: 'not_found' });
     } finally {
       await keySim.stop();
     }
@@ -326,7 +326,7 @@ describe('WeChat Pay with a platform certificate outside its validity period', (
 
   it('cannot verify notifications while the platform certificate is expired or not yet valid: a configuration problem, WeChat Pay retries', async () => {
     const wechatpay = createWechatPayAdapter({ baseUrl: sim.url });
-    let ctx: GatewayContext = { merchantId: 'mer_test', credentials: sim.merchantCredentials(), notifyUrl: '' };
+    let ctx: GatewayContext = { merchantId: 'mer_test', credentials: sim.merchantCredentials(), mode: 'live', notifyUrl: '' };
     const receiver = await startReceiver(wechatpay, () => ctx);
     try {
       ctx = { ...ctx, notifyUrl: receiver.url };

@@ -3,6 +3,7 @@
 // the state; only this class writes it out.
 import { condition, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { CustomerNotification } from '../domain/customer-notification.js';
+import { modeOf, type Mode } from '../core/modes.js';
 import { ORDER_SEARCH_KEYS } from '../core/search-attributes.js';
 import type { MerchantPolicy, OrderInput, OrderState, Payment } from '../domain/order.js';
 import { db, finalFailure, gatewayRejection } from './activity-proxies.js';
@@ -18,7 +19,7 @@ export class OrderEntity {
   readonly state: OrderState;
   readonly policy: MerchantPolicy;
   /** Which gateway account the order's payment lives in. */
-  readonly gatewayRef: { merchantId: string; gateway: OrderInput['paymentMethod'] };
+  readonly gatewayRef: { merchantId: string; gateway: OrderInput['paymentMethod']; mode: Mode };
   private readonly meta: { workflowId: string; idempotencyKey: string; requestHash: string; viewToken: string };
   private readonly seenEvents = new Set<string>();
   private lastStatusIndexed: OrderState['status'];
@@ -32,7 +33,7 @@ export class OrderEntity {
   ) {
     this.state = initialState(input);
     this.policy = input.policy;
-    this.gatewayRef = { merchantId: input.merchantId, gateway: input.paymentMethod };
+    this.gatewayRef = { merchantId: input.merchantId, gateway: input.paymentMethod, mode: modeOf(this.state.livemode) };
     this.meta = { workflowId: workflowInfo().workflowId, idempotencyKey: input.idempotencyKey, requestHash: input.requestHash, viewToken: input.viewToken };
     this.lastStatusIndexed = this.state.status;
   }

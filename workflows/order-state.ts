@@ -1,5 +1,5 @@
 // Pure helpers over the order state the workflow owns: no Temporal imports, so they are easy to test.
-import type { Actor, OrderInput, OrderState, OrderStatus, Payment, Refund } from '../domain/order.js';
+import { livemodeOf, type Actor, type OrderInput, type OrderState, type OrderStatus, type Payment, type Refund } from '../domain/order.js';
 import type { PaymentSignal } from './messages.js';
 
 export function initialState(input: OrderInput): OrderState {
@@ -7,6 +7,7 @@ export function initialState(input: OrderInput): OrderState {
     orderId: input.orderId,
     orderNo: input.orderNo,
     merchantId: input.merchantId,
+    livemode: livemodeOf(input),
     status: 'awaiting_payment',
     currency: input.currency,
     items: input.items,

@@ -1,7 +1,7 @@
 // Checkout: one call makes the order and its payment and says what the customer must do to pay.
 import { createRoute, z } from '@hono/zod-openapi';
 import { checkout, CheckoutRequestSchema } from '../../services/checkout.js';
-import { merchantIdOf, requireKey } from '../auth.js';
+import { merchantScopeOf, requireKey } from '../auth.js';
 import type { AppOpenAPI, AppRouteHandler, RouteDeps } from '../context.js';
 import { CheckoutResponseSchema } from '../order-schemas.js';
 import { bearerAuth, errorResponses, jsonBody, jsonResponse } from '../schemas.js';
@@ -24,9 +24,7 @@ const checkoutRoute = createRoute({
 });
 
 const start: AppRouteHandler<typeof checkoutRoute> = async (c) => {
-  const principal = c.get('principal');
-  const merchantId = merchantIdOf(principal);
-  const answer = await checkout(c.var.deps, principal, merchantId, c.req.valid('json'), c.req.valid('header')['idempotency-key']);
+  const answer = await checkout(c.var.deps, merchantScopeOf(c.get('principal')), c.req.valid('json'), c.req.valid('header')['idempotency-key']);
   if (answer.replayed) c.header('Idempotent-Replayed', 'true');
   return c.json(answer.checkout, 201);
 };

@@ -5,7 +5,7 @@ import { configuredGateways, saveGatewayCredentials } from '../../db/gateway-cre
 import { GATEWAYS, hasCredentialFields, type ConfigurableGateway } from '../../domain/gateways.js';
 import { CREDENTIAL_FIELDS, MAX_CREDENTIAL_LENGTH, readCredentials } from '../../gateways/credentials.js';
 import { ApiError } from '../../core/errors.js';
-import { merchantIdOf, requireKey } from '../auth.js';
+import { merchantScopeOf, requireKey } from '../auth.js';
 import type { AppOpenAPI, AppRouteHandler, RouteDeps } from '../context.js';
 import { bearerAuth, errorResponses, jsonBody, jsonResponse } from '../schemas.js';
 
@@ -48,7 +48,8 @@ const listRoute = createRoute({
 
 const list: AppRouteHandler<typeof listRoute> = async (c) => {
   const { db, gateways } = c.var.deps;
-  const configured = new Set(await configuredGateways(db, merchantIdOf(c.get('principal'))));
+  const { merchantId, mode } = merchantScopeOf(c.get('principal'));
+  const configured = new Set(await configuredGateways(db, merchantId, mode));
   return c.json(
     {
       gateways: GATEWAYS.map((gateway) => {
@@ -86,7 +87,8 @@ const save: AppRouteHandler<typeof saveRoute> = async (c) => {
   const { db, config } = c.var.deps;
   const { gateway } = c.req.valid('param');
   const credentials = checkCredentials(gateway, c.req.valid('json'));
-  await saveGatewayCredentials(db, config.masterKey, merchantIdOf(c.get('principal')), gateway, credentials);
+  const { merchantId, mode } = merchantScopeOf(c.get('principal'));
+  await saveGatewayCredentials(db, config.masterKey, merchantId, gateway, mode, credentials);
   return c.json({ gateway, configured: true as const }, 200);
 };
 

@@ -114,7 +114,7 @@ const issueKeyRoute = createRoute({
 
 const issueKey: AppRouteHandler<typeof issueKeyRoute> = async (c) => {
   const { id } = c.req.valid('param');
-  const issued = await issueApiKey(c.var.deps.db, id, c.req.valid('json').kind);
+  const issued = await issueApiKey(c.var.deps.db, id, c.req.valid('json').kind, 'test');
   if (!issued) throw merchantNotFound(id);
   return c.json({ ...apiKeyJson(issued), key: issued.key }, 201);
 };

@@ -56,7 +56,7 @@ export function registerAuthPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps): 
 
     // A new token on every sign-in (no fixation); any session this browser had ends here.
     await deps.sessions.destroy(getCookie(c, SESSION_COOKIE));
-    const { token } = await deps.sessions.create(principal.merchantId, hashApiKey(key));
+    const { token } = await deps.sessions.create(principal.merchantId, hashApiKey(key), principal.mode);
     setAdminCookie(c, deps, SESSION_COOKIE, token, SESSION_TTL_MS / 1000);
     clearAdminCookie(c, deps, LOGIN_COOKIE);
     return c.redirect(next ?? '/admin', 303);

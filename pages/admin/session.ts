@@ -2,6 +2,7 @@
 // token, the merchant, the hash of the admin key that signed in (so revoking the key ends its sessions),
 // a CSRF token and an expiry. Nothing secret that the API knows is ever put in the cookie. Kept in the
 // database, sessions survive an API restart and serve every API instance behind one address.
+import type { Mode } from '../../core/modes.js';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { deleteExpiredSessions, deleteSession, findAllowedSession, findLiveSession, insertFlash, insertSession, takeFlash, type AdminSession, type Flash } from '../../db/admin-sessions.js';
 import type { Db } from '../../db/database.js';
@@ -27,11 +28,11 @@ export type SessionStore = ReturnType<typeof createSessionStore>;
 export function createSessionStore(db: Db, now: () => number = Date.now) {
   return {
     /** A new session and the token for its cookie; the token itself is not kept. */
-    async create(merchantId: string, keyHash: string): Promise<{ token: string; session: AdminSession }> {
+    async create(merchantId: string, keyHash: string, mode: Mode): Promise<{ token: string; session: AdminSession }> {
       // Expired sessions are cleared whenever someone signs in: no timer to run.
       await deleteExpiredSessions(db, new Date(now()));
       const token = randomToken();
-      const session: AdminSession = { id: digest(token), merchantId, keyHash, csrfToken: randomToken(), expiresAt: new Date(now() + SESSION_TTL_MS) };
+      const session: AdminSession = { id: digest(token), merchantId, keyHash, csrfToken: randomToken(), mode, expiresAt: new Date(now() + SESSION_TTL_MS) };
       await insertSession(db, session);
       return { token, session };
     },

@@ -29,7 +29,7 @@ export function registerSettingsPages(admin: Hono<AdminEnv>, deps: AdminPagesDep
       getMerchant(db, merchantId),
       getSettings(db, merchantId),
       listProducts(db, merchantId),
-      configuredGateways(db, merchantId),
+      configuredGateways(db, merchantId, sessionOf(c).mode),
     ]);
     if (!merchant) throw new Error(`merchant ${merchantId} vanished`);
     const flash = failed ? undefined : await deps.sessions.takeFlash(sessionOf(c), c.req.query('flash'));
@@ -134,7 +134,7 @@ export function registerSettingsPages(admin: Hono<AdminEnv>, deps: AdminPagesDep
     }));
     // Credentials are never echoed back into the page, not even after a mistake.
     return submit(c, `gateway-${gateway.gateway}`, {}, problems, async () => {
-      await saveGatewayCredentials(db, config.masterKey, merchantId, gateway.gateway, credentials);
+      await saveGatewayCredentials(db, config.masterKey, merchantId, gateway.gateway, sessionOf(c).mode, credentials);
       return `${gateway.label} credentials saved. They are stored encrypted and will not be shown again.`;
     }, `#gateway-${gateway.gateway}`);
   });
