@@ -7,3 +7,9 @@ export type Mode = (typeof MODES)[number];
 
 export const modeOf = (livemode: boolean): Mode => (livemode ? 'live' : 'test');
 export const isLive = (mode: Mode): boolean => mode === 'live';
+
+/** What a merchant's key (or admin session) acts on: its merchant's objects of its own mode. */
+export interface MerchantScope {
+  merchantId: string;
+  mode: Mode;
+}

@@ -1,10 +1,18 @@
 // Reads of the order projection (written by `writeOrderProjection`): one order with its children, pages of
 // the list, and the lookups that find an order's workflow by order, refund, idempotency key or view token.
-import { sql, type Selectable } from 'kysely';
+// A merchant's reads are scoped to one mode: a key never sees the other mode's orders, nor their refunds.
+import { sql, type ExpressionBuilder, type Selectable } from 'kysely';
+import { isLive, type MerchantScope } from '../core/modes.js';
 import type { OrderStatus } from '../domain/order.js';
-import type { Db, OrderEventTable, PaymentTable, RefundTable } from './database.js';
+import type { Database, Db, OrderEventTable, PaymentTable, RefundTable } from './database.js';
 
 type JsonRow = Record<string, unknown>;
+
+/** The scope's orders only: its merchant's, of its mode. */
+const inScope =
+  ({ merchantId, mode }: MerchantScope) =>
+  (eb: ExpressionBuilder<Database, 'orders'>) =>
+    eb.and([eb('orders.merchantId', '=', merchantId), eb('orders.livemode', '=', isLive(mode))]);
 
 /** A child table's rows of this order as one JSON array, in Postgres's own keys (snake_case). */
 const childRows = (table: 'payments' | 'refunds' | 'orderEvents', orderBy: string) =>
@@ -19,16 +27,16 @@ function camelRows<Row>(rows: JsonRow[]): Row[] {
 }
 
 /**
- * One of the merchant's orders with its payments, refunds and timeline, in one statement (the children ride
- * along as JSON arrays); undefined when the merchant has no such order.
+ * One of the scope's orders with its payments, refunds and timeline, in one statement (the children ride
+ * along as JSON arrays); undefined when the scope has no such order.
  */
-export async function findOrderWithChildren(db: Db, merchantId: string, orderId: string) {
+export async function findOrderWithChildren(db: Db, scope: MerchantScope, orderId: string) {
   const order = await db
     .selectFrom('orders')
     .selectAll()
     .select([childRows('payments', 'c.created_at'), childRows('refunds', 'c.created_at, c.id'), childRows('orderEvents', 'c.seq')])
     .where('id', '=', orderId)
-    .where('merchantId', '=', merchantId)
+    .where(inScope(scope))
     .executeTakeFirst();
   if (!order) return undefined;
   return {
@@ -48,9 +56,9 @@ export interface OrderPageQuery {
   limit: number;
 }
 
-/** The merchant's orders, newest first, filtered and searched, at most `limit` rows. */
-export async function selectOrderPage(db: Db, merchantId: string, { status, q, before, limit }: OrderPageQuery) {
-  let query = db.selectFrom('orders').selectAll().where('merchantId', '=', merchantId);
+/** The scope's orders, newest first, filtered and searched, at most `limit` rows. */
+export async function selectOrderPage(db: Db, scope: MerchantScope, { status, q, before, limit }: OrderPageQuery) {
+  let query = db.selectFrom('orders').selectAll().where(inScope(scope));
   if (status) query = query.where('status', '=', status);
   if (q) {
     query = query.where((eb) =>
@@ -64,25 +72,19 @@ export async function selectOrderPage(db: Db, merchantId: string, { status, q, b
   return query.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
 
-/** The workflow and status of one of the merchant's orders. */
-export async function findOrderWorkflow(db: Db, merchantId: string, orderId: string) {
-  return db.selectFrom('orders').select(['workflowId', 'status']).where('id', '=', orderId).where('merchantId', '=', merchantId).executeTakeFirst();
+/** The workflow and status of one of the scope's orders. */
+export async function findOrderWorkflow(db: Db, scope: MerchantScope, orderId: string) {
+  return db.selectFrom('orders').select(['workflowId', 'status']).where('id', '=', orderId).where(inScope(scope)).executeTakeFirst();
 }
 
-/** The order a checkout with this Idempotency-Key made, and the hash of the request that made it. */
-export async function findOrderByIdempotencyKey(db: Db, merchantId: string, livemode: boolean, idempotencyKey: string) {
-  return db
-    .selectFrom('orders')
-    .select(['id', 'requestHash'])
-    .where('merchantId', '=', merchantId)
-    .where('livemode', '=', livemode)
-    .where('idempotencyKey', '=', idempotencyKey)
-    .executeTakeFirst();
+/** The order a checkout with this Idempotency-Key made in this scope, and the hash of the request that made it. */
+export async function findOrderByIdempotencyKey(db: Db, scope: MerchantScope, idempotencyKey: string) {
+  return db.selectFrom('orders').select(['id', 'requestHash']).where(inScope(scope)).where('idempotencyKey', '=', idempotencyKey).executeTakeFirst();
 }
 
-/** Which order (and merchant) a view token names, and its projection version. */
+/** Which order (and merchant, and mode) a view token names, and its projection version. */
 export async function findOrderByViewToken(db: Db, viewToken: string) {
-  return db.selectFrom('orders').select(['id', 'merchantId', 'version']).where('viewToken', '=', viewToken).executeTakeFirst();
+  return db.selectFrom('orders').select(['id', 'merchantId', 'livemode', 'version']).where('viewToken', '=', viewToken).executeTakeFirst();
 }
 
 /** The projection's version for a view token. */
@@ -91,9 +93,15 @@ export async function orderVersionByViewToken(db: Db, viewToken: string): Promis
   return row?.version;
 }
 
-/** The order one of the merchant's refunds belongs to. */
-export async function findRefundOrderId(db: Db, merchantId: string, refundId: string): Promise<string | undefined> {
-  const row = await db.selectFrom('refunds').select('orderId').where('id', '=', refundId).where('merchantId', '=', merchantId).executeTakeFirst();
+/** The order one of the scope's refunds belongs to. */
+export async function findRefundOrderId(db: Db, scope: MerchantScope, refundId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('refunds')
+    .innerJoin('orders', 'orders.id', 'refunds.orderId')
+    .select('refunds.orderId')
+    .where('refunds.id', '=', refundId)
+    .where(inScope(scope))
+    .executeTakeFirst();
   return row?.orderId;
 }
 

@@ -2,15 +2,11 @@
 // API's authentication and by the admin pages' sign-in.
 import { timingSafeEqual } from 'node:crypto';
 import { hashApiKey } from '../core/api-keys.js';
-import type { Mode } from '../core/modes.js';
+import type { MerchantScope } from '../core/modes.js';
 import type { Db } from '../db/database.js';
 import { findLiveApiKey } from '../db/merchants.js';
 
-/** What a merchant's key acts on: its merchant's objects of its own mode. */
-export interface MerchantScope {
-  merchantId: string;
-  mode: Mode;
-}
+export type { MerchantScope } from '../core/modes.js';
 
 export type Principal = { kind: 'platform' } | MerchantKey;
 

@@ -91,13 +91,13 @@ function startedCheckout(deps: Pick<AppDeps, 'config'>, { order, payment, viewTo
 export type Checkout = ReturnType<typeof storedCheckout> | ReturnType<typeof startedCheckout>;
 
 /** A replay of an earlier checkout: the same body gets the same order; another body is a 422. */
-async function replay(deps: AppDeps, { merchantId, mode }: MerchantScope, idempotencyKey: string, requestHash: string) {
-  const existing = await findOrderByIdempotencyKey(deps.db, merchantId, isLive(mode), idempotencyKey);
+async function replay(deps: AppDeps, scope: MerchantScope, idempotencyKey: string, requestHash: string) {
+  const existing = await findOrderByIdempotencyKey(deps.db, scope, idempotencyKey);
   if (!existing) return undefined;
   if (existing.requestHash !== requestHash) {
     throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used for a different checkout request.');
   }
-  const order = await loadOrderView(deps.db, merchantId, existing.id);
+  const order = await loadOrderView(deps.db, scope, existing.id);
   if (order?.payments[0]?.action) return storedCheckout(deps, order);
   // Payment creation failed for good (refused, or the gateway unreachable within its bound): the order is
   // cancelled, and every retry of this checkout hears so, instead of a retry-later that never comes true.

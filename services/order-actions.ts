@@ -4,6 +4,7 @@
 import { z } from '@hono/zod-openapi';
 import type { WorkflowHandle } from '@temporalio/client';
 import { ApiError } from '../core/errors.js';
+import type { MerchantScope } from '../core/modes.js';
 import { findRefundOrderId } from '../db/order-reads.js';
 import { formatMoney } from '../domain/money.js';
 import type { OrderAction } from '../domain/order-actions.js';
@@ -123,26 +124,26 @@ export const REFUND_DECISION_ROWS: readonly RefundDecisionRow[] = [
 type Deps = Pick<AppDeps, 'db' | 'temporal' | 'config'>;
 
 /** Runs an order action with input its schema has validated; a refusal comes back as an `ApiError`. */
-export async function runOrderAction(deps: Deps, merchantId: string, orderId: string, row: OrderActionRow, input: ActionInput): Promise<OrderState> {
-  const workflowId = await orderWorkflowId(deps.db, merchantId, orderId);
+export async function runOrderAction(deps: Deps, scope: MerchantScope, orderId: string, row: OrderActionRow, input: ActionInput): Promise<OrderState> {
+  const workflowId = await orderWorkflowId(deps.db, scope, orderId);
   return updateOrder(deps.temporal, workflowId, (handle) => row.update(handle, input), deps.config.bounds.actionSeconds);
 }
 
 /** Runs a refund decision on a refund of this order, with input its schema has validated. */
-export async function runRefundDecision(deps: Deps, merchantId: string, orderId: string, refundId: string, row: RefundDecisionRow, input: NonNullable<ActionInput>): Promise<Refund> {
-  const workflowId = await orderWorkflowId(deps.db, merchantId, orderId);
+export async function runRefundDecision(deps: Deps, scope: MerchantScope, orderId: string, refundId: string, row: RefundDecisionRow, input: NonNullable<ActionInput>): Promise<Refund> {
+  const workflowId = await orderWorkflowId(deps.db, scope, orderId);
   return updateOrder(deps.temporal, workflowId, (handle) => row.update(handle, input, refundId), deps.config.bounds.actionSeconds);
 }
 
-/** The order one of the merchant's refunds belongs to, or a 404. */
-export async function refundOrderId(deps: Pick<AppDeps, 'db'>, merchantId: string, refundId: string): Promise<string> {
-  const orderId = await findRefundOrderId(deps.db, merchantId, refundId);
+/** The order one of the scope's refunds belongs to, or a 404. */
+export async function refundOrderId(deps: Pick<AppDeps, 'db'>, scope: MerchantScope, refundId: string): Promise<string> {
+  const orderId = await findRefundOrderId(deps.db, scope, refundId);
   if (!orderId) throw new ApiError(404, 'not_found', 'No such refund.');
   return orderId;
 }
 
 /** The customer cancels an order before paying for it. */
-export async function cancelOrder(deps: Deps, merchantId: string, orderId: string): Promise<OrderState> {
-  const workflowId = await orderWorkflowId(deps.db, merchantId, orderId);
+export async function cancelOrder(deps: Deps, scope: MerchantScope, orderId: string): Promise<OrderState> {
+  const workflowId = await orderWorkflowId(deps.db, scope, orderId);
   return updateOrder(deps.temporal, workflowId, (handle) => handle.executeUpdate(cancelUpdate, { args: [{ actor: 'customer', reason: 'Cancelled by the customer before payment.' }] }), deps.config.bounds.actionSeconds);
 }

@@ -2,6 +2,7 @@
 // phone, paginated with a cursor. Used by `GET /v1/admin/orders` and by the admin pages.
 import { z } from '@hono/zod-openapi';
 import { ApiError } from '../core/errors.js';
+import type { MerchantScope } from '../core/modes.js';
 import type { Db } from '../db/database.js';
 import { selectOrderPage } from '../db/order-reads.js';
 import { ORDER_STATUSES } from '../domain/order.js';
@@ -34,9 +35,9 @@ function decodeCursor(cursor: string): [string, string] {
   throw new ApiError(400, 'invalid_cursor', 'The cursor is not valid; start again without it.');
 }
 
-/** One page of the merchant's orders and the cursor of the next (older) page, or null on the last page. */
-export async function listOrders(db: Db, merchantId: string, { status, q, cursor, limit }: OrderListQuery) {
-  const rows = await selectOrderPage(db, merchantId, { status, q, ...(cursor && { before: decodeCursor(cursor) }), limit: limit + 1 });
+/** One page of the scope's orders (its mode's only) and the cursor of the next (older) page, or null on the last page. */
+export async function listOrders(db: Db, scope: MerchantScope, { status, q, cursor, limit }: OrderListQuery) {
+  const rows = await selectOrderPage(db, scope, { status, q, ...(cursor && { before: decodeCursor(cursor) }), limit: limit + 1 });
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {

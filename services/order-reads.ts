@@ -2,6 +2,7 @@
 // token, and what the customer may still do with it.
 import type { Selectable } from 'kysely';
 import { ApiError } from '../core/errors.js';
+import { modeOf, type MerchantScope } from '../core/modes.js';
 import type { Db, RefundTable } from '../db/database.js';
 import { getMerchant, getSettings } from '../db/merchants.js';
 import { findOrderByViewToken, findOrderWithChildren, orderVersionByViewToken } from '../db/order-reads.js';
@@ -27,9 +28,9 @@ export function refundView(r: Selectable<RefundTable>) {
   };
 }
 
-/** The order as the API shows it, read from the projection; undefined when the merchant has no such order. */
-export async function loadOrderView(db: Db, merchantId: string, orderId: string) {
-  const order = await findOrderWithChildren(db, merchantId, orderId);
+/** The order as the API shows it, read from the projection; undefined when the scope has no such order. */
+export async function loadOrderView(db: Db, scope: MerchantScope, orderId: string) {
+  const order = await findOrderWithChildren(db, scope, orderId);
   if (!order) return undefined;
   return {
     id: order.id,
@@ -74,9 +75,9 @@ export async function loadOrderView(db: Db, merchantId: string, orderId: string)
 export type RefundView = ReturnType<typeof refundView>;
 export type OrderView = NonNullable<Awaited<ReturnType<typeof loadOrderView>>>;
 
-/** The order, or a 404: another merchant's order is never found. */
-export async function requireOrderView(db: Db, merchantId: string, orderId: string): Promise<OrderView> {
-  const order = await loadOrderView(db, merchantId, orderId);
+/** The order, or a 404: another merchant's order, or one of the other mode, is never found. */
+export async function requireOrderView(db: Db, scope: MerchantScope, orderId: string): Promise<OrderView> {
+  const order = await loadOrderView(db, scope, orderId);
   if (!order) throw new ApiError(404, 'not_found', 'No such order.');
   return order;
 }
@@ -84,10 +85,11 @@ export async function requireOrderView(db: Db, merchantId: string, orderId: stri
 /** View tokens are base64url (24 random bytes at checkout); anything else is not looked up at all. */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{16,128}$/;
 
-/** The cheap lookup: which order (and merchant) a token names, and its projection version. */
+/** The cheap lookup: which order a token names, the scope it belongs to, and its projection version. */
 export async function findOrderRef(db: Db, token: string) {
   if (!TOKEN_SHAPE.test(token)) return undefined;
-  return findOrderByViewToken(db, token);
+  const ref = await findOrderByViewToken(db, token);
+  return ref && { ...ref, scope: { merchantId: ref.merchantId, mode: modeOf(ref.livemode) } satisfies MerchantScope };
 }
 
 /** The projection's version for a token, polled by the live-update stream; undefined once there is none. */
@@ -117,7 +119,7 @@ export async function loadCustomerOrder(db: Db, token: string): Promise<Customer
   const ref = await findOrderRef(db, token);
   if (!ref) return undefined;
   const [order, merchant, settings] = await Promise.all([
-    loadOrderView(db, ref.merchantId, ref.id),
+    loadOrderView(db, ref.scope, ref.id),
     getMerchant(db, ref.merchantId),
     getSettings(db, ref.merchantId),
   ]);

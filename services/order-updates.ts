@@ -5,6 +5,7 @@ import { z } from '@hono/zod-openapi';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { ApiError, RetryLaterError } from '../core/errors.js';
+import type { MerchantScope } from '../core/modes.js';
 import type { Db } from '../db/database.js';
 import { findOrderWorkflow, findRefundByIdempotencyKey } from '../db/order-reads.js';
 import { refundFingerprint, type Refund } from '../domain/order.js';
@@ -49,16 +50,16 @@ export function toApiError(error: unknown): unknown {
   return error;
 }
 
-/** The workflow id of one of this merchant's orders, or a 404: another merchant's order is never found. */
-export async function orderWorkflowId(db: Db, merchantId: string, orderId: string): Promise<string> {
-  const row = await findOrderWorkflow(db, merchantId, orderId);
+/** The workflow id of one of the scope's orders, or a 404: another merchant's order, or one of the other mode, is never found. */
+export async function orderWorkflowId(db: Db, scope: MerchantScope, orderId: string): Promise<string> {
+  const row = await findOrderWorkflow(db, scope, orderId);
   if (!row) throw new ApiError(404, 'not_found', 'No such order.');
   return row.workflowId;
 }
 
 /** Like `orderWorkflowId`, for refund requests: a completed order's run has ended, so say why here. */
-async function refundableOrderWorkflowId(db: Db, merchantId: string, orderId: string): Promise<string> {
-  const row = await findOrderWorkflow(db, merchantId, orderId);
+async function refundableOrderWorkflowId(db: Db, scope: MerchantScope, orderId: string): Promise<string> {
+  const row = await findOrderWorkflow(db, scope, orderId);
   if (!row) throw new ApiError(404, 'not_found', 'No such order.');
   if (row.status === 'completed') throw new ApiError(409, 'refund_window_closed', 'The refund window for this order has closed.');
   return row.workflowId;
@@ -82,13 +83,13 @@ export async function updateOrder<T>(temporal: Client, workflowId: string, send:
  * fold concurrent retries into one update. Once the order's run has ended (refunded, completed), the
  * projection answers the retry instead.
  */
-export async function requestRefund(deps: Pick<AppDeps, 'db' | 'temporal' | 'config'>, merchantId: string, orderId: string, request: RefundRequest): Promise<Refund | RefundView> {
+export async function requestRefund(deps: Pick<AppDeps, 'db' | 'temporal' | 'config'>, scope: MerchantScope, orderId: string, request: RefundRequest): Promise<Refund | RefundView> {
   const updateId =
     request.idempotencyKey === undefined
       ? undefined
       : `refund-${createHash('sha256').update(JSON.stringify([request.idempotencyKey, refundFingerprint(request)])).digest('hex')}`;
   try {
-    const workflowId = await refundableOrderWorkflowId(deps.db, merchantId, orderId);
+    const workflowId = await refundableOrderWorkflowId(deps.db, scope, orderId);
     return await updateOrder(deps.temporal, workflowId, (handle) => handle.executeUpdate(requestRefundUpdate, { args: [request], ...(updateId && { updateId }) }), deps.config.bounds.actionSeconds);
   } catch (error) {
     const ended = error instanceof ApiError && (error.code === 'order_closed' || error.code === 'refund_window_closed');

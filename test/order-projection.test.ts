@@ -10,6 +10,8 @@ import { createTestDatabase, type TestDatabase } from './support/database.js';
 describe('order projection', () => {
   let database: TestDatabase;
   let merchantId: string;
+  // The orders below carry no mode and pay through a real gateway: live orders.
+  const live = () => ({ merchantId, mode: 'live' as const });
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -54,7 +56,7 @@ describe('order projection', () => {
     expect(await writeOrderProjection(database.db, meta, state)).toBe(true);
     expect(await writeOrderProjection(database.db, meta, older)).toBe(false);
 
-    const view = await loadOrderView(database.db, merchantId, order.orderId);
+    const view = await loadOrderView(database.db, live(), order.orderId);
     expect(view?.payments[0]?.action).toEqual({ type: 'form_post', url: 'https://gateway.example/pay', fields });
     expect(view?.timeline.map((e) => e.event)).toEqual(['order_created', 'payment_created']);
   });
@@ -70,7 +72,7 @@ describe('order projection', () => {
     const meta = { workflowId: `order-${order.orderId}`, idempotencyKey: order.idempotencyKey, requestHash: order.requestHash, viewToken: order.viewToken };
     expect(await writeOrderProjection(database.db, meta, state)).toBe(true);
 
-    const view = await loadOrderView(database.db, merchantId, order.orderId);
+    const view = await loadOrderView(database.db, live(), order.orderId);
     const at = new Date(order.createdAt).toISOString();
     expect(view?.payments).toEqual([
       { id: order.paymentId, gateway: 'alipay', status: 'succeeded', amount: 100, currency: 'CNY', capturedAmount: 100, capturedCurrency: 'CNY', gatewayReference: 'T1', action: null, expiresAt: at, paidAt: at, createdAt: at },
@@ -82,6 +84,7 @@ describe('order projection', () => {
       { seq: 1, at, status: 'awaiting_payment', event: 'order_created', actor: 'customer', message: null },
       { seq: 2, at, status: 'paid', event: 'payment_succeeded', actor: 'gateway', message: '100 CNY' },
     ]);
-    expect(await loadOrderView(database.db, 'mer_someone_else', order.orderId)).toBeUndefined();
+    expect(await loadOrderView(database.db, { merchantId: 'mer_someone_else', mode: 'live' }, order.orderId)).toBeUndefined();
+    expect(await loadOrderView(database.db, { merchantId, mode: 'test' }, order.orderId)).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { listOrders, OrderListQuery } from '../../services/order-list.js';
 import { ORDER_ACTION_ROWS, REFUND_DECISION_ROWS, refundOrderId, runOrderAction, runRefundDecision, type ActionInput, type OrderActionRow, type RefundDecisionRow } from '../../services/order-actions.js';
 import { requireOrderView } from '../../services/order-reads.js';
-import { merchantIdOf, requireKey } from '../auth.js';
+import { merchantScopeOf, requireKey } from '../auth.js';
 import type { AppOpenAPI, AppRouteHandler, RouteDeps } from '../context.js';
 import { OrderIdParam, OrderSchema, OrderSummarySchema, RefundSchema } from '../order-schemas.js';
 import { bearerAuth, errorResponses, jsonBody, jsonResponse } from '../schemas.js';
@@ -33,8 +33,7 @@ const listRoute = createRoute({
 });
 
 const list: AppRouteHandler<typeof listRoute> = async (c) => {
-  const merchantId = merchantIdOf(c.get('principal'));
-  return c.json(await listOrders(c.var.deps.db, merchantId, c.req.valid('query')), 200);
+  return c.json(await listOrders(c.var.deps.db, merchantScopeOf(c.get('principal')), c.req.valid('query')), 200);
 };
 
 /** `POST /v1/admin/orders/{id}/<action>`: one update, then the fresh order. */
@@ -52,12 +51,12 @@ const actionRoute = (row: OrderActionRow) =>
 const act =
   (row: OrderActionRow): AppRouteHandler<ReturnType<typeof actionRoute>> =>
   async (c) => {
-    const merchantId = merchantIdOf(c.get('principal'));
+    const scope = merchantScopeOf(c.get('principal'));
     const { id } = c.req.valid('param');
     // Validated (and trimmed) by the route's schema; a route built from a row cannot name its type.
     const input = row.input ? (c.req.valid as (target: 'json') => ActionInput)('json') : undefined;
-    await runOrderAction(c.var.deps, merchantId, id, row, input);
-    return c.json(await requireOrderView(c.var.deps.db, merchantId, id), 200);
+    await runOrderAction(c.var.deps, scope, id, row, input);
+    return c.json(await requireOrderView(c.var.deps.db, scope, id), 200);
   };
 
 const refund = refundRoute({
@@ -82,11 +81,11 @@ const decisionRoute = (row: RefundDecisionRow) =>
 const decide =
   (row: RefundDecisionRow): AppRouteHandler<ReturnType<typeof decisionRoute>> =>
   async (c) => {
-    const merchantId = merchantIdOf(c.get('principal'));
+    const scope = merchantScopeOf(c.get('principal'));
     const refundId = c.req.valid('param').id;
-    const orderId = await refundOrderId(c.var.deps, merchantId, refundId);
+    const orderId = await refundOrderId(c.var.deps, scope, refundId);
     const input = (c.req.valid as (target: 'json') => NonNullable<ActionInput>)('json');
-    return c.json(await runRefundDecision(c.var.deps, merchantId, orderId, refundId, row, input), 200);
+    return c.json(await runRefundDecision(c.var.deps, scope, orderId, refundId, row, input), 200);
   };
 
 export function registerAdminOrderRoutes(app: AppOpenAPI, { keys }: RouteDeps) {

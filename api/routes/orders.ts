@@ -3,7 +3,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { endTime, startTime } from 'hono/timing';
 import { cancelOrder } from '../../services/order-actions.js';
 import { requireOrderView } from '../../services/order-reads.js';
-import { merchantIdOf, requireKey } from '../auth.js';
+import { merchantScopeOf, requireKey } from '../auth.js';
 import type { AppOpenAPI, AppRouteHandler, RouteDeps } from '../context.js';
 import { OrderIdParam, OrderSchema } from '../order-schemas.js';
 import { bearerAuth, errorResponses, jsonResponse } from '../schemas.js';
@@ -24,7 +24,7 @@ const getRoute = createRoute({
 const get: AppRouteHandler<typeof getRoute> = async (c) => {
   // The read on its own in Server-Timing, beside the request's total: a slow answer's time, located.
   startTime(c, 'db');
-  const order = await requireOrderView(c.var.deps.db, merchantIdOf(c.get('principal')), c.req.valid('param').id);
+  const order = await requireOrderView(c.var.deps.db, merchantScopeOf(c.get('principal')), c.req.valid('param').id);
   endTime(c, 'db');
   return c.json(order, 200);
 };
@@ -40,10 +40,10 @@ const cancelRoute = createRoute({
 });
 
 const cancel: AppRouteHandler<typeof cancelRoute> = async (c) => {
-  const merchantId = merchantIdOf(c.get('principal'));
+  const scope = merchantScopeOf(c.get('principal'));
   const { id } = c.req.valid('param');
-  await cancelOrder(c.var.deps, merchantId, id);
-  return c.json(await requireOrderView(c.var.deps.db, merchantId, id), 200);
+  await cancelOrder(c.var.deps, scope, id);
+  return c.json(await requireOrderView(c.var.deps.db, scope, id), 200);
 };
 
 const refund = refundRoute({

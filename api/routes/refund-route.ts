@@ -3,7 +3,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Actor } from '../../domain/order.js';
 import { RefundRequestSchema, requestRefund } from '../../services/order-updates.js';
-import { merchantIdOf } from '../auth.js';
+import { merchantScopeOf } from '../auth.js';
 import type { AppRouteHandler } from '../context.js';
 import { OrderIdParam, RefundRequestHeaders, RefundSchema } from '../order-schemas.js';
 import { bearerAuth, errorResponses, jsonBody, jsonResponse } from '../schemas.js';
@@ -19,9 +19,9 @@ export function refundRoute(spec: { path: string; tag: string; summary: string; 
     responses: { 201: jsonResponse(RefundSchema, 'The refund'), ...errorResponses(400, 401, 403, 404, 409, 422) },
   });
   const handler: AppRouteHandler<typeof route> = async (c) => {
-    const merchantId = merchantIdOf(c.get('principal'));
+    const scope = merchantScopeOf(c.get('principal'));
     const idempotencyKey = c.req.valid('header')['idempotency-key'];
-    const made = await requestRefund(c.var.deps, merchantId, c.req.valid('param').id, { ...c.req.valid('json'), actor: spec.actor, idempotencyKey });
+    const made = await requestRefund(c.var.deps, scope, c.req.valid('param').id, { ...c.req.valid('json'), actor: spec.actor, idempotencyKey });
     return c.json(made, 201);
   };
   return { route, handler };

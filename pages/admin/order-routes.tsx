@@ -63,7 +63,6 @@ export function registerOrderPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps):
   const { db, temporal, config } = deps;
 
   admin.get('/', async (c) => {
-    const merchantId = sessionOf(c).merchantId;
     const filters = { status: c.req.query('status') ?? '', q: (c.req.query('q') ?? '').trim(), cursor: c.req.query('cursor') || undefined };
     const flash = await deps.sessions.takeFlash(sessionOf(c), c.req.query('flash'));
     const parsed = OrderListQuery.safeParse({ status: filters.status || undefined, q: filters.q || undefined, cursor: filters.cursor });
@@ -73,7 +72,7 @@ export function registerOrderPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps):
       problems = describeIssues(parsed.error.issues, LIST_FIELDS, 'CNY');
     } else {
       try {
-        page = await listOrders(db, merchantId, parsed.data);
+        page = await listOrders(db, sessionOf(c), parsed.data);
       } catch (error) {
         if (!(error instanceof ApiError) || error.status !== 400) throw error;
         problems = [{ message: error.message }];
@@ -83,10 +82,9 @@ export function registerOrderPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps):
   });
 
   admin.get('/orders/:id', async (c) => {
-    const merchantId = sessionOf(c).merchantId;
-    const order = await loadOrderView(db, merchantId, c.req.param('id'));
+    const order = await loadOrderView(db, sessionOf(c), c.req.param('id'));
     if (!order) throw new ApiError(404, 'not_found', 'No such order.');
-    const workflowId = await orderWorkflowId(db, merchantId, order.id);
+    const workflowId = await orderWorkflowId(db, sessionOf(c), order.id);
     const url = workflowUrl(config, workflowId);
     const flash = await deps.sessions.takeFlash(sessionOf(c), c.req.query('flash'));
     return c.html(<OrderPage {...chrome(c)} order={order} refundable={refundableOf(order)} workflow={url ? { id: workflowId, url } : undefined} flash={flash} />);
@@ -99,7 +97,7 @@ export function registerOrderPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps):
    */
   function action(path: string, run: (c: AdminContext, order: OrderView, body: FormBody) => Promise<string>) {
     admin.post(`/orders/:id/${path}`, async (c) => {
-      const order = await loadOrderView(db, sessionOf(c).merchantId, c.req.param('id'));
+      const order = await loadOrderView(db, sessionOf(c), c.req.param('id'));
       if (!order) throw new ApiError(404, 'not_found', 'No such order.');
       const back = `/admin/orders/${encodeURIComponent(order.id)}`;
       try {
@@ -119,7 +117,7 @@ export function registerOrderPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps):
   for (const row of ORDER_ACTION_ROWS) {
     action(row.name, async (c, order, body) => {
       const input = row.input && validated(row.input.safeParse(formInput(row.input, body)), ACTION_FIELDS[row.name], order.currency);
-      return row.done(input, await runOrderAction(deps, sessionOf(c).merchantId, order.id, row, input));
+      return row.done(input, await runOrderAction(deps, sessionOf(c), order.id, row, input));
     });
   }
 
@@ -131,7 +129,7 @@ export function registerOrderPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps):
     const amount = typed === '' ? undefined : parseMoney(typed, order.currency, amountInfo, problems);
     if (problems.length) throw new FormRejected(problems.map((p) => p.message).join(' '));
     const input = validated(RefundRequestSchema.safeParse({ amount, reason: field(body, 'reason') }), { amount: amountInfo, reason: { id: 'refund-reason', label: 'Reason' } }, order.currency);
-    const refund = await requestRefund({ db, temporal, config }, sessionOf(c).merchantId, order.id, { ...input, actor: 'merchant', idempotencyKey: refundRequestIdOf(body) });
+    const refund = await requestRefund({ db, temporal, config }, sessionOf(c), order.id, { ...input, actor: 'merchant', idempotencyKey: refundRequestIdOf(body) });
     return `Refund of ${money(refund.amount, refund.currency)} started.`;
   });
 
@@ -141,7 +139,7 @@ export function registerOrderPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps):
       const refundId = c.req.param('refundId') ?? '';
       if (!order.refunds.some((r) => r.id === refundId)) throw new ApiError(404, 'not_found', 'No such refund.');
       const input = validated(row.input.safeParse(formInput(row.input, body)), { note: { id: `${row.name}-note-${refundId}`, label: 'Note' } }, order.currency);
-      return row.done(input, await runRefundDecision(deps, sessionOf(c).merchantId, order.id, refundId, row, input));
+      return row.done(input, await runRefundDecision(deps, sessionOf(c), order.id, refundId, row, input));
     });
   }
 }

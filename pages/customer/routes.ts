@@ -216,7 +216,7 @@ export function registerCustomerPages(app: Hono, deps: PagesDeps): void {
       }
 
       try {
-        const refund = await requestRefund({ db, temporal, config }, ref.merchantId, ref.id, { ...(amount !== undefined && { amount }), reason, actor: 'customer', idempotencyKey });
+        const refund = await requestRefund({ db, temporal, config }, ref.scope, ref.id, { ...(amount !== undefined && { amount }), reason, actor: 'customer', idempotencyKey });
         return back(refund.status === 'pending_approval' ? 'refund_pending_approval' : 'refund_processing', refund.id);
       } catch (error) {
         if (error instanceof ApiError) return back(isNoticeCode(error.code) ? error.code : 'refund_unavailable');
