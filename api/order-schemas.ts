@@ -20,6 +20,7 @@ export const OrderSummarySchema = z
   .object({
     id: z.string(),
     orderNo: z.string(),
+    livemode: z.boolean().openapi({ description: 'True for a live order (real money), false for a test order. Fixed at checkout by the key’s mode; keys of the other mode never see the order.' }),
     status: OrderStatusSchema,
     currency: Currency,
     subtotal: MinorUnits,

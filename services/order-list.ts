@@ -44,6 +44,7 @@ export async function listOrders(db: Db, scope: MerchantScope, { status, q, curs
     orders: page.map((o) => ({
       id: o.id,
       orderNo: o.orderNo,
+      livemode: o.livemode,
       status: o.status,
       currency: o.currency,
       subtotal: o.subtotal,

@@ -35,6 +35,7 @@ export async function loadOrderView(db: Db, scope: MerchantScope, orderId: strin
   return {
     id: order.id,
     orderNo: order.orderNo,
+    livemode: order.livemode,
     status: order.status,
     statusReason: order.statusReason,
     currency: order.currency,

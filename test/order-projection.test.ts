@@ -84,6 +84,7 @@ describe('order projection', () => {
       { seq: 1, at, status: 'awaiting_payment', event: 'order_created', actor: 'customer', message: null },
       { seq: 2, at, status: 'paid', event: 'payment_succeeded', actor: 'gateway', message: '100 CNY' },
     ]);
+    expect(view?.livemode).toBe(true);
     expect(await loadOrderView(database.db, { merchantId: 'mer_someone_else', mode: 'live' }, order.orderId)).toBeUndefined();
     expect(await loadOrderView(database.db, { merchantId, mode: 'test' }, order.orderId)).toBeUndefined();
   });
