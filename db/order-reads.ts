@@ -80,9 +80,9 @@ export async function findOrderByIdempotencyKey(db: Db, merchantId: string, live
     .executeTakeFirst();
 }
 
-/** Which order (and merchant) a view token names, and its projection version. */
+/** Which order (and merchant) a view token names, its mode and its projection version. */
 export async function findOrderByViewToken(db: Db, viewToken: string) {
-  return db.selectFrom('orders').select(['id', 'merchantId', 'version']).where('viewToken', '=', viewToken).executeTakeFirst();
+  return db.selectFrom('orders').select(['id', 'merchantId', 'livemode', 'version']).where('viewToken', '=', viewToken).executeTakeFirst();
 }
 
 /** The projection's version for a view token. */
