@@ -1,6 +1,7 @@
 // Admin sign-in sessions (by the SHA-256 of their cookie token) and the one-time messages shown after a
 // form post. The tokens themselves are never stored; pages/admin/session.ts makes and hashes them.
 import { sql, type Selectable } from 'kysely';
+import type { Mode } from '../core/modes.js';
 import type { AdminFlashTable, AdminSessionTable, Db } from './database.js';
 
 export type Flash = Pick<AdminFlashTable, 'kind' | 'message'>;
@@ -19,16 +20,24 @@ export async function findLiveSession(db: Db, id: string, now: Date): Promise<Ad
   return db.selectFrom('adminSessions').select(['id', 'merchantId', 'keyHash', 'csrfToken', 'mode', 'expiresAt']).where('id', '=', id).where('expiresAt', '>', now).executeTakeFirst();
 }
 
+/** A signed-in session as each page needs it: the merchant's name, and the mode of the key that signed in. */
+export interface AllowedSession {
+  session: AdminSession;
+  merchantName: string;
+  /** Only a live key's session may show live data; a test key's session is always in test mode. */
+  keyMode: Mode;
+}
+
 /**
  * The live session with this id, with its merchant's name, only while the admin key that signed in is
  * unrevoked and the merchant not suspended: one query.
  */
-export async function findAllowedSession(db: Db, id: string, now: Date): Promise<{ session: AdminSession; merchantName: string } | undefined> {
+export async function findAllowedSession(db: Db, id: string, now: Date): Promise<AllowedSession | undefined> {
   const row = await db
     .selectFrom('adminSessions as s')
     .innerJoin('apiKeys as k', (join) => join.onRef('k.keyHash', '=', 's.keyHash').onRef('k.merchantId', '=', 's.merchantId'))
     .innerJoin('merchants as m', 'm.id', 's.merchantId')
-    .select(['s.id', 's.merchantId', 's.keyHash', 's.csrfToken', 's.mode', 's.expiresAt', 'm.name'])
+    .select(['s.id', 's.merchantId', 's.keyHash', 's.csrfToken', 's.mode', 's.expiresAt', 'm.name', 'k.mode as keyMode'])
     .where('s.id', '=', id)
     .where('s.expiresAt', '>', now)
     .where('k.kind', '=', 'admin')
@@ -36,8 +45,23 @@ export async function findAllowedSession(db: Db, id: string, now: Date): Promise
     .where('m.status', '<>', 'suspended')
     .executeTakeFirst();
   if (!row) return undefined;
-  const { name: merchantName, ...session } = row;
-  return { session, merchantName };
+  const { name: merchantName, keyMode, ...session } = row;
+  return { session, merchantName, keyMode };
+}
+
+/**
+ * Switches what a session's pages show. To live only while the key that signed in is a live key (checked
+ * in the same statement); false when nothing changed hands.
+ */
+export async function updateSessionMode(db: Db, id: string, mode: Mode): Promise<boolean> {
+  let update = db.updateTable('adminSessions').set({ mode }).where('id', '=', id);
+  if (mode === 'live') {
+    update = update.where(({ exists, selectFrom }) =>
+      exists(selectFrom('apiKeys as k').select('k.id').whereRef('k.keyHash', '=', 'adminSessions.keyHash').whereRef('k.merchantId', '=', 'adminSessions.merchantId').where('k.mode', '=', 'live')),
+    );
+  }
+  const result = await update.executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
 export async function deleteSession(db: Db, id: string): Promise<void> {

@@ -111,6 +111,8 @@ export interface CustomerOrder {
   order: OrderView;
   version: number;
   merchantName: string;
+  /** False for a test order: its page says that no money moves. */
+  livemode: boolean;
   /** Present when the merchant's policy lets the customer ask for (the rest of) the money back. */
   refund?: RefundOption;
 }
@@ -132,6 +134,7 @@ export async function loadCustomerOrder(db: Db, token: string): Promise<Customer
     order,
     version: ref.version,
     merchantName: merchant?.name ?? 'The shop',
+    livemode: ref.livemode,
     ...(decision.outcome !== 'refuse' && {
       refund: { refundable, afterShipping: order.status === 'shipped' || order.status === 'delivered', approvalThreshold: settings.refundApprovalThreshold },
     }),

@@ -4,6 +4,7 @@
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
+import { TEST_ORDER_NOTICE } from '../../core/mode-notices.js';
 import { formatMoney } from '../../domain/money.js';
 import type { Db } from '../../db/database.js';
 import { findSandboxPayment, type SandboxPayment } from '../../db/sandbox-ledger.js';
@@ -37,7 +38,7 @@ function layout({ title, content }: Page): Markup {
   <body>
     <main>
       <h1>${title}</h1>
-      <p class="notice">Paystead sandbox: a simulated payment, no real money moves.</p>
+      <p class="notice"><strong>${TEST_ORDER_NOTICE.title}</strong> — ${TEST_ORDER_NOTICE.text} This is the Paystead sandbox: the payment is simulated.</p>
       ${content}
     </main>
   </body>

@@ -2,10 +2,11 @@
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import type { CookieOptions } from 'hono/utils/cookie';
+import type { Mode } from '../../core/modes.js';
 import type { AppDeps } from '../../services/deps.js';
 import type { Throttle } from '../../services/throttle.js';
 import type { AdminSession, SessionStore } from './session.js';
-import type { PageChrome } from './views/common.js';
+import type { PageChrome, PageMode } from './views/common.js';
 
 export type AdminEnv = {
   Variables: {
@@ -15,6 +16,8 @@ export type AdminEnv = {
     session?: AdminSession;
     sessionToken?: string;
     merchantName?: string;
+    /** The mode of the admin key that signed in: only a live key's session may switch to live data. */
+    keyMode?: Mode;
   };
 };
 
@@ -55,9 +58,15 @@ export function sessionOf(c: AdminContext): AdminSession {
   return session;
 }
 
+/** Which data the page shows and whether the session may switch; undefined before signing in. */
+export function pageMode(c: AdminContext): PageMode | undefined {
+  const session = c.get('session');
+  return session && { current: session.mode, switchable: c.get('keyMode') === 'live' };
+}
+
 /** Layout inputs for a signed-in page. */
 export function chrome(c: AdminContext): PageChrome & { csrfToken: string } {
-  return { nonce: c.get('nonce'), csrfToken: sessionOf(c).csrfToken, merchantName: c.get('merchantName') };
+  return { nonce: c.get('nonce'), csrfToken: sessionOf(c).csrfToken, merchantName: c.get('merchantName'), mode: pageMode(c) };
 }
 
 /** Post/redirect/get: keeps the message in the session and sends the browser to `path` (303). */

@@ -7,8 +7,9 @@ import { getCookie } from 'hono/cookie';
 import { ApiError } from '../../core/errors.js';
 import type { PagesDeps } from '../index.js';
 import { registerAuthPages } from './auth-routes.js';
-import { clearAdminCookie, SESSION_COOKIE, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
+import { clearAdminCookie, pageMode, SESSION_COOKIE, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
 import { field } from './forms.js';
+import { registerModeSwitch } from './mode-routes.js';
 import { registerOrderPages } from './order-routes.js';
 import { createSessionStore, sameToken } from './session.js';
 import { registerSettingsPages } from './settings-routes.js';
@@ -27,6 +28,7 @@ export function registerAdminPages(app: Hono, deps: PagesDeps): void {
   admin.use('*', checkCsrf());
 
   registerAuthPages(admin, pageDeps);
+  registerModeSwitch(admin, pageDeps);
   registerOrderPages(admin, pageDeps);
   registerSettingsPages(admin, pageDeps);
   admin.all('*', (c) => notFound(c));
@@ -45,7 +47,7 @@ export function registerAdminPages(app: Hono, deps: PagesDeps): void {
 
 /** Layout inputs whether or not anyone is signed in (error pages can happen before authentication). */
 function pageChrome(c: AdminContext) {
-  return { nonce: c.get('nonce'), csrfToken: c.get('session')?.csrfToken, merchantName: c.get('merchantName') };
+  return { nonce: c.get('nonce'), csrfToken: c.get('session')?.csrfToken, merchantName: c.get('merchantName'), mode: pageMode(c) };
 }
 
 function notFound(c: AdminContext) {
@@ -91,6 +93,7 @@ function authenticate(deps: AdminPagesDeps): MiddlewareHandler<AdminEnv> {
     c.set('session', allowed.session);
     c.set('sessionToken', token);
     c.set('merchantName', allowed.merchantName);
+    c.set('keyMode', allowed.keyMode);
     await next();
   };
 }

@@ -4,7 +4,7 @@
 // database, sessions survive an API restart and serve every API instance behind one address.
 import type { Mode } from '../../core/modes.js';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { deleteExpiredSessions, deleteSession, findAllowedSession, findLiveSession, insertFlash, insertSession, takeFlash, type AdminSession, type Flash } from '../../db/admin-sessions.js';
+import { deleteExpiredSessions, deleteSession, findAllowedSession, findLiveSession, insertFlash, insertSession, takeFlash, updateSessionMode, type AdminSession, type AllowedSession, type Flash } from '../../db/admin-sessions.js';
 import type { Db } from '../../db/database.js';
 
 export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
@@ -47,9 +47,14 @@ export function createSessionStore(db: Db, now: () => number = Date.now) {
      * The live session for a cookie token, with its merchant's name, only while the admin key that signed
      * in is unrevoked and the merchant not suspended: one query per page.
      */
-    async getAllowed(token: string | undefined): Promise<{ session: AdminSession; merchantName: string } | undefined> {
+    async getAllowed(token: string | undefined): Promise<AllowedSession | undefined> {
       if (!token || token.length > 200) return undefined;
       return findAllowedSession(db, digest(token), new Date(now()));
+    },
+
+    /** Switches the session between live and test data; false when its key may not show live data. */
+    setMode(session: AdminSession, mode: Mode): Promise<boolean> {
+      return updateSessionMode(db, session.id, mode);
     },
 
     async destroy(token: string | undefined): Promise<void> {

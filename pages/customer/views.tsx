@@ -2,6 +2,7 @@
 // part of the page and the fragment the page's script swaps in when the order changes.
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
+import { TEST_ORDER_NOTICE } from '../../core/mode-notices.js';
 import { currencyExponent } from '../../domain/money.js';
 import type { PaymentAction } from '../../domain/order.js';
 import { money } from '../shared/format.js';
@@ -370,6 +371,16 @@ export function OrderSection({ data, token, formToken }: { data: CustomerOrder; 
   );
 }
 
+/** Above a test order's page: the shopper must not mistake it for a purchase. */
+const TEST_ORDER_BANNER = {
+  label: TEST_ORDER_NOTICE.title,
+  content: (
+    <p>
+      <strong>{TEST_ORDER_NOTICE.title}</strong> — {TEST_ORDER_NOTICE.text}
+    </p>
+  ),
+};
+
 export function OrderPage({ data, token, formToken, nonce, notice }: { data: CustomerOrder; token: string; formToken: string; nonce: string; notice?: Notice }) {
   const { order } = data;
   const status = orderStatusWords(order);
@@ -380,6 +391,7 @@ export function OrderPage({ data, token, formToken, nonce, notice }: { data: Cus
       home={orderPath(token)}
       nonce={nonce}
       referrer="no-referrer"
+      banner={data.livemode ? undefined : TEST_ORDER_BANNER}
       tail={<script nonce={nonce}>{raw(CLIENT_SCRIPT)}</script>}
     >
       <h1>

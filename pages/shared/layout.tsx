@@ -21,6 +21,10 @@ a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,te
 .site-header .brand{font-weight:700;text-decoration:none;margin-right:auto}
 .site-header nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:.25rem 1rem;margin:0;padding:0;align-items:center}
 .site-header button{background:transparent;color:#fff;border:1px solid #9fb3d1}
+.mode-banner{background:repeating-linear-gradient(135deg,#ffc34d 0 1.5rem,#ffb224 1.5rem 3rem);color:#1f1400;border-bottom:3px solid #8a5a00;padding:.5rem 1rem}
+.mode-banner .bar{max-width:72rem;margin:0 auto;display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1.25rem}
+.mode-banner p{margin:0}
+.mode-banner button{background:#1b2a41;border-color:#1b2a41;color:#fff;padding:.25rem .75rem}
 main{max-width:72rem;margin:0 auto;padding:1rem}
 h1{font-size:1.5rem;margin:.5rem 0 1rem;line-height:1.25}
 h2{font-size:1.2rem;margin:1.75rem 0 .75rem}
@@ -93,6 +97,8 @@ export interface LayoutProps {
   home?: string;
   /** Header navigation (links, a sign-out form). */
   nav?: Child;
+  /** A full-width strip above the header that no one can miss (test mode's), named by `label`. */
+  banner?: { label: string; content: Child };
   /** A CSP nonce for the inline stylesheet (and the caller's own inline scripts). */
   nonce?: string;
   /** What the page's links may tell other sites; the customer page (a bearer link) sends nothing. */
@@ -102,7 +108,7 @@ export interface LayoutProps {
   children?: Child;
 }
 
-export function Layout({ title, site = 'Paystead', home = '/', nav, nonce, referrer = 'same-origin', tail, children }: LayoutProps) {
+export function Layout({ title, site = 'Paystead', home = '/', nav, banner, nonce, referrer = 'same-origin', tail, children }: LayoutProps) {
   return (
     <>
       {raw('<!DOCTYPE html>')}
@@ -119,6 +125,11 @@ export function Layout({ title, site = 'Paystead', home = '/', nav, nonce, refer
           <a class="skip" href="#main">
             Skip to content
           </a>
+          {banner && (
+            <div class="mode-banner" id="mode-banner" role="region" aria-label={banner.label}>
+              <div class="bar">{banner.content}</div>
+            </div>
+          )}
           <header class="site-header">
             <div class="bar">
               <a class="brand" href={home}>

@@ -1,5 +1,7 @@
 // Pieces every admin page uses: the layout with its navigation, the status and error regions, form fields.
 import type { Child } from 'hono/jsx';
+import { TEST_DATA_NOTICE } from '../../../core/mode-notices.js';
+import type { Mode } from '../../../core/modes.js';
 import { Layout } from '../../shared/layout.js';
 import type { Problem } from '../forms.js';
 import type { Flash } from '../session.js';
@@ -9,14 +11,66 @@ export interface PageChrome {
   /** Present when signed in: the navigation and the sign-out form need the CSRF token. */
   csrfToken?: string;
   merchantName?: string;
+  /** Present when signed in: which data the pages show. */
+  mode?: PageMode;
+}
+
+export interface PageMode {
+  current: Mode;
+  /** Only a session signed in with a live admin key may switch; a test key's is always in test mode. */
+  switchable: boolean;
+}
+
+/** A form post to the other mode, back to the list the page belongs to (an order is of one mode only). */
+function ModeSwitch({ csrfToken, to, back, label }: { csrfToken: string; to: Mode; back: string; label: string }) {
+  return (
+    <form method="post" action="/admin/mode" class="mode-switch">
+      <CsrfField token={csrfToken} />
+      <input type="hidden" name="mode" value={to} />
+      <input type="hidden" name="next" value={back} />
+      <button type="submit">{label}</button>
+    </form>
+  );
+}
+
+/** The strip above every page in test mode, with the way back to live data when the key allows it. */
+function testDataBanner(mode: PageMode, csrfToken: string, back: string) {
+  return {
+    label: 'Test mode',
+    content: (
+      <>
+        <p>
+          <strong>{TEST_DATA_NOTICE.title}</strong> — {TEST_DATA_NOTICE.text}
+        </p>
+        {mode.switchable ? (
+          <ModeSwitch csrfToken={csrfToken} to="live" back={back} label="Switch to live" />
+        ) : (
+          <p>You signed in with a test admin key; live data needs a live admin key, issued when the merchant is verified.</p>
+        )}
+      </>
+    ),
+  };
 }
 
 export function AdminLayout(props: PageChrome & { title: string; current?: 'orders' | 'settings'; tail?: Child; children?: Child }) {
-  const { title, nonce, csrfToken, merchantName, current, tail, children } = props;
+  const { title, nonce, csrfToken, merchantName, mode, current, tail, children } = props;
+  const back = current === 'settings' ? '/admin/settings' : '/admin';
   const nav = csrfToken ? (
     <nav aria-label="Admin">
       <ul>
         {merchantName && <li>{merchantName}</li>}
+        {mode && (
+          <li>
+            <span class={`badge mode-badge ${mode.current === 'live' ? 'badge-good' : 'badge-warn'}`} id="mode-badge">
+              {mode.current === 'live' ? 'Live data' : 'Test data'}
+            </span>
+          </li>
+        )}
+        {mode?.current === 'live' && mode.switchable && (
+          <li>
+            <ModeSwitch csrfToken={csrfToken} to="test" back={back} label="Switch to test data" />
+          </li>
+        )}
         <li>
           <a href="/admin" aria-current={current === 'orders' ? 'page' : undefined}>
             Orders
@@ -37,7 +91,15 @@ export function AdminLayout(props: PageChrome & { title: string; current?: 'orde
     </nav>
   ) : undefined;
   return (
-    <Layout title={title} site="Paystead admin" home="/admin" nav={nav} nonce={nonce} tail={tail}>
+    <Layout
+      title={title}
+      site="Paystead admin"
+      home="/admin"
+      nav={nav}
+      banner={csrfToken && mode?.current === 'test' ? testDataBanner(mode, csrfToken, back) : undefined}
+      nonce={nonce}
+      tail={tail}
+    >
       {children}
     </Layout>
   );
