@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toTradeNo } from '../gateways/trade-numbers.js';
+import { timeLeft } from '../pages/shared/qr-code.js';
 import { startAlipaySimulator, type AlipaySimulator } from './simulators/alipay/simulator.js';
 import { startWechatPaySimulator, type WechatPaySimulator } from './simulators/wechatpay/simulator.js';
 import { launchBrowser, screenshot, SCREENSHOT_DIR } from './support/browser.js';
@@ -136,9 +137,9 @@ describe('QR codes on the customer and admin order pages (real stack, simulators
     }
   });
 
-  it('the admin order page shows the code the shopper scans while the order awaits payment', { timeout: 60_000 }, async () => {
+  it('the admin order page shows the code the shopper scans while the order awaits payment, and drops it once paid', { timeout: 60_000 }, async () => {
     const gateway = gateways[0]!;
-    const { merchant, orderId, code } = await qrOrder(gateway);
+    const { merchant, orderId, paymentId, code } = await qrOrder(gateway);
     const { context, page, complaints } = await newPage();
     try {
       await signIn(page, merchant);
@@ -147,6 +148,10 @@ describe('QR codes on the customer and admin order pages (real stack, simulators
       expect(await page.locator('.qr-pay figcaption').textContent()).toContain(TOTAL);
       expect(await page.locator('.qr-gateway').textContent()).toBe(gateway.label);
       expect(await countdown(page)).toMatch(/^1[45]:\d\d$/);
+      // The admin page looks for changes every 5 s and reloads with the paid order.
+      await gateway.pay(code, paymentId);
+      await page.locator('.qr').waitFor({ state: 'detached', timeout: 15_000 });
+      expect(await page.locator('h1 .badge').textContent()).toBe('Paid');
       expect(complaints).toEqual([]);
     } finally {
       await context.close();
@@ -158,4 +163,10 @@ describe('QR codes on the customer and admin order pages (real stack, simulators
     await page.getByLabel('Admin key').fill(merchant.adminKey);
     await Promise.all([page.waitForURL(/\/admin$/), page.getByRole('button', { name: 'Sign in' }).click()]);
   }
+});
+
+describe('timeLeft, the countdown beside a QR code', () => {
+  it('counts minutes and seconds, hours from an hour up, and stops at zero', () => {
+    expect([899_999, 60_000, 59_000, 3_600_000, 3_725_000, 0, -5_000].map(timeLeft)).toEqual(['14:59', '1:00', '0:59', '1:00:00', '1:02:05', '0:00', '0:00']);
+  });
 });
