@@ -51,13 +51,15 @@ describe('QR codes on the customer and admin order pages (real stack, simulators
     label: string;
     credentials: () => Record<string, string>;
     body: Record<string, unknown>;
+    /** The browser's size: one desktop, one phone. */
+    viewport: { width: number; height: number };
     /** The shopper scans the code and pays at the gateway. */
     pay: (code: string, paymentId: string) => Promise<unknown>;
   }
 
   const gateways: Gateway[] = [
-    { name: 'wechatpay', label: 'WeChat Pay', credentials: () => wechatpay.merchantCredentials(), body: {}, pay: async (code) => wechatpay.scanAndPay(code) },
-    { name: 'alipay', label: 'Alipay', credentials: () => alipay.merchantCredentials(), body: { paymentFlow: 'qr_code' }, pay: (_code, paymentId) => alipay.pay(toTradeNo(paymentId)) },
+    { name: 'wechatpay', label: 'WeChat Pay', credentials: () => wechatpay.merchantCredentials(), body: {}, viewport: { width: 1024, height: 900 }, pay: async (code) => wechatpay.scanAndPay(code) },
+    { name: 'alipay', label: 'Alipay', credentials: () => alipay.merchantCredentials(), body: { paymentFlow: 'qr_code' }, viewport: { width: 375, height: 812 }, pay: (_code, paymentId) => alipay.pay(toTradeNo(paymentId)) },
   ];
 
   async function qrOrder(gateway: Gateway) {
@@ -98,10 +100,12 @@ describe('QR codes on the customer and admin order pages (real stack, simulators
 
   it.each(gateways.map((g) => [g.label, g] as const))('%s: the customer page draws the code the gateway gave, counts down, and turns paid by itself', { timeout: 90_000 }, async (_label, gateway) => {
     const { merchant, orderId, paymentId, orderUrl, code, expiresAt } = await qrOrder(gateway);
-    const { context, page, complaints } = await newPage();
+    const { context, page, complaints } = await newPage(gateway.viewport);
     try {
       await page.goto(orderUrl);
       expect(await decodeQr(page, `customer-qr-${gateway.name}`)).toBe(code);
+      // Nothing sticks out sideways.
+      expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(gateway.viewport.width);
       await screenshot(page, `customer-qr-${gateway.name}-page`);
       // Beside it, what the shopper checks before scanning.
       const caption = (await page.locator('.qr-pay figcaption').textContent()) ?? '';
