@@ -3,6 +3,7 @@
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { toTradeNo } from '../gateways/trade-numbers.js';
+import { qrSvg } from '../pages/shared/qr-code.js';
 import { rsaKeyPair } from './simulators/wechatpay/crypto.js';
 import type { NotifyOptions } from './simulators/wechatpay/notifier.js';
 import { startWechatPaySimulator, type WechatPaySimulator } from './simulators/wechatpay/simulator.js';
@@ -36,7 +37,7 @@ describe('WeChat Pay through the order workflow', () => {
   async function checkout(m: Merchant = merchant) {
     const response = await stack.checkout(m, { paymentMethod: 'wechatpay' });
     expect(response.status, JSON.stringify(response.body)).toBe(201);
-    return response.body as { order: { id: string; total: number }; payment: { id: string; action: { type: string; code: string } } };
+    return response.body as { order: { id: string; total: number }; payment: { id: string; action: { type: string; code: string } }; orderUrl: string };
   }
 
   async function paidOrder(notification: NotifyOptions = {}) {
@@ -48,9 +49,15 @@ describe('WeChat Pay through the order workflow', () => {
 
   const webhookEvents = (paymentId: string) => stack.db.selectFrom('webhookEvents').select(['status', 'verified', 'providerEventId']).where('paymentId', '=', paymentId).execute();
 
-  it('shows a QR code, and is paid when the shopper scans it; the notification is acknowledged with 200 and no body', async () => {
-    const { order, payment, eventId } = await paidOrder();
+  it('draws the code as a QR on the order page, and is paid when the shopper scans it; the notification is acknowledged with 200 and no body', async () => {
+    const { order, payment, orderUrl } = await checkout();
     expect(payment.action).toEqual({ type: 'qr_code', code: expect.stringMatching(/^weixin:\/\/wxpay\/bizpayurl\?pr=/) });
+    // The page draws this very code (test/customer-qr.test.ts decodes it in a browser); its text is only a folded-away detail.
+    const page = await (await fetch(orderUrl)).text();
+    expect(page).toContain(`<div class="qr" role="img" aria-label="QR code to pay CNY 329.06 to Tea House with WeChat Pay">${await qrSvg(payment.action.code)}</div>`);
+    expect(page).toContain(`value="${payment.action.code}"`);
+    const eventId = sim.scanAndPay(payment.action.code);
+    await stack.waitForOrder(merchant, order.id, (o) => o.status === 'paid');
     const paid = (await stack.order(merchant, order.id)).body;
     expect(paid.paidAmount).toBe(order.total);
     expect(paid.payments[0]).toMatchObject({ status: 'succeeded', gatewayReference: sim.payment(toTradeNo(payment.id))!.transaction_id });

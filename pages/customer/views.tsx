@@ -13,6 +13,8 @@ import type { CustomerOrder } from '../../services/order-reads.js';
 import type { Tone } from '../shared/ui.js';
 import { gatewayName, orderStatusWords, paymentStatusWords, refundStatusWords } from './words.js';
 import { RefundRequestIdField } from '../shared/refund-request-id.js';
+import { payablePayment } from '../shared/payable-payment.js';
+import { PaymentQr, QR_SCRIPT } from '../shared/qr-code.js';
 
 type Order = CustomerOrder['order'];
 
@@ -45,12 +47,9 @@ export function formPostOrigin(order: Order): string | undefined {
   return action?.type === 'form_post' && isWebUrl(action.url) ? new URL(action.url).origin : undefined;
 }
 
-function payablePayment(order: Order) {
-  if (order.status !== 'awaiting_payment') return undefined;
-  return order.payments.findLast((p) => p.status === 'pending' && p.action);
-}
+type PendingPayment = NonNullable<ReturnType<typeof payablePayment>>;
 
-function PayAction({ action, total }: { action: PaymentAction; total: string }) {
+function PayAction({ payment, action, total, merchantName }: { payment: PendingPayment; action: PaymentAction; total: string; merchantName: string }) {
   switch (action.type) {
     case 'redirect':
       return isWebUrl(action.url) ? (
@@ -65,8 +64,8 @@ function PayAction({ action, total }: { action: PaymentAction; total: string }) 
     case 'qr_code':
       return (
         <>
-          <p>Open your payment app and scan or enter this payment code to pay {total}:</p>
-          <p class="card mono qr-code">{action.code}</p>
+          <p>Open your payment app and scan this code to pay:</p>
+          <PaymentQr code={action.code} amount={total} merchantName={merchantName} gateway={payment.gateway} expiresAt={payment.expiresAt} id={payment.id} />
           {isWebUrl(action.url) && (
             <p>
               <a class="button pay-now" href={action.url} rel="noreferrer">
@@ -92,7 +91,7 @@ function PayAction({ action, total }: { action: PaymentAction; total: string }) 
   }
 }
 
-function PaySection({ order }: { order: Order }) {
+function PaySection({ order, merchantName }: { order: Order; merchantName: string }) {
   const payment = payablePayment(order);
   if (!payment?.action) return null;
   const total = money(order.total, order.currency);
@@ -103,7 +102,7 @@ function PaySection({ order }: { order: Order }) {
         Please pay by <strong><Time value={payment.expiresAt} /></strong>. If no payment has arrived by then, the order expires and
         nothing is charged.
       </p>
-      <PayAction action={payment.action} total={total} />
+      <PayAction payment={payment} action={payment.action} total={total} merchantName={merchantName} />
       <p class="hint">This page updates by itself once your payment arrives.</p>
     </section>
   );
@@ -361,7 +360,7 @@ export function OrderSection({ data, token, formToken }: { data: CustomerOrder; 
       data-status-tone={status.tone}
       data-status-detail={status.detail}
     >
-      <PaySection order={order} />
+      <PaySection order={order} merchantName={data.merchantName} />
       <ItemsSection order={order} />
       <PaymentSection order={order} />
       <DeliverySection order={order} />
@@ -392,7 +391,7 @@ export function OrderPage({ data, token, formToken, nonce, notice }: { data: Cus
       nonce={nonce}
       referrer="no-referrer"
       banner={data.livemode ? undefined : TEST_ORDER_BANNER}
-      tail={<script nonce={nonce}>{raw(CLIENT_SCRIPT)}</script>}
+      tail={<script nonce={nonce}>{raw(CLIENT_SCRIPT + QR_SCRIPT)}</script>}
     >
       <h1>
         Order <span class="mono">{order.orderNo}</span>

@@ -2,6 +2,7 @@
 // stylesheet (no CDN, no client framework). Everything passed in is rendered by hono/jsx, which escapes it.
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
+import { QR_CSS } from './qr-code.js';
 
 /**
  * Readable from 375 px up: one column, tables that stack into label/value rows on narrow screens
@@ -119,7 +120,7 @@ export function Layout({ title, site = 'Paystead', home = '/', nav, banner, nonc
           <meta name="referrer" content={referrer} />
           <title>{`${title} · ${site}`}</title>
           {/* A constant stylesheet, never user data: raw keeps `>` selectors intact. */}
-          <style nonce={nonce}>{raw(CSS)}</style>
+          <style nonce={nonce}>{raw(CSS + QR_CSS)}</style>
         </head>
         <body>
           <a class="skip" href="#main">

@@ -6,6 +6,8 @@ import { StatusBadge, Time } from '../../shared/ui.js';
 import type { Flash } from '../session.js';
 import { AdminLayout, CsrfField, Field, FlashMessage, type PageChrome } from './common.js';
 import { RefundRequestIdField } from '../../shared/refund-request-id.js';
+import { payablePayment } from '../../shared/payable-payment.js';
+import { PaymentQr, QR_SCRIPT } from '../../shared/qr-code.js';
 
 export interface OrderPageProps extends PageChrome {
   csrfToken: string;
@@ -47,6 +49,25 @@ function Address({ order }: { order: OrderView }) {
       <br />
       {a.country}
     </address>
+  );
+}
+
+/** The code the shopper is asked to scan, as they see it, while it can still be paid. */
+function PaymentCode({ order, merchantName }: { order: OrderView; merchantName: string }) {
+  const payment = payablePayment(order);
+  if (payment?.action?.type !== 'qr_code') return null;
+  return (
+    <section class="card" aria-labelledby="payment-code-heading">
+      <h2 id="payment-code-heading">Payment code</h2>
+      <PaymentQr
+        code={payment.action.code}
+        amount={money(payment.amount, payment.currency)}
+        merchantName={merchantName}
+        gateway={payment.gateway}
+        expiresAt={payment.expiresAt}
+        id={payment.id}
+      />
+    </section>
   );
 }
 
@@ -205,7 +226,7 @@ export function OrderPage(props: OrderPageProps) {
   const paidIn = order.payments[0]?.capturedCurrency ?? c;
   const inFlight = order.status === 'awaiting_payment' || order.refunds.some((r) => r.status === 'processing');
   return (
-    <AdminLayout {...props} title={`Order ${order.orderNo}`} current="orders" tail={inFlight ? <script nonce={props.nonce}>{raw(REFRESH_SCRIPT)}</script> : undefined}>
+    <AdminLayout {...props} title={`Order ${order.orderNo}`} current="orders" tail={inFlight ? <script nonce={props.nonce}>{raw(REFRESH_SCRIPT + QR_SCRIPT)}</script> : undefined}>
       <p>
         <a href="/admin">← All orders</a>
       </p>
@@ -253,6 +274,8 @@ export function OrderPage(props: OrderPageProps) {
             </>
           )}
         </dl>
+
+        <PaymentCode order={order} merchantName={props.merchantName ?? ''} />
 
         <h2>Actions</h2>
         <Actions order={order} refundable={refundable} csrfToken={csrfToken} />
