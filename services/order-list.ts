@@ -48,6 +48,7 @@ export async function listOrders(db: Db, merchantId: string, { status, q, cursor
       subtotal: o.subtotal,
       shippingFee: o.shippingFee,
       tax: o.tax,
+      taxIncluded: o.taxIncluded,
       total: o.total,
       items: o.items,
       paidAmount: o.paidAmount,

@@ -40,6 +40,7 @@ export async function loadOrderView(db: Db, merchantId: string, orderId: string)
     subtotal: order.subtotal,
     shippingFee: order.shippingFee,
     tax: order.tax,
+    taxIncluded: order.taxIncluded,
     total: order.total,
     paidAmount: order.paidAmount,
     refundedAmount: order.refundedAmount,

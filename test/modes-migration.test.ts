@@ -134,7 +134,7 @@ describe('the modes migration on a database in use', () => {
     const get = (path: string, key: string) => app.request(path, { headers: { authorization: `Bearer ${key}` } });
     const order = await get(`/v1/orders/${alipayOrderId}`, verified.secretKey);
     expect(order.status).toBe(200);
-    expect(await order.json()).toMatchObject({ id: alipayOrderId, paymentMethod: 'alipay', total: 11600 });
+    expect(await order.json()).toMatchObject({ id: alipayOrderId, paymentMethod: 'alipay', tax: 600, taxIncluded: false, total: 11600 });
     expect((await get('/v1/admin/settings', verified.adminKey)).status).toBe(200);
     expect((await get('/v1/admin/settings', unverified.adminKey)).status).toBe(200);
   });
