@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { GATEWAYS } from '../domain/gateways.js';
 import { ORDER_STATUSES, REFUND_STATUSES } from '../domain/order.js';
 import { Currency, CustomerSchema, MinorUnits, ShippingAddressSchema } from '../services/schemas.js';
-import { PricedItemSchema } from './schemas.js';
+import { PricedItemSchema, TaxIncluded } from './schemas.js';
 
 const Timestamp = z.string().openapi({ format: 'date-time' });
 
@@ -26,6 +26,7 @@ export const OrderSummarySchema = z
     subtotal: MinorUnits,
     shippingFee: MinorUnits,
     tax: MinorUnits,
+    taxIncluded: TaxIncluded,
     total: MinorUnits,
     items: z.array(PricedItemSchema),
   })

@@ -41,6 +41,10 @@ export const PricedItemSchema = z
   .object({ sku: z.string(), name: z.string(), quantity: z.number().int(), unitAmount: MinorUnits, lineTotal: MinorUnits })
   .openapi('PricedItem');
 
+export const TaxIncluded = z.boolean().openapi({
+  description: "True when the merchant's prices include tax: `tax` is the part of the item prices that is tax, and `total` is `subtotal + shippingFee`. False: `tax` is added, `total` is `subtotal + shippingFee + tax`.",
+});
+
 export const QuoteSchema = z
   .object({
     currency: Currency,
@@ -48,6 +52,7 @@ export const QuoteSchema = z
     subtotal: MinorUnits,
     shippingFee: MinorUnits,
     tax: MinorUnits,
+    taxIncluded: TaxIncluded,
     total: MinorUnits,
   })
   .openapi('Quote');

@@ -60,6 +60,8 @@ export interface MerchantSettingsTable {
   refundWindowSeconds: number;
   refundApprovalThreshold: number;
   latePaymentGraceSeconds: Generated<number>;
+  /** Catalog prices include tax (see `priceCart`). */
+  pricesIncludeTax: boolean;
   updatedAt: UpdatedAt;
 }
 
@@ -96,6 +98,8 @@ export interface OrderTable {
   subtotal: number;
   shippingFee: number;
   tax: number;
+  /** `tax` is included in the item prices, not added to the total. */
+  taxIncluded: boolean;
   total: number;
   paidAmount: number;
   refundedAmount: number;

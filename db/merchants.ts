@@ -28,7 +28,18 @@ export const DEFAULT_SETTINGS: MerchantSettings = {
   refundWindowSeconds: 7 * 24 * 3600,
   refundApprovalThreshold: 50_000,
   latePaymentGraceSeconds: 24 * 3600,
+  pricesIncludeTax: false,
 };
+
+/**
+ * A new merchant's settings: the defaults, with prices tax-inclusive when it sells in CNY (as Chinese shops
+ * show prices), then what it was created with. Decided once, at creation: changing the currency later
+ * leaves the setting as it is.
+ */
+export function newMerchantSettings(settings: Partial<MerchantSettings>): MerchantSettings {
+  const currency = settings.currency ?? DEFAULT_SETTINGS.currency;
+  return { ...DEFAULT_SETTINGS, pricesIncludeTax: currency === 'CNY', ...settings };
+}
 
 const SETTINGS_COLUMNS = [
   'currency',
@@ -40,6 +51,7 @@ const SETTINGS_COLUMNS = [
   'refundWindowSeconds',
   'refundApprovalThreshold',
   'latePaymentGraceSeconds',
+  'pricesIncludeTax',
 ] as const satisfies ReadonlyArray<keyof MerchantSettings>;
 
 /** A fresh key and the row that stores only its hash. */
@@ -72,7 +84,7 @@ export async function createMerchant(
     const row = await trx.insertInto('merchants').values(values).returningAll().executeTakeFirstOrThrow();
     await trx
       .insertInto('merchantSettings')
-      .values({ merchantId: row.id, ...DEFAULT_SETTINGS, ...settings })
+      .values({ merchantId: row.id, ...newMerchantSettings(settings) })
       .execute();
     await trx.insertInto('apiKeys').values([secret.row, admin.row]).execute();
     return row;

@@ -26,7 +26,8 @@ export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idemp
     paid_at: p.paidAt ?? null,
     created_at: p.createdAt,
   }));
-  // Absent from states an activity was given before the field existed.
+  // Absent from states an activity was given before the fields existed.
+  const taxIncluded = state.taxIncluded ?? false;
   const requests = new Map((state.refundRequests ?? []).map((q) => [q.refundId, q]));
   const refunds = state.refunds.map((r) => ({
     id: r.id,
@@ -51,12 +52,12 @@ export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idemp
     with o as (
       insert into orders as cur (
         id, merchant_id, order_no, workflow_id, idempotency_key, request_hash, view_token, livemode, status, status_reason,
-        currency, subtotal, shipping_fee, tax, total, paid_amount, refunded_amount, items, customer, customer_email,
+        currency, subtotal, shipping_fee, tax, tax_included, total, paid_amount, refunded_amount, items, customer, customer_email,
         customer_phone, shipping_address, payment_method, shipment, version, created_at, updated_at
       ) values (
         ${state.orderId}, ${state.merchantId}, ${state.orderNo}, ${meta.workflowId}, ${meta.idempotencyKey}, ${meta.requestHash},
         ${meta.viewToken}, ${state.livemode}, ${state.status}, ${state.statusReason ?? null}, ${state.currency}, ${state.subtotal}, ${state.shippingFee},
-        ${state.tax}, ${state.total}, ${state.paidAmount}, ${state.refundedAmount}, ${json(state.items)}, ${json(state.customer)},
+        ${state.tax}, ${taxIncluded}, ${state.total}, ${state.paidAmount}, ${state.refundedAmount}, ${json(state.items)}, ${json(state.customer)},
         ${state.customer.email.toLowerCase()}, ${state.customer.phone}, ${json(state.shippingAddress)}, ${state.paymentMethod},
         ${state.shipment ? json(state.shipment) : null}, ${state.version}, ${state.createdAt}, ${state.updatedAt}
       )

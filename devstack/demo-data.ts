@@ -1,5 +1,6 @@
+import type { Mode } from '../core/modes.js';
 import type { Db } from '../db/database.js';
-import { createMerchant, verifyMerchant } from '../db/merchants.js';
+import { createMerchant, issueApiKey, verifyMerchant } from '../db/merchants.js';
 import { insertProduct } from '../db/products.js';
 
 const DEMO_EMAIL = 'demo@paystead.test';
@@ -10,13 +11,17 @@ const DEMO_PRODUCTS = [
   { sku: 'POT-003', name: 'Yixing clay teapot', unitAmount: 36_000 },
 ];
 
+export interface DemoKeys {
+  secretKey: string;
+  adminKey: string;
+}
+
 /**
- * A verified demo merchant with a few products. Its keys exist only in this return value, so they are
- * printed once, on the start that created them; later starts find the merchant and return no keys.
+ * A verified demo merchant with a few products, and its keys of both modes: test keys (created with the
+ * merchant) and, being verified, live keys. The keys exist only in this return value, so they are printed
+ * once, on the start that created them; later starts find the merchant and return no keys.
  */
-export async function ensureDemoMerchant(
-  db: Db,
-): Promise<{ merchantId: string; secretKey?: string; adminKey?: string }> {
+export async function ensureDemoMerchant(db: Db): Promise<{ merchantId: string; keys?: Record<Mode, DemoKeys> }> {
   const existing = await db.selectFrom('merchants').select('id').where('contactEmail', '=', DEMO_EMAIL).executeTakeFirst();
   if (existing) return { merchantId: existing.id };
   const { merchant, secretKey, adminKey } = await createMerchant(
@@ -31,8 +36,9 @@ export async function ensureDemoMerchant(
     { currency: 'CNY', shippingFee: 1_000, taxRateBps: 600, autoConfirm: false },
   );
   await verifyMerchant(db, merchant.id);
+  const [liveSecret, liveAdmin] = [await issueApiKey(db, merchant.id, 'secret', 'live'), await issueApiKey(db, merchant.id, 'admin', 'live')];
   for (const product of DEMO_PRODUCTS) {
     await insertProduct(db, { merchantId: merchant.id, currency: 'CNY', active: true, ...product });
   }
-  return { merchantId: merchant.id, secretKey, adminKey };
+  return { merchantId: merchant.id, keys: { test: { secretKey, adminKey }, live: { secretKey: liveSecret!.key, adminKey: liveAdmin!.key } } };
 }

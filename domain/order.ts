@@ -105,7 +105,9 @@ export function livemodeOf(input: Pick<OrderInput, 'livemode' | 'paymentMethod'>
 }
 
 /** Everything the workflow needs to run an order, fixed at checkout: the priced cart (a quote) and the rest. */
-export interface OrderInput extends Quote {
+export interface OrderInput extends Omit<Quote, 'taxIncluded'> {
+  /** Absent in orders started before tax-inclusive prices: tax was added on top. */
+  taxIncluded?: boolean;
   orderId: string;
   orderNo: string;
   merchantId: string;

@@ -14,6 +14,8 @@ export interface PricingSettings {
   shippingFee: number;
   /** Tax in basis points of the subtotal (600 = 6%). */
   taxRateBps: number;
+  /** Catalog prices include tax: the tax is the part of each line that is tax, not an amount added on top. */
+  pricesIncludeTax: boolean;
 }
 
 export interface PricedItem {
@@ -31,6 +33,8 @@ export interface Quote {
   shippingFee: number;
   tax: number;
   total: number;
+  /** `tax` is included in the item prices (and so in `subtotal`), not added to the total. */
+  taxIncluded: boolean;
 }
 
 /** The most of one sku an order may hold, however many lines name it. */
@@ -63,11 +67,22 @@ function safe(amount: number, what: string): number {
 }
 
 /**
- * Tax rounds half up on the subtotal, once per order (not per line), so the shown total always equals
- * subtotal + shipping + tax exactly.
+ * Tax added on top rounds half up on the subtotal, once per order (not per line), so the shown total always
+ * equals subtotal + shipping + tax exactly.
  */
 export function taxOn(subtotal: number, taxRateBps: number): number {
   return Math.floor((subtotal * taxRateBps + 5_000) / 10_000);
+}
+
+/**
+ * The tax included in a tax-inclusive amount: `gross × rate / (1 + rate)`, rounded half up to a whole minor
+ * unit (at exactly half a unit, up). Counted in BigInt, so the rounding is exact for any safe amount.
+ * Applied to each line on its own, so every line's tax is a whole amount; the order's tax is their sum
+ * (which may differ by a unit or so from the tax on the subtotal at once).
+ */
+export function includedTax(gross: number, taxRateBps: number): number {
+  const denominator = BigInt(10_000 + taxRateBps);
+  return Number((2n * BigInt(gross) * BigInt(taxRateBps) + denominator) / (2n * denominator));
 }
 
 export function priceCart(
@@ -89,8 +104,13 @@ export function priceCart(
   }
   if (problems.length > 0) throw new PricingError(problems);
   const subtotal = safe(items.reduce((sum, item) => sum + item.lineTotal, 0), 'subtotal');
+  const quote = { currency: settings.currency, items, subtotal, shippingFee: settings.shippingFee, taxIncluded: settings.pricesIncludeTax };
+  if (settings.pricesIncludeTax) {
+    // What the shopper pays is the prices as shown, plus shipping; the tax is already in them.
+    const tax = items.reduce((sum, item) => sum + includedTax(item.lineTotal, settings.taxRateBps), 0);
+    return { ...quote, tax, total: safe(subtotal + settings.shippingFee, 'total') };
+  }
   safe(subtotal * settings.taxRateBps + 5_000, 'tax computation');
   const tax = taxOn(subtotal, settings.taxRateBps);
-  const total = safe(subtotal + settings.shippingFee + tax, 'total');
-  return { currency: settings.currency, items, subtotal, shippingFee: settings.shippingFee, tax, total };
+  return { ...quote, tax, total: safe(subtotal + settings.shippingFee + tax, 'total') };
 }

@@ -157,7 +157,9 @@ log('warming up...');
 const firstOrder = await lifecycle();
 await throughput(() => lifecycle(), 4, 3);
 // The baseline runs as many activities as a real order did.
-const { workflowId } = await stack.db.selectFrom('orders').select('workflowId').where('id', '=', firstOrder).executeTakeFirstOrThrow();
+const { workflowId, livemode } = await stack.db.selectFrom('orders').select(['workflowId', 'livemode']).where('id', '=', firstOrder).executeTakeFirstOrThrow();
+// Test mode: createMerchant's keys are test keys, whose orders the sandbox may pay; never a live order.
+if (livemode) throw new Error('the benchmark runs in test mode, but its order is a live order');
 const history = await client.workflow.getHandle(workflowId).fetchHistory();
 const events = history.events ?? [];
 const activities = {
@@ -206,7 +208,7 @@ const memory = { workerMiB: round(residentMiB(workerPid)), apiMiB: round(residen
 const results = {
   at: new Date().toISOString(),
   machine: { cores: (await import('node:os')).cpus().length, node: process.version },
-  settings: { seconds: SECONDS, concurrency: CONCURRENCY, openOrders: OPEN_ORDERS, pollMs: POLL_MS },
+  settings: { mode: 'test', seconds: SECONDS, concurrency: CONCURRENCY, openOrders: OPEN_ORDERS, pollMs: POLL_MS },
   order: { activities, historyEvents, historyBytes },
   throughput: { ordersPerSecond: round(orderRate, 2), bareWorkflowsPerSecond: round(bareRate, 2), ratio: round(orderRate / bareRate, 3) },
   checkoutMs: { p50: round(percentile(samples.checkout, 50)), p95: round(percentile(samples.checkout, 95)), p99: round(percentile(samples.checkout, 99)), samples: samples.checkout.length },
@@ -227,7 +229,7 @@ const targets = [
 
 console.log('');
 // The API and worker run on the same Node as this script (process.execPath).
-console.log(`Node ${process.version}, ${results.machine.cores} cores`);
+console.log(`Node ${process.version}, ${results.machine.cores} cores; test mode (sandbox orders)`);
 console.log(`orders/s ${results.throughput.ordersPerSecond}, bare workflows/s ${results.throughput.bareWorkflowsPerSecond} (${activities.local} local + ${activities.remote} activities, ${historyEvents} history events, ${historyBytes} bytes per order)`);
 console.log(`checkout ms p50 ${results.checkoutMs.p50} p95 ${results.checkoutMs.p95} p99 ${results.checkoutMs.p99}; notification->visible ms p50 ${results.notificationToVisibleMs.p50} p99 ${results.notificationToVisibleMs.p99}`);
 console.log(`GET /v1/orders/{id} p99 ms ${results.orderReadMs.p99} as this client saw it, ${results.orderReadMs.serverP99} inside the API, ${results.orderReadMs.databaseP99} reading Postgres (${results.orderReadMs.samples} reads)`);

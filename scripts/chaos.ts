@@ -102,7 +102,8 @@ async function main(): Promise<{ faults: number; report: CheckReport; runs: Orde
   const clock = Date.now();
   injector = createInjector({ stack, http, merchantId: merchant.id, sandboxKey, startedAt: clock, print });
   const drivers = createDrivers({ http, merchant: { merchantId: merchant.id, secretKey, adminKey, sandboxKey }, paymentWindowMs: SETTINGS.paymentWindowSeconds * 1000, log: print, fault: injector.fault });
-  print(`[chaos] stack ready in ${((clock - startedAt) / 1000).toFixed(1)}s; merchant ${merchant.id}`);
+  // createMerchant's keys are test keys: every order of the run is a test order (a check says so at the end).
+  print(`[chaos] stack ready in ${((clock - startedAt) / 1000).toFixed(1)}s; merchant ${merchant.id}, test mode`);
 
   injector.supervise();
   await injector.setGatewayPlan(injector.drawGatewayPlan(root.fork('initial-gateway-plan'), false));

@@ -98,9 +98,13 @@ try {
   log(`  Temporal gRPC ${config.temporal.address}`);
   log(`  Database      ${config.database.url.replace(/\/\/[^@]*@/, '//')}`);
   log(`  Demo merchant ${demo.merchantId}`);
-  if (demo.secretKey && demo.adminKey) {
-    log(`  Demo secret key (storefront server): ${demo.secretKey}`);
-    log(`  Demo admin key  (merchant staff):    ${demo.adminKey}`);
+  if (demo.keys) {
+    log('  Test mode (the sandbox and gateways\' test environments; no money moves):');
+    log(`    Demo secret key (storefront server): ${demo.keys.test.secretKey}`);
+    log(`    Demo admin key  (merchant staff):    ${demo.keys.test.adminKey}`);
+    log('  Live mode (real gateways only, with the merchant\'s live credentials):');
+    log(`    Demo secret key (storefront server): ${demo.keys.live.secretKey}`);
+    log(`    Demo admin key  (merchant staff):    ${demo.keys.live.adminKey}`);
     log('  These keys are shown once; only their hashes are stored.');
   } else {
     log('  Demo keys were printed on the first start (only their hashes are stored).');

@@ -62,8 +62,8 @@ function orderWorkflowIdFor({ merchantId, mode }: MerchantScope, idempotencyKey:
 }
 
 /** The order part of a checkout answer, from the workflow's state or from the projection alike. */
-function orderSummary(o: Pick<OrderState, 'orderId' | 'orderNo' | 'livemode' | 'status' | 'currency' | 'subtotal' | 'shippingFee' | 'tax' | 'total' | 'items'>) {
-  return { id: o.orderId, orderNo: o.orderNo, livemode: o.livemode, status: o.status, currency: o.currency, subtotal: o.subtotal, shippingFee: o.shippingFee, tax: o.tax, total: o.total, items: o.items };
+function orderSummary(o: Pick<OrderState, 'orderId' | 'orderNo' | 'livemode' | 'status' | 'currency' | 'subtotal' | 'shippingFee' | 'tax' | 'taxIncluded' | 'total' | 'items'>) {
+  return { id: o.orderId, orderNo: o.orderNo, livemode: o.livemode, status: o.status, currency: o.currency, subtotal: o.subtotal, shippingFee: o.shippingFee, tax: o.tax, taxIncluded: o.taxIncluded, total: o.total, items: o.items };
 }
 
 const orderUrl = (deps: Pick<AppDeps, 'config'>, viewToken: string) => `${deps.config.http.publicBaseUrl}/o/${viewToken}`;

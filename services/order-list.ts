@@ -50,6 +50,7 @@ export async function listOrders(db: Db, scope: MerchantScope, { status, q, curs
       subtotal: o.subtotal,
       shippingFee: o.shippingFee,
       tax: o.tax,
+      taxIncluded: o.taxIncluded,
       total: o.total,
       items: o.items,
       paidAmount: o.paidAmount,

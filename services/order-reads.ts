@@ -42,6 +42,7 @@ export async function loadOrderView(db: Db, scope: MerchantScope, orderId: strin
     subtotal: order.subtotal,
     shippingFee: order.shippingFee,
     tax: order.tax,
+    taxIncluded: order.taxIncluded,
     total: order.total,
     paidAmount: order.paidAmount,
     refundedAmount: order.refundedAmount,

@@ -15,6 +15,9 @@ export const SettingsSchema = z
     currency: Currency,
     shippingFee: MinorUnits,
     taxRateBps: z.number().int().min(0).max(10_000).openapi({ description: 'Tax in basis points of the subtotal (600 = 6%).' }),
+    pricesIncludeTax: z.boolean().openapi({
+      description: 'Catalog prices include tax: quotes and orders show the tax they include instead of adding it. New CNY merchants start with true.',
+    }),
     paymentWindowSeconds: seconds(1).openapi({ description: 'How long a customer has to pay.' }),
     paymentCheckIntervalSeconds: seconds(1).openapi({ description: 'How often the gateway is asked while waiting; at most the payment window.' }),
     latePaymentGraceSeconds: seconds(0).openapi({ description: 'How long after the window a late payment is still matched (and refunded).' }),

@@ -392,6 +392,15 @@ describe('merchant admin pages /admin (real stack, headless Chromium and plain H
     }
   });
 
+  it('with tax-inclusive prices, the order page shows the tax the total includes, with no tax line added', async () => {
+    const merchant = await stack.createMerchant({ settings: { pricesIncludeTax: true, taxRateBps: 1_300 } });
+    const { order } = await placeOrder(merchant);
+    const html = await (await (await signIn(merchant.adminKey)).get(`/admin/orders/${order.id}`)).text();
+    expect(html).toContain('CNY 311.00');
+    expect(html).toContain('incl. tax CNY 34.63');
+    expect(html).not.toContain('<dt>Tax</dt>');
+  });
+
   it("gives another merchant's session a 404 for this order, for reading and for acting", async () => {
     const owner = await stack.createMerchant();
     const stranger = await stack.createMerchant();
@@ -471,9 +480,13 @@ describe('merchant admin pages /admin (real stack, headless Chromium and plain H
     expect(html).toContain('value="99.99"'); // what was typed comes back
     expect((await stack.request('GET', '/v1/admin/settings', { key: merchant.adminKey })).body.settings).toMatchObject({ shippingFee: 1_000, paymentCheckIntervalSeconds: 30 });
 
-    const saved = await client.post('/admin/settings', { _csrf: await client.csrf(), ...fields, paymentCheckIntervalSeconds: '15', autoConfirm: 'on' });
+    const saved = await client.post('/admin/settings', { _csrf: await client.csrf(), ...fields, paymentCheckIntervalSeconds: '15', autoConfirm: 'on', pricesIncludeTax: 'on' });
     expect(saved.status).toBe(303);
-    expect((await stack.request('GET', '/v1/admin/settings', { key: merchant.adminKey })).body.settings).toMatchObject({ paymentCheckIntervalSeconds: 15, autoConfirm: true });
+    expect((await stack.request('GET', '/v1/admin/settings', { key: merchant.adminKey })).body.settings).toMatchObject({ paymentCheckIntervalSeconds: 15, autoConfirm: true, pricesIncludeTax: true });
+    expect(await (await client.get('/admin/settings')).text()).toMatch(/<input[^>]*name="pricesIncludeTax"[^>]*checked/);
+    // An unticked box turns it off again.
+    expect((await client.post('/admin/settings', { _csrf: await client.csrf(), ...fields, paymentCheckIntervalSeconds: '15' })).status).toBe(303);
+    expect((await stack.request('GET', '/v1/admin/settings', { key: merchant.adminKey })).body.settings.pricesIncludeTax).toBe(false);
   });
 
   it('sessions expire after 8 hours and keep no token, only its hash', async () => {

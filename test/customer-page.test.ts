@@ -327,6 +327,30 @@ describe('the customer order page /o/{token} (real stack, headless Chromium)', (
     expect(refunded.refundedAmount).toBe(order.total);
   });
 
+  it('with tax-inclusive prices, shows the tax the total includes instead of adding it; the gateway charges the total', async () => {
+    const inclusive = await stack.createMerchant({ settings: { pricesIncludeTax: true, taxRateBps: 1_300 } });
+    const { order, payment, orderUrl } = await checkout(inclusive);
+    // 256.00 at 13% includes 29.45 (29.4513), 45.00 includes 5.18 (5.1770): each line rounded on its own.
+    const read = await stack.order(inclusive, order.id);
+    expect(read.body).toMatchObject({ subtotal: 30_100, shippingFee: 1_000, tax: 3_463, taxIncluded: true, total: 31_100 });
+    const charged = await stack.db.selectFrom('sandboxPayments').select('amount').where('id', '=', payment.id).executeTakeFirstOrThrow();
+    expect(charged.amount).toBe(31_100);
+    const page = await browser.newPage({ viewport: { width: 375, height: 812 } });
+    try {
+      await page.goto(orderUrl);
+      expect(await cellsOf(page, 'table.totals tr')).toEqual([
+        ['Subtotal', 'CNY 301.00'],
+        ['Shipping', 'CNY 10.00'],
+        ['Total', 'CNY 311.00'],
+        ['incl. tax CNY 34.63'],
+      ]);
+      expect(await page.locator('#pay-heading').textContent()).toBe('Pay CNY 311.00');
+      await screenshot(page, 'customer-tax-inclusive');
+    } finally {
+      await page.close();
+    }
+  });
+
   it('escapes what the customer typed', async () => {
     const { token } = await checkout(merchant, {
       customer: { name: '<script>alert("name")</script>', email: 'x@example.com', phone: '+86 138 0000 0001' },

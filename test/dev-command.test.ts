@@ -76,7 +76,9 @@ describe('npm run dev', () => {
       expect(output).toContain('Ctrl-C stops everything');
       const api = /API\s+(http:\/\/\S+)/.exec(output)?.[1];
       const ui = /Temporal UI\s+(http:\/\/\S+)/.exec(output)?.[1];
-      expect(output).toMatch(/Demo secret key \(storefront server\): sk_/);
+      // The demo merchant is verified: its test keys and its live keys, both printed.
+      expect(output).toMatch(/Test mode.*\n.*Demo secret key \(storefront server\): sk_test_\S+\n.*Demo admin key {2}\(merchant staff\): {4}ak_test_/);
+      expect(output).toMatch(/Live mode.*\n.*Demo secret key \(storefront server\): sk_live_\S+\n.*Demo admin key {2}\(merchant staff\): {4}ak_live_/);
       expect(output).toMatch(/generated PLATFORM_API_KEY=pk_/);
       expect(output).toContain(`database: ${label}, data in ${dataDir()}`);
 

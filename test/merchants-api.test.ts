@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../api/app.js';
+import { createMerchant, getSettings, type MerchantSettings } from '../db/merchants.js';
 import { createTestApp, PLATFORM_API_KEY, testConfig } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { connectTestTemporal, type TestTemporal } from './support/temporal.js';
@@ -332,6 +333,8 @@ describe('merchants, catalog, settings and quotes API', () => {
         autoConfirm: false,
         refundWindowSeconds: 604_800,
         refundApprovalThreshold: 50_000,
+        // A new merchant sells in CNY: its prices include tax, as Chinese shops show them.
+        pricesIncludeTax: true,
       });
 
       const put = await call('PUT', '/v1/admin/settings', merchant.adminKey, { shippingFee: 1_000, taxRateBps: 600, autoConfirm: true, refundWindowSeconds: 0 });
@@ -339,6 +342,19 @@ describe('merchants, catalog, settings and quotes API', () => {
       const expected = { ...before.body.settings, shippingFee: 1_000, taxRateBps: 600, autoConfirm: true, refundWindowSeconds: 0 };
       expect(put.body).toEqual({ merchant: before.body.merchant, settings: expected });
       expect((await call('GET', '/v1/admin/settings', merchant.adminKey)).body.settings).toEqual(expected);
+    });
+
+    it('starts new merchants with tax-inclusive prices when they sell in CNY, and only then; what they are created with wins', async () => {
+      const make = async (settings: Partial<MerchantSettings>) => {
+        const { merchant } = await createMerchant(database.db, { ...newMerchantBody(), contactPhone: null }, settings);
+        return (await getSettings(database.db, merchant.id)).pricesIncludeTax;
+      };
+      expect(await make({})).toBe(true);
+      expect(await make({ currency: 'CNY' })).toBe(true);
+      expect(await make({ currency: 'USD' })).toBe(false);
+      expect(await make({ currency: 'JPY' })).toBe(false);
+      expect(await make({ currency: 'CNY', pricesIncludeTax: false })).toBe(false);
+      expect(await make({ currency: 'USD', pricesIncludeTax: true })).toBe(true);
     });
 
     it.each([
@@ -385,7 +401,7 @@ describe('merchants, catalog, settings and quotes API', () => {
       await addProduct(merchant, { sku: 'TEA-001', name: 'Longjing green tea, 250 g', unitAmount: 12_800 });
       await addProduct(merchant, { sku: 'CUP-002', name: 'Celadon tea cup', unitAmount: 4_500 });
       await addProduct(merchant, { sku: 'OLD-003', name: 'Discontinued pot', unitAmount: 36_000, active: false });
-      expect((await call('PUT', '/v1/admin/settings', merchant.adminKey, { shippingFee: 1_000, taxRateBps: 600 })).status).toBe(200);
+      expect((await call('PUT', '/v1/admin/settings', merchant.adminKey, { shippingFee: 1_000, taxRateBps: 600, pricesIncludeTax: false })).status).toBe(200);
       return merchant;
     }
 
@@ -401,11 +417,22 @@ describe('merchants, catalog, settings and quotes API', () => {
         subtotal: 30_100,
         shippingFee: 1_000,
         tax: 1_806,
+        taxIncluded: false,
         total: 32_906,
       };
       for (const key of [merchant.secretKey, merchant.adminKey]) {
         expect(await call('POST', '/v1/quotes', key, cart)).toEqual({ status: 200, body: expected });
       }
+    });
+
+    it('with tax-inclusive prices: the total is the prices plus shipping, and tax the part of each line that is tax', async () => {
+      const merchant = await tea();
+      const put = await call('PUT', '/v1/admin/settings', merchant.adminKey, { pricesIncludeTax: true, taxRateBps: 1_300 });
+      expect(put.body.settings).toMatchObject({ pricesIncludeTax: true, taxRateBps: 1_300 });
+      expect((await call('GET', '/v1/admin/settings', merchant.adminKey)).body.settings.pricesIncludeTax).toBe(true);
+      const quote = await call('POST', '/v1/quotes', merchant.secretKey, { items: [{ sku: 'TEA-001', quantity: 2 }, { sku: 'CUP-002', quantity: 1 }], shippingAddress });
+      // 25,600 at 13% includes 2,945.13 (2,945); 4,500 includes 517.70 (518).
+      expect(quote).toMatchObject({ status: 200, body: { subtotal: 30_100, shippingFee: 1_000, tax: 2_945 + 518, taxIncluded: true, total: 31_100 } });
     });
 
     it("quotes from this merchant's catalog only", async () => {

@@ -1,6 +1,6 @@
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant, updateSettings } from '../db/merchants.js';
+import { createMerchant, getSettings, updateSettings } from '../db/merchants.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { migrationProvider } from '../db/migrations/index.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
@@ -16,9 +16,9 @@ describe('migrations', () => {
   });
 
   /** As if the database were from before `name`: it and every later migration undone, so the next start runs them. */
-  async function forget(name: string) {
+  async function forget(name: string, db = database.db) {
     const names = Object.keys(await migrationProvider.getMigrations());
-    const { error } = await new Migrator({ db: database.db, provider: migrationProvider }).migrateTo(names[names.indexOf(name) - 1]!);
+    const { error } = await new Migrator({ db, provider: migrationProvider }).migrateTo(names[names.indexOf(name) - 1]!);
     if (error) throw error;
   }
 
@@ -33,5 +33,29 @@ describe('migrations', () => {
     await expect(migrateToLatest(database.db)).rejects.toThrow(/amounts in XOF are stored in hundredths/);
     const settings = await database.db.selectFrom('merchantSettings').select(['currency', 'shippingFee']).where('merchantId', '=', merchant.id).executeTakeFirstOrThrow();
     expect(settings).toEqual({ currency: 'XOF', shippingFee: 150_000 });
+  });
+
+  it('keeps tax added on top for merchants that existed before tax-inclusive prices, CNY ones too', async () => {
+    // A database of its own: the test above leaves this file's database refusing to upgrade.
+    const own = await createTestDatabase();
+    try {
+      const name = '2026-12-03T13-00-00-prices-include-tax';
+      await forget(name, own.db);
+      for (const [id, currency] of [['mch_old_cny', 'CNY'], ['mch_old_usd', 'USD']]) {
+        await sql`
+          insert into merchants (id, name, contact_email, business_licence_no, tax_registration_no, status)
+          values (${id}, 'Old Shop', ${`${id}@shop.example`}, ${`BL-${id}`}, ${`TX-${id}`}, 'active')
+        `.execute(own.db);
+        await sql`
+          insert into merchant_settings (merchant_id, currency, shipping_fee, tax_rate_bps, payment_window_seconds, payment_check_interval_seconds,
+            auto_confirm, refund_window_seconds, refund_approval_threshold)
+          values (${id}, ${currency}, 0, 600, 1800, 60, false, 604800, 50000)
+        `.execute(own.db);
+      }
+      expect(await migrateToLatest(own.db)).toContain(name);
+      for (const id of ['mch_old_cny', 'mch_old_usd']) expect((await getSettings(own.db, id)).pricesIncludeTax).toBe(false);
+    } finally {
+      await own.drop();
+    }
   });
 });

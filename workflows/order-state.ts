@@ -14,6 +14,7 @@ export function initialState(input: OrderInput): OrderState {
     subtotal: input.subtotal,
     shippingFee: input.shippingFee,
     tax: input.tax,
+    taxIncluded: input.taxIncluded ?? false,
     total: input.total,
     paidAmount: 0,
     refundedAmount: 0,

@@ -1,6 +1,7 @@
 // After the faults: wait until every order is final (or in a wait only a person ends), then check what must
 // hold whatever happened: one order per checkout, at most one charge, the gateway's books equal Postgres,
-// Postgres equals each workflow's own state, and every stored notification was handled.
+// Postgres equals each workflow's own state, every stored notification was handled, and every order (row and
+// workflow) is a test order.
 import type { Client } from '@temporalio/client';
 import { ORDER_SEARCH_KEYS } from '../../core/search-attributes.js';
 import type { Db } from '../../db/database.js';
@@ -19,6 +20,7 @@ export const CHECKS = [
   'Postgres == workflow state',
   'notifications processed',
   'one order per checkout',
+  'test orders only',
 ] as const;
 export type CheckName = (typeof CHECKS)[number];
 
@@ -32,6 +34,7 @@ interface ProjectedOrder {
   orderNo: string;
   workflowId: string;
   idempotencyKey: string;
+  livemode: boolean;
   status: string;
   paidAmount: number;
   refundedAmount: number;
@@ -44,7 +47,7 @@ interface ProjectedOrder {
 
 async function loadOrders(db: Db, merchantId: string): Promise<ProjectedOrder[]> {
   const [orders, refunds, payments, atGateway] = await Promise.all([
-    db.selectFrom('orders').select(['id', 'orderNo', 'workflowId', 'idempotencyKey', 'status', 'paidAmount', 'refundedAmount', 'version']).where('merchantId', '=', merchantId).execute(),
+    db.selectFrom('orders').select(['id', 'orderNo', 'workflowId', 'idempotencyKey', 'livemode', 'status', 'paidAmount', 'refundedAmount', 'version']).where('merchantId', '=', merchantId).execute(),
     db.selectFrom('refunds').select(['id', 'orderId', 'status', 'amount']).where('merchantId', '=', merchantId).execute(),
     db.selectFrom('payments').select(['id', 'orderId', 'expiresAt']).where('merchantId', '=', merchantId).execute(),
     db.selectFrom('sandboxPayments').select(['id', 'status']).where('merchantId', '=', merchantId).execute(),
@@ -153,6 +156,7 @@ export async function checkInvariants(db: Db, temporal: Client, merchantId: stri
     check('Postgres refunds add up', subject, succeeded === order.refundedAmount ? undefined : `succeeded refunds sum to ${succeeded}, refunded_amount is ${order.refundedAmount}`);
 
     check('Postgres == workflow state', subject, await compareWithWorkflow(db, temporal, merchantId, order));
+    check('test orders only', subject, order.livemode ? 'a live order in a run that uses test keys only' : undefined);
   }
 
   const received = await db.selectFrom('webhookEvents').select(['id', 'paymentId', 'refundId', 'orderId', 'receivedAt']).where('merchantId', '=', merchantId).where('status', '=', 'received').execute();
@@ -171,6 +175,8 @@ export async function checkInvariants(db: Db, temporal: Client, merchantId: stri
   const workflows = new Map<string, string[]>();
   for await (const info of temporal.workflow.list({ query: `PaysteadMerchantId = "${merchantId}"` })) {
     workflows.set(info.workflowId, [...(workflows.get(info.workflowId) ?? []), info.typedSearchAttributes.get(ORDER_SEARCH_KEYS.orderNo) ?? '?']);
+    const livemode = info.typedSearchAttributes.get(ORDER_SEARCH_KEYS.livemode);
+    if (livemode !== false) check('test orders only', `workflow ${info.workflowId}`, `PaysteadLivemode is ${String(livemode)}, not false`);
   }
   for (const run of runs) {
     const rows = orders.filter((o) => o.idempotencyKey === run.idempotencyKey);

@@ -5,6 +5,7 @@ import type { FieldInfo } from './forms.js';
 export const SETTINGS_FIELDS = {
   shippingFee: { id: 'settings-shipping-fee', label: 'Shipping fee', units: 'money' },
   taxRateBps: { id: 'settings-tax-rate', label: 'Tax rate', units: 'percent' },
+  pricesIncludeTax: { id: 'settings-prices-include-tax', label: 'Prices include tax' },
   paymentWindowSeconds: { id: 'settings-payment-window', label: 'Payment window', units: 'seconds' },
   paymentCheckIntervalSeconds: { id: 'settings-check-interval', label: 'Payment check interval', units: 'seconds' },
   latePaymentGraceSeconds: { id: 'settings-late-grace', label: 'Late payment grace', units: 'seconds' },

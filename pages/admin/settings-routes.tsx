@@ -59,6 +59,7 @@ export function registerSettingsPages(admin: Hono<AdminEnv>, deps: AdminPagesDep
     const input = {
       shippingFee: parseMoney(field(body, 'shippingFee'), currency, f.shippingFee, problems),
       taxRateBps: parsePercent(field(body, 'taxRateBps'), f.taxRateBps, problems),
+      pricesIncludeTax: checked(body, 'pricesIncludeTax'),
       paymentWindowSeconds: parseWhole(field(body, 'paymentWindowSeconds'), f.paymentWindowSeconds, problems),
       paymentCheckIntervalSeconds: parseWhole(field(body, 'paymentCheckIntervalSeconds'), f.paymentCheckIntervalSeconds, problems),
       latePaymentGraceSeconds: parseWhole(field(body, 'latePaymentGraceSeconds'), f.latePaymentGraceSeconds, problems),

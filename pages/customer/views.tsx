@@ -145,10 +145,12 @@ function ItemsSection({ order }: { order: Order }) {
             <th scope="row">Shipping</th>
             <td class="num amount">{m(order.shippingFee)}</td>
           </tr>
-          <tr>
-            <th scope="row">Tax</th>
-            <td class="num amount">{m(order.tax)}</td>
-          </tr>
+          {!order.taxIncluded && (
+            <tr>
+              <th scope="row">Tax</th>
+              <td class="num amount">{m(order.tax)}</td>
+            </tr>
+          )}
         </tbody>
         <tfoot>
           <tr>
@@ -157,6 +159,12 @@ function ItemsSection({ order }: { order: Order }) {
               <strong>{m(order.total)}</strong>
             </td>
           </tr>
+          {/* Tax-inclusive prices: the tax is in the prices, shown, not added. */}
+          {order.taxIncluded && (
+            <tr class="tax-included">
+              <td colspan={2} class="num muted">{`incl. tax ${m(order.tax)}`}</td>
+            </tr>
+          )}
         </tfoot>
       </table>
     </section>

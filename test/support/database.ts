@@ -13,11 +13,20 @@ export interface TestDatabase {
 }
 
 /** A fresh, migrated database of this test file's own, so files run in parallel without seeing each other. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export function createTestDatabase(): Promise<TestDatabase> {
+  return newDatabase(TEMPLATE_DATABASE);
+}
+
+/** A fresh database with no tables at all, for tests that migrate it themselves. */
+export function createEmptyTestDatabase(): Promise<TestDatabase> {
+  return newDatabase('template0');
+}
+
+async function newDatabase(template: string): Promise<TestDatabase> {
   const prefix = inject('postgresUrlPrefix');
   const name = `test_${randomBytes(6).toString('hex')}`;
   const admin = createDb(`${prefix}postgres`, 1);
-  await sql`create database ${sql.id(name)} template ${sql.id(TEMPLATE_DATABASE)}`.execute(admin);
+  await sql`create database ${sql.id(name)} template ${sql.id(template)}`.execute(admin);
   const url = `${prefix}${name}`;
   const db = createDb(url, 5);
   return {

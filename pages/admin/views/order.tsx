@@ -322,11 +322,17 @@ export function OrderPage(props: OrderPageProps) {
           <dd class="amount">{money(order.subtotal, c)}</dd>
           <dt>Shipping</dt>
           <dd class="amount">{money(order.shippingFee, c)}</dd>
-          <dt>Tax</dt>
-          <dd class="amount">{money(order.tax, c)}</dd>
+          {!order.taxIncluded && (
+            <>
+              <dt>Tax</dt>
+              <dd class="amount">{money(order.tax, c)}</dd>
+            </>
+          )}
           <dt>Total</dt>
           <dd class="amount">
             <strong>{money(order.total, c)}</strong>
+            {/* Tax-inclusive prices: the tax is in the prices, shown, not added. */}
+            {order.taxIncluded && <span class="muted"> {`incl. tax ${money(order.tax, c)}`}</span>}
           </dd>
         </dl>
 

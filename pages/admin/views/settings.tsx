@@ -81,6 +81,7 @@ function SettingsForm({ settings, csrfToken, failed }: { settings: MerchantSetti
   const current: Record<SettingsField, string> = {
     shippingFee: toDecimalString(settings.shippingFee, c),
     taxRateBps: bpsToPercent(settings.taxRateBps),
+    pricesIncludeTax: settings.pricesIncludeTax ? 'on' : '',
     paymentWindowSeconds: String(settings.paymentWindowSeconds),
     paymentCheckIntervalSeconds: String(settings.paymentCheckIntervalSeconds),
     latePaymentGraceSeconds: String(settings.latePaymentGraceSeconds),
@@ -98,6 +99,7 @@ function SettingsForm({ settings, csrfToken, failed }: { settings: MerchantSetti
       <p class="muted">Amounts are in {c}. Orders already placed keep the settings they were placed with.</p>
       <Field id={f.shippingFee.id} name="shippingFee" label={`${f.shippingFee.label} (${c})`} value={value('shippingFee')} error={errors[f.shippingFee.id]} inputmode="decimal" hint="Added to every order." required />
       <Field id={f.taxRateBps.id} name="taxRateBps" label={`${f.taxRateBps.label} (%)`} value={value('taxRateBps')} error={errors[f.taxRateBps.id]} inputmode="decimal" hint="Of the subtotal, e.g. 6 or 6.25." required />
+      <Checkbox id={f.pricesIncludeTax.id} name="pricesIncludeTax" label={f.pricesIncludeTax.label} checked={value('pricesIncludeTax') !== ''} hint="Customers pay the prices as shown and see the tax they include; otherwise tax is added on top." />
       <Field id={f.paymentWindowSeconds.id} name="paymentWindowSeconds" label={`${f.paymentWindowSeconds.label} (seconds)`} value={value('paymentWindowSeconds')} error={errors[f.paymentWindowSeconds.id]} inputmode="numeric" hint={seconds('paymentWindowSeconds', 'How long a customer has to pay.')} required />
       <Field id={f.paymentCheckIntervalSeconds.id} name="paymentCheckIntervalSeconds" label={`${f.paymentCheckIntervalSeconds.label} (seconds)`} value={value('paymentCheckIntervalSeconds')} error={errors[f.paymentCheckIntervalSeconds.id]} inputmode="numeric" hint={seconds('paymentCheckIntervalSeconds', 'How often the gateway is asked while waiting; at most the payment window.')} required />
       <Field id={f.latePaymentGraceSeconds.id} name="latePaymentGraceSeconds" label={`${f.latePaymentGraceSeconds.label} (seconds)`} value={value('latePaymentGraceSeconds')} error={errors[f.latePaymentGraceSeconds.id]} inputmode="numeric" hint={seconds('latePaymentGraceSeconds', 'How long after the window a late payment is still matched (and refunded).')} required />
