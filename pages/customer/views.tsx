@@ -12,6 +12,7 @@ import type { CustomerOrder } from '../../services/order-reads.js';
 import type { Tone } from '../shared/ui.js';
 import { gatewayName, orderStatusWords, paymentStatusWords, refundStatusWords } from './words.js';
 import { RefundRequestIdField } from '../shared/refund-request-id.js';
+import { WECHAT_PAY_SCRIPT, WECHAT_PAY_STYLE, WechatPayAction } from './wechat-pay.js';
 
 type Order = CustomerOrder['order'];
 
@@ -49,7 +50,7 @@ function payablePayment(order: Order) {
   return order.payments.findLast((p) => p.status === 'pending' && p.action);
 }
 
-function PayAction({ action, total }: { action: PaymentAction; total: string }) {
+function PayAction({ action, total, pageUrl }: { action: PaymentAction; total: string; pageUrl: string | undefined }) {
   switch (action.type) {
     case 'redirect':
       return isWebUrl(action.url) ? (
@@ -88,10 +89,12 @@ function PayAction({ action, total }: { action: PaymentAction; total: string }) 
       ) : (
         <p>The payment page is not available. Please contact the merchant.</p>
       );
+    case 'wechat_jsapi':
+      return <WechatPayAction payRequest={action.payRequest} total={total} pageUrl={pageUrl} />;
   }
 }
 
-function PaySection({ order }: { order: Order }) {
+function PaySection({ order, pageUrl }: { order: Order; pageUrl: string | undefined }) {
   const payment = payablePayment(order);
   if (!payment?.action) return null;
   const total = money(order.total, order.currency);
@@ -102,7 +105,7 @@ function PaySection({ order }: { order: Order }) {
         Please pay by <strong><Time value={payment.expiresAt} /></strong>. If no payment has arrived by then, the order expires and
         nothing is charged.
       </p>
-      <PayAction action={payment.action} total={total} />
+      <PayAction action={payment.action} total={total} pageUrl={pageUrl} />
       <p class="hint">This page updates by itself once your payment arrives.</p>
     </section>
   );
@@ -346,8 +349,8 @@ function RefundForm({ data, token, formToken }: { data: CustomerOrder; token: st
   );
 }
 
-/** Everything that changes as the order moves on: the page's live part, and the `/fragment` response. */
-export function OrderSection({ data, token, formToken }: { data: CustomerOrder; token: string; formToken: string }) {
+/** Everything that changes as the order moves on: the page's live part, and the `/fragment` response. `baseUrl`: the public one, for codes that open this page elsewhere. */
+export function OrderSection({ data, token, formToken, baseUrl }: { data: CustomerOrder; token: string; formToken: string; baseUrl?: string }) {
   const { order } = data;
   const status = orderStatusWords(order);
   return (
@@ -360,7 +363,7 @@ export function OrderSection({ data, token, formToken }: { data: CustomerOrder; 
       data-status-tone={status.tone}
       data-status-detail={status.detail}
     >
-      <PaySection order={order} />
+      <PaySection order={order} pageUrl={baseUrl && `${baseUrl}${orderPath(token)}`} />
       <ItemsSection order={order} />
       <PaymentSection order={order} />
       <DeliverySection order={order} />
@@ -370,9 +373,10 @@ export function OrderSection({ data, token, formToken }: { data: CustomerOrder; 
   );
 }
 
-export function OrderPage({ data, token, formToken, nonce, notice }: { data: CustomerOrder; token: string; formToken: string; nonce: string; notice?: Notice }) {
+export function OrderPage({ data, token, formToken, nonce, notice, baseUrl }: { data: CustomerOrder; token: string; formToken: string; nonce: string; notice?: Notice; baseUrl?: string }) {
   const { order } = data;
   const status = orderStatusWords(order);
+  const wechatPay = payablePayment(order)?.action?.type === 'wechat_jsapi';
   return (
     <Layout
       title={`Order ${order.orderNo}`}
@@ -380,7 +384,17 @@ export function OrderPage({ data, token, formToken, nonce, notice }: { data: Cus
       home={orderPath(token)}
       nonce={nonce}
       referrer="no-referrer"
-      tail={<script nonce={nonce}>{raw(CLIENT_SCRIPT)}</script>}
+      tail={
+        <>
+          <script nonce={nonce}>{raw(CLIENT_SCRIPT)}</script>
+          {wechatPay && (
+            <>
+              <style nonce={nonce}>{raw(WECHAT_PAY_STYLE)}</style>
+              <script nonce={nonce}>{raw(WECHAT_PAY_SCRIPT)}</script>
+            </>
+          )}
+        </>
+      }
     >
       <h1>
         Order <span class="mono">{order.orderNo}</span>
@@ -398,7 +412,7 @@ export function OrderPage({ data, token, formToken, nonce, notice }: { data: Cus
           {notice.text}
         </p>
       )}
-      <OrderSection data={data} token={token} formToken={formToken} />
+      <OrderSection data={data} token={token} formToken={formToken} baseUrl={baseUrl} />
     </Layout>
   );
 }

@@ -121,6 +121,7 @@ const RefundRequestSchema = z.object({
 });
 
 const AUTH_SCHEME = 'WECHATPAY2-SHA256-RSA2048';
+const H5_PAGE = '/cgi-bin/mmpayweb-bin/checkmweb';
 const MAX_SKEW_SECONDS = 300;
 
 const ROUTES: ReadonlyArray<{ method: string; pattern: RegExp; operation: Operation }> = [
@@ -161,6 +162,8 @@ export async function startWechatPaySimulator(options: { platformKey?: 'certific
   const foreign: PlatformKey = platformPublicKey();
   const notifier = createNotifier({ platform, foreign, apiV3Key });
 
+  /** Where the server listens, once it does. */
+  let origin = '';
   const payments = new Map<string, Payment>();
   const refunds = new Map<string, Refund>();
   const faults = new Map<Operation, Fault[]>();
@@ -244,7 +247,8 @@ export async function startWechatPaySimulator(options: { platformKey?: 'certific
       total: request.amount.total,
       ...(tradeType === 'NATIVE' && { code_url: `weixin://wxpay/bizpayurl?pr=${randomBytes(6).toString('base64url')}` }),
       ...(h5 && {
-        h5_url: `https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=${prepayId}&package=${randomDigits(10)}`,
+        // wx.tenpay.com's page, served here.
+        h5_url: `${origin}${H5_PAGE}?prepay_id=${prepayId}&package=${randomDigits(10)}`,
         payer_client_ip: h5.scene_info.payer_client_ip,
       }),
       ...(jsapi && { prepay_id: prepayId, openid: jsapi.payer.openid }),
@@ -373,11 +377,20 @@ export async function startWechatPaySimulator(options: { platformKey?: 'certific
     res.end(body);
   }
 
+  /** WeChat Pay's H5 page, as a phone browser opens it: it names the amount; the shopper pays with `payOnH5Page`. */
+  function h5Page(url: URL, res: ServerResponse): void {
+    const prepayId = url.searchParams.get('prepay_id');
+    const payment = [...payments.values()].find((p) => p.h5_url !== undefined && prepayId === new URL(p.h5_url).searchParams.get('prepay_id'));
+    const body = payment ? `<h1>微信支付 (simulated)</h1><p>¥${(payment.total / 100).toFixed(2)}</p>` : '<h1>商家参数格式有误</h1>';
+    res.writeHead(payment ? 200 : 400, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><html><body>${body}</body></html>`);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await text(req);
     const method = req.method ?? 'GET';
     const target = req.url ?? '/';
     const url = new URL(target, 'http://simulator');
+    if (method === 'GET' && url.pathname === H5_PAGE) return h5Page(url, res);
     const route = ROUTES.map((r) => ({ ...r, match: r.method === method ? r.pattern.exec(url.pathname) : null })).find((r) => r.match);
     let status: number;
     let payload: object | undefined;
@@ -414,6 +427,7 @@ export async function startWechatPaySimulator(options: { platformKey?: 'certific
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  origin = `http://127.0.0.1:${port}`;
 
   return {
     url: `http://127.0.0.1:${port}/`,
