@@ -11,6 +11,12 @@ export const PaymentActionSchema = z
     z.object({ type: z.literal('redirect'), url: z.string() }),
     z.object({ type: z.literal('qr_code'), code: z.string(), url: z.string().optional() }),
     z.object({ type: z.literal('form_post'), url: z.string(), fields: z.record(z.string(), z.string()) }),
+    z.object({
+      type: z.literal('wechat_jsapi'),
+      payRequest: z
+        .object({ appId: z.string(), timeStamp: z.string(), nonceStr: z.string(), package: z.string(), signType: z.literal('RSA'), paySign: z.string() })
+        .openapi({ description: "The parameters of `WeixinJSBridge.invoke('getBrandWCPayRequest', …)`, signed with the merchant's API key." }),
+    }),
   ])
   .openapi('PaymentAction');
 

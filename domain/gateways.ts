@@ -4,9 +4,16 @@
 // words). Code that talks to a gateway lives in gateways/<name>/.
 import type { Mode } from '../core/modes.js';
 
-/** What the customer is sent to, or shown, to pay. */
-export const PAYMENT_FLOWS = ['redirect', 'qr_code'] as const;
+/**
+ * What the customer is sent to, or shown, to pay: the gateway's desktop page (`redirect`), a code to scan in
+ * its app (`qr_code`), its page for phone browsers (`mobile_web`), or the payment sheet of the app the shop
+ * page is open in (`in_app`: WeChat's browser).
+ */
+export const PAYMENT_FLOWS = ['redirect', 'qr_code', 'mobile_web', 'in_app'] as const;
 export type PaymentFlow = (typeof PAYMENT_FLOWS)[number];
+
+/** What the storefront knows of the shopper that some flows need: WeChat's openid of the shopper, the shopper's IP address. */
+export type PayerFact = 'openid' | 'clientIp';
 
 /** Test: no real money moves. Live: it does. */
 export type GatewayMode = Mode;
@@ -28,8 +35,10 @@ export interface GatewayProfile {
   readonly credentials: readonly CredentialField[];
   /** Currencies it settles; checkout refuses others. Absent: any. */
   readonly currencies?: readonly string[];
-  /** The flows it can present; for none asked or another, it presents the first. */
+  /** The flows it can present; checkout refuses others, and for none asked the gateway presents the first. */
   readonly flows: readonly PaymentFlow[];
+  /** What a flow needs to know of the payer; checkout refuses the flow without it. */
+  readonly flowNeeds?: Partial<Record<PaymentFlow, readonly PayerFact[]>>;
   /** The modes it runs in. Data only so far: nothing checks a merchant's mode yet. */
   readonly modes: readonly GatewayMode[];
   /** Real gateways refuse merchants that have not been verified (licence and tax registration). */
@@ -58,7 +67,8 @@ const PROFILES = {
       { name: 'alipayPublicKey', label: 'Alipay public key (PEM)', kind: 'pem' },
     ],
     currencies: ['CNY'],
-    flows: ['redirect', 'qr_code'],
+    // Page pay (alipay.trade.page.pay), precreate's QR code, WAP pay (alipay.trade.wap.pay).
+    flows: ['redirect', 'qr_code', 'mobile_web'],
     modes: ['test', 'live'],
     requiresVerifiedMerchant: true,
   },
@@ -77,8 +87,10 @@ const PROFILES = {
       { name: 'platformKey', label: 'WeChat Pay public key or platform certificate (PEM)', kind: 'pem' },
     ],
     currencies: ['CNY'],
-    // Native payments: a QR code the shopper scans with the WeChat app.
-    flows: ['qr_code'],
+    // Native pay (a QR code the shopper scans with the WeChat app), H5 pay in a phone browser, JSAPI pay in
+    // WeChat's own browser. WeChat Pay wants H5 pay's payer IP address and JSAPI pay's payer openid.
+    flows: ['qr_code', 'mobile_web', 'in_app'],
+    flowNeeds: { mobile_web: ['clientIp'], in_app: ['openid'] },
     modes: ['test', 'live'],
     requiresVerifiedMerchant: true,
   },
@@ -92,8 +104,8 @@ const PROFILES = {
       { name: 'middleCertificate', label: 'UnionPay middle certificate (PEM)', kind: 'pem' },
     ],
     currencies: ['CNY'],
-    // The shopper's browser posts a signed form to UnionPay's page.
-    flows: ['redirect'],
+    // The shopper's browser posts a signed form to UnionPay's page: the PC one (channelType 07) or the phone one (08).
+    flows: ['redirect', 'mobile_web'],
     modes: ['test', 'live'],
     requiresVerifiedMerchant: true,
   },

@@ -38,10 +38,29 @@ export interface ShippingAddress {
   country: string;
 }
 
+/** What the shop page passes to `WeixinJSBridge.invoke('getBrandWCPayRequest', …)`, signed with the merchant's key. */
+export interface WechatPayRequest {
+  appId: string;
+  timeStamp: string;
+  nonceStr: string;
+  package: string;
+  signType: 'RSA';
+  paySign: string;
+}
+
 export type PaymentAction =
   | { type: 'redirect'; url: string }
   | { type: 'qr_code'; code: string; url?: string }
-  | { type: 'form_post'; url: string; fields: Record<string, string> };
+  | { type: 'form_post'; url: string; fields: Record<string, string> }
+  | { type: 'wechat_jsapi'; payRequest: WechatPayRequest };
+
+/** What the storefront told checkout about the shopper, for the flows that need it (see `flowNeeds`). */
+export interface Payer {
+  /** The shopper's openid under the merchant's WeChat app id (JSAPI pay). */
+  openid?: string;
+  /** The shopper's IP address as the storefront saw it (WeChat H5 pay). */
+  clientIp?: string;
+}
 
 export interface Payment {
   id: string;
@@ -118,6 +137,7 @@ export interface OrderInput extends Omit<Quote, 'taxIncluded'> {
   shippingAddress: ShippingAddress;
   paymentMethod: GatewayName;
   paymentFlow?: PaymentFlow;
+  payer?: Payer;
   returnUrl?: string;
   viewToken: string;
   /** Live: real money. Absent in orders started before modes: see `livemodeOf`. */

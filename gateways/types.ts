@@ -3,7 +3,7 @@
 import type { Mode } from '../core/modes.js';
 import type { GatewayNotification, PaymentResult, RefundResult } from '../domain/gateway-reports.js';
 import type { GatewayName, GatewayProfile, PaymentFlow } from '../domain/gateways.js';
-import type { PaymentAction } from '../domain/order.js';
+import type { Payer, PaymentAction } from '../domain/order.js';
 
 /** A merchant's view of a gateway: its decrypted credentials and where notifications must be sent. */
 export interface GatewayContext {
@@ -25,8 +25,10 @@ export interface CreatePaymentRequest {
   expiresAt: string;
   /** When the order was placed; some gateways identify a transaction by number and time together. */
   createdAt: string;
-  /** What the shopper asked for; each gateway picks its default when absent or unsupported. */
+  /** What the shopper asked for; each gateway picks its default when absent (checkout refuses one it lacks). */
   flow?: PaymentFlow;
+  /** What the flow needs to know of the shopper (checkout made sure it is there). */
+  payer?: Payer;
 }
 
 /**

@@ -11,7 +11,8 @@ import { ORDER_SEARCH_KEYS } from '../core/search-attributes.js';
 import { hasGatewayCredentials } from '../db/gateway-credentials.js';
 import type { MerchantSettings } from '../db/merchants.js';
 import { findOrderByIdempotencyKey } from '../db/order-reads.js';
-import { GATEWAYS, hasCredentialFields, PAYMENT_FLOWS } from '../domain/gateways.js';
+import { GATEWAY_PROFILES, GATEWAYS, hasCredentialFields, PAYMENT_FLOWS, type PaymentFlow } from '../domain/gateways.js';
+import { deviceOf, flowForDevice, missingPayerFacts } from '../domain/payment-flows.js';
 import type { OrderInput, OrderState } from '../domain/order.js';
 import type { Quote } from '../domain/pricing.js';
 import { checkoutUpdate, type CheckoutResult } from '../workflows/messages.js';
@@ -31,8 +32,17 @@ export const CheckoutRequestSchema = z
     shippingAddress: ShippingAddressSchema,
     paymentMethod: z.enum(GATEWAYS),
     paymentFlow: z.enum(PAYMENT_FLOWS).optional().openapi({
-      description: "How the shopper pays: `redirect` to the gateway's page (default where the gateway has one) or `qr_code` to scan in its app.",
+      description:
+        "How the shopper pays: `redirect` to the gateway's desktop page, `qr_code` to scan in its app, `mobile_web` to its page for phone browsers (Alipay WAP, WeChat Pay H5, UnionPay's phone channel), `in_app` in WeChat's browser (JSAPI). Absent: chosen from `payer.userAgent` when given, else the gateway's first flow. A flow the gateway lacks is 422 `payment_flow_not_supported`.",
     }),
+    payer: z
+      .object({
+        openid: z.string().min(1).max(128).optional().openapi({ description: "The shopper's openid under the merchant's WeChat app id: WeChat Pay's `in_app` (JSAPI) flow needs it." }),
+        clientIp: z.union([z.ipv4(), z.ipv6()]).optional().openapi({ description: "The shopper's IP address as the storefront saw it: WeChat Pay's `mobile_web` (H5) flow needs it." }),
+        userAgent: z.string().min(1).max(1000).optional().openapi({ description: "The shopper's User-Agent, to choose the flow when `paymentFlow` is absent." }),
+      })
+      .strict()
+      .optional(),
     returnUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
   })
   .strict()
@@ -120,15 +130,38 @@ async function assertPaymentMethod(deps: AppDeps, key: MerchantKey, request: Che
   if (hasCredentialFields(request.paymentMethod) && !(await hasGatewayCredentials(deps.db, merchantId, request.paymentMethod, mode))) {
     throw new ApiError(422, 'gateway_not_configured', `The merchant has not configured ${request.paymentMethod} yet.`);
   }
+  paymentFlowOf(request);
   const { quote } = await pricing;
   if (adapter.currencies && !adapter.currencies.includes(quote.currency)) {
     throw new ApiError(422, 'currency_not_supported', `${request.paymentMethod} accepts only ${adapter.currencies.join(', ')}; this store charges in ${quote.currency}.`);
   }
 }
 
+/** The flow to create the payment in: the one asked for, checked, or the one for the shopper's device; undefined for the gateway's default. */
+function paymentFlowOf({ paymentMethod, paymentFlow, payer }: CheckoutRequest): PaymentFlow | undefined {
+  const { flows } = GATEWAY_PROFILES[paymentMethod];
+  const flow = paymentFlow ?? (payer?.userAgent === undefined ? undefined : flowForDevice(paymentMethod, deviceOf(payer.userAgent), payer));
+  if (flow === undefined) return undefined;
+  if (!flows.includes(flow)) {
+    throw new ApiError(422, 'payment_flow_not_supported', `${paymentMethod} has no ${flow} payment flow; it supports ${flows.join(', ')}.`);
+  }
+  const missing = missingPayerFacts(paymentMethod, flow, payer);
+  if (missing.length > 0) {
+    throw new ApiError(422, 'payer_details_required', `${paymentMethod}'s ${flow} payment flow needs ${missing.map((fact) => `payer.${fact}`).join(' and ')}.`);
+  }
+  return flow;
+}
+
+function payerFacts({ openid, clientIp }: NonNullable<CheckoutRequest['payer']>) {
+  return { ...(openid && { openid }), ...(clientIp && { clientIp }) };
+}
+
 /** The workflow's input: the priced cart, fresh ids, and the merchant's policy as it is now. */
 function orderInput(deps: AppDeps, { merchantId, mode }: MerchantScope, request: CheckoutRequest, idempotencyKey: string, requestHash: string, { quote, settings }: { quote: Quote; settings: MerchantSettings }): OrderInput {
   const now = new Date();
+  const flow = paymentFlowOf(request);
+  // Only what the flow uses goes into the order.
+  const payer = request.payer && flow && GATEWAY_PROFILES[request.paymentMethod].flowNeeds?.[flow] ? payerFacts(request.payer) : undefined;
   const input: OrderInput = {
     orderId: newId('ord'),
     orderNo: newOrderNo(now),
@@ -140,7 +173,8 @@ function orderInput(deps: AppDeps, { merchantId, mode }: MerchantScope, request:
     customer: request.customer,
     shippingAddress: request.shippingAddress,
     paymentMethod: request.paymentMethod,
-    ...(request.paymentFlow && { paymentFlow: request.paymentFlow }),
+    ...(flow && { paymentFlow: flow }),
+    ...(payer && { payer }),
     returnUrl: request.returnUrl,
     livemode: isLive(mode),
     viewToken: randomBytes(24).toString('base64url'),

@@ -86,6 +86,7 @@ export class OrderPayment {
           expiresAt,
           createdAt: input.createdAt,
           ...(input.paymentFlow && { flow: input.paymentFlow }),
+          ...(input.payer && { payer: input.payer }),
         },
       });
       order.payment().action = created.action;

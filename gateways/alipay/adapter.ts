@@ -1,5 +1,5 @@
 // The Alipay gateway (OpenAPI v2, `gateway.do`, through the official SDK). A payment is a PC page-pay link
-// the shopper opens, or a QR code from precreate; our payment id is the out_trade_no and our refund id the
+// the shopper opens, a QR code from precreate, or a WAP-pay link for a phone browser; our payment id is the out_trade_no and our refund id the
 // out_request_no, so every call is idempotent at Alipay.
 import { z } from 'zod';
 import { parseAnswer } from '../answers.js';
@@ -92,11 +92,14 @@ export function createAlipayAdapter(deps: AlipayAdapterDeps): GatewayAdapter {
         const { qr_code } = parseOrFail(method, PrecreateSchema, await alipay.call(method, trade, { params }));
         return { action: { type: 'qr_code', code: qr_code } };
       }
-      const url = alipay.pageUrl(
-        'alipay.trade.page.pay',
-        { ...trade, product_code: 'FAST_INSTANT_TRADE_PAY' },
-        { ...params, ...(request.returnUrl && { return_url: request.returnUrl }) },
-      );
+      const pageParams = { ...params, ...(request.returnUrl && { return_url: request.returnUrl }) };
+      if (request.flow === 'mobile_web') {
+        // WAP pay: Alipay's phone cashier (or the Alipay app, when installed); quit_url is where a shopper who
+        // leaves it goes back to.
+        const url = alipay.pageUrl('alipay.trade.wap.pay', { ...trade, product_code: 'QUICK_WAP_WAY', quit_url: request.returnUrl }, pageParams);
+        return { action: { type: 'redirect', url } };
+      }
+      const url = alipay.pageUrl('alipay.trade.page.pay', { ...trade, product_code: 'FAST_INSTANT_TRADE_PAY' }, pageParams);
       return { action: { type: 'redirect', url } };
     },
 

@@ -109,13 +109,14 @@ export function createUnionPayAdapter(deps: UnionPayAdapterDeps): GatewayAdapter
   return {
     ...profileOf('unionpay'),
 
-    // Nothing is sent yet: the customer's browser posts the signed form to UnionPay (flow is always a form).
+    // Nothing is sent yet: the customer's browser posts the signed form to UnionPay, for its PC page
+    // (channelType 07) or, in the mobile_web flow, its phone page (08).
     async createPayment(ctx, request) {
       const merchant = merchantOf(ctx.credentials);
       requireCny(request.currency);
       const fields = {
         ...baseFields(merchant, TXN_TYPES.consume, '01'),
-        channelType: '07',
+        channelType: request.flow === 'mobile_web' ? '08' : '07',
         orderId: orderIdFor(request.paymentId),
         txnTime: acpTime(request.createdAt),
         txnAmt: acpAmount(request.amount),

@@ -1,19 +1,22 @@
-// The WeChat Pay API v3 adapter. Payments are Native payments (WeChat Pay's website flow: a QR code the
-// shopper scans with the WeChat app), for the redirect and QR flows alike. Amounts are fen on both sides,
-// so nothing is converted; our ids become out_trade_no / out_refund_no through `toTradeNo`.
+// The WeChat Pay API v3 adapter. A payment is a Native payment (a QR code the shopper scans with the WeChat
+// app; the default, and what an order asking for `redirect` before checkout refused it got), an H5 payment
+// (a WeChat Pay page a phone browser is sent to) or a JSAPI payment (WeChat's payment sheet, opened by the
+// shop page inside WeChat's browser). Amounts are fen on both sides, so nothing is converted; our ids become
+// out_trade_no / out_refund_no through `toTradeNo`.
 import { z } from 'zod';
 import { parseAnswer } from '../answers.js';
 import { toTradeNo } from '../trade-numbers.js';
 import type { PaymentResult } from '../../domain/gateway-reports.js';
-import { GatewayError, type GatewayAdapter, type GatewayContext, type PaymentRef } from '../types.js';
+import { GatewayError, type CreatedPayment, type CreatePaymentRequest, type GatewayAdapter, type GatewayContext, type PaymentRef } from '../types.js';
 import { memoByCredentials } from '../credential-memo.js';
 import { limitText } from '../text-limits.js';
 import { createApi } from './client.js';
-import { platformKeyLapse, readMerchant } from './merchant.js';
+import { platformKeyLapse, readMerchant, type WechatPayMerchant } from './merchant.js';
 import { verifyWechatPayNotification } from './notification.js';
 import { RefundSchema, toPaymentResult, toRefundResult, TransactionSchema } from './resources.js';
 import { WECHATPAY_PROFILE } from './profile.js';
 import { beijingWallClock } from '../beijing-time.js';
+import { h5RedirectUrl, jsapiPayRequest } from './pay-request.js';
 
 export interface WechatPayAdapterDeps {
   /** The API root: `https://api.mch.weixin.qq.com/` in production. */
@@ -24,13 +27,39 @@ export interface WechatPayAdapterDeps {
 }
 
 const NativeSchema = z.object({ code_url: z.string().min(1) });
+const H5Schema = z.object({ h5_url: z.string().min(1) });
+const JsapiSchema = z.object({ prepay_id: z.string().min(1) });
+
+const answer = <T>(schema: z.ZodType<T>, payload: unknown, what: string): T => parseAnswer(schema, payload, `WeChat Pay answered ${what}`);
+
+/** The transaction endpoint for each flow, and what the flow adds to the order. */
+function transactionFor(request: CreatePaymentRequest): { path: string; extra: object } {
+  switch (request.flow) {
+    case 'mobile_web':
+      // H5 pay: WeChat Pay checks that the page is opened from payer_client_ip; `Wap` is a website.
+      return { path: '/v3/pay/transactions/h5', extra: { scene_info: { payer_client_ip: request.payer?.clientIp, h5_info: { type: 'Wap' } } } };
+    case 'in_app':
+      return { path: '/v3/pay/transactions/jsapi', extra: { payer: { openid: request.payer?.openid } } };
+    default:
+      return { path: '/v3/pay/transactions/native', extra: {} };
+  }
+}
+
+function actionFor(request: CreatePaymentRequest, merchant: WechatPayMerchant, payload: unknown, now: Date): CreatedPayment['action'] {
+  switch (request.flow) {
+    case 'mobile_web':
+      return { type: 'redirect', url: h5RedirectUrl(answer(H5Schema, payload, 'the payment').h5_url, request.returnUrl) };
+    case 'in_app':
+      return { type: 'wechat_jsapi', payRequest: jsapiPayRequest(merchant, answer(JsapiSchema, payload, 'the payment').prepay_id, now) };
+    default:
+      return { type: 'qr_code', code: answer(NativeSchema, payload, 'the payment').code_url };
+  }
+}
 
 /** `2024-06-01T10:00:00.000Z` -> `2024-06-01T18:00:00+08:00`: RFC 3339 in Beijing time, as WeChat Pay writes it. */
 export function beijingTime(iso: string): string {
   return `${beijingWallClock(iso)}+08:00`;
 }
-
-const answer = <T>(schema: z.ZodType<T>, payload: unknown, what: string): T => parseAnswer(schema, payload, `WeChat Pay answered ${what}`);
 
 export function createWechatPayAdapter(deps: WechatPayAdapterDeps): GatewayAdapter {
   const timeoutMs = deps.timeoutMs ?? 10_000;
@@ -65,11 +94,13 @@ export function createWechatPayAdapter(deps: WechatPayAdapterDeps): GatewayAdapt
     async createPayment(ctx, request) {
       if (request.currency !== 'CNY') throw new GatewayError('invalid_request', `WeChat Pay settles CNY only, not ${request.currency}.`);
       const { merchant, api } = connect(ctx);
+      const { path, extra } = transactionFor(request);
       const payload = await api({
         method: 'POST',
-        path: '/v3/pay/transactions/native',
+        path,
         what: 'the payment',
         body: {
+          ...extra,
           appid: merchant.appId,
           mchid: merchant.mchId,
           description: limitText(request.description, 127),
@@ -79,7 +110,7 @@ export function createWechatPayAdapter(deps: WechatPayAdapterDeps): GatewayAdapt
           amount: { total: request.amount, currency: 'CNY' },
         },
       });
-      return { action: { type: 'qr_code', code: answer(NativeSchema, payload, 'the payment').code_url } };
+      return { action: actionFor(request, merchant, payload, now()) };
     },
 
     queryPayment,

@@ -135,7 +135,7 @@ export function registerCustomerPages(app: Hono, deps: PagesDeps): void {
       const notice = isNoticeCode(code) ? noticeFor(code, data, c.req.query('refund')) : undefined;
       const nonce = newNonce();
       c.header('Content-Security-Policy', contentSecurityPolicy(nonce, formPostOrigin(data.order)));
-      return c.html(await renderOrderPage({ data, token, formToken: formToken(masterKey, token), nonce, notice }));
+      return c.html(await renderOrderPage({ data, token, formToken: formToken(masterKey, token), nonce, notice, baseUrl: config.http.publicBaseUrl }));
     }),
   );
 
@@ -149,7 +149,7 @@ export function registerCustomerPages(app: Hono, deps: PagesDeps): void {
       const token = tokenOf(c);
       const data = await loadCustomerOrder(db, token);
       if (!data) return notFound(c);
-      return c.html(await renderOrderSection({ data, token, formToken: formToken(masterKey, token) }));
+      return c.html(await renderOrderSection({ data, token, formToken: formToken(masterKey, token), baseUrl: config.http.publicBaseUrl }));
     }),
   );
 

@@ -15,6 +15,7 @@ import { gatewayName, orderStatusWords, paymentStatusWords, refundStatusWords } 
 import { RefundRequestIdField } from '../shared/refund-request-id.js';
 import { payablePayment } from '../shared/payable-payment.js';
 import { PaymentQr, QR_SCRIPT } from '../shared/qr-code.js';
+import { WECHAT_PAY_SCRIPT, WECHAT_PAY_STYLE, WechatPayAction } from './wechat-pay.js';
 
 type Order = CustomerOrder['order'];
 
@@ -49,7 +50,7 @@ export function formPostOrigin(order: Order): string | undefined {
 
 type PendingPayment = NonNullable<ReturnType<typeof payablePayment>>;
 
-function PayAction({ payment, action, total, merchantName }: { payment: PendingPayment; action: PaymentAction; total: string; merchantName: string }) {
+function PayAction({ payment, action, total, merchantName, pageUrl }: { payment: PendingPayment; action: PaymentAction; total: string; merchantName: string; pageUrl: string | undefined }) {
   switch (action.type) {
     case 'redirect':
       return isWebUrl(action.url) ? (
@@ -88,10 +89,12 @@ function PayAction({ payment, action, total, merchantName }: { payment: PendingP
       ) : (
         <p>The payment page is not available. Please contact the merchant.</p>
       );
+    case 'wechat_jsapi':
+      return <WechatPayAction payRequest={action.payRequest} total={total} pageUrl={pageUrl} />;
   }
 }
 
-function PaySection({ order, merchantName }: { order: Order; merchantName: string }) {
+function PaySection({ order, merchantName, pageUrl }: { order: Order; merchantName: string; pageUrl: string | undefined }) {
   const payment = payablePayment(order);
   if (!payment?.action) return null;
   const total = money(order.total, order.currency);
@@ -102,7 +105,7 @@ function PaySection({ order, merchantName }: { order: Order; merchantName: strin
         Please pay by <strong><Time value={payment.expiresAt} /></strong>. If no payment has arrived by then, the order expires and
         nothing is charged.
       </p>
-      <PayAction payment={payment} action={payment.action} total={total} merchantName={merchantName} />
+      <PayAction payment={payment} action={payment.action} total={total} merchantName={merchantName} pageUrl={pageUrl} />
       <p class="hint">This page updates by itself once your payment arrives.</p>
     </section>
   );
@@ -354,8 +357,8 @@ function RefundForm({ data, token, formToken }: { data: CustomerOrder; token: st
   );
 }
 
-/** Everything that changes as the order moves on: the page's live part, and the `/fragment` response. */
-export function OrderSection({ data, token, formToken }: { data: CustomerOrder; token: string; formToken: string }) {
+/** Everything that changes as the order moves on: the page's live part, and the `/fragment` response. `baseUrl`: the public one, for codes that open this page elsewhere. */
+export function OrderSection({ data, token, formToken, baseUrl }: { data: CustomerOrder; token: string; formToken: string; baseUrl?: string }) {
   const { order } = data;
   const status = orderStatusWords(order);
   return (
@@ -368,7 +371,7 @@ export function OrderSection({ data, token, formToken }: { data: CustomerOrder; 
       data-status-tone={status.tone}
       data-status-detail={status.detail}
     >
-      <PaySection order={order} merchantName={data.merchantName} />
+      <PaySection order={order} merchantName={data.merchantName} pageUrl={baseUrl && `${baseUrl}${orderPath(token)}`} />
       <ItemsSection order={order} />
       <PaymentSection order={order} />
       <DeliverySection order={order} />
@@ -388,9 +391,10 @@ const TEST_ORDER_BANNER = {
   ),
 };
 
-export function OrderPage({ data, token, formToken, nonce, notice }: { data: CustomerOrder; token: string; formToken: string; nonce: string; notice?: Notice }) {
+export function OrderPage({ data, token, formToken, nonce, notice, baseUrl }: { data: CustomerOrder; token: string; formToken: string; nonce: string; notice?: Notice; baseUrl?: string }) {
   const { order } = data;
   const status = orderStatusWords(order);
+  const wechatPay = payablePayment(order)?.action?.type === 'wechat_jsapi';
   return (
     <Layout
       title={`Order ${order.orderNo}`}
@@ -399,7 +403,17 @@ export function OrderPage({ data, token, formToken, nonce, notice }: { data: Cus
       nonce={nonce}
       referrer="no-referrer"
       banner={data.livemode ? undefined : TEST_ORDER_BANNER}
-      tail={<script nonce={nonce}>{raw(CLIENT_SCRIPT + QR_SCRIPT)}</script>}
+      tail={
+        <>
+          <script nonce={nonce}>{raw(CLIENT_SCRIPT + QR_SCRIPT)}</script>
+          {wechatPay && (
+            <>
+              <style nonce={nonce}>{raw(WECHAT_PAY_STYLE)}</style>
+              <script nonce={nonce}>{raw(WECHAT_PAY_SCRIPT)}</script>
+            </>
+          )}
+        </>
+      }
     >
       <h1>
         Order <span class="mono">{order.orderNo}</span>
@@ -417,7 +431,7 @@ export function OrderPage({ data, token, formToken, nonce, notice }: { data: Cus
           {notice.text}
         </p>
       )}
-      <OrderSection data={data} token={token} formToken={formToken} />
+      <OrderSection data={data} token={token} formToken={formToken} baseUrl={baseUrl} />
     </Layout>
   );
 }

@@ -1,6 +1,6 @@
 // A local Alipay OpenAPI gateway (`gateway.do`) for the real alipay-sdk. It holds Alipay's key and the
 // app's public key as the open platform does, checks the RSA2 signature of every request, signs its
-// answers and notifications with Alipay's key, and serves the page-pay link. Test controls are plain
+// answers and notifications with Alipay's key, and serves the page-pay and WAP-pay links. Test controls are plain
 // methods: the buyer scans or pays, the next call fails, a notification is tweaked.
 import { generateKeyPairSync, randomBytes, randomInt } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
@@ -156,13 +156,28 @@ export async function startAlipaySimulator(options: { retryDelaysMs?: readonly n
     response.writeHead(200, { 'content-type': 'text/html;charset=utf-8' }).end(`<!doctype html><title>${title}</title>${lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('')}`);
   }
 
-  /** The cashier page a page-pay link opens: the pre-order becomes a trade the buyer can pay. */
-  function cashier(params: Record<string, string>, response: ServerResponse): void {
+  /** What each page method's biz_content must hold beyond the trade (https://opendocs.alipay.com/open/59da99d0_alipay.trade.page.pay, …/29ae8cb6_alipay.trade.wap.pay). */
+  const PAGE_METHODS: Record<string, { productCode: string; required: readonly string[] }> = {
+    'alipay.trade.page.pay': { productCode: 'FAST_INSTANT_TRADE_PAY', required: [] },
+    // WAP pay: the phone cashier; quit_url is where a buyer who leaves it goes.
+    'alipay.trade.wap.pay': { productCode: 'QUICK_WAP_WAY', required: ['quit_url'] },
+  };
+
+  function pageRefusal(method: string, biz: Record<string, unknown>): Answer | undefined {
+    const { productCode, required } = PAGE_METHODS[method]!;
+    const missing = required.find((name) => typeof biz[name] !== 'string' || biz[name] === '');
+    if (missing) return failure('40001', `isv.missing-${missing.replaceAll('_', '-')}`, `缺少必选参数 ${missing}`);
+    if (biz.product_code !== productCode) return failure('40004', 'ACQ.INVALID_PARAMETER', `参数无效: product_code 应为 ${productCode}`);
+    return undefined;
+  }
+
+  /** The cashier page a page-pay or WAP-pay link opens: the pre-order becomes a trade the buyer can pay. */
+  function cashier(method: string, params: Record<string, string>, response: ServerResponse): void {
     const biz = bizContent(params) ?? {};
-    const refused = refusal(params);
-    calls.push({ method: 'alipay.trade.page.pay', biz, ...(refused && { refused: refused.sub_code }) });
+    const refused = refusal(params) ?? pageRefusal(method, biz);
+    calls.push({ method, biz, ...(refused && { refused: refused.sub_code }) });
     if (refused) return page(response, '支付宝 - 错误', [`错误代码 ${refused.sub_code}`, refused.sub_msg ?? '']);
-    const opened = biz.product_code === 'FAST_INSTANT_TRADE_PAY' ? book.open(appId, biz, params.notify_url, true) : { refused: failure('40004', 'ACQ.INVALID_PARAMETER', 'product_code') };
+    const opened = book.open(appId, biz, params.notify_url, true);
     if ('refused' in opened) return page(response, '支付宝 - 错误', [`错误代码 ${opened.refused.sub_code}`, opened.refused.sub_msg ?? '']);
     page(response, '支付宝 - 收银台', [opened.trade.subject, `¥${yuan(opened.trade.fen)}`]);
   }
@@ -175,7 +190,7 @@ export async function startAlipaySimulator(options: { retryDelaysMs?: readonly n
       // The SDK puts the common parameters in the query string and the rest in a form body.
       const form = request.headers['content-type']?.startsWith('application/x-www-form-urlencoded') ? new URLSearchParams(body) : new URLSearchParams();
       const params = { ...Object.fromEntries(url.searchParams), ...Object.fromEntries(form) };
-      if (params.method === 'alipay.trade.page.pay') cashier(params, response);
+      if (params.method !== undefined && params.method in PAGE_METHODS) cashier(params.method, params, response);
       else openApi(params, response);
     })().catch((error: unknown) => response.writeHead(500).end(String(error)));
   });

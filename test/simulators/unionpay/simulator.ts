@@ -139,12 +139,17 @@ export async function startUnionPaySimulator() {
     return signed({ ...pick(request, [...COMMON, 'orderId', 'txnTime', 'reqReserved']), ...fields });
   }
 
-  /** The page the customer's browser lands on; the consume is recorded, to be paid with `pay`. */
+  /**
+   * The page the customer's browser lands on: the PC one for channelType 07, the phone one for 08 (any other
+   * channel is not the gateway payment product's); the consume is recorded, to be paid with `pay`.
+   */
   function frontConsume(fields: Record<string, string>): { html: string; respCode: string } {
-    const problem = refusal('front', fields, { txnType: '01', txnSubType: '01', bizType: '000201', channelType: '07', currencyCode: '156' }, ['txnAmt', 'currencyCode', 'frontUrl', 'backUrl', 'payTimeout']);
+    const channelType = fields.channelType === '08' ? '08' : '07';
+    const problem = refusal('front', fields, { txnType: '01', txnSubType: '01', bizType: '000201', channelType, currencyCode: '156' }, ['txnAmt', 'currencyCode', 'frontUrl', 'backUrl', 'payTimeout']);
     if (problem) return { html: `<h1>交易失败</h1><p>${problem[0]} ${problem[1]}</p>`, respCode: problem[0] };
     if (!consumes.get(fields.orderId!)?.queryId) consumes.set(fields.orderId!, { fields, refunded: 0, cancelled: false });
-    return { html: `<h1>UnionPay (simulated)</h1><p>Pay ¥${fen(fields.txnAmt!)} for order ${fields.orderId}</p>`, respCode: '00' };
+    const heading = channelType === '08' ? 'UnionPay mobile (simulated)' : 'UnionPay (simulated)';
+    return { html: `<h1>${heading}</h1><p>Pay ¥${fen(fields.txnAmt!)} for order ${fields.orderId}</p>`, respCode: '00' };
   }
 
   /** A refund (04) of part or all of what is left, or a cancel (31) of the whole consume on its own day. */

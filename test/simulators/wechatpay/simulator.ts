@@ -1,7 +1,9 @@
 // A WeChat Pay API v3 simulator: the endpoints Paystead uses, over real HTTP. It authenticates requests as
 // WeChat Pay does (`Authorization: WECHATPAY2-SHA256-RSA2048 …` verified with the merchant's public key), signs
 // every answer with its platform key, keeps payments and refunds in memory and sends notifications
-// (notifier.ts). Tests steer it with plain methods: scan and pay, refund outcomes, injected failures, forgeries.
+// (notifier.ts). Payments are made by Native, H5 or JSAPI pay, each checked as WeChat Pay documents it. Tests
+// steer it with plain methods: scan and pay, pay on the H5 page or in the JSAPI payment sheet, refund
+// outcomes, injected failures, forgeries.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +13,7 @@ import { beijingTime, certificatePem, platformCertificate, platformPublicKey, ra
 import { createNotifier, type NotifyOptions } from './notifier.js';
 import { text } from 'node:stream/consumers';
 
-export type Operation = 'native' | 'query' | 'close' | 'refund' | 'refundQuery';
+export type Operation = 'native' | 'h5' | 'jsapi' | 'query' | 'close' | 'refund' | 'refundQuery';
 
 /** An injected failure for the next call of an operation. */
 export type Fault =
@@ -20,11 +22,13 @@ export type Fault =
   /** Answer normally, but signed with a key that is not the platform's. */
   | { forgedSignature: true };
 
-/** The states a Native payment goes through here (no USERPAYING, PAYERROR or REVOKED: those are other flows'). */
+/** The states a payment goes through here (no USERPAYING, PAYERROR or REVOKED: those are payment-code flows'). */
 type TradeState = 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED';
 type RefundState = 'SUCCESS' | 'CLOSED' | 'PROCESSING' | 'ABNORMAL';
+type TradeType = 'NATIVE' | 'MWEB' | 'JSAPI';
 
 interface Payment {
+  trade_type: TradeType;
   appid: string;
   mchid: string;
   out_trade_no: string;
@@ -32,7 +36,14 @@ interface Payment {
   notify_url: string;
   time_expire: string;
   total: number;
-  code_url: string;
+  /** Native: the code to scan. */
+  code_url?: string;
+  /** H5: the page the shopper's browser is sent to, and the address WeChat Pay expects it opened from. */
+  h5_url?: string;
+  payer_client_ip?: string;
+  /** JSAPI: the prepay the payment sheet is opened for, and the only payer who can pay it. */
+  prepay_id?: string;
+  openid?: string;
   trade_state: TradeState;
   transaction_id?: string;
   success_time?: string;
@@ -92,6 +103,15 @@ const NativeRequestSchema = z.object({
   amount: z.object({ total: fen, currency: z.literal('CNY').optional() }),
 });
 
+const H5RequestSchema = NativeRequestSchema.extend({
+  scene_info: z.object({
+    payer_client_ip: z.union([z.ipv4(), z.ipv6()]),
+    h5_info: z.object({ type: z.enum(['iOS', 'Android', 'Wap']), app_name: z.string().optional(), app_url: z.string().optional() }),
+  }),
+});
+
+const JsapiRequestSchema = NativeRequestSchema.extend({ payer: z.object({ openid: z.string().min(1).max(128) }) });
+
 const RefundRequestSchema = z.object({
   out_trade_no: z.string().optional(),
   out_refund_no: z.string().regex(/^[0-9A-Za-z_\-*|@]{1,64}$/),
@@ -101,10 +121,13 @@ const RefundRequestSchema = z.object({
 });
 
 const AUTH_SCHEME = 'WECHATPAY2-SHA256-RSA2048';
+const H5_PAGE = '/cgi-bin/mmpayweb-bin/checkmweb';
 const MAX_SKEW_SECONDS = 300;
 
 const ROUTES: ReadonlyArray<{ method: string; pattern: RegExp; operation: Operation }> = [
   { method: 'POST', pattern: /^\/v3\/pay\/transactions\/native$/, operation: 'native' },
+  { method: 'POST', pattern: /^\/v3\/pay\/transactions\/h5$/, operation: 'h5' },
+  { method: 'POST', pattern: /^\/v3\/pay\/transactions\/jsapi$/, operation: 'jsapi' },
   { method: 'GET', pattern: /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)$/, operation: 'query' },
   { method: 'POST', pattern: /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)\/close$/, operation: 'close' },
   { method: 'POST', pattern: /^\/v3\/refund\/domestic\/refunds$/, operation: 'refund' },
@@ -139,6 +162,8 @@ export async function startWechatPaySimulator(options: { platformKey?: 'certific
   const foreign: PlatformKey = platformPublicKey();
   const notifier = createNotifier({ platform, foreign, apiV3Key });
 
+  /** Where the server listens, once it does. */
+  let origin = '';
   const payments = new Map<string, Payment>();
   const refunds = new Map<string, Refund>();
   const faults = new Map<Operation, Fault[]>();
@@ -151,7 +176,7 @@ export async function startWechatPaySimulator(options: { platformKey?: 'certific
       appid: payment.appid,
       mchid: payment.mchid,
       out_trade_no: payment.out_trade_no,
-      ...(paid && { transaction_id: payment.transaction_id, trade_type: 'NATIVE', bank_type: 'OTHERS', success_time: payment.success_time, payer: { openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' } }),
+      ...(paid && { transaction_id: payment.transaction_id, trade_type: payment.trade_type, bank_type: 'OTHERS', success_time: payment.success_time, payer: { openid: payment.openid ?? 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' } }),
       trade_state: payment.trade_state,
       trade_state_desc: TRADE_STATE_DESC[payment.trade_state],
       attach: '',
@@ -187,17 +212,32 @@ export async function startWechatPaySimulator(options: { platformKey?: 'certific
     refuseUnless(verify(merchantKeys.publicKey, [method, target, timestamp, nonce, body], signature), 401, 'SIGN_ERROR', 'signature does not verify');
   }
 
-  function createNative(body: unknown) {
-    const request = valid(NativeRequestSchema, body);
+  /** What each trade type answers: the code, the page or the prepay. */
+  function prepayAnswer(payment: Payment) {
+    if (payment.trade_type === 'MWEB') return { h5_url: payment.h5_url };
+    if (payment.trade_type === 'JSAPI') return { prepay_id: payment.prepay_id };
+    return { code_url: payment.code_url };
+  }
+
+  /** Native, H5 and JSAPI orders: a new one, or the same one again when nothing differs. */
+  function createPayment(operation: 'native' | 'h5' | 'jsapi', body: unknown) {
+    const h5 = operation === 'h5' ? valid(H5RequestSchema, body) : undefined;
+    const jsapi = operation === 'jsapi' ? valid(JsapiRequestSchema, body) : undefined;
+    const request = h5 ?? jsapi ?? valid(NativeRequestSchema, body);
+    const tradeType: TradeType = operation === 'h5' ? 'MWEB' : operation === 'jsapi' ? 'JSAPI' : 'NATIVE';
     refuseUnless(request.mchid === mchid, 400, 'PARAM_ERROR', 'mchid does not match the Authorization mchid');
     refuseUnless(request.appid === appid, 400, 'APPID_MCHID_NOT_MATCH', 'appid and mchid do not match');
     const existing = payments.get(request.out_trade_no);
     if (existing) {
       refuseUnless(existing.trade_state === 'NOTPAY', 400, existing.trade_state === 'SUCCESS' ? 'ORDERPAID' : 'ORDER_CLOSED', `order is ${existing.trade_state}`);
+      // One out_trade_no is one order, of one trade type: it cannot be placed again as another.
+      refuseUnless(existing.trade_type === tradeType, 400, 'OUT_TRADE_NO_USED', '商户订单号重复');
       refuseUnless(existing.total === request.amount.total, 400, 'INVALID_REQUEST', 'out_trade_no used with different parameters');
-      return { status: 200, body: { code_url: existing.code_url } };
+      return { status: 200, body: prepayAnswer(existing) };
     }
+    const prepayId = `wx${beijingTime().replace(/\D/g, '').slice(0, 14)}${randomBytes(8).toString('hex')}`;
     const payment: Payment = {
+      trade_type: tradeType,
       appid,
       mchid,
       out_trade_no: request.out_trade_no,
@@ -205,11 +245,27 @@ export async function startWechatPaySimulator(options: { platformKey?: 'certific
       notify_url: request.notify_url,
       time_expire: request.time_expire ?? beijingTime(Date.now() + 2 * 3_600_000),
       total: request.amount.total,
-      code_url: `weixin://wxpay/bizpayurl?pr=${randomBytes(6).toString('base64url')}`,
+      ...(tradeType === 'NATIVE' && { code_url: `weixin://wxpay/bizpayurl?pr=${randomBytes(6).toString('base64url')}` }),
+      ...(h5 && {
+        // wx.tenpay.com's page, served here.
+        h5_url: `${origin}${H5_PAGE}?prepay_id=${prepayId}&package=${randomDigits(10)}`,
+        payer_client_ip: h5.scene_info.payer_client_ip,
+      }),
+      ...(jsapi && { prepay_id: prepayId, openid: jsapi.payer.openid }),
       trade_state: 'NOTPAY',
     };
     payments.set(payment.out_trade_no, payment);
-    return { status: 200, body: { code_url: payment.code_url } };
+    return { status: 200, body: prepayAnswer(payment) };
+  }
+
+  /** The shopper pays an open payment; returns the notification id. */
+  function pay(payment: Payment, notification: NotifyOptions): string {
+    if (payment.trade_state !== 'NOTPAY') throw new Error(`payment ${payment.out_trade_no} is ${payment.trade_state}`);
+    if (Date.parse(payment.time_expire) < Date.now()) throw new Error(`payment ${payment.out_trade_no} expired at ${payment.time_expire}`);
+    payment.trade_state = 'SUCCESS';
+    payment.transaction_id = `42${randomDigits(26)}`;
+    payment.success_time = beijingTime();
+    return notifier.notify(payment.notify_url, { eventType: 'TRANSACTION.SUCCESS', summary: '支付成功', originalType: 'transaction', resource: transaction(payment) }, notification);
   }
 
   function paymentFor(outTradeNo: string, queryMchid: unknown): Payment {
@@ -288,7 +344,9 @@ export async function startWechatPaySimulator(options: { platformKey?: 'certific
   function run(operation: Operation, param: string | undefined, query: URLSearchParams, body: Record<string, unknown>): { status: number; body?: object } {
     switch (operation) {
       case 'native':
-        return createNative(body);
+      case 'h5':
+      case 'jsapi':
+        return createPayment(operation, body);
       case 'query':
         return { status: 200, body: transaction(paymentFor(param!, query.get('mchid'))) };
       case 'close':
@@ -319,11 +377,20 @@ export async function startWechatPaySimulator(options: { platformKey?: 'certific
     res.end(body);
   }
 
+  /** WeChat Pay's H5 page, as a phone browser opens it: it names the amount; the shopper pays with `payOnH5Page`. */
+  function h5Page(url: URL, res: ServerResponse): void {
+    const prepayId = url.searchParams.get('prepay_id');
+    const payment = [...payments.values()].find((p) => p.h5_url !== undefined && prepayId === new URL(p.h5_url).searchParams.get('prepay_id'));
+    const body = payment ? `<h1>微信支付 (simulated)</h1><p>¥${(payment.total / 100).toFixed(2)}</p>` : '<h1>商家参数格式有误</h1>';
+    res.writeHead(payment ? 200 : 400, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><html><body>${body}</body></html>`);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await text(req);
     const method = req.method ?? 'GET';
     const target = req.url ?? '/';
     const url = new URL(target, 'http://simulator');
+    if (method === 'GET' && url.pathname === H5_PAGE) return h5Page(url, res);
     const route = ROUTES.map((r) => ({ ...r, match: r.method === method ? r.pattern.exec(url.pathname) : null })).find((r) => r.match);
     let status: number;
     let payload: object | undefined;
@@ -360,6 +427,7 @@ export async function startWechatPaySimulator(options: { platformKey?: 'certific
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  origin = `http://127.0.0.1:${port}`;
 
   return {
     url: `http://127.0.0.1:${port}/`,
@@ -399,13 +467,40 @@ export async function startWechatPaySimulator(options: { platformKey?: 'certific
     scanAndPay(codeUrl: string, notification: NotifyOptions = {}): string {
       const payment = [...payments.values()].find((p) => p.code_url === codeUrl);
       if (!payment) throw new Error(`no payment has code_url ${codeUrl}`);
-      if (payment.trade_state !== 'NOTPAY') throw new Error(`payment ${payment.out_trade_no} is ${payment.trade_state}`);
-      if (Date.parse(payment.time_expire) < Date.now()) throw new Error(`payment ${payment.out_trade_no} expired at ${payment.time_expire}`);
-      payment.trade_state = 'SUCCESS';
-      payment.transaction_id = `42${randomDigits(26)}`;
-      payment.success_time = beijingTime();
-      return notifier.notify(payment.notify_url, { eventType: 'TRANSACTION.SUCCESS', summary: '支付成功', originalType: 'transaction', resource: transaction(payment) }, notification);
+      return pay(payment, notification);
     },
+
+    /**
+     * The shopper's browser opens the H5 page (`h5_url`, with Paystead's `redirect_url`) from `clientIp` and
+     * pays; WeChat Pay refuses a page opened from another address than payer_client_ip. Returns where the
+     * shopper is sent back to.
+     */
+    payOnH5Page(pageUrl: string, clientIp: string, notification: NotifyOptions = {}): { redirectUrl: string | undefined } {
+      const url = new URL(pageUrl);
+      const payment = [...payments.values()].find((p) => p.h5_url !== undefined && url.searchParams.get('prepay_id') === new URL(p.h5_url).searchParams.get('prepay_id'));
+      if (!payment) throw new Error(`no H5 payment for ${pageUrl}`);
+      // 商家参数格式有误: the page was opened from another network than the order named.
+      if (payment.payer_client_ip !== clientIp) throw new Error(`H5 page opened from ${clientIp}, not payer_client_ip ${payment.payer_client_ip}`);
+      pay(payment, notification);
+      return { redirectUrl: url.searchParams.get('redirect_url') ?? undefined };
+    },
+
+    /**
+     * WeChat's payment sheet, as \`getBrandWCPayRequest\` opens it for the shopper \`openid\`: the parameters
+     * must be signed by the merchant's key for this app and a prepay of this payer; then the shopper pays.
+     * Answers with the \`err_msg\` WeChat gives the page.
+     */
+    payInWechat(payRequest: { appId: string; timeStamp: string; nonceStr: string; package: string; signType: string; paySign: string }, openid: string, notification: NotifyOptions = {}): string {
+      const payment = [...payments.values()].find((p) => p.prepay_id !== undefined && payRequest.package === `prepay_id=${p.prepay_id}`);
+      if (!payment || payRequest.appId !== appid || payRequest.signType !== 'RSA') return 'get_brand_wcpay_request:fail';
+      if (!verify(merchantKeys.publicKey, [payRequest.appId, payRequest.timeStamp, payRequest.nonceStr, payRequest.package], payRequest.paySign)) return 'get_brand_wcpay_request:fail';
+      if (payment.openid !== openid) return 'get_brand_wcpay_request:fail';
+      pay(payment, notification);
+      return 'get_brand_wcpay_request:ok';
+    },
+
+    /** The merchant's API public key, as WeChat Pay holds it to check signatures. */
+    merchantPublicKey: merchantKeys.publicKey,
 
     /** A success notification for a payment nobody paid, sent with a forgery or corrupted on the way. */
     forgeSuccess(outTradeNo: string, notification: NotifyOptions): string {
