@@ -44,15 +44,18 @@ async function handleNotification(deps: AppDeps, dispatcher: NotificationDispatc
     notification = await adapter.verifyNotification(ctx, raw);
   } catch (error) {
     if (!(error instanceof NotificationRejected)) throw error;
-    const count = await insertRejectedEvent(db, { gateway, merchantId, raw, reason: error.message }, REJECTED_NOTIFICATION_BUDGET);
+    const count = await insertRejectedEvent(db, { gateway, merchantId, mode, raw, reason: error.message }, REJECTED_NOTIFICATION_BUDGET);
     logRejection(logger, { gateway, merchantId, reason: error.message }, count);
     throw new ApiError(error.httpStatus, 'invalid_notification', error.message);
   }
   // Signed, yet unstorable (NUL, lone surrogates): kept out like a forged one, but not stored raw either.
   const issue = findTextIssue(notification, BODY_TEXT, 'notification');
   if (issue) throw unstorable(gateway, merchantId, issue, deps);
-  const eventId = await insertVerifiedEvent(db, { gateway, merchantId, raw, notification });
-  return dispatcher.dispatch({ id: eventId, gateway, merchantId }, notification);
+  const eventId = await insertVerifiedEvent(db, { gateway, merchantId, mode, raw, notification });
+  const status = await dispatcher.dispatch({ id: eventId, gateway, merchantId, mode }, notification);
+  // Signed, but for an order of the other mode (a test notification naming a live payment, say): refused.
+  if (status === 'rejected') throw new ApiError(409, 'notification_mode_mismatch', `This ${mode}-mode notification names an order of the other mode; it was stored and rejected.`);
+  return status;
 }
 
 function unstorable(gateway: string, merchantId: string, issue: TextIssue, { logger }: Pick<AppDeps, 'logger'>): ApiError {
