@@ -46,6 +46,8 @@ describe('test and live modes: the sandbox can never mark a live order paid', ()
     expect(refused).toMatchObject({ status: 422, body: { error: { code: 'gateway_not_available_in_live_mode' } } });
     const orders = await stack.db.selectFrom('orders').select('livemode').where('merchantId', '=', merchant.merchantId).execute();
     expect(orders.filter((o) => o.livemode)).toEqual([]);
+    // WeChat Pay has no API v3 sandbox: without WECHATPAY_TEST_BASE_URL it is not offered in test mode.
+    expect(await stack.checkout(merchant, { paymentMethod: 'wechatpay' })).toMatchObject({ status: 422, body: { error: { code: 'gateway_not_available_in_test_mode' } } });
     // The same cart with the test key is a test order through the sandbox.
     const test = await stack.checkout(merchant);
     expect(test.status).toBe(201);
