@@ -38,7 +38,7 @@ function checkCredentials(gateway: ConfigurableGateway, mode: Mode, body: Record
   const problems: Record<string, string> = Object.fromEntries(found.map(({ field, problem }) => [field.name, PROBLEM_WORDS[problem](field, mode)]));
   const known = new Set(CREDENTIAL_FIELDS[gateway].map((field) => field.name));
   for (const name of Object.keys(body)) if (!known.has(name)) problems[name] = 'is not a field of this gateway';
-  if (Object.keys(problems).length > 0) throw new ApiError(422, 'invalid_credentials', `The ${gateway} credentials are incomplete or have unknown fields.`, problems);
+  if (Object.keys(problems).length > 0) throw new ApiError(422, 'invalid_credentials', `The ${gateway} credentials are incomplete, of the other mode or have unknown fields.`, problems);
   return credentials;
 }
 
