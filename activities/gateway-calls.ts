@@ -16,9 +16,10 @@ interface GatewayTarget {
 const paymentRef = ({ paymentId, createdAt, gatewayReference }: PaymentRef): PaymentRef => ({ paymentId, createdAt, gatewayReference });
 
 export function createGatewayActivities(deps: ActivityDeps) {
-  function adapterFor(gateway: GatewayName): GatewayAdapter {
-    const adapter = deps.gateways.get(gateway);
-    if (!adapter) throw ApplicationFailure.nonRetryable(`The ${gateway} gateway is not available.`, 'GatewayRejected');
+  /** The gateway's adapter for the order's mode: a test order never reaches a gateway's live endpoint. */
+  function adapterFor({ gateway, mode }: GatewayTarget): GatewayAdapter {
+    const adapter = deps.gateways.get(gateway, mode);
+    if (!adapter) throw ApplicationFailure.nonRetryable(`The ${gateway} gateway is not available in ${mode} mode.`, 'GatewayRejected');
     return adapter;
   }
 
@@ -27,7 +28,7 @@ export function createGatewayActivities(deps: ActivityDeps) {
    * become non-retryable failures with the gateway's message; everything else is retried by Temporal.
    */
   async function call<T>(target: GatewayTarget, fn: (adapter: GatewayAdapter, ctx: Awaited<ReturnType<typeof loadGatewayContext>>) => Promise<T>): Promise<T> {
-    const adapter = adapterFor(target.gateway);
+    const adapter = adapterFor(target);
     const ctx = await loadGatewayContext(deps, target.merchantId, target.gateway, target.mode);
     try {
       return await fn(adapter, ctx);
@@ -42,7 +43,7 @@ export function createGatewayActivities(deps: ActivityDeps) {
   return {
     /** Idempotent at the gateway: our payment id is its idempotency key / out-trade-number. */
     async createGatewayPayment(input: GatewayTarget & { request: CreatePaymentRequest }) {
-      const adapter = adapterFor(input.gateway);
+      const adapter = adapterFor(input);
       if (adapter.requiresVerifiedMerchant) {
         const merchant = await getMerchant(deps.db, input.merchantId);
         if (!merchant) throw new Error(`Merchant ${input.merchantId} does not exist.`);

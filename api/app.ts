@@ -71,8 +71,9 @@ export function createApp(appDeps: AppDeps) {
   registerOrderRoutes(app, deps);
   registerAdminOrderRoutes(app, deps);
   registerWebhookRoutes(app, deps);
-  // The built-in sandbox gateway is served by Paystead itself, but talked to over HTTP like any gateway.
-  app.route('/sandbox', createSandboxRoutes({ db: deps.db, masterKey: deps.config.masterKey, logger: deps.logger }));
+  // The built-in sandbox gateway is served by Paystead itself, but talked to over HTTP like any gateway;
+  // `SANDBOX_ENABLED=false` leaves it out altogether.
+  if (deps.config.sandboxEnabled) app.route('/sandbox', createSandboxRoutes({ db: deps.db, masterKey: deps.config.masterKey, logger: deps.logger }));
   // The admin and customer pages: their own Hono app over the same services, mounted at their paths.
   app.route('/', createPages(deps));
   registerDocsRoutes(app);

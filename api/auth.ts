@@ -1,7 +1,7 @@
 // The API's key check: which kinds of key a route admits, and the merchant a merchant-scoped route acts for.
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../core/errors.js';
-import type { KeyResolver, MerchantKey, Principal } from '../services/api-keys.js';
+import { isStoppedKey, type KeyResolver, type MerchantKey, type Principal } from '../services/api-keys.js';
 import type { AppEnv } from './context.js';
 
 /**
@@ -21,7 +21,7 @@ export function requireKey(keys: KeyResolver, ...kinds: Array<Principal['kind']>
       throw new ApiError(401, 'unauthorized', 'Missing or invalid API key.');
     }
     if (!kinds.includes(principal.kind)) throw new ApiError(403, 'forbidden', `A ${principal.kind} key cannot use this route.`);
-    if (principal.kind !== 'platform' && principal.merchantStatus === 'suspended') {
+    if (principal.kind !== 'platform' && isStoppedKey(principal)) {
       throw new ApiError(403, 'merchant_suspended', 'This merchant account is suspended.');
     }
     c.set('principal', principal);

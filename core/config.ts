@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import type { Mode } from './modes.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -80,9 +81,13 @@ export const envSchema = z
     API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
     PUBLIC_BASE_URL: optionalText.pipe(z.url().optional()),
     SANDBOX_BASE_URL: optionalText.pipe(z.url().optional()),
+    SANDBOX_ENABLED: flag.default(true),
     ALIPAY_GATEWAY_URL: z.url().default('https://openapi.alipay.com/gateway.do'),
+    ALIPAY_SANDBOX_GATEWAY_URL: z.url().default('https://openapi-sandbox.dl.alipaydev.com/gateway.do'),
     WECHATPAY_BASE_URL: z.url().default('https://api.mch.weixin.qq.com/'),
+    WECHATPAY_TEST_BASE_URL: optionalText.pipe(z.url().optional()),
     UNIONPAY_BASE_URL: z.url().default('https://gateway.95516.com'),
+    UNIONPAY_TEST_BASE_URL: z.url().default('https://gateway.test.95516.com'),
     STRIPE_API_URL: z.url().default('https://api.stripe.com'),
     PLATFORM_API_KEY: z
       .string({ error: 'is required (at least 32 characters)' })
@@ -123,9 +128,10 @@ export interface TemporalConfig {
   maxCachedWorkflows: number;
 }
 
+/** Where each real gateway is reached in one mode; absent: not offered in that mode. */
 export interface GatewayUrls {
   alipay: string;
-  wechatpay: string;
+  wechatpay?: string;
   unionpay: string;
   stripe: string;
 }
@@ -157,8 +163,14 @@ export interface Config {
   http: { port: number; publicBaseUrl: string; keyCacheMs: number };
   /** Where workers reach the built-in sandbox gateway (the API); defaults to the public URL. */
   sandboxBaseUrl: string;
-  /** Where the real gateways are reached: their production endpoints unless pointed elsewhere (sandboxes, simulators). */
-  gatewayUrls: GatewayUrls;
+  /** False: no sandbox gateway, routes or hosted page at all (`SANDBOX_ENABLED=false`, for production). */
+  sandboxEnabled: boolean;
+  /**
+   * Where the real gateways are reached, per mode: live, their production endpoints; test, their own sandbox
+   * environments (Stripe: the same API, with test keys; WeChat Pay has no API v3 sandbox, so only when
+   * `WECHATPAY_TEST_BASE_URL` is set). Either may be pointed elsewhere (simulators).
+   */
+  gatewayUrls: Record<Mode, GatewayUrls>;
   platformApiKey: string;
   masterKey: Buffer;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -208,7 +220,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
     http: { port: e.PORT, publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''), keyCacheMs: e.API_KEY_CACHE_SECONDS * 1000 },
     sandboxBaseUrl: (e.SANDBOX_BASE_URL ?? e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
-    gatewayUrls: { alipay: e.ALIPAY_GATEWAY_URL, wechatpay: e.WECHATPAY_BASE_URL, unionpay: e.UNIONPAY_BASE_URL, stripe: e.STRIPE_API_URL },
+    sandboxEnabled: e.SANDBOX_ENABLED,
+    gatewayUrls: {
+      live: { alipay: e.ALIPAY_GATEWAY_URL, wechatpay: e.WECHATPAY_BASE_URL, unionpay: e.UNIONPAY_BASE_URL, stripe: e.STRIPE_API_URL },
+      test: { alipay: e.ALIPAY_SANDBOX_GATEWAY_URL, ...(e.WECHATPAY_TEST_BASE_URL && { wechatpay: e.WECHATPAY_TEST_BASE_URL }), unionpay: e.UNIONPAY_TEST_BASE_URL, stripe: e.STRIPE_API_URL },
+    },
     platformApiKey: e.PLATFORM_API_KEY,
     masterKey: e.MASTER_KEY,
     logLevel: e.LOG_LEVEL,

@@ -170,6 +170,8 @@ export interface WebhookEventTable {
   gateway: GatewayName;
   merchantId: string;
   providerEventId: string | null;
+  /** The mode it came in for (its address); handed only to an order of the same mode. */
+  mode: Mode;
   headers: JSONColumnType<Record<string, string>>;
   body: string;
   verified: boolean;

@@ -96,13 +96,33 @@ export async function getMerchant(db: Db, merchantId: string): Promise<Merchant 
   return db.selectFrom('merchants').selectAll().where('id', '=', merchantId).executeTakeFirst();
 }
 
-export async function verifyMerchant(db: Db, merchantId: string): Promise<Merchant | undefined> {
-  return db
-    .updateTable('merchants')
-    .set({ status: 'active', verifiedAt: new Date() })
-    .where('id', '=', merchantId)
-    .returningAll()
-    .executeTakeFirst();
+/** A merchant's live secret and admin keys, as issued: shown once. */
+export interface LiveKeys {
+  secretKey: string;
+  adminKey: string;
+}
+
+/**
+ * Marks the merchant verified (active). The first verification also issues its live secret and admin keys,
+ * returned once here; verifying again (after a suspension, say) issues none. The update locks the merchant's
+ * row, so two verifications at once issue one pair.
+ */
+export async function verifyMerchant(db: Db, merchantId: string): Promise<{ merchant: Merchant; liveKeys?: LiveKeys } | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const merchant = await trx
+      .updateTable('merchants')
+      .set({ status: 'active', verifiedAt: new Date() })
+      .where('id', '=', merchantId)
+      .returningAll()
+      .executeTakeFirst();
+    if (!merchant) return undefined;
+    const hasLiveKey = await trx.selectFrom('apiKeys').select('id').where('merchantId', '=', merchantId).where('mode', '=', 'live').limit(1).executeTakeFirst();
+    if (hasLiveKey) return { merchant };
+    const secret = newApiKey(merchantId, 'secret', 'live');
+    const admin = newApiKey(merchantId, 'admin', 'live');
+    await trx.insertInto('apiKeys').values([secret.row, admin.row]).execute();
+    return { merchant, liveKeys: { secretKey: secret.key, adminKey: admin.key } };
+  });
 }
 
 /** Keeps `verifiedAt`: suspension is a later decision, not an undoing of the verification. */

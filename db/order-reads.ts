@@ -110,23 +110,23 @@ export async function findRefundByIdempotencyKey(db: Db, orderId: string, idempo
   return db.selectFrom('refunds').selectAll().where('orderId', '=', orderId).where('idempotencyKey', '=', idempotencyKey).executeTakeFirst();
 }
 
-/** The order (and its workflow) one of the merchant's payments belongs to. */
+/** The order (its workflow and mode) one of the merchant's payments belongs to. */
 export async function findPaymentOrder(db: Db, merchantId: string, paymentId: string) {
   return db
     .selectFrom('payments')
     .innerJoin('orders', 'orders.id', 'payments.orderId')
-    .select(['orders.id as orderId', 'orders.workflowId'])
+    .select(['orders.id as orderId', 'orders.workflowId', 'orders.livemode'])
     .where('payments.id', '=', paymentId)
     .where('payments.merchantId', '=', merchantId)
     .executeTakeFirst();
 }
 
-/** The order (and its workflow) one of the merchant's refunds belongs to. */
+/** The order (its workflow and mode) one of the merchant's refunds belongs to. */
 export async function findRefundOrder(db: Db, merchantId: string, refundId: string) {
   return db
     .selectFrom('refunds')
     .innerJoin('orders', 'orders.id', 'refunds.orderId')
-    .select(['orders.id as orderId', 'orders.workflowId'])
+    .select(['orders.id as orderId', 'orders.workflowId', 'orders.livemode'])
     .where('refunds.id', '=', refundId)
     .where('refunds.merchantId', '=', merchantId)
     .executeTakeFirst();

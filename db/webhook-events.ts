@@ -2,6 +2,7 @@
 // them (signalled to their order, a duplicate, unmatched, or rejected as unverifiable).
 import { sql } from 'kysely';
 import { newId } from '../core/ids.js';
+import type { Mode } from '../core/modes.js';
 import type { GatewayName } from '../domain/gateways.js';
 import type { GatewayNotification } from '../domain/gateway-reports.js';
 import type { Db, WebhookEventTable } from './database.js';
@@ -34,8 +35,8 @@ const utf8Bytes = (text: string) => Buffer.byteLength(text, 'utf8');
  * within `budget` (in full, else as a truncated sample, else not at all). The window's row is locked while
  * deciding, so concurrent requests never overrun the budget.
  */
-export async function insertRejectedEvent(db: Db, event: { gateway: GatewayName; merchantId: string; raw: Raw; reason: string }, budget: RejectionBudget): Promise<RejectionCount> {
-  const { gateway, merchantId, raw, reason } = event;
+export async function insertRejectedEvent(db: Db, event: { gateway: GatewayName; merchantId: string; mode: Mode; raw: Raw; reason: string }, budget: RejectionBudget): Promise<RejectionCount> {
+  const { gateway, merchantId, mode, raw, reason } = event;
   const headers = JSON.stringify(raw.headers);
   const size = utf8Bytes(raw.body) + utf8Bytes(headers);
   const windowStart = new Date(Math.floor(Date.now() / budget.windowMs) * budget.windowMs);
@@ -54,7 +55,7 @@ export async function insertRejectedEvent(db: Db, event: { gateway: GatewayName;
     const body = sample ? Buffer.from(raw.body, 'utf8').subarray(0, budget.sampleBytes).toString('utf8') : raw.body;
     const sampledHeaders = sample ? JSON.stringify(Object.fromEntries(Object.entries(raw.headers).map(([name, value]) => [name.slice(0, 64), value.slice(0, 256)]))) : headers;
     const verificationError = sample ? `${reason} (sample: first ${budget.sampleBytes} of ${utf8Bytes(raw.body)} body bytes; over the storage budget)` : reason;
-    await trx.insertInto('webhookEvents').values({ id: newId('evt'), gateway, merchantId, headers: sampledHeaders, body, verified: false, verificationError, status: 'rejected' }).execute();
+    await trx.insertInto('webhookEvents').values({ id: newId('evt'), gateway, merchantId, mode, headers: sampledHeaders, body, verified: false, verificationError, status: 'rejected' }).execute();
     const where = trx.updateTable('webhookRejectionWindows').where('merchantId', '=', merchantId).where('gateway', '=', gateway).where('windowStart', '=', windowStart);
     if (sample) {
       await where.set({ sampled: sql`sampled + 1` }).execute();
@@ -66,14 +67,15 @@ export async function insertRejectedEvent(db: Db, event: { gateway: GatewayName;
 }
 
 /** A verified notification, `received` until it is handed over to its order. */
-export async function insertVerifiedEvent(db: Db, event: { gateway: GatewayName; merchantId: string; raw: Raw; notification: GatewayNotification }): Promise<string> {
-  const { gateway, merchantId, raw, notification } = event;
+export async function insertVerifiedEvent(db: Db, event: { gateway: GatewayName; merchantId: string; mode: Mode; raw: Raw; notification: GatewayNotification }): Promise<string> {
+  const { gateway, merchantId, mode, raw, notification } = event;
   const row = await db
     .insertInto('webhookEvents')
     .values({
       id: newId('evt'),
       gateway,
       merchantId,
+      mode,
       providerEventId: notification.eventId,
       headers: JSON.stringify(raw.headers),
       body: raw.body,
@@ -103,8 +105,8 @@ export async function wasEventHandled(db: Db, gateway: GatewayName, merchantId: 
   return row !== undefined;
 }
 
-/** Records what became of a stored event. */
-export async function markEvent(db: Db, id: string, outcome: { status: WebhookEventTable['status']; orderId?: string | null }): Promise<void> {
+/** Records what became of a stored event (and why, for a verified one refused). */
+export async function markEvent(db: Db, id: string, outcome: { status: WebhookEventTable['status']; orderId?: string | null; verificationError?: string }): Promise<void> {
   await db.updateTable('webhookEvents').set({ ...outcome, processedAt: new Date() }).where('id', '=', id).execute();
 }
 
@@ -112,7 +114,7 @@ export async function markEvent(db: Db, id: string, outcome: { status: WebhookEv
 export async function selectStuckEvents(db: Db, olderThanMs: number) {
   return db
     .selectFrom('webhookEvents')
-    .select(['id', 'gateway', 'merchantId', 'notification'])
+    .select(['id', 'gateway', 'merchantId', 'mode', 'notification'])
     .where('status', '=', 'received')
     .where('verified', '=', true)
     .where('notification', 'is not', null)

@@ -1,6 +1,6 @@
 import type { Mode } from '../core/modes.js';
 import type { Db } from '../db/database.js';
-import { createMerchant, issueApiKey, verifyMerchant } from '../db/merchants.js';
+import { createMerchant, verifyMerchant } from '../db/merchants.js';
 import { insertProduct } from '../db/products.js';
 
 const DEMO_EMAIL = 'demo@paystead.test';
@@ -35,10 +35,10 @@ export async function ensureDemoMerchant(db: Db): Promise<{ merchantId: string; 
     },
     { currency: 'CNY', shippingFee: 1_000, taxRateBps: 600, autoConfirm: false },
   );
-  await verifyMerchant(db, merchant.id);
-  const [liveSecret, liveAdmin] = [await issueApiKey(db, merchant.id, 'secret', 'live'), await issueApiKey(db, merchant.id, 'admin', 'live')];
+  // Verification issues the live keys, once.
+  const live = (await verifyMerchant(db, merchant.id))!.liveKeys!;
   for (const product of DEMO_PRODUCTS) {
     await insertProduct(db, { merchantId: merchant.id, currency: 'CNY', active: true, ...product });
   }
-  return { merchantId: merchant.id, keys: { test: { secretKey, adminKey }, live: { secretKey: liveSecret!.key, adminKey: liveAdmin!.key } } };
+  return { merchantId: merchant.id, keys: { test: { secretKey, adminKey }, live } };
 }

@@ -26,6 +26,8 @@ export interface CredentialField {
   /** `text`: one line; `pem`: a PEM key or certificate, several lines. */
   readonly kind: 'text' | 'pem';
   readonly hint?: string;
+  /** For values that say their mode (Stripe's keys): how a value of each mode starts; any other is refused. */
+  readonly prefixes?: Readonly<Record<Mode, readonly string[]>>;
 }
 
 export interface GatewayProfile {
@@ -39,7 +41,7 @@ export interface GatewayProfile {
   readonly flows: readonly PaymentFlow[];
   /** What a flow needs to know of the payer; checkout refuses the flow without it. */
   readonly flowNeeds?: Partial<Record<PaymentFlow, readonly PayerFact[]>>;
-  /** The modes it runs in. Data only so far: nothing checks a merchant's mode yet. */
+  /** The modes it runs in: the sandbox only in test mode, so a live order never reaches it (gateways/registry.ts). */
   readonly modes: readonly GatewayMode[];
   /** Real gateways refuse merchants that have not been verified (licence and tax registration). */
   readonly requiresVerifiedMerchant: boolean;
@@ -112,7 +114,13 @@ const PROFILES = {
   stripe: {
     label: 'Stripe',
     credentials: [
-      { name: 'secretKey', label: 'Secret key', kind: 'text', hint: 'Starts with sk_live_ or sk_test_; a restricted key (rk_) needs write access to Checkout Sessions and Refunds and read access to PaymentIntents.' },
+      {
+        name: 'secretKey',
+        label: 'Secret key',
+        kind: 'text',
+        hint: 'Starts with sk_live_ in live mode, sk_test_ in test mode; a restricted key (rk_live_, rk_test_) needs write access to Checkout Sessions and Refunds and read access to PaymentIntents.',
+        prefixes: { live: ['sk_live_', 'rk_live_'], test: ['sk_test_', 'rk_test_'] },
+      },
       {
         name: 'webhookSecret',
         label: 'Webhook signing secret',

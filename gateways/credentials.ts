@@ -1,6 +1,7 @@
 // Merchants' gateway credentials: the fields each gateway's profile lists (domain/gateways.ts), read and
 // checked by one rule for the admin API and the admin page, which store them encrypted
 // (`db/gateway-credentials.ts`) and never show them again; and the errors an adapter raises for a bad one.
+import type { Mode } from '../core/modes.js';
 import { GATEWAY_PROFILES, GATEWAYS, hasCredentialFields, type ConfigurableGateway, type CredentialField } from '../domain/gateways.js';
 import { GatewayError } from './types.js';
 
@@ -12,20 +13,28 @@ export const CREDENTIAL_FIELDS = Object.fromEntries(
 /** Per value; PEM keys and certificates fit easily. */
 export const MAX_CREDENTIAL_LENGTH = 16_384;
 
+export type CredentialProblem = 'missing' | 'too_long' | 'wrong_mode';
+
+/** What a value must start with in a mode, said to people: `sk_test_ or rk_test_`. */
+export const modePrefixes = (field: CredentialField, mode: Mode): string => (field.prefixes?.[mode] ?? []).join(' or ');
+
 /**
  * The gateway's fields read with `valueOf`, trimmed, and what is wrong with any of them: the one rule the
  * admin API and the admin page both apply (each words the problems its own way, never echoing a value).
+ * A value that says its mode (a Stripe key) must say the mode the credentials are saved for.
  */
 export function readCredentials(
   gateway: ConfigurableGateway,
+  mode: Mode,
   valueOf: (name: string) => string | undefined,
-): { credentials: Record<string, string>; problems: Array<{ field: CredentialField; problem: 'missing' | 'too_long' }> } {
+): { credentials: Record<string, string>; problems: Array<{ field: CredentialField; problem: CredentialProblem }> } {
   const credentials: Record<string, string> = {};
-  const problems: Array<{ field: CredentialField; problem: 'missing' | 'too_long' }> = [];
+  const problems: Array<{ field: CredentialField; problem: CredentialProblem }> = [];
   for (const field of GATEWAY_PROFILES[gateway].credentials) {
     const value = valueOf(field.name)?.trim() ?? '';
     if (value === '') problems.push({ field, problem: 'missing' });
     else if (value.length > MAX_CREDENTIAL_LENGTH) problems.push({ field, problem: 'too_long' });
+    else if (field.prefixes && !field.prefixes[mode].some((prefix) => value.startsWith(prefix))) problems.push({ field, problem: 'wrong_mode' });
     else credentials[field.name] = value;
   }
   return { credentials, problems };

@@ -141,4 +141,13 @@ export class GatewayError extends Error {
   }
 }
 
-export type GatewayRegistry = ReadonlyMap<GatewayName, GatewayAdapter>;
+/** The gateways this deployment offers, per mode. */
+export interface GatewayRegistry {
+  /**
+   * The adapter for the gateway in a mode: live talks to the gateway's production endpoint, test to its own
+   * sandbox environment (or the built-in sandbox). Undefined where this deployment does not offer it.
+   */
+  get(gateway: GatewayName, mode: Mode): GatewayAdapter | undefined;
+  /** The modes the gateway is offered in here: none when switched off (the sandbox with `SANDBOX_ENABLED=false`). */
+  modesOf(gateway: GatewayName): readonly Mode[];
+}

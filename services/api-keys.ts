@@ -16,6 +16,11 @@ export interface MerchantKey extends MerchantScope {
   merchantStatus: 'pending_verification' | 'active' | 'suspended';
 }
 
+/** Suspension stops a merchant's live keys; its test keys keep working, since no money moves in test mode. */
+export function isStoppedKey(key: MerchantKey): boolean {
+  return key.mode === 'live' && key.merchantStatus === 'suspended';
+}
+
 function sameSecret(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);

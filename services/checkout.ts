@@ -6,13 +6,14 @@ import { z } from '@hono/zod-openapi';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { ApiError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
-import { isLive } from '../core/modes.js';
+import { isLive, type Mode } from '../core/modes.js';
 import { ORDER_SEARCH_KEYS } from '../core/search-attributes.js';
 import { hasGatewayCredentials } from '../db/gateway-credentials.js';
 import type { MerchantSettings } from '../db/merchants.js';
 import { findOrderByIdempotencyKey } from '../db/order-reads.js';
-import { GATEWAY_PROFILES, GATEWAYS, hasCredentialFields, PAYMENT_FLOWS, type PaymentFlow } from '../domain/gateways.js';
+import { GATEWAY_PROFILES, GATEWAYS, hasCredentialFields, PAYMENT_FLOWS, type GatewayName, type PaymentFlow } from '../domain/gateways.js';
 import { deviceOf, flowForDevice, missingPayerFacts } from '../domain/payment-flows.js';
+import type { GatewayAdapter, GatewayRegistry } from '../gateways/types.js';
 import type { OrderInput, OrderState } from '../domain/order.js';
 import type { Quote } from '../domain/pricing.js';
 import { checkoutUpdate, type CheckoutResult } from '../workflows/messages.js';
@@ -117,6 +118,18 @@ async function replay(deps: AppDeps, scope: MerchantScope, idempotencyKey: strin
   return undefined;
 }
 
+/**
+ * The gateway's adapter in the key's mode. Refuses a gateway this deployment does not offer (the sandbox
+ * with `SANDBOX_ENABLED=false`) or does not offer in that mode: the sandbox never takes a live order; WeChat
+ * Pay has no test environment unless one is configured.
+ */
+function offeredAdapter(gateways: GatewayRegistry, gateway: GatewayName, mode: Mode): GatewayAdapter {
+  const adapter = gateways.get(gateway, mode);
+  if (adapter) return adapter;
+  if (gateways.modesOf(gateway).length === 0) throw new ApiError(422, 'gateway_unavailable', `The ${gateway} gateway is not available on this deployment.`);
+  throw new ApiError(422, `gateway_not_available_in_${mode}_mode`, `The ${gateway} gateway is not available in ${mode} mode.`);
+}
+
 /** Refuses a payment method this merchant cannot use for this quote. */
 async function assertPaymentMethod(deps: AppDeps, key: MerchantKey, request: CheckoutRequest, pricing: Promise<{ quote: Quote; settings: MerchantSettings }>) {
   const { merchantId, mode } = key;
@@ -125,8 +138,7 @@ async function assertPaymentMethod(deps: AppDeps, key: MerchantKey, request: Che
   if (request.paymentMethod !== 'sandbox' && key.merchantStatus !== 'active') {
     throw new ApiError(403, 'merchant_not_verified', 'Only the sandbox gateway is available until the merchant’s licence and tax registration are verified.');
   }
-  const adapter = deps.gateways.get(request.paymentMethod);
-  if (!adapter) throw new ApiError(422, 'gateway_unavailable', `The ${request.paymentMethod} gateway is not available on this deployment.`);
+  const adapter = offeredAdapter(deps.gateways, request.paymentMethod, mode);
   if (hasCredentialFields(request.paymentMethod) && !(await hasGatewayCredentials(deps.db, merchantId, request.paymentMethod, mode))) {
     throw new ApiError(422, 'gateway_not_configured', `The merchant has not configured ${request.paymentMethod} yet.`);
   }

@@ -7,7 +7,7 @@ import { BODY_TEXT, findTextIssue, type TextIssue } from '../core/text.js';
 import type { Logger } from '../core/logger.js';
 import { getMerchant } from '../db/merchants.js';
 import { insertRejectedEvent, insertVerifiedEvent, type RejectionBudget, type RejectionCount } from '../db/webhook-events.js';
-import { GATEWAYS, type GatewayName } from '../domain/gateways.js';
+import { GATEWAY_PROFILES, GATEWAYS, type GatewayName } from '../domain/gateways.js';
 import { loadGatewayContext } from '../gateways/context.js';
 import type { GatewayNotification } from '../domain/gateway-reports.js';
 import { GatewayError, NotificationRejected, type Acknowledgement, type GatewayAdapter } from '../gateways/types.js';
@@ -44,15 +44,18 @@ async function handleNotification(deps: AppDeps, dispatcher: NotificationDispatc
     notification = await adapter.verifyNotification(ctx, raw);
   } catch (error) {
     if (!(error instanceof NotificationRejected)) throw error;
-    const count = await insertRejectedEvent(db, { gateway, merchantId, raw, reason: error.message }, REJECTED_NOTIFICATION_BUDGET);
+    const count = await insertRejectedEvent(db, { gateway, merchantId, mode, raw, reason: error.message }, REJECTED_NOTIFICATION_BUDGET);
     logRejection(logger, { gateway, merchantId, reason: error.message }, count);
     throw new ApiError(error.httpStatus, 'invalid_notification', error.message);
   }
   // Signed, yet unstorable (NUL, lone surrogates): kept out like a forged one, but not stored raw either.
   const issue = findTextIssue(notification, BODY_TEXT, 'notification');
   if (issue) throw unstorable(gateway, merchantId, issue, deps);
-  const eventId = await insertVerifiedEvent(db, { gateway, merchantId, raw, notification });
-  return dispatcher.dispatch({ id: eventId, gateway, merchantId }, notification);
+  const eventId = await insertVerifiedEvent(db, { gateway, merchantId, mode, raw, notification });
+  const status = await dispatcher.dispatch({ id: eventId, gateway, merchantId, mode }, notification);
+  // Signed, but for an order of the other mode (a test notification naming a live payment, say): refused.
+  if (status === 'rejected') throw new ApiError(409, 'notification_mode_mismatch', `This ${mode}-mode notification names an order of the other mode; it was stored and rejected.`);
+  return status;
 }
 
 function unstorable(gateway: string, merchantId: string, issue: TextIssue, { logger }: Pick<AppDeps, 'logger'>): ApiError {
@@ -66,11 +69,12 @@ function unstorable(gateway: string, merchantId: string, issue: TextIssue, { log
  * be handed over is acknowledged as not accepted, so the gateway sends it again.
  */
 export async function receiveNotification(deps: AppDeps, dispatcher: NotificationDispatcher, gateway: string, merchantId: string, path: 'live' | 'test', raw: () => Promise<RawNotification>): Promise<Acknowledgement> {
-  const adapter = (GATEWAYS as readonly string[]).includes(gateway) ? deps.gateways.get(gateway as GatewayName) : undefined;
-  if (!adapter) throw new ApiError(404, 'not_found', 'No such gateway.');
+  const name = (GATEWAYS as readonly string[]).includes(gateway) ? (gateway as GatewayName) : undefined;
+  // A gateway that runs in test mode only (the sandbox) hears its notifications at either address: they are test notifications.
+  const mode: Mode = name && GATEWAY_PROFILES[name].modes.includes('live') ? path : 'test';
+  const adapter = name && deps.gateways.get(name, mode);
+  if (!adapter) throw new ApiError(404, 'not_found', `No such gateway${name ? ` in ${mode} mode` : ''}.`);
   if (!(await getMerchant(deps.db, merchantId))) throw new ApiError(404, 'not_found', 'No such merchant.');
-  // A gateway that runs in test mode only (the sandbox) hears its notifications at either address.
-  const mode: Mode = adapter.modes.includes('live') ? path : 'test';
   const notification = await raw();
   const issue = findTextIssue(notification, BODY_TEXT);
   if (issue) throw unstorable(gateway, merchantId, issue, deps);

@@ -547,4 +547,16 @@ describe('merchant admin pages /admin (real stack, headless Chromium and plain H
     expect(after.status).toBe(303);
     expect(after.headers.get('location')).toBe('/admin/login?next=%2Fadmin');
   });
+
+  it('suspension ends live-mode sessions and refuses live admin keys; test-mode sessions and sign-ins go on', async () => {
+    const merchant = await stack.createMerchant();
+    const liveSession = await signIn(merchant.liveAdminKey!);
+    const testSession = await signIn(merchant.adminKey);
+    expect((await liveSession.get('/admin')).status).toBe(200);
+    expect((await stack.request('POST', `/v1/platform/merchants/${merchant.merchantId}/suspend`, { key: PLATFORM_API_KEY })).status).toBe(200);
+    expect((await liveSession.get('/admin')).status).toBe(303);
+    expect((await testSession.get('/admin')).status).toBe(200);
+    expect((await signIn(merchant.liveAdminKey!)).status).toBe(403);
+    expect((await signIn(merchant.adminKey)).status).toBe(303);
+  });
 });

@@ -17,7 +17,7 @@ describe('alipay gateway through the order workflow', () => {
 
   beforeAll(async () => {
     sim = await startAlipaySimulator({ retryDelaysMs: [100, 200] });
-    stack = await startStack({ ALIPAY_GATEWAY_URL: sim.gatewayUrl });
+    stack = await startStack({ ALIPAY_GATEWAY_URL: sim.gatewayUrl, ALIPAY_SANDBOX_GATEWAY_URL: sim.gatewayUrl });
     await stack.startWorker();
   });
   afterAll(async () => {

@@ -15,11 +15,13 @@ describe('loadConfig', () => {
     expect(config.bounds).toEqual({ checkoutSeconds: 15, actionSeconds: 10, paymentCreationSeconds: 60 });
     expect(loadConfig({ ...valid, CHECKOUT_TIMEOUT_SECONDS: '0.5' }).bounds.checkoutSeconds).toBe(0.5);
     expect(config.gatewayUrls).toEqual({
-      alipay: 'https://openapi.alipay.com/gateway.do',
-      wechatpay: 'https://api.mch.weixin.qq.com/',
-      unionpay: 'https://gateway.95516.com',
-      stripe: 'https://api.stripe.com',
+      live: { alipay: 'https://openapi.alipay.com/gateway.do', wechatpay: 'https://api.mch.weixin.qq.com/', unionpay: 'https://gateway.95516.com', stripe: 'https://api.stripe.com' },
+      // WeChat Pay has no API v3 sandbox: not offered in test mode unless pointed somewhere.
+      test: { alipay: 'https://openapi-sandbox.dl.alipaydev.com/gateway.do', unionpay: 'https://gateway.test.95516.com', stripe: 'https://api.stripe.com' },
     });
+    expect(loadConfig({ ...valid, WECHATPAY_TEST_BASE_URL: 'http://wechat.sim/' }).gatewayUrls.test.wechatpay).toBe('http://wechat.sim/');
+    expect(config.sandboxEnabled).toBe(true);
+    expect(loadConfig({ ...valid, SANDBOX_ENABLED: 'false' }).sandboxEnabled).toBe(false);
     expect(config.masterKey.length).toBe(32);
     expect(config.logLevel).toBe('info');
   });

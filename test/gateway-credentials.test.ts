@@ -42,6 +42,25 @@ describe('gateway credentials through the admin API', () => {
     expect(JSON.stringify(after.body)).not.toContain(secret);
   });
 
+  it('keeps test and live credentials apart, refusing a Stripe key of the other mode with 422', async () => {
+    const live = `sk_live_${Math.random().toString(36).slice(2)}`;
+    const liveInTest = await stack.request('PUT', '/v1/admin/gateways/stripe/credentials', { key: merchant.adminKey, body: { secretKey: live, webhookSecret: 'whsec_x' } });
+    expect(liveInTest).toMatchObject({ status: 422, body: { error: { code: 'invalid_credentials', details: { secretKey: 'must start with sk_test_ or rk_test_ in test mode' } } } });
+    expect(JSON.stringify(liveInTest.body)).not.toContain(live);
+    const testInLive = await stack.request('PUT', '/v1/admin/gateways/stripe/credentials', { key: merchant.liveAdminKey, body: { secretKey: secret, webhookSecret: 'whsec_x' } });
+    expect(testInLive).toMatchObject({ status: 422, body: { error: { details: { secretKey: 'must start with sk_live_ or rk_live_ in live mode' } } } });
+    expect(await loadGatewayCredentials(stack.db, stack.config.masterKey, merchant.merchantId, 'stripe', 'live')).toBeUndefined();
+
+    const restricted = `rk_live_${Math.random().toString(36).slice(2)}`;
+    expect((await stack.request('PUT', '/v1/admin/gateways/stripe/credentials', { key: merchant.liveAdminKey, body: { secretKey: restricted, webhookSecret: 'whsec_y' } })).status).toBe(200);
+    expect(await loadGatewayCredentials(stack.db, stack.config.masterKey, merchant.merchantId, 'stripe', 'live')).toEqual({ secretKey: restricted, webhookSecret: 'whsec_y' });
+    // The test credentials are untouched, and the live list knows no sandbox.
+    expect(await loadGatewayCredentials(stack.db, stack.config.masterKey, merchant.merchantId, 'stripe', 'test')).toMatchObject({ secretKey: secret });
+    const liveList = await stack.request('GET', '/v1/admin/gateways', { key: merchant.liveAdminKey });
+    expect(liveList.body.gateways).toContainEqual(expect.objectContaining({ gateway: 'sandbox', available: false }));
+    expect(liveList.body.gateways).toContainEqual(expect.objectContaining({ gateway: 'stripe', available: true, configured: true }));
+  });
+
   it('refuses a checkout with a gateway the merchant has not configured', async () => {
     const checkout = await stack.checkout(merchant, { paymentMethod: 'unionpay' });
     expect(checkout.status).toBe(422);

@@ -13,6 +13,8 @@ interface Merchant {
   id: string;
   secretKey: string;
   adminKey: string;
+  /** A verified merchant's live keys. */
+  live?: { secretKey: string; adminKey: string };
 }
 
 describe('merchants, catalog, settings and quotes API', () => {
@@ -57,8 +59,12 @@ describe('merchants, catalog, settings and quotes API', () => {
   async function onboard(options: { verify?: boolean } = {}): Promise<Merchant> {
     const created = await call('POST', '/v1/platform/merchants', PLATFORM_API_KEY, newMerchantBody());
     expect(created.status).toBe(201);
-    const merchant = { id: created.body.merchant.id, secretKey: created.body.secretKey, adminKey: created.body.adminKey };
-    if (options.verify ?? true) expect((await call('POST', `/v1/platform/merchants/${merchant.id}/verify`, PLATFORM_API_KEY)).status).toBe(200);
+    const merchant: Merchant = { id: created.body.merchant.id, secretKey: created.body.secretKey, adminKey: created.body.adminKey };
+    if (options.verify ?? true) {
+      const verified = await call('POST', `/v1/platform/merchants/${merchant.id}/verify`, PLATFORM_API_KEY);
+      expect(verified.status).toBe(200);
+      merchant.live = verified.body.liveKeys;
+    }
     return merchant;
   }
 
@@ -103,11 +109,11 @@ describe('merchants, catalog, settings and quotes API', () => {
         verifiedAt: null,
       });
       expect(new Date(merchant.createdAt).toISOString()).toBe(merchant.createdAt);
-      expect(secretKey).toMatch(/^sk_/);
-      expect(adminKey).toMatch(/^ak_/);
+      expect(secretKey).toMatch(/^sk_test_/);
+      expect(adminKey).toMatch(/^ak_test_/);
 
       const rows = await database.db.selectFrom('apiKeys').selectAll().where('merchantId', '=', merchant.id).orderBy('kind').execute();
-      expect(rows.map((row) => row.kind)).toEqual(['admin', 'secret']);
+      expect(rows.map((row) => [row.kind, row.mode])).toEqual([['admin', 'test'], ['secret', 'test']]);
       for (const row of rows) {
         for (const value of Object.values(row)) {
           expect(value).not.toBe(secretKey);
@@ -138,22 +144,54 @@ describe('merchants, catalog, settings and quotes API', () => {
       expect(await merchantCount()).toBe(before);
     });
 
-    it('verifies and suspends merchants; a suspended merchant is refused until verified again', async () => {
+    it('verifies and suspends merchants; a suspended merchant\'s live keys are refused until it is verified again, its test keys keep working', async () => {
       const merchant = await onboard({ verify: false });
       const verified = await call('POST', `/v1/platform/merchants/${merchant.id}/verify`, PLATFORM_API_KEY);
       expect(verified.status).toBe(200);
       expect(verified.body.merchant).toMatchObject({ id: merchant.id, status: 'active', verifiedAt: expect.any(String) });
       expect(new Date(verified.body.merchant.verifiedAt).toISOString()).toBe(verified.body.merchant.verifiedAt);
+      const live = verified.body.liveKeys;
+      expect(live).toEqual({ secretKey: expect.stringMatching(/^sk_live_/), adminKey: expect.stringMatching(/^ak_live_/) });
 
       const suspended = await call('POST', `/v1/platform/merchants/${merchant.id}/suspend`, PLATFORM_API_KEY);
       expect(suspended.status).toBe(200);
       expect(suspended.body.merchant).toMatchObject({ id: merchant.id, status: 'suspended' });
-      expect(await call('GET', '/v1/admin/settings', merchant.adminKey)).toMatchObject({ status: 403, body: { error: { code: 'merchant_suspended' } } });
+      expect(suspended.body).not.toHaveProperty('liveKeys');
+      expect(await call('GET', '/v1/admin/settings', live.adminKey)).toMatchObject({ status: 403, body: { error: { code: 'merchant_suspended' } } });
       const quote = { items: [{ sku: 'ANY', quantity: 1 }], shippingAddress: { line1: 'x', city: 'y', postalCode: '1', country: 'CN' } };
-      expect(await call('POST', '/v1/quotes', merchant.secretKey, quote)).toMatchObject({ status: 403, body: { error: { code: 'merchant_suspended' } } });
+      expect(await call('POST', '/v1/quotes', live.secretKey, quote)).toMatchObject({ status: 403, body: { error: { code: 'merchant_suspended' } } });
+      // No money moves in test mode: the test keys keep working.
+      expect((await call('GET', '/v1/admin/settings', merchant.adminKey)).status).toBe(200);
+      expect((await call('POST', '/v1/quotes', merchant.secretKey, quote)).status).not.toBe(403);
+      // Nor can a live key be issued to a suspended merchant.
+      expect(await call('POST', `/v1/platform/merchants/${merchant.id}/keys`, PLATFORM_API_KEY, { kind: 'secret', mode: 'live' })).toMatchObject({ status: 409, body: { error: { code: 'merchant_not_verified' } } });
+
+      // Verified again: the live keys work again, and no new ones are issued.
+      const again = await call('POST', `/v1/platform/merchants/${merchant.id}/verify`, PLATFORM_API_KEY);
+      expect(again.status).toBe(200);
+      expect(again.body).not.toHaveProperty('liveKeys');
+      expect((await call('GET', '/v1/admin/settings', live.adminKey)).status).toBe(200);
+      const keys = await database.db.selectFrom('apiKeys').select(['kind', 'mode']).where('merchantId', '=', merchant.id).orderBy('mode').orderBy('kind').execute();
+      expect(keys).toEqual([
+        { kind: 'admin', mode: 'live' },
+        { kind: 'secret', mode: 'live' },
+        { kind: 'admin', mode: 'test' },
+        { kind: 'secret', mode: 'test' },
+      ]);
+    });
+
+    it('issues live keys only to a verified merchant: 409 merchant_not_verified before, and issues nothing', async () => {
+      const merchant = await onboard({ verify: false });
+      const refused = await call('POST', `/v1/platform/merchants/${merchant.id}/keys`, PLATFORM_API_KEY, { kind: 'secret', mode: 'live' });
+      expect(refused).toMatchObject({ status: 409, body: { error: { code: 'merchant_not_verified' } } });
+      expect(await database.db.selectFrom('apiKeys').select('id').where('merchantId', '=', merchant.id).execute()).toHaveLength(2);
+      // A test key needs no verification.
+      expect(await call('POST', `/v1/platform/merchants/${merchant.id}/keys`, PLATFORM_API_KEY, { kind: 'secret', mode: 'test' })).toMatchObject({ status: 201, body: { mode: 'test', key: expect.stringMatching(/^sk_test_/) } });
 
       expect((await call('POST', `/v1/platform/merchants/${merchant.id}/verify`, PLATFORM_API_KEY)).status).toBe(200);
-      expect((await call('GET', '/v1/admin/settings', merchant.adminKey)).status).toBe(200);
+      const issued = await call('POST', `/v1/platform/merchants/${merchant.id}/keys`, PLATFORM_API_KEY, { kind: 'admin', mode: 'live' });
+      expect(issued).toMatchObject({ status: 201, body: { kind: 'admin', mode: 'live', key: expect.stringMatching(/^ak_live_/), prefix: expect.stringMatching(/^ak_live_/) } });
+      expect((await call('GET', '/v1/admin/settings', issued.body.key)).status).toBe(200);
     });
 
     it('answers 404 for an unknown merchant', async () => {
@@ -174,8 +212,9 @@ describe('merchants, catalog, settings and quotes API', () => {
       expect(issued.body).toEqual({
         id: expect.stringMatching(/^key_/),
         kind: 'admin',
+        mode: 'test',
         prefix: issued.body.key.slice(0, 'ak_test_'.length + 6),
-        key: expect.stringMatching(/^ak_/),
+        key: expect.stringMatching(/^ak_test_/),
         createdAt: expect.any(String),
         revokedAt: null,
       });
@@ -207,7 +246,7 @@ describe('merchants, catalog, settings and quotes API', () => {
       const merchant = await onboard();
       const response = await call('POST', `/v1/platform/merchants/${merchant.id}/keys`, PLATFORM_API_KEY, { kind: 'platform' });
       expect(response).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
-      expect(await database.db.selectFrom('apiKeys').select('id').where('merchantId', '=', merchant.id).execute()).toHaveLength(2);
+      expect(await database.db.selectFrom('apiKeys').select('id').where('merchantId', '=', merchant.id).execute()).toHaveLength(4);
     });
   });
 

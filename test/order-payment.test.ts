@@ -133,6 +133,7 @@ describe('payment phase: notifications, queries, expiry, cancellation', () => {
         id: `evt_crashed_${body.payment.id}`,
         gateway: 'sandbox',
         merchantId: merchant.merchantId,
+        mode: 'test',
         providerEventId: `evt_provider_${body.payment.id}`,
         headers: JSON.stringify({}),
         body: '{}',

@@ -14,7 +14,7 @@ describe('UnionPay Online (ACP 5.1.0) through the order workflow', () => {
 
   beforeAll(async () => {
     sim = await startUnionPaySimulator();
-    stack = await startStack({ UNIONPAY_BASE_URL: sim.baseUrl });
+    stack = await startStack({ UNIONPAY_BASE_URL: sim.baseUrl, UNIONPAY_TEST_BASE_URL: sim.baseUrl });
     await stack.startWorker();
   });
   afterAll(async () => {

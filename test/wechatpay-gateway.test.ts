@@ -19,7 +19,7 @@ describe('WeChat Pay through the order workflow', () => {
 
   beforeAll(async () => {
     sim = await startWechatPaySimulator();
-    stack = await startStack({ WECHATPAY_BASE_URL: sim.url });
+    stack = await startStack({ WECHATPAY_BASE_URL: sim.url, WECHATPAY_TEST_BASE_URL: sim.url });
     await stack.startWorker();
     merchant = await configuredMerchant({ paymentCheckIntervalSeconds: 1 });
   });

@@ -2,8 +2,9 @@
 // which gateways are configured, never read them back.
 import { createRoute, z } from '@hono/zod-openapi';
 import { configuredGateways, saveGatewayCredentials } from '../../db/gateway-credentials.js';
-import { GATEWAYS, hasCredentialFields, type ConfigurableGateway } from '../../domain/gateways.js';
-import { CREDENTIAL_FIELDS, MAX_CREDENTIAL_LENGTH, readCredentials } from '../../gateways/credentials.js';
+import type { Mode } from '../../core/modes.js';
+import { GATEWAYS, hasCredentialFields, type ConfigurableGateway, type CredentialField } from '../../domain/gateways.js';
+import { CREDENTIAL_FIELDS, MAX_CREDENTIAL_LENGTH, modePrefixes, readCredentials, type CredentialProblem } from '../../gateways/credentials.js';
 import { ApiError } from '../../core/errors.js';
 import { merchantScopeOf, requireKey } from '../auth.js';
 import type { AppOpenAPI, AppRouteHandler, RouteDeps } from '../context.js';
@@ -14,7 +15,7 @@ const CONFIGURABLE = Object.keys(CREDENTIAL_FIELDS) as ConfigurableGateway[];
 const GatewayStatusSchema = z
   .object({
     gateway: z.enum(GATEWAYS),
-    available: z.boolean().openapi({ description: 'Offered by this deployment.' }),
+    available: z.boolean().openapi({ description: 'Offered by this deployment in the key’s mode.' }),
     configured: z.boolean().openapi({ description: 'Credentials are stored (sandbox: always).' }),
     fields: z.array(z.string()).openapi({ description: 'The credential fields this gateway takes.' }),
     currencies: z.array(z.string()).optional().openapi({ description: 'The only currencies it settles, when limited.' }),
@@ -25,15 +26,19 @@ const CredentialsSchema = z.record(z.string(), z.string()).openapi('GatewayCrede
   description: 'Every field the gateway takes (see GET /v1/admin/gateways), as text; PEM keys and certificates as they are.',
 });
 
-/** Exactly the gateway's fields, each non-empty; the message never echoes a value. */
-function checkCredentials(gateway: ConfigurableGateway, body: Record<string, string>): Record<string, string> {
-  const { credentials, problems: found } = readCredentials(gateway, (name) => body[name]);
-  const problems: Record<string, string> = Object.fromEntries(
-    found.map(({ field, problem }) => [field.name, problem === 'missing' ? 'is required' : `must be at most ${MAX_CREDENTIAL_LENGTH} characters`]),
-  );
+const PROBLEM_WORDS: Record<CredentialProblem, (field: CredentialField, mode: Mode) => string> = {
+  missing: () => 'is required',
+  too_long: () => `must be at most ${MAX_CREDENTIAL_LENGTH} characters`,
+  wrong_mode: (field, mode) => `must start with ${modePrefixes(field, mode)} in ${mode} mode`,
+};
+
+/** Exactly the gateway's fields, each non-empty and of the key's mode; the message never echoes a value. */
+function checkCredentials(gateway: ConfigurableGateway, mode: Mode, body: Record<string, string>): Record<string, string> {
+  const { credentials, problems: found } = readCredentials(gateway, mode, (name) => body[name]);
+  const problems: Record<string, string> = Object.fromEntries(found.map(({ field, problem }) => [field.name, PROBLEM_WORDS[problem](field, mode)]));
   const known = new Set(CREDENTIAL_FIELDS[gateway].map((field) => field.name));
   for (const name of Object.keys(body)) if (!known.has(name)) problems[name] = 'is not a field of this gateway';
-  if (Object.keys(problems).length > 0) throw new ApiError(422, 'invalid_credentials', `The ${gateway} credentials are incomplete or have unknown fields.`, problems);
+  if (Object.keys(problems).length > 0) throw new ApiError(422, 'invalid_credentials', `The ${gateway} credentials are incomplete, of the other mode or have unknown fields.`, problems);
   return credentials;
 }
 
@@ -52,8 +57,9 @@ const list: AppRouteHandler<typeof listRoute> = async (c) => {
   const configured = new Set(await configuredGateways(db, merchantId, mode));
   return c.json(
     {
-      gateways: GATEWAYS.map((gateway) => {
-        const adapter = gateways.get(gateway);
+      // A gateway switched off altogether (the sandbox with SANDBOX_ENABLED=false) is not listed.
+      gateways: GATEWAYS.filter((gateway) => gateways.modesOf(gateway).length > 0).map((gateway) => {
+        const adapter = gateways.get(gateway, mode);
         return {
           gateway,
           available: adapter !== undefined,
@@ -86,8 +92,8 @@ const saveRoute = createRoute({
 const save: AppRouteHandler<typeof saveRoute> = async (c) => {
   const { db, config } = c.var.deps;
   const { gateway } = c.req.valid('param');
-  const credentials = checkCredentials(gateway, c.req.valid('json'));
   const { merchantId, mode } = merchantScopeOf(c.get('principal'));
+  const credentials = checkCredentials(gateway, mode, c.req.valid('json'));
   await saveGatewayCredentials(db, config.masterKey, merchantId, gateway, mode, credentials);
   return c.json({ gateway, configured: true as const }, 200);
 };

@@ -1,7 +1,8 @@
 // The platform operator's routes: onboarding merchants, verifying and suspending them, and issuing and
 // revoking their keys. Only the platform key is admitted.
 import { createRoute, z } from '@hono/zod-openapi';
-import { createMerchant, issueApiKey, revokeApiKey, suspendMerchant, verifyMerchant, type ApiKeyInfo } from '../../db/merchants.js';
+import { createMerchant, getMerchant, issueApiKey, revokeApiKey, suspendMerchant, verifyMerchant, type ApiKeyInfo } from '../../db/merchants.js';
+import { MODES } from '../../core/modes.js';
 import { ApiError } from '../../core/errors.js';
 import { Line } from '../../services/schemas.js';
 import { requireKey } from '../auth.js';
@@ -25,6 +26,7 @@ const ApiKeySchema = z
   .object({
     id: z.string(),
     kind: z.enum(['secret', 'admin']),
+    mode: z.enum(MODES).openapi({ description: 'Test keys see only test objects; live keys only live ones.' }),
     prefix: z.string().openapi({ description: 'The first characters of the key, to tell keys apart.' }),
     createdAt: z.string().openapi({ format: 'date-time' }),
     revokedAt: z.string().nullable().openapi({ format: 'date-time' }),
@@ -43,6 +45,7 @@ function apiKeyJson(key: ApiKeyInfo): z.infer<typeof ApiKeySchema> {
   return {
     id: key.id,
     kind: key.kind,
+    mode: key.mode,
     prefix: key.prefix,
     createdAt: key.createdAt.toISOString(),
     revokedAt: key.revokedAt?.toISOString() ?? null,
@@ -57,7 +60,7 @@ const createMerchantRoute = createRoute({
   method: 'post',
   path: '/v1/platform/merchants',
   tags: ['platform'],
-  summary: 'Onboard a merchant (pending verification) with one secret and one admin key',
+  summary: 'Onboard a merchant (pending verification) with one test secret and one test admin key',
   security: bearerAuth,
   request: { body: jsonBody(NewMerchantSchema) },
   responses: {
@@ -71,50 +74,85 @@ const onboard: AppRouteHandler<typeof createMerchantRoute> = async (c) => {
   return c.json({ merchant: merchantJson(merchant), secretKey, adminKey }, 201);
 };
 
-// Verifying and suspending differ only in what they set: one route shape for both.
-const STATUS_CHANGES = [
-  { action: 'verify', summary: 'Mark a merchant verified: it becomes active', description: 'Verified', change: verifyMerchant },
-  { action: 'suspend', summary: 'Suspend a merchant: its keys are refused until it is verified again', description: 'Suspended', change: suspendMerchant },
-] as const;
-type StatusChange = (typeof STATUS_CHANGES)[number];
+const LiveKeysSchema = z
+  .object({
+    secretKey: z.string().openapi({ example: 'sk_live_…' }),
+    adminKey: z.string().openapi({ example: 'ak_live_…' }),
+  })
+  .openapi('LiveKeys', { description: 'The merchant’s live keys, issued by its first verification and shown only in that response.' });
 
-const statusRoute = ({ action, summary, description }: StatusChange) =>
-  createRoute({
-    method: 'post',
-    path: `/v1/platform/merchants/{id}/${action}`,
-    tags: ['platform'],
-    summary,
-    security: bearerAuth,
-    request: { params: MerchantParams },
-    responses: { 200: jsonResponse(MerchantBody, description), ...errorResponses(400, 401, 403, 404) },
-  });
+const verifyRoute = createRoute({
+  method: 'post',
+  path: '/v1/platform/merchants/{id}/verify',
+  tags: ['platform'],
+  summary: 'Mark a merchant verified: it becomes active, and the first time gets its live keys',
+  security: bearerAuth,
+  request: { params: MerchantParams },
+  responses: {
+    200: jsonResponse(MerchantBody.extend({ liveKeys: LiveKeysSchema.optional() }), 'Verified. `liveKeys` only the first time: verifying again issues none.'),
+    ...errorResponses(400, 401, 403, 404),
+  },
+});
 
-const changeStatus =
-  ({ change }: StatusChange): AppRouteHandler<ReturnType<typeof statusRoute>> =>
-  async (c) => {
-    const { id } = c.req.valid('param');
-    const merchant = await change(c.var.deps.db, id);
-    c.var.deps.keys.forget();
-    if (!merchant) throw merchantNotFound(id);
-    return c.json({ merchant: merchantJson(merchant) }, 200);
-  };
+const verify: AppRouteHandler<typeof verifyRoute> = async (c) => {
+  const { id } = c.req.valid('param');
+  const verified = await verifyMerchant(c.var.deps.db, id);
+  c.var.deps.keys.forget();
+  if (!verified) throw merchantNotFound(id);
+  return c.json({ merchant: merchantJson(verified.merchant), ...(verified.liveKeys && { liveKeys: verified.liveKeys }) }, 200);
+};
+
+const suspendRoute = createRoute({
+  method: 'post',
+  path: '/v1/platform/merchants/{id}/suspend',
+  tags: ['platform'],
+  summary: 'Suspend a merchant: its live keys are refused until it is verified again; its test keys keep working',
+  security: bearerAuth,
+  request: { params: MerchantParams },
+  responses: { 200: jsonResponse(MerchantBody, 'Suspended'), ...errorResponses(400, 401, 403, 404) },
+});
+
+const suspend: AppRouteHandler<typeof suspendRoute> = async (c) => {
+  const { id } = c.req.valid('param');
+  const merchant = await suspendMerchant(c.var.deps.db, id);
+  c.var.deps.keys.forget();
+  if (!merchant) throw merchantNotFound(id);
+  return c.json({ merchant: merchantJson(merchant) }, 200);
+};
 
 const issueKeyRoute = createRoute({
   method: 'post',
   path: '/v1/platform/merchants/{id}/keys',
   tags: ['platform'],
-  summary: 'Issue a new secret or admin key for a merchant',
+  summary: 'Issue a new secret or admin key for a merchant, a test key unless asked for a live one',
   security: bearerAuth,
-  request: { params: MerchantParams, body: jsonBody(z.object({ kind: z.enum(['secret', 'admin']) }).strict()) },
+  request: {
+    params: MerchantParams,
+    body: jsonBody(
+      z
+        .object({
+          kind: z.enum(['secret', 'admin']),
+          mode: z.enum(MODES).default('test').openapi({ description: 'Live keys only for a verified (active) merchant: 409 merchant_not_verified otherwise.' }),
+        })
+        .strict(),
+    ),
+  },
   responses: {
     201: jsonResponse(IssuedApiKeySchema, 'Issued. The key is shown only in this response.'),
-    ...errorResponses(400, 401, 403, 404),
+    ...errorResponses(400, 401, 403, 404, 409),
   },
 });
 
 const issueKey: AppRouteHandler<typeof issueKeyRoute> = async (c) => {
   const { id } = c.req.valid('param');
-  const issued = await issueApiKey(c.var.deps.db, id, c.req.valid('json').kind, 'test');
+  const { kind, mode } = c.req.valid('json');
+  const merchant = await getMerchant(c.var.deps.db, id);
+  if (!merchant) throw merchantNotFound(id);
+  // Live keys move real money: only for a merchant whose licence and tax registration stand verified.
+  if (mode === 'live' && merchant.status !== 'active') {
+    throw new ApiError(409, 'merchant_not_verified', `Merchant ${id} is ${merchant.status === 'suspended' ? 'suspended' : 'not verified yet'}: live keys are issued only to verified merchants.`);
+  }
+  const issued = await issueApiKey(c.var.deps.db, id, kind, mode);
   if (!issued) throw merchantNotFound(id);
   return c.json({ ...apiKeyJson(issued), key: issued.key }, 201);
 };
@@ -143,7 +181,8 @@ const revokeKey: AppRouteHandler<typeof revokeKeyRoute> = async (c) => {
 export function registerPlatformRoutes(app: AppOpenAPI, { keys }: RouteDeps) {
   app.use('/v1/platform/*', requireKey(keys, 'platform'));
   app.openapi(createMerchantRoute, onboard);
-  for (const change of STATUS_CHANGES) app.openapi(statusRoute(change), changeStatus(change));
+  app.openapi(verifyRoute, verify);
+  app.openapi(suspendRoute, suspend);
   app.openapi(issueKeyRoute, issueKey);
   app.openapi(revokeKeyRoute, revokeKey);
 }

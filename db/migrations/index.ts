@@ -9,6 +9,7 @@ import * as orderAlerts from './2026-12-03T00-00-00-order-alerts.js';
 import * as throttle from './2026-12-03T01-00-00-throttle.js';
 import * as webhookRejectionWindows from './2026-12-03T02-00-00-webhook-rejection-windows.js';
 import * as modes from './2026-12-03T03-00-00-modes.js';
+import * as webhookEventModes from './2026-12-03T11-00-00-webhook-event-modes.js';
 import * as pricesIncludeTax from './2026-12-03T13-00-00-prices-include-tax.js';
 
 /** Every migration, listed explicitly in order: no directory scanning, so bundles and tests see the same set. */
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-03T01-00-00-throttle': throttle,
   '2026-12-03T02-00-00-webhook-rejection-windows': webhookRejectionWindows,
   '2026-12-03T03-00-00-modes': modes,
+  '2026-12-03T11-00-00-webhook-event-modes': webhookEventModes,
   '2026-12-03T13-00-00-prices-include-tax': pricesIncludeTax,
 };
 

@@ -9,11 +9,12 @@ import { formatMoney } from '../../domain/money.js';
 import type { Db } from '../../db/database.js';
 import { findSandboxPayment, type SandboxPayment } from '../../db/sandbox-ledger.js';
 import { isExpired, type Simulator } from './simulator.js';
+import { isLiveOrderPayment } from './test-orders.js';
 
 type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;
 
 interface Page {
-  status: 200 | 400 | 404 | 409;
+  status: 200 | 400 | 403 | 404 | 409;
   title: string;
   content: Markup;
 }
@@ -89,6 +90,16 @@ function pageFor(payment: SandboxPayment, capturedCurrency: string): Page {
 }
 
 const NOT_FOUND: Page = { status: 404, title: 'Payment not found', content: html`<p role="alert">There is no sandbox payment at this address.</p>` };
+const NOT_TEST: Page = { status: 403, title: 'Not a test order', content: html`<p role="alert">The sandbox takes payments for test orders only; this one cannot be paid here.</p>` };
+
+/** The payment at this address, or the page that refuses it: none, or a live order's. */
+async function payablePayment(db: Db, paymentId: string): Promise<SandboxPayment | Page> {
+  const payment = await findSandboxPayment(db, paymentId);
+  if (!payment) return NOT_FOUND;
+  return (await isLiveOrderPayment(db, payment)) ? NOT_TEST : payment;
+}
+
+const isPage = (found: SandboxPayment | Page): found is Page => 'content' in found;
 
 export function registerHostedPage(app: Hono, deps: { db: Db; simulator: Simulator }): void {
   const { db, simulator } = deps;
@@ -99,14 +110,14 @@ export function registerHostedPage(app: Hono, deps: { db: Db; simulator: Simulat
   });
 
   app.get('/pay/:paymentId', async (c) => {
-    const payment = await findSandboxPayment(db, c.req.param('paymentId'));
-    const page = payment ? pageFor(payment, simulator.capturedCurrency(payment)) : NOT_FOUND;
+    const payment = await payablePayment(db, c.req.param('paymentId'));
+    const page = isPage(payment) ? payment : pageFor(payment, simulator.capturedCurrency(payment));
     return c.html(layout(page), page.status);
   });
 
   app.post('/pay/:paymentId', async (c) => {
-    const payment = await findSandboxPayment(db, c.req.param('paymentId'));
-    if (!payment) return c.html(layout(NOT_FOUND), 404);
+    const payment = await payablePayment(db, c.req.param('paymentId'));
+    if (isPage(payment)) return c.html(layout(payment), payment.status);
     const { outcome } = await c.req.parseBody();
     if (outcome !== 'succeeded' && outcome !== 'failed') {
       const page: Page = { status: 400, title: 'Unknown choice', content: html`<p role="alert">Choose Pay or Fail on the payment page.</p>${backLink(payment)}` };

@@ -13,6 +13,7 @@ import { closeSandboxPayment, findSandboxPayment, findSandboxRefund, insertSandb
 import { createNotifier } from './notifier.js';
 import { createSimulator, type Simulator } from './simulator.js';
 import { constantTimeEqual, sandboxSecret } from './signature.js';
+import { isLiveOrderPayment } from './test-orders.js';
 
 export interface SandboxRoutesDeps {
   db: Db;
@@ -168,6 +169,7 @@ export function createSandboxRoutes(deps: SandboxRoutesDeps): Hono {
   app.post('/api/merchants/:merchantId/control/payments/:id/complete', async (c) => {
     const body = await parseJson(c, CompleteBody);
     const payment = await merchantPayment(c.req.param('merchantId'), c.req.param('id'));
+    if (await isLiveOrderPayment(db, payment)) throw new ApiError(403, 'not_a_test_order', `Payment ${payment.id} is not a test order's: the sandbox completes test orders only.`);
     const plan = { mode: body.notification?.mode ?? 'deliver', delayMs: body.notification?.delayMs ?? 0 };
     const result = await simulator.complete(payment, body, plan);
     if (result.kind === 'unchanged') {

@@ -2,7 +2,7 @@
 import type { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { hashApiKey } from '../../core/api-keys.js';
-import { resolvePrincipal } from '../../services/api-keys.js';
+import { isStoppedKey, resolvePrincipal } from '../../services/api-keys.js';
 import { clearAdminCookie, LOGIN_COOKIE, SESSION_COOKIE, setAdminCookie, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
 import { field } from './forms.js';
 import { randomToken, sameToken, SESSION_TTL_MS } from './session.js';
@@ -52,7 +52,7 @@ export function registerAuthPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps): 
       if (refused) return tooManySignIns(c, refused.retryAfterSeconds, next);
       return loginPage(c, 401, { error: 'That admin key is not valid.', next });
     }
-    if (principal.merchantStatus === 'suspended') return loginPage(c, 403, { error: 'This merchant account is suspended.', next });
+    if (isStoppedKey(principal)) return loginPage(c, 403, { error: 'This merchant account is suspended.', next });
 
     // A new token on every sign-in (no fixation); any session this browser had ends here.
     await deps.sessions.destroy(getCookie(c, SESSION_COOKIE));

@@ -7,7 +7,7 @@ import { configuredGateways, saveGatewayCredentials } from '../../db/gateway-cre
 import { getMerchant, getSettings } from '../../db/merchants.js';
 import { listProducts } from '../../db/products.js';
 import { hasCredentialFields } from '../../domain/gateways.js';
-import { MAX_CREDENTIAL_LENGTH, readCredentials } from '../../gateways/credentials.js';
+import { MAX_CREDENTIAL_LENGTH, modePrefixes, readCredentials } from '../../gateways/credentials.js';
 import { addProduct, changeProduct, NewProductSchema, ProductPatchSchema } from '../../services/catalog.js';
 import { changeSettings, SettingsPatchSchema } from '../../services/settings.js';
 import { money } from '../shared/format.js';
@@ -128,14 +128,18 @@ export function registerSettingsPages(admin: Hono<AdminEnv>, deps: AdminPagesDep
     if (!gateway || !hasCredentialFields(gateway.gateway)) throw new ApiError(404, 'not_found', 'No such gateway.');
     const body = await c.req.parseBody();
     const merchantId = sessionOf(c).merchantId;
-    const { credentials, problems: found } = readCredentials(gateway.gateway, (name) => field(body, name));
+    const { mode } = sessionOf(c);
+    const { credentials, problems: found } = readCredentials(gateway.gateway, mode, (name) => field(body, name));
     const problems: Problem[] = found.map(({ field: credential, problem }) => ({
       field: gatewayFieldId(gateway.gateway, credential.name),
-      message: problem === 'missing' ? `Enter ${credential.label}.` : `${credential.label} must be at most ${MAX_CREDENTIAL_LENGTH} characters.`,
+      message:
+        problem === 'missing' ? `Enter ${credential.label}.`
+        : problem === 'too_long' ? `${credential.label} must be at most ${MAX_CREDENTIAL_LENGTH} characters.`
+        : `${credential.label} must start with ${modePrefixes(credential, mode)} in ${mode} mode.`,
     }));
     // Credentials are never echoed back into the page, not even after a mistake.
     return submit(c, `gateway-${gateway.gateway}`, {}, problems, async () => {
-      await saveGatewayCredentials(db, config.masterKey, merchantId, gateway.gateway, sessionOf(c).mode, credentials);
+      await saveGatewayCredentials(db, config.masterKey, merchantId, gateway.gateway, mode, credentials);
       return `${gateway.label} credentials saved. They are stored encrypted and will not be shown again.`;
     }, `#gateway-${gateway.gateway}`);
   });

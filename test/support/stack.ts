@@ -13,10 +13,13 @@ import { connectTestTemporal, type TestTemporal } from './temporal.js';
 /* eslint-disable @typescript-eslint/no-explicit-any -- responses are JSON checked by the assertions */
 export type Response = ApiResponse;
 
+/** A merchant and its test keys; a verified one has its live keys too. */
 export interface Merchant {
   merchantId: string;
   secretKey: string;
   adminKey: string;
+  liveSecretKey?: string;
+  liveAdminKey?: string;
 }
 
 export const CUSTOMER = { name: 'Li Wei', email: 'li.wei@example.com', phone: '+86 138 0000 0000' };
@@ -65,8 +68,13 @@ export async function startStack(env: NodeJS.ProcessEnv = {}) {
         body: { name: 'Tea House', contactEmail: 'owner@tea.example', businessLicenceNo: 'BL-12345678', taxRegistrationNo: 'TX-12345678' },
       });
       expect(created.status).toBe(201);
-      const merchant = { merchantId: created.body.merchant.id, secretKey: created.body.secretKey, adminKey: created.body.adminKey };
-      if (options.verified ?? true) expect((await request('POST', `/v1/platform/merchants/${merchant.merchantId}/verify`, { key: PLATFORM_API_KEY })).status).toBe(200);
+      const merchant: Merchant = { merchantId: created.body.merchant.id, secretKey: created.body.secretKey, adminKey: created.body.adminKey };
+      if (options.verified ?? true) {
+        const verified = await request('POST', `/v1/platform/merchants/${merchant.merchantId}/verify`, { key: PLATFORM_API_KEY });
+        expect(verified.status).toBe(200);
+        merchant.liveSecretKey = verified.body.liveKeys.secretKey;
+        merchant.liveAdminKey = verified.body.liveKeys.adminKey;
+      }
       const settings = { currency: 'CNY', shippingFee: 1000, taxRateBps: 600, paymentWindowSeconds: 60, paymentCheckIntervalSeconds: 30, latePaymentGraceSeconds: 10, autoConfirm: false, refundWindowSeconds: 60, refundApprovalThreshold: 100_000, pricesIncludeTax: false, ...options.settings };
       const put = await request('PUT', '/v1/admin/settings', { key: merchant.adminKey, body: settings });
       expect(put.status, JSON.stringify(put.body)).toBe(200);
