@@ -35,7 +35,7 @@ describe('QR codes on the customer and admin order pages (real stack, simulators
   beforeAll(async () => {
     wechatpay = await startWechatPaySimulator();
     alipay = await startAlipaySimulator();
-    stack = await startStack({ WECHATPAY_BASE_URL: wechatpay.url, ALIPAY_GATEWAY_URL: alipay.gatewayUrl });
+    stack = await startStack({ WECHATPAY_BASE_URL: wechatpay.url, WECHATPAY_TEST_BASE_URL: wechatpay.url, ALIPAY_GATEWAY_URL: alipay.gatewayUrl, ALIPAY_SANDBOX_GATEWAY_URL: alipay.gatewayUrl });
     await stack.startWorker();
     browser = await launchBrowser();
   });

@@ -50,7 +50,7 @@ describe('payment flows by device through the order workflow', () => {
 
   beforeAll(async () => {
     [alipay, wechat, unionpay] = await Promise.all([startAlipaySimulator({ retryDelaysMs: [100, 200] }), startWechatPaySimulator(), startUnionPaySimulator()]);
-    stack = await startStack({ ALIPAY_GATEWAY_URL: alipay.gatewayUrl, WECHATPAY_BASE_URL: wechat.url, UNIONPAY_BASE_URL: unionpay.baseUrl });
+    stack = await startStack({ ALIPAY_GATEWAY_URL: alipay.gatewayUrl, ALIPAY_SANDBOX_GATEWAY_URL: alipay.gatewayUrl, WECHATPAY_BASE_URL: wechat.url, WECHATPAY_TEST_BASE_URL: wechat.url, UNIONPAY_BASE_URL: unionpay.baseUrl, UNIONPAY_TEST_BASE_URL: unionpay.baseUrl });
     await stack.startWorker();
     merchant = await stack.createMerchant({ settings: { paymentCheckIntervalSeconds: 30 } });
     await stack.setCredentials(merchant, 'alipay', alipay.merchantCredentials());

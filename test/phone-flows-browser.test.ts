@@ -34,7 +34,7 @@ describe('paying on a phone (real stack, headless Chromium)', () => {
 
   beforeAll(async () => {
     [alipay, wechat] = await Promise.all([startAlipaySimulator(), startWechatPaySimulator()]);
-    stack = await startStack({ ALIPAY_GATEWAY_URL: alipay.gatewayUrl, WECHATPAY_BASE_URL: wechat.url });
+    stack = await startStack({ ALIPAY_GATEWAY_URL: alipay.gatewayUrl, ALIPAY_SANDBOX_GATEWAY_URL: alipay.gatewayUrl, WECHATPAY_BASE_URL: wechat.url, WECHATPAY_TEST_BASE_URL: wechat.url });
     await stack.startWorker();
     merchant = await stack.createMerchant({ settings: { paymentCheckIntervalSeconds: 30 } });
     await stack.setCredentials(merchant, 'alipay', alipay.merchantCredentials());
