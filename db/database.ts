@@ -60,6 +60,9 @@ export interface MerchantSettingsTable {
   refundWindowSeconds: number;
   refundApprovalThreshold: number;
   latePaymentGraceSeconds: Generated<number>;
+  /** Customer e-mail's From name and Reply-To; null: the merchant's name and contact e-mail. */
+  emailSenderName: Generated<string | null>;
+  emailReplyTo: Generated<string | null>;
   updatedAt: UpdatedAt;
 }
 

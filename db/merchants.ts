@@ -28,6 +28,8 @@ export const DEFAULT_SETTINGS: MerchantSettings = {
   refundWindowSeconds: 7 * 24 * 3600,
   refundApprovalThreshold: 50_000,
   latePaymentGraceSeconds: 24 * 3600,
+  emailSenderName: null,
+  emailReplyTo: null,
 };
 
 const SETTINGS_COLUMNS = [
@@ -40,6 +42,8 @@ const SETTINGS_COLUMNS = [
   'refundWindowSeconds',
   'refundApprovalThreshold',
   'latePaymentGraceSeconds',
+  'emailSenderName',
+  'emailReplyTo',
 ] as const satisfies ReadonlyArray<keyof MerchantSettings>;
 
 /** A fresh key and the row that stores only its hash. */
