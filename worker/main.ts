@@ -5,7 +5,7 @@ import { temporalConnectionOptions } from '../core/temporal-connection.js';
 import { createDb } from '../db/database.js';
 import { CREDENTIAL_FIELD_NAMES } from '../domain/gateways.js';
 import { createActivities } from '../activities/index.js';
-import { createLogNotifier } from '../activities/notifier.js';
+import { createSmtpNotifier } from '../activities/notifier.js';
 import { createGatewayRegistry } from '../gateways/registry.js';
 import { createWorker } from './create-worker.js';
 import { workflowBundleForWorker } from './workflow-bundle.js';
@@ -22,7 +22,7 @@ const worker = await createWorker({
     db,
     logger,
     gateways: createGatewayRegistry(config),
-    notifier: createLogNotifier(logger),
+    notifier: createSmtpNotifier(config.mail),
     masterKey: config.masterKey,
     publicBaseUrl: config.http.publicBaseUrl,
   }),
@@ -30,6 +30,7 @@ const worker = await createWorker({
   maxCachedWorkflows: config.temporal.maxCachedWorkflows,
 });
 logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker started');
+if (!config.mail.smtpUrl) logger.warn('SMTP_URL is not set: customer e-mail waits in the outbox');
 // Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks have finished.
 await worker.run();
 await connection.close();
