@@ -43,7 +43,9 @@ export function createCustomerEmailActivities({ db, notifier, publicBaseUrl }: A
       if (!row) return 'already_sent';
       // Retried: SMTP may be configured again by the time the next attempt runs.
       if (!notifier) throw new Error('E-mail is not configured (SMTP_URL).');
-      const email = composeEmail(row.kind, { orderNo: row.orderNo, payload: row.payload }, { orderUrl: `${publicBaseUrl}/o/${row.viewToken}`, merchantName: row.merchantName, contactEmail: row.contactEmail });
+      const { currency, subtotal, shippingFee, tax, total, paymentMethod } = row;
+      const facts = { orderNo: row.orderNo, payload: row.payload, order: { currency, subtotal, shippingFee, tax, total, paymentMethod } };
+      const email = composeEmail(row.kind, facts, { orderUrl: `${publicBaseUrl}/o/${row.viewToken}`, merchantName: row.merchantName, contactEmail: row.contactEmail });
       try {
         await notifier.send({ notificationId, to: row.recipient, senderName: row.emailSenderName ?? row.merchantName, replyTo: row.emailReplyTo ?? row.contactEmail, ...email });
       } catch (error) {

@@ -18,7 +18,7 @@ export async function markNotificationSent(db: Db, id: string): Promise<void> {
   await db.updateTable('outbox').set({ sentAt: new Date() }).where('id', '=', id).execute();
 }
 
-/** An unsent notification with what its e-mail needs (order link token, merchant's name and contact, e-mail settings); undefined once sent. */
+/** An unsent notification with what its e-mail needs (the order's totals and link token, the merchant's name, contact and e-mail settings); undefined once sent. */
 export async function unsentNotification(db: Db, id: string) {
   return db
     .selectFrom('outbox')
@@ -32,6 +32,12 @@ export async function unsentNotification(db: Db, id: string) {
       'outbox.payload',
       'orders.orderNo',
       'orders.viewToken',
+      'orders.currency',
+      'orders.subtotal',
+      'orders.shippingFee',
+      'orders.tax',
+      'orders.total',
+      'orders.paymentMethod',
       'merchants.name as merchantName',
       'merchants.contactEmail',
       'merchantSettings.emailSenderName',

@@ -64,7 +64,10 @@ describe('customer e-mail through Mailpit', () => {
     expect(new Set(messages.map((m) => m.MessageID)).size).toBe(3);
 
     const receipt = await inbox.message(messages.find((m) => m.Subject.startsWith('Payment received'))!.ID);
-    expect(receipt.Text).toContain('CN¥329.06');
+    expect(receipt.Text).toContain('2 × TEA: CN¥256.00');
+    expect(receipt.Text).toContain('Shipping: CN¥10.00');
+    expect(receipt.Text).toContain('Tax: CN¥18.06');
+    expect(receipt.Text).toContain('Total: CN¥329.06, paid with Sandbox');
     expect(receipt.Text).toContain(`View your order: ${orderUrl}`);
     expect(receipt.Text).toContain('owner@tea.example');
     expect(receipt.HTML).toContain(`<a href="${orderUrl}">`);
