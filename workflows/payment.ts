@@ -158,7 +158,7 @@ export class OrderPayment {
     }
   }
 
-  /** Persists a cancellation or expiry, telling the customer (nothing was charged) in orders begun with `closing-notices`. */
+  /** Persists a cancellation or expiry and tells the customer (nothing was charged); replays of runs from before `closing-notices` only persist. */
   private async closeBeforePayment(kind: 'order_cancelled' | 'order_expired', payload: Record<string, unknown>): Promise<void> {
     if (closingNoticesPatch()) await this.order.persistAndNotify(kind, payload);
     else await this.order.persist();
