@@ -9,8 +9,10 @@
 // and `sentAt` written only after the server accepted the message. The one duplicate window is a crash
 // between the server's acceptance and that write; the repeat then carries the same Message-ID.
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { markNotificationSent, unsentNotification } from '../db/outbox.js';
+import type { Db } from '../db/database.js';
+import { markNotificationSent, unsentNotification, unsentNotificationIds } from '../db/outbox.js';
 import type { customerEmailWorkflow } from '../workflows/customer-email.js';
 import type { ActivityDeps } from './deps.js';
 import { composeEmail } from './emails/compose.js';
@@ -19,12 +21,26 @@ import { MailRejected } from './notifier.js';
 export const customerEmailWorkflowId = (notificationId: string) => `customer-email-${notificationId}`;
 
 /** Starts the notification's delivery unless it is already under way or over; from within an activity. */
-export async function startCustomerEmail(notificationId: string): Promise<void> {
+export function startCustomerEmail(notificationId: string): Promise<void> {
   const { client, info } = Context.current();
+  return startDelivery(client, info.taskQueue, notificationId);
+}
+
+/**
+ * At worker start with e-mail configured: starts the delivery of the rows of the last three days still
+ * unsent (written while SMTP_URL was not set). Rows whose delivery ran and gave up stay as they are.
+ */
+export async function resumeCustomerEmail(db: Db, client: Client, taskQueue: string): Promise<number> {
+  const ids = await unsentNotificationIds(db, new Date(Date.now() - 3 * 86_400_000), 10_000);
+  for (const id of ids) await startDelivery(client, taskQueue, id);
+  return ids.length;
+}
+
+async function startDelivery(client: Client, taskQueue: string, notificationId: string): Promise<void> {
   try {
     await client.workflow.start<typeof customerEmailWorkflow>('customerEmailWorkflow', {
       workflowId: customerEmailWorkflowId(notificationId),
-      taskQueue: info.taskQueue,
+      taskQueue,
       args: [{ notificationId }],
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',

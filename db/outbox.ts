@@ -60,3 +60,9 @@ export async function countUnsentNotifications(db: Db, merchantId: string, livem
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }
+
+/** Ids of rows still unsent that were written since `since`, oldest first. */
+export async function unsentNotificationIds(db: Db, since: Date, limit: number): Promise<string[]> {
+  const rows = await db.selectFrom('outbox').select('id').where('sentAt', 'is', null).where('createdAt', '>=', since).orderBy('createdAt').limit(limit).execute();
+  return rows.map((row) => row.id);
+}

@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { customerEmailWorkflowId } from '../activities/customer-email.js';
+import { customerEmailWorkflowId, resumeCustomerEmail } from '../activities/customer-email.js';
 import { startMailpit, type Mailpit } from '../devstack/mailpit.js';
 import { freePort } from '../devstack/ports.js';
 import { mailpitInbox, runMailpit, type MailSummary } from './support/mailpit.js';
@@ -154,7 +154,7 @@ describe('customer e-mail without SMTP_URL', () => {
     await stack?.stop();
   });
 
-  it('keeps the messages in the outbox, and the admin page says so', async () => {
+  it('keeps the messages in the outbox, and the admin page says so; a worker started with SMTP_URL later sends them', async () => {
     const merchant = await stack.createMerchant();
     const { order, payment } = await checkoutOrder(stack, merchant);
     await stack.pay(merchant, payment.id);
@@ -165,6 +165,14 @@ describe('customer e-mail without SMTP_URL', () => {
 
     const page = await adminPage(stack, merchant.adminKey, '/admin');
     expect(page).toContain('E-mail is not configured: 1 message waiting.');
+
+    // Configured later: a worker started with SMTP_URL sends what waited (as worker/main.ts does at start).
+    await stack.stopWorker();
+    await stack.startWorker({ ...stack.config, mail: { smtpUrl: runMailpit().smtpUrl, from: MAIL_FROM } });
+    expect(await resumeCustomerEmail(stack.db, stack.client, stack.taskQueue)).toBe(1);
+    const [receipt] = await mailpitInbox(runMailpit().webUrl).waitForOrder(order.id, (m) => m.length >= 1);
+    expect(receipt!.Subject).toBe(`Payment received for order ${order.orderNo}`);
+    await allSent(stack, order.id, 1);
   });
 });
 
