@@ -8,7 +8,8 @@ export interface ActivityDeps {
   db: Db;
   logger: Logger;
   gateways: GatewayRegistry;
-  notifier: Notifier;
+  /** Customer e-mail over SMTP; undefined without SMTP_URL (messages then wait in the outbox). */
+  notifier: Notifier | undefined;
   masterKey: Buffer;
   publicBaseUrl: string;
 }

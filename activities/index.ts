@@ -1,5 +1,6 @@
 import type { ActivityDeps } from './deps.js';
 import { withFailureRule } from './failures.js';
+import { createCustomerEmailActivities } from './customer-email.js';
 import { createGatewayActivities } from './gateway-calls.js';
 import { createOrderActivities } from './orders.js';
 import { createSystemCheckActivities } from './system-check.js';
@@ -13,6 +14,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSystemCheckActivities(deps),
     ...createOrderActivities(deps),
     ...createGatewayActivities(deps),
+    ...createCustomerEmailActivities(deps),
   });
 }
 

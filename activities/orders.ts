@@ -1,7 +1,8 @@
 import type { CustomerNotification } from '../domain/customer-notification.js';
 import type { OrderState } from '../domain/order.js';
 import { raiseOrderAlert, writeOrderProjection } from '../db/orders.js';
-import { markNotificationSent, recordNotification } from '../db/outbox.js';
+import { recordNotification } from '../db/outbox.js';
+import { startCustomerEmail } from './customer-email.js';
 import type { ActivityDeps } from './deps.js';
 
 export interface ProjectionMeta {
@@ -12,11 +13,10 @@ export interface ProjectionMeta {
 }
 
 export function createOrderActivities({ db, notifier }: ActivityDeps) {
-  /** Records the notification in the outbox, then hands it to the transport once. */
+  /** Records the notification in the outbox and, when e-mail is configured, starts its delivery (never awaited here). */
   async function enqueue(notification: CustomerNotification): Promise<void> {
-    if (!(await recordNotification(db, notification))) return;
-    await notifier.send(notification);
-    await markNotificationSent(db, notification.id);
+    if (!(await recordNotification(db, notification)) || !notifier) return;
+    await startCustomerEmail(notification.id);
   }
 
   return {

@@ -102,6 +102,8 @@ export const envSchema = z
     THROTTLE_REFUND_POSTS: rate('10/600'),
     THROTTLE_STREAMS_PER_LINK: z.coerce.number().int().min(1).max(1000).default(5),
     TRUSTED_PROXIES: addressList,
+    SMTP_URL: optionalText.pipe(z.string().regex(/^smtps?:\/\/.+/, 'must be an smtp:// or smtps:// URL').optional()),
+    MAIL_FROM: z.email().default('orders@localhost'),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.TEMPORAL_TLS_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_KEY_PATH)) {
@@ -181,6 +183,11 @@ export interface Config {
    */
   bounds: { checkoutSeconds: number; actionSeconds: number; paymentCreationSeconds: number };
   throttle: ThrottleConfig;
+  /**
+   * Customer e-mail: the SMTP server (`smtp://user:pass@host:port`, `smtps://` for TLS; none: messages wait
+   * in the outbox) and the From address; the display name is the merchant's.
+   */
+  mail: { smtpUrl?: string; from: string };
 }
 
 export class ConfigError extends Error {
@@ -236,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       streamsPerLink: e.THROTTLE_STREAMS_PER_LINK,
       trustedProxies: e.TRUSTED_PROXIES,
     },
+    mail: { ...(e.SMTP_URL && { smtpUrl: e.SMTP_URL }), from: e.MAIL_FROM },
   };
 }
 

@@ -62,6 +62,9 @@ export interface MerchantSettingsTable {
   latePaymentGraceSeconds: Generated<number>;
   /** Catalog prices include tax (see `priceCart`). */
   pricesIncludeTax: boolean;
+  /** Customer e-mail's From name and Reply-To; null: the merchant's name and contact e-mail. */
+  emailSenderName: Generated<string | null>;
+  emailReplyTo: Generated<string | null>;
   updatedAt: UpdatedAt;
 }
 

@@ -29,6 +29,8 @@ export const DEFAULT_SETTINGS: MerchantSettings = {
   refundApprovalThreshold: 50_000,
   latePaymentGraceSeconds: 24 * 3600,
   pricesIncludeTax: false,
+  emailSenderName: null,
+  emailReplyTo: null,
 };
 
 /**
@@ -52,6 +54,8 @@ const SETTINGS_COLUMNS = [
   'refundApprovalThreshold',
   'latePaymentGraceSeconds',
   'pricesIncludeTax',
+  'emailSenderName',
+  'emailReplyTo',
 ] as const satisfies ReadonlyArray<keyof MerchantSettings>;
 
 /** A fresh key and the row that stores only its hash. */

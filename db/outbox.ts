@@ -13,6 +13,56 @@ export async function recordNotification(db: Db, notification: CustomerNotificat
   return pending !== undefined;
 }
 
+/** Only once the mail server accepted the message. */
 export async function markNotificationSent(db: Db, id: string): Promise<void> {
   await db.updateTable('outbox').set({ sentAt: new Date() }).where('id', '=', id).execute();
+}
+
+/** An unsent notification with what its e-mail needs (the order's totals and link token, the merchant's name, contact and e-mail settings); undefined once sent. */
+export async function unsentNotification(db: Db, id: string) {
+  return db
+    .selectFrom('outbox')
+    .innerJoin('orders', 'orders.id', 'outbox.orderId')
+    .innerJoin('merchants', 'merchants.id', 'outbox.merchantId')
+    .innerJoin('merchantSettings', 'merchantSettings.merchantId', 'outbox.merchantId')
+    .select([
+      'outbox.id',
+      'outbox.kind',
+      'outbox.recipient',
+      'outbox.payload',
+      'orders.orderNo',
+      'orders.viewToken',
+      'orders.currency',
+      'orders.subtotal',
+      'orders.shippingFee',
+      'orders.tax',
+      'orders.total',
+      'orders.paymentMethod',
+      'merchants.name as merchantName',
+      'merchants.contactEmail',
+      'merchantSettings.emailSenderName',
+      'merchantSettings.emailReplyTo',
+    ])
+    .where('outbox.id', '=', id)
+    .where('outbox.sentAt', 'is', null)
+    .executeTakeFirst();
+}
+
+/** Messages of the merchant's orders (of one mode) not yet accepted by a mail server. */
+export async function countUnsentNotifications(db: Db, merchantId: string, livemode: boolean): Promise<number> {
+  const row = await db
+    .selectFrom('outbox')
+    .innerJoin('orders', 'orders.id', 'outbox.orderId')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('outbox.merchantId', '=', merchantId)
+    .where('orders.livemode', '=', livemode)
+    .where('outbox.sentAt', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/** Ids of rows still unsent that were written since `since`, oldest first. */
+export async function unsentNotificationIds(db: Db, since: Date, limit: number): Promise<string[]> {
+  const rows = await db.selectFrom('outbox').select('id').where('sentAt', 'is', null).where('createdAt', '>=', since).orderBy('createdAt').limit(limit).execute();
+  return rows.map((row) => row.id);
 }

@@ -1,11 +1,13 @@
 // `npm run dev`: the whole stack on local defaults. Temporal dev server (SQLite, Web UI); unless DATABASE_URL
-// is set, a persistent Postgres cluster when the machine has the server binaries, else PGlite; migrations,
-// demo data, then the API and the worker as child processes.
+// is set, a persistent Postgres cluster when the machine has the server binaries, else PGlite; unless
+// SMTP_URL is set, Mailpit for customer e-mail (its web inbox shows what was sent); migrations, demo data,
+// then the API and the worker as child processes.
 import path from 'node:path';
 import { loadConfigOrExit } from '../core/config.js';
 import { createDb } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import type { ManagedProcess } from '../devstack/child-process.js';
+import { findOrBuildMailpit, startMailpit } from '../devstack/mailpit.js';
 import { ensureDemoMerchant } from '../devstack/demo-data.js';
 import { loadOrCreateDevSecrets } from '../devstack/dev-secrets.js';
 import { startDevDatabase } from '../devstack/dev-database.js';
@@ -68,6 +70,14 @@ try {
     temporalUi = temporal.uiUrl ?? temporalUi;
   }
 
+  let mailInbox = '(SMTP_URL is set: customer e-mail goes to that server)';
+  if (!env.SMTP_URL) {
+    const mailpit = await startMailpit(await findOrBuildMailpit(log), { smtp: await freePort(1025), http: await freePort(8025) });
+    stoppers.push(() => mailpit.stop());
+    env.SMTP_URL = mailpit.smtpUrl;
+    mailInbox = mailpit.webUrl;
+  }
+
   if (!env.DATABASE_URL) {
     const kind = process.env.PAYSTEAD_DEV_DATABASE;
     const database = await startDevDatabase(DEV_DIR, { kind: kind === 'pglite' || kind === 'postgres' ? kind : undefined });
@@ -95,6 +105,7 @@ try {
   log(`  API docs      ${api}/docs  (OpenAPI: ${api}/openapi.json)`);
   log(`  Admin         ${api}/admin  (sign in with the merchant's admin key)`);
   log(`  Temporal UI   ${temporalUi}`);
+  log(`  Mail inbox    ${mailInbox}`);
   log(`  Temporal gRPC ${config.temporal.address}`);
   log(`  Database      ${config.database.url.replace(/\/\/[^@]*@/, '//')}`);
   log(`  Demo merchant ${demo.merchantId}`);

@@ -1,6 +1,7 @@
 // Runs before `vitest run`: finds or builds the tools the test run needs, printing progress, so the
 // global setup itself only starts servers.
 import { ensureChromium } from '../devstack/chromium.js';
+import { findOrBuildMailpit } from '../devstack/mailpit.js';
 import { ensurePostgresBinaries } from '../devstack/postgres-cluster.js';
 import { findOrBuildStripeMock } from '../devstack/stripe-mock.js';
 import { findOrBuildTemporalCli } from '../devstack/temporal-cli.js';
@@ -11,6 +12,7 @@ const found = (label: string) => (path: string) => log(`${label}: ${path}`);
 await Promise.all([
   findOrBuildTemporalCli(log).then(found('Temporal CLI')),
   findOrBuildStripeMock(log).then(found('stripe-mock')),
+  findOrBuildMailpit(log).then(found('Mailpit')),
   ensurePostgresBinaries(log)
     .then(found('Postgres binaries'))
     .then(() => ensureChromium(log))

@@ -24,6 +24,8 @@ export const SettingsSchema = z
     autoConfirm: z.boolean(),
     refundWindowSeconds: seconds(0),
     refundApprovalThreshold: MinorUnits.openapi({ description: 'Refunds above this amount wait for approval.' }),
+    emailSenderName: z.string().trim().min(1).max(100).nullable().openapi({ description: "The From name of e-mail to customers; null: the merchant's name." }),
+    emailReplyTo: z.email().max(254).nullable().openapi({ description: "Where customers' replies go; null: the merchant's contact e-mail." }),
   })
   .openapi('MerchantSettings');
 

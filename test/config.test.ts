@@ -47,6 +47,13 @@ describe('loadConfig', () => {
     expect(config.temporal.apiKey).toBe('tk');
   });
 
+  it('configures customer e-mail: none without SMTP_URL, an smtp(s):// URL, MAIL_FROM an address', () => {
+    expect(loadConfig(valid).mail).toEqual({ from: 'orders@localhost' });
+    expect(loadConfig({ ...valid, SMTP_URL: 'smtps://u:p@mail.example:465', MAIL_FROM: 'shop@example.com' }).mail).toEqual({ smtpUrl: 'smtps://u:p@mail.example:465', from: 'shop@example.com' });
+    expect(() => loadConfig({ ...valid, SMTP_URL: 'http://u:secret@mail.example' })).toThrow(/SMTP_URL: must be an smtp:\/\/ or smtps:\/\/ URL$/m);
+    expect(() => loadConfig({ ...valid, MAIL_FROM: 'shop' })).toThrow(/MAIL_FROM/);
+  });
+
   it('requires a client certificate and key together', () => {
     expect(() => loadConfig({ ...valid, TEMPORAL_TLS_CERT_PATH: '/tls/client.pem' })).toThrow(/must be set together/);
   });

@@ -58,9 +58,9 @@ describe('npm run dev', () => {
   it.each([
     { kind: 'postgres', label: 'Postgres', dataDir: () => path.join(persistentClusterDir(devDir), 'data') },
     { kind: 'pglite', label: 'PGlite', dataDir: () => path.join(devDir, 'pglite') },
-  ])('on $kind: serves /readyz and the Temporal UI, and Ctrl-C leaves no process behind', async ({ kind, label, dataDir }) => {
+  ])('on $kind: serves /readyz, the Temporal UI and the mail inbox, and Ctrl-C leaves no process behind', async ({ kind, label, dataDir }) => {
     const env: NodeJS.ProcessEnv = { ...process.env, PAYSTEAD_DEV_DIR: devDir, PAYSTEAD_DEV_DATABASE: kind };
-    for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'PORT', 'PLATFORM_API_KEY', 'MASTER_KEY']) delete env[name];
+    for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'PORT', 'PLATFORM_API_KEY', 'MASTER_KEY', 'SMTP_URL']) delete env[name];
     rmSync(devDir, { recursive: true, force: true });
     const dev = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -79,12 +79,14 @@ describe('npm run dev', () => {
       // The demo merchant is verified: its test keys and its live keys, both printed.
       expect(output).toMatch(/Test mode.*\n.*Demo secret key \(storefront server\): sk_test_\S+\n.*Demo admin key {2}\(merchant staff\): {4}ak_test_/);
       expect(output).toMatch(/Live mode.*\n.*Demo secret key \(storefront server\): sk_live_\S+\n.*Demo admin key {2}\(merchant staff\): {4}ak_live_/);
+      const inbox = /Mail inbox\s+(http:\/\/\S+)/.exec(output)?.[1];
       expect(output).toMatch(/generated PLATFORM_API_KEY=pk_/);
       expect(output).toContain(`database: ${label}, data in ${dataDir()}`);
 
       const ready = await fetch(`${api}/readyz`);
       expect(ready.status).toBe(200);
       expect((await fetch(ui!)).status).toBe(200);
+      expect((await fetch(`${inbox}/api/v1/messages`)).status).toBe(200);
 
       const family = descendants(dev.pid!);
       expect(family.length).toBeGreaterThanOrEqual(3); // temporal, api, worker (and their helpers)

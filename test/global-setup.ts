@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { TestProject } from 'vitest/node';
 import { createDb } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { findOrBuildMailpit, startMailpit } from '../devstack/mailpit.js';
 import { CACHE_DIR } from '../devstack/paths.js';
 import { ensurePostgresBinaries, startPostgresCluster } from '../devstack/postgres-cluster.js';
 import { findOrBuildTemporalCli } from '../devstack/temporal-cli.js';
@@ -16,21 +17,23 @@ declare module 'vitest' {
     temporalAddress: string;
     postgresUrlPrefix: string;
     workflowBundlePath: string;
+    /** The run's one Mailpit (SMTP and its HTTP API), and its binary for tests that start their own. */
+    mailpit: { smtpUrl: string; webUrl: string; binary: string };
   }
 }
 
-/** ONE Temporal dev server and ONE Postgres cluster per run, stopped at the end whatever the outcome. */
+/** ONE Temporal dev server, ONE Postgres cluster and ONE Mailpit per run, stopped at the end whatever the outcome. */
 export default async function setup(project: TestProject) {
-  const [cliPath, binDir] = await Promise.all([findOrBuildTemporalCli(), ensurePostgresBinaries()]);
-  const [temporalStarted, postgresStarted] = await Promise.allSettled([startTemporalDevServer({ cliPath }), startPostgresCluster({ binDir })]);
+  const [cliPath, binDir, mailpitPath] = await Promise.all([findOrBuildTemporalCli(), ensurePostgresBinaries(), findOrBuildMailpit()]);
+  const [temporalStarted, postgresStarted, mailpitStarted] = await Promise.allSettled([startTemporalDevServer({ cliPath }), startPostgresCluster({ binDir }), startMailpit(mailpitPath)]);
   const teardown = async () => {
-    await Promise.allSettled([temporalStarted, postgresStarted].map((started) => (started.status === 'fulfilled' ? started.value.stop() : undefined)));
+    await Promise.allSettled([temporalStarted, postgresStarted, mailpitStarted].map((started) => (started.status === 'fulfilled' ? started.value.stop() : undefined)));
   };
-  if (temporalStarted.status === 'rejected' || postgresStarted.status === 'rejected') {
+  if (temporalStarted.status === 'rejected' || postgresStarted.status === 'rejected' || mailpitStarted.status === 'rejected') {
     await teardown();
-    throw temporalStarted.status === 'rejected' ? temporalStarted.reason : (postgresStarted as PromiseRejectedResult).reason;
+    throw [temporalStarted, postgresStarted, mailpitStarted].map((started) => (started.status === 'rejected' ? started.reason : undefined)).find(Boolean);
   }
-  const [temporal, postgres] = [temporalStarted.value, postgresStarted.value];
+  const [temporal, postgres, mailpit] = [temporalStarted.value, postgresStarted.value, mailpitStarted.value];
   try {
     // Migrate a template once; every test file clones it into a database of its own.
     const admin = createDb(postgres.url('postgres'), 1);
@@ -49,6 +52,7 @@ export default async function setup(project: TestProject) {
     project.provide('temporalAddress', temporal.address);
     project.provide('postgresUrlPrefix', postgres.url(''));
     project.provide('workflowBundlePath', workflowBundlePath);
+    project.provide('mailpit', { smtpUrl: mailpit.smtpUrl, webUrl: mailpit.webUrl, binary: mailpitPath });
   } catch (error) {
     await teardown();
     throw error;

@@ -374,11 +374,14 @@ describe('merchants, catalog, settings and quotes API', () => {
         refundApprovalThreshold: 50_000,
         // A new merchant sells in CNY: its prices include tax, as Chinese shops show them.
         pricesIncludeTax: true,
+        emailSenderName: null,
+        emailReplyTo: null,
       });
 
-      const put = await call('PUT', '/v1/admin/settings', merchant.adminKey, { shippingFee: 1_000, taxRateBps: 600, autoConfirm: true, refundWindowSeconds: 0 });
+      const patch = { shippingFee: 1_000, taxRateBps: 600, autoConfirm: true, refundWindowSeconds: 0, emailSenderName: 'Tea House Orders', emailReplyTo: 'help@tea.example' };
+      const put = await call('PUT', '/v1/admin/settings', merchant.adminKey, patch);
       expect(put.status).toBe(200);
-      const expected = { ...before.body.settings, shippingFee: 1_000, taxRateBps: 600, autoConfirm: true, refundWindowSeconds: 0 };
+      const expected = { ...before.body.settings, ...patch };
       expect(put.body).toEqual({ merchant: before.body.merchant, settings: expected });
       expect((await call('GET', '/v1/admin/settings', merchant.adminKey)).body.settings).toEqual(expected);
     });
@@ -406,6 +409,8 @@ describe('merchants, catalog, settings and quotes API', () => {
       ['a negative shipping fee', { shippingFee: -100 }, 400, 'invalid_request'],
       ['a non-ISO currency', { currency: 'yuan' }, 400, 'invalid_request'],
       ['an unknown field', { taxRate: 6 }, 400, 'invalid_request'],
+      ['a reply-to that is not an e-mail address', { emailReplyTo: 'help at tea' }, 400, 'invalid_request'],
+      ['an empty sender name', { emailSenderName: ' ' }, 400, 'invalid_request'],
       ['a check interval longer than the window', { paymentCheckIntervalSeconds: 1_801 }, 422, 'invalid_settings'],
       ['a window shorter than the check interval', { paymentWindowSeconds: 59, shippingFee: 5 }, 422, 'invalid_settings'],
     ])('refuses %s and changes nothing', async (_label, patch, status, code) => {

@@ -1,11 +1,13 @@
+import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfigOrExit } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
 import { temporalConnectionOptions } from '../core/temporal-connection.js';
 import { createDb } from '../db/database.js';
 import { CREDENTIAL_FIELD_NAMES } from '../domain/gateways.js';
+import { resumeCustomerEmail } from '../activities/customer-email.js';
 import { createActivities } from '../activities/index.js';
-import { createLogNotifier } from '../activities/notifier.js';
+import { createSmtpNotifier } from '../activities/notifier.js';
 import { createGatewayRegistry } from '../gateways/registry.js';
 import { createWorker } from './create-worker.js';
 import { workflowBundleForWorker } from './workflow-bundle.js';
@@ -14,6 +16,7 @@ const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel, 'worker', { secretFields: CREDENTIAL_FIELD_NAMES });
 const db = createDb(config.database.url, config.database.poolSize);
 const [connection, workflowBundle] = await Promise.all([NativeConnection.connect(temporalConnectionOptions(config.temporal)), workflowBundleForWorker()]);
+const notifier = createSmtpNotifier(config.mail);
 const worker = await createWorker({
   connection,
   namespace: config.temporal.namespace,
@@ -22,7 +25,7 @@ const worker = await createWorker({
     db,
     logger,
     gateways: createGatewayRegistry(config),
-    notifier: createLogNotifier(logger),
+    notifier,
     masterKey: config.masterKey,
     publicBaseUrl: config.http.publicBaseUrl,
   }),
@@ -30,6 +33,14 @@ const worker = await createWorker({
   maxCachedWorkflows: config.temporal.maxCachedWorkflows,
 });
 logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker started');
+if (!notifier) logger.warn('SMTP_URL is not set: customer e-mail waits in the outbox');
+else {
+  // Beside the worker's start, not before it: a long backlog must not hold up orders.
+  void resumeCustomerEmail(db, new Client({ connection, namespace: config.temporal.namespace }), config.temporal.taskQueue).then(
+    (resumed) => resumed > 0 && logger.info({ resumed }, 'customer e-mail waiting in the outbox is being sent'),
+    (err: unknown) => logger.error({ err }, 'could not resume customer e-mail waiting in the outbox'),
+  );
+}
 // Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks have finished.
 await worker.run();
 await connection.close();

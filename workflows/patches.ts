@@ -60,3 +60,11 @@ export function boundedPaymentCreationPatch(): boolean {
 export function declineRefundsRestPatch(): boolean {
   return patched('decline-refunds-rest');
 }
+
+/**
+ * Asked when an order is cancelled or expires before payment. Orders from before this change told the
+ * customer nothing then; now an `order_cancelled` or `order_expired` notification rides on the projection.
+ */
+export function closingNoticesPatch(): boolean {
+  return patched('closing-notices');
+}

@@ -8,7 +8,7 @@ import { boundedPaymentCreation, db, deepestMessage, finalFailure, gateway, gate
 import { REJECTION, type CheckoutResult, type PaymentSignal } from './messages.js';
 import { now, seconds, type OrderEntity } from './order-entity.js';
 import { record, recordPayment } from './order-state.js';
-import { boundedPaymentCreationPatch } from './patches.js';
+import { boundedPaymentCreationPatch, closingNoticesPatch } from './patches.js';
 import type { OrderRefunds } from './refunds.js';
 import { reject } from './rejections.js';
 
@@ -140,15 +140,16 @@ export class OrderPayment {
         const paid = await this.closeAtGateway();
         if (paid) await this.applyOutcome(paid);
         else {
-          record(state, now(), 'cancelled', this.cancelRequest.actor, { status: 'cancelled', reason: this.cancelRequest.reason ?? 'Cancelled before payment.' });
-          await this.order.persist();
+          const reason = this.cancelRequest.reason ?? 'Cancelled before payment.';
+          record(state, now(), 'cancelled', this.cancelRequest.actor, { status: 'cancelled', reason });
+          await this.closeBeforePayment('order_cancelled', { reason });
         }
       } else if (remaining <= 0) {
         const paid = await this.closeAtGateway();
         if (paid) await this.applyOutcome(paid);
         else {
           record(state, now(), 'expired', 'system', { status: 'expired', reason: 'The payment window closed before payment.' });
-          await this.order.persist();
+          await this.closeBeforePayment('order_expired', {});
         }
       } else {
         const woke = await condition(() => this.outcome !== undefined || this.cancelRequest !== undefined, Math.min(remaining, seconds(this.order.policy.paymentCheckIntervalSeconds)));
@@ -156,6 +157,12 @@ export class OrderPayment {
         if (!woke && Date.now() < deadline) this.outcome ??= this.fromQuery(await this.query());
       }
     }
+  }
+
+  /** Persists a cancellation or expiry and tells the customer (nothing was charged); replays of runs from before `closing-notices` only persist. */
+  private async closeBeforePayment(kind: 'order_cancelled' | 'order_expired', payload: Record<string, unknown>): Promise<void> {
+    if (closingNoticesPatch()) await this.order.persistAndNotify(kind, payload);
+    else await this.order.persist();
   }
 
   /** After expiry or cancellation, a payment that still succeeds is refunded automatically. */

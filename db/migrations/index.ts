@@ -11,6 +11,7 @@ import * as webhookRejectionWindows from './2026-12-03T02-00-00-webhook-rejectio
 import * as modes from './2026-12-03T03-00-00-modes.js';
 import * as webhookEventModes from './2026-12-03T11-00-00-webhook-event-modes.js';
 import * as pricesIncludeTax from './2026-12-03T13-00-00-prices-include-tax.js';
+import * as customerEmail from './2026-12-03T15-00-00-customer-email.js';
 
 /** Every migration, listed explicitly in order: no directory scanning, so bundles and tests see the same set. */
 const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-03T03-00-00-modes': modes,
   '2026-12-03T11-00-00-webhook-event-modes': webhookEventModes,
   '2026-12-03T13-00-00-prices-include-tax': pricesIncludeTax,
+  '2026-12-03T15-00-00-customer-email': customerEmail,
 };
 
 export const migrationProvider: MigrationProvider = {

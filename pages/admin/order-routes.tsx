@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { Config } from '../../core/config.js';
 import { ApiError } from '../../core/errors.js';
 import { refundableAmount, type Refund } from '../../domain/order.js';
+import { emailBacklog } from '../../services/customer-email.js';
 import { listOrders, OrderListQuery, type OrderListPage } from '../../services/order-list.js';
 import { ORDER_ACTION_ROWS, REFUND_DECISION_ROWS, runOrderAction, runRefundDecision, type OrderActionRow } from '../../services/order-actions.js';
 import { loadOrderView, type OrderView } from '../../services/order-reads.js';
@@ -78,7 +79,8 @@ export function registerOrderPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps):
         problems = [{ message: error.message }];
       }
     }
-    return c.html(<OrdersPage {...chrome(c)} filters={filters} page={page} problems={problems} flash={flash} />, problems ? 400 : 200);
+    const email = await emailBacklog(db, config, sessionOf(c));
+    return c.html(<OrdersPage {...chrome(c)} filters={filters} page={page} problems={problems} flash={flash} email={email} />, problems ? 400 : 200);
   });
 
   admin.get('/orders/:id', async (c) => {

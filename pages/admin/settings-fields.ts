@@ -12,6 +12,8 @@ export const SETTINGS_FIELDS = {
   autoConfirm: { id: 'settings-auto-confirm', label: 'Confirm paid orders automatically' },
   refundWindowSeconds: { id: 'settings-refund-window', label: 'Refund window', units: 'seconds' },
   refundApprovalThreshold: { id: 'settings-refund-threshold', label: 'Refund approval threshold', units: 'money' },
+  emailSenderName: { id: 'settings-email-sender-name', label: 'E-mail sender name' },
+  emailReplyTo: { id: 'settings-email-reply-to', label: 'E-mail reply-to address' },
 } as const satisfies Record<string, FieldInfo>;
 
 export type SettingsField = keyof typeof SETTINGS_FIELDS;

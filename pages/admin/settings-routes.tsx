@@ -66,6 +66,8 @@ export function registerSettingsPages(admin: Hono<AdminEnv>, deps: AdminPagesDep
       autoConfirm: checked(body, 'autoConfirm'),
       refundWindowSeconds: parseWhole(field(body, 'refundWindowSeconds'), f.refundWindowSeconds, problems),
       refundApprovalThreshold: parseMoney(field(body, 'refundApprovalThreshold'), currency, f.refundApprovalThreshold, problems),
+      emailSenderName: field(body, 'emailSenderName').trim() || null,
+      emailReplyTo: field(body, 'emailReplyTo').trim() || null,
     };
     const parsed = problems.length ? undefined : SettingsPatchSchema.safeParse(input);
     if (parsed && !parsed.success) problems.push(...describeIssues(parsed.error.issues, f, currency));

@@ -5,7 +5,7 @@ import { createApp } from '../../api/app.js';
 import { loadConfig, type Config } from '../../core/config.js';
 import type { Db } from '../../db/database.js';
 import type { ActivityDeps } from '../../activities/deps.js';
-import { createLogNotifier } from '../../activities/notifier.js';
+import { createSmtpNotifier } from '../../activities/notifier.js';
 import { createGatewayRegistry } from '../../gateways/registry.js';
 
 export const PLATFORM_API_KEY = `pk_test_${randomBytes(24).toString('hex')}`;
@@ -34,7 +34,7 @@ export function testActivityDeps(db: Db, config: Config): ActivityDeps {
     db,
     logger: silent,
     gateways: createGatewayRegistry(config),
-    notifier: createLogNotifier(silent),
+    notifier: createSmtpNotifier(config.mail),
     masterKey: config.masterKey,
     publicBaseUrl: config.http.publicBaseUrl,
   };

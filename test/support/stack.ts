@@ -51,8 +51,9 @@ export async function startStack(env: NodeJS.ProcessEnv = {}) {
     taskQueue: temporal.taskQueue,
     request,
 
-    async startWorker() {
-      worker = await temporal.startWorker(testActivityDeps(database.db, config));
+    /** `workerConfig`: the worker's own configuration, when it differs from the API's. */
+    async startWorker(workerConfig: Config = config) {
+      worker = await temporal.startWorker(testActivityDeps(database.db, workerConfig));
     },
     async stopWorker() {
       if (!worker) return;

@@ -1,4 +1,5 @@
 import { ORDER_STATUSES } from '../../../domain/order.js';
+import type { EmailBacklog } from '../../../services/customer-email.js';
 import type { OrderListPage } from '../../../services/order-list.js';
 import { humanize, money } from '../../shared/format.js';
 import { StatusBadge, Time } from '../../shared/ui.js';
@@ -11,6 +12,7 @@ export interface OrdersPageProps extends PageChrome {
   page?: OrderListPage;
   problems?: Problem[];
   flash?: Flash;
+  email?: EmailBacklog;
 }
 
 /** `/admin?status=..&q=..&cursor=..`, leaving out what is empty. */
@@ -22,12 +24,13 @@ export function listUrl(filters: { status?: string; q?: string; cursor?: string 
 }
 
 export function OrdersPage(props: OrdersPageProps) {
-  const { filters, page, problems, flash } = props;
+  const { filters, page, problems, flash, email } = props;
   const filtered = Boolean(filters.status || filters.q);
   return (
     <AdminLayout {...props} title="Orders" current="orders">
       <h1>Orders</h1>
       <FlashMessage flash={flash} />
+      <EmailNotice email={email} />
       <ErrorSummary problems={problems} />
       <section class="card" aria-labelledby="filter-heading">
         <h2 id="filter-heading" class="visually-hidden">
@@ -129,5 +132,16 @@ export function OrdersPage(props: OrdersPageProps) {
         </nav>
       )}
     </AdminLayout>
+  );
+}
+
+/** Customer e-mail that has not gone out: because SMTP is not configured, or still being retried. */
+function EmailNotice({ email }: { email?: EmailBacklog }) {
+  if (!email || (email.configured && email.waiting === 0)) return null;
+  const messages = `${email.waiting} ${email.waiting === 1 ? 'message' : 'messages'} waiting`;
+  return (
+    <p class="notice" id="email-notice">
+      {email.configured ? `Customer e-mail: ${messages} to be delivered.` : `E-mail is not configured: ${messages}.`}
+    </p>
   );
 }

@@ -88,6 +88,8 @@ function SettingsForm({ settings, csrfToken, failed }: { settings: MerchantSetti
     autoConfirm: settings.autoConfirm ? 'on' : '',
     refundWindowSeconds: String(settings.refundWindowSeconds),
     refundApprovalThreshold: toDecimalString(settings.refundApprovalThreshold, c),
+    emailSenderName: settings.emailSenderName ?? '',
+    emailReplyTo: settings.emailReplyTo ?? '',
   };
   const value = (name: SettingsField) => mine?.values[name] ?? current[name];
   const f = SETTINGS_FIELDS;
@@ -106,6 +108,8 @@ function SettingsForm({ settings, csrfToken, failed }: { settings: MerchantSetti
       <Checkbox id={f.autoConfirm.id} name="autoConfirm" label={f.autoConfirm.label} checked={value('autoConfirm') !== ''} hint="Otherwise each paid order waits for you to confirm it." />
       <Field id={f.refundWindowSeconds.id} name="refundWindowSeconds" label={`${f.refundWindowSeconds.label} (seconds)`} value={value('refundWindowSeconds')} error={errors[f.refundWindowSeconds.id]} inputmode="numeric" hint={seconds('refundWindowSeconds', 'After delivery, how long refunds may be requested before the order completes.')} required />
       <Field id={f.refundApprovalThreshold.id} name="refundApprovalThreshold" label={`${f.refundApprovalThreshold.label} (${c})`} value={value('refundApprovalThreshold')} error={errors[f.refundApprovalThreshold.id]} inputmode="decimal" hint="A customer's refund above this amount waits for your approval (after shipping, every refund does)." required />
+      <Field id={f.emailSenderName.id} name="emailSenderName" label={f.emailSenderName.label} value={value('emailSenderName')} error={errors[f.emailSenderName.id]} hint="The name customers see on order e-mails; empty: your business name." maxlength={100} />
+      <Field id={f.emailReplyTo.id} name="emailReplyTo" label={f.emailReplyTo.label} value={value('emailReplyTo')} error={errors[f.emailReplyTo.id]} type="email" hint="Where customers' replies go; empty: your contact e-mail." maxlength={254} />
       <div>
         <button type="submit">Save settings</button>
       </div>
