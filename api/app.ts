@@ -60,7 +60,7 @@ export function createApp(appDeps: AppDeps) {
   // The API's own time per request (`Server-Timing: total;dur=...`): tells a slow answer from a slow network
   // or a busy client (the benchmark reports both).
   app.use('/v1/*', timing({ totalDescription: 'Paystead API' }));
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'A merchant’s secret or admin key (`sk_test_…`, `sk_live_…`, `ak_test_…`, `ak_live_…`: the mode is in the prefix), or the platform key.' });
   registerHealthRoutes(app);
   registerPlatformRoutes(app, deps);
   registerCatalogRoutes(app, deps);

@@ -546,6 +546,9 @@ describe('merchants, catalog, settings and quotes API', () => {
     );
     expect(Object.keys(spec.paths['/v1/admin/products'])).toEqual(expect.arrayContaining(['get', 'post']));
     expect(spec.paths['/v1/admin/settings'].put.security).toEqual([{ bearerAuth: [] }]);
-    expect(spec.components.securitySchemes.bearerAuth).toEqual({ type: 'http', scheme: 'bearer' });
+    expect(spec.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer', description: expect.stringContaining('sk_live_') });
+    // The modes are described where a reader of the document starts.
+    expect(spec.info.description).toMatch(/test keys .*sk_test_.*live keys .*sk_live_/s);
+    expect(spec.info.description).toContain('gateway_not_available_in_live_mode');
   });
 });

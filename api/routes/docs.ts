@@ -7,7 +7,12 @@ const DOCUMENT = {
   info: {
     title: 'Paystead API',
     version: '0.1.0',
-    description: 'Checkout, orders, refunds and gateway notifications for independent stores. Amounts are integers in minor units.',
+    description:
+      'Checkout, orders, refunds and gateway notifications for independent stores. Amounts are integers in minor units. ' +
+      'Every key has a mode, shown in its prefix: test keys (`sk_test_`, `ak_test_`) see and make only test orders, where no money moves ' +
+      '(the built-in sandbox, or a gateway’s own sandbox environment with test credentials); live keys (`sk_live_`, `ak_live_`), ' +
+      'issued when the merchant is verified, only live orders, through real gateways. An object of the other mode is a 404; ' +
+      'the sandbox gateway in live mode is a 422 `gateway_not_available_in_live_mode`.',
   },
 };
 
