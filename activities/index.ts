@@ -1,6 +1,7 @@
 import type { ActivityDeps } from './deps.js';
 import { withFailureRule } from './failures.js';
 import { createGatewayActivities } from './gateway-calls.js';
+import { createMerchantWebhookActivities } from './merchant-webhooks.js';
 import { createOrderActivities } from './orders.js';
 import { createSystemCheckActivities } from './system-check.js';
 
@@ -13,6 +14,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSystemCheckActivities(deps),
     ...createOrderActivities(deps),
     ...createGatewayActivities(deps),
+    ...createMerchantWebhookActivities(deps),
   });
 }
 

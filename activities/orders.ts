@@ -3,6 +3,7 @@ import type { OrderState } from '../domain/order.js';
 import { raiseOrderAlert, writeOrderProjection } from '../db/orders.js';
 import { markNotificationSent, recordNotification } from '../db/outbox.js';
 import type { ActivityDeps } from './deps.js';
+import { recordMerchantEvents } from './merchant-webhooks.js';
 
 export interface ProjectionMeta {
   workflowId: string;
@@ -11,7 +12,8 @@ export interface ProjectionMeta {
   viewToken: string;
 }
 
-export function createOrderActivities({ db, notifier }: ActivityDeps) {
+export function createOrderActivities(deps: ActivityDeps) {
+  const { db, notifier } = deps;
   /** Records the notification in the outbox, then hands it to the transport once. */
   async function enqueue(notification: CustomerNotification): Promise<void> {
     if (!(await recordNotification(db, notification))) return;
@@ -20,9 +22,13 @@ export function createOrderActivities({ db, notifier }: ActivityDeps) {
   }
 
   return {
-    /** Writes the projection and, when the change concerns the customer, their notification: one activity, not two. */
+    /**
+     * Writes the projection, then the merchant events it brings (after the write: they carry the order as
+     * projected) and, when the change concerns the customer, their notification: one activity, not three.
+     */
     async projectOrder(input: { meta: ProjectionMeta; state: OrderState; notification?: CustomerNotification }): Promise<void> {
       await writeOrderProjection(db, input.meta, input.state);
+      await recordMerchantEvents(deps, input.state);
       if (input.notification) await enqueue(input.notification);
     },
 

@@ -97,6 +97,8 @@ export const envSchema = z
     THROTTLE_REFUND_POSTS: rate('10/600'),
     THROTTLE_STREAMS_PER_LINK: z.coerce.number().int().min(1).max(1000).default(5),
     TRUSTED_PROXIES: addressList,
+    WEBHOOK_ALLOWED_HOSTS: addressList,
+    WEBHOOK_FIRST_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.TEMPORAL_TLS_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_KEY_PATH)) {
@@ -169,6 +171,15 @@ export interface Config {
    */
   bounds: { checkoutSeconds: number; actionSeconds: number; paymentCreationSeconds: number };
   throttle: ThrottleConfig;
+  webhooks: WebhookConfig;
+}
+
+/** Webhooks to merchants' servers (see core/webhook-targets.ts and workflows/webhook-delivery.ts). */
+export interface WebhookConfig {
+  /** Addresses or CIDR ranges live endpoints may reach although private (self-hosted networks); none by default. */
+  allowedHosts: string[];
+  /** The wait before the first retry of a failed delivery; each next wait doubles, up to an hour. */
+  firstRetrySeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -220,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       streamsPerLink: e.THROTTLE_STREAMS_PER_LINK,
       trustedProxies: e.TRUSTED_PROXIES,
     },
+    webhooks: { allowedHosts: e.WEBHOOK_ALLOWED_HOSTS, firstRetrySeconds: e.WEBHOOK_FIRST_RETRY_SECONDS },
   };
 }
 

@@ -1,3 +1,4 @@
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfigOrExit } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
@@ -14,6 +15,8 @@ const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel, 'worker', { secretFields: CREDENTIAL_FIELD_NAMES });
 const db = createDb(config.database.url, config.database.poolSize);
 const [connection, workflowBundle] = await Promise.all([NativeConnection.connect(temporalConnectionOptions(config.temporal)), workflowBundleForWorker()]);
+// Activities start workflows too (a webhook's delivery): a client beside the worker's own connection.
+const temporal = new Client({ connection: Connection.lazy(temporalConnectionOptions(config.temporal)), namespace: config.temporal.namespace });
 const worker = await createWorker({
   connection,
   namespace: config.temporal.namespace,
@@ -25,6 +28,8 @@ const worker = await createWorker({
     notifier: createLogNotifier(logger),
     masterKey: config.masterKey,
     publicBaseUrl: config.http.publicBaseUrl,
+    temporal,
+    webhooks: config.webhooks,
   }),
   workflowBundle,
   maxCachedWorkflows: config.temporal.maxCachedWorkflows,
@@ -33,5 +38,6 @@ logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.n
 // Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks have finished.
 await worker.run();
 await connection.close();
+await temporal.connection.close();
 await db.destroy();
 logger.info('worker stopped');

@@ -2,3 +2,4 @@
 export { systemCheckWorkflow } from './system-check.js';
 export { orderWorkflow } from './order.js';
 export { baselineWorkflow } from './baseline.js';
+export { webhookDeliveryWorkflow } from './webhook-delivery.js';

@@ -9,6 +9,7 @@ import * as orderAlerts from './2026-12-03T00-00-00-order-alerts.js';
 import * as throttle from './2026-12-03T01-00-00-throttle.js';
 import * as webhookRejectionWindows from './2026-12-03T02-00-00-webhook-rejection-windows.js';
 import * as modes from './2026-12-03T03-00-00-modes.js';
+import * as merchantWebhooks from './2026-12-03T16-00-00-merchant-webhooks.js';
 
 /** Every migration, listed explicitly in order: no directory scanning, so bundles and tests see the same set. */
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-03T01-00-00-throttle': throttle,
   '2026-12-03T02-00-00-webhook-rejection-windows': webhookRejectionWindows,
   '2026-12-03T03-00-00-modes': modes,
+  '2026-12-03T16-00-00-merchant-webhooks': merchantWebhooks,
 };
 
 export const migrationProvider: MigrationProvider = {

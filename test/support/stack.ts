@@ -49,7 +49,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}) {
     request,
 
     async startWorker() {
-      worker = await temporal.startWorker(testActivityDeps(database.db, config));
+      worker = await temporal.startWorker(testActivityDeps(database.db, config, temporal.client));
     },
     async stopWorker() {
       if (!worker) return;
