@@ -93,6 +93,7 @@ export async function checkWebhookTarget(rawUrl: string, mode: Mode, allowed: Bl
     const refusal = addressRefusal(address, mode, allowed);
     if (refusal) throw new WebhookTargetError(`${host} resolves to ${refusal} (${address})`);
   }
-  const first = addresses[0]!;
+  // Every address passed; IPv4 first, as most receivers listen on it.
+  const first = addresses.find((a) => a.family === 4) ?? addresses[0]!;
   return { url, address: first.address, family: first.family === 6 ? 6 : 4 };
 }

@@ -1,6 +1,7 @@
 import { CamelCasePlugin, Kysely, PostgresDialect, type ColumnType, type Generated, type JSONColumnType } from 'kysely';
 import type { Mode } from '../core/modes.js';
 import type { GatewayName } from '../domain/gateways.js';
+import type { MerchantEventType } from '../domain/merchant-events.js';
 import type { Actor, Customer, OrderStatus, PaymentAction, PaymentStatus, RefundStatus, Shipment, ShippingAddress } from '../domain/order.js';
 import type { PricedItem } from '../domain/pricing.js';
 import type { GatewayNotification } from '../domain/gateway-reports.js';
@@ -276,7 +277,7 @@ export interface WebhookEndpointTable {
   merchantId: string;
   mode: Mode;
   url: string;
-  eventTypes: string[];
+  eventTypes: MerchantEventType[];
   enabled: boolean;
   /** Why it was disabled: by the merchant, a 410 answer, or failing for 3 days. */
   disabledReason: string | null;
@@ -296,7 +297,7 @@ export interface MerchantEventTable {
   merchantId: string;
   livemode: boolean;
   orderId: string;
-  type: string;
+  type: MerchantEventType;
   seq: number;
   body: string;
   createdAt: Date | string;

@@ -2,6 +2,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { MerchantScope, Mode } from '../core/modes.js';
 import { open, seal } from '../core/secret-box.js';
+import type { MerchantEventType } from '../domain/merchant-events.js';
 import type { Db, WebhookEndpointTable } from './database.js';
 
 /** Bound into the ciphertext: a secret sealed for one endpoint opens for no other. */
@@ -15,7 +16,7 @@ export type WebhookEndpoint = Selectable<WebhookEndpointTable>;
 export async function insertWebhookEndpoint(
   db: Db,
   masterKey: Buffer,
-  endpoint: { id: string; merchantId: string; mode: Mode; url: string; eventTypes: string[]; enabled: boolean },
+  endpoint: { id: string; merchantId: string; mode: Mode; url: string; eventTypes: MerchantEventType[]; enabled: boolean },
   secret: string,
 ): Promise<WebhookEndpoint> {
   return db
@@ -38,7 +39,7 @@ export async function updateWebhookEndpoint(
   db: Db,
   scope: MerchantScope,
   id: string,
-  patch: { url?: string; eventTypes?: string[]; enabled?: boolean },
+  patch: { url?: string; eventTypes?: MerchantEventType[]; enabled?: boolean },
 ): Promise<WebhookEndpoint | undefined> {
   const enabled = patch.enabled === undefined ? {} : patch.enabled ? { enabled: true, disabledReason: null, failingSince: null } : { enabled: false, disabledReason: 'disabled by the merchant' };
   return db
@@ -100,7 +101,7 @@ export async function storedEventIds(db: Db, orderId: string): Promise<Set<strin
 export async function storeEventsAndDeliveries(
   db: Db,
   orderId: string,
-  events: Array<{ id: string; merchantId: string; livemode: boolean; orderId: string; type: string; seq: number; body: string; createdAt: string }>,
+  events: Array<{ id: string; merchantId: string; livemode: boolean; orderId: string; type: MerchantEventType; seq: number; body: string; createdAt: string }>,
 ): Promise<Array<{ id: string; eventId: string; endpointId: string }>> {
   if (events.length > 0) {
     await db.insertInto('merchantEvents').values(events).onConflict((oc) => oc.column('id').doNothing()).execute();
