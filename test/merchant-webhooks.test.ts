@@ -214,6 +214,14 @@ describe('merchant webhooks: signed, durable, per mode, never into private netwo
       expect(answer.status, url).toBe(422);
       expect(answer.body.error.code).toBe('invalid_webhook_url');
     }
+    // The live key sees none of the test endpoints and cannot touch one.
+    const { endpoint: mine } = await addEndpoint(merchant, '/other-mode');
+    expect((await stack.request('GET', '/v1/admin/webhook-endpoints', { key: live!.key })).body.endpoints).toEqual([]);
+    for (const [method, path] of [['PATCH', ''], ['DELETE', ''], ['POST', '/rotate-secret']] as const) {
+      const crossed = await stack.request(method, `/v1/admin/webhook-endpoints/${mine.id}${path}`, { key: live!.key, ...(method === 'PATCH' && { body: { enabled: false } }) });
+      expect(crossed.status, `${method} ${path}`).toBe(404);
+    }
+    expect((await stack.request('GET', `/v1/admin/webhook-deliveries?endpointId=${mine.id}`, { key: live!.key })).body.deliveries).toEqual([]);
     const metadata = await stack.request('POST', '/v1/admin/webhook-endpoints', { key: merchant.adminKey, body: { url: 'http://169.254.169.254/' } });
     expect(metadata.status).toBe(422);
     const allowed = allowedNetworks(['10.0.0.0/8']);
