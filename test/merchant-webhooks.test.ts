@@ -9,6 +9,8 @@ import { createMerchantWebhookActivities } from '../activities/merchant-webhooks
 import { allowedNetworks, checkWebhookTarget } from '../core/webhook-targets.js';
 import { insertWebhookEndpoint } from '../db/merchant-webhooks.js';
 import { issueApiKey } from '../db/merchants.js';
+import { hashApiKey } from '../core/api-keys.js';
+import { createSessionStore } from '../pages/admin/session.js';
 import { testActivityDeps } from './support/app.js';
 import { startStack, type Merchant, type Stack } from './support/stack.js';
 
@@ -242,5 +244,46 @@ describe('merchant webhooks: signed, durable, per mode, never into private netwo
     expect(attempt).toMatchObject({ statusCode: null });
     expect(attempt.error).toContain('loopback');
     expect(receiver.received.filter((r) => r.path === '/modes').every((r) => r.event.livemode === false)).toBe(true);
+  });
+  it('admin pages: add an endpoint (secret shown once), see deliveries on the order page, resend, disable, delete', async () => {
+    const merchant = await stack.createMerchant();
+    const { token, session } = await createSessionStore(stack.db).create(merchant.merchantId, hashApiKey(merchant.adminKey), 'test');
+    const headers = { cookie: `paystead_admin=${token}` };
+    const get = async (path: string) => (await fetch(`${stack.baseUrl}${path}`, { headers })).text();
+    const post = (path: string, fields: Record<string, string>) =>
+      fetch(`${stack.baseUrl}${path}`, { method: 'POST', redirect: 'manual', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: session.csrfToken, ...fields }) });
+
+    const created = await post('/admin/settings/webhooks', { url: receiver.url('/pages'), 'eventType-order.paid': 'on' });
+    expect(created.status).toBe(200);
+    const secret = /whsec_[A-Za-z0-9_-]+/.exec(await created.text())?.[0];
+    expect(secret).toBeDefined();
+    const settings = await get('/admin/settings');
+    expect(settings).toContain(receiver.url('/pages'));
+    expect(settings).not.toContain(secret!);
+    const refused = await post('/admin/settings/webhooks', { url: 'http://169.254.169.254/', 'eventType-order.paid': 'on' });
+    expect(refused.status).toBe(303);
+    expect(await get(refused.headers.get('location')!)).toContain('link-local');
+
+    const orderId = await paidOrder(merchant);
+    const [delivery] = await until('the delivery', async () => {
+      const found = await deliveriesOf(merchant, `orderId=${orderId}`);
+      return found.length === 1 && found[0].status === 'succeeded' && found;
+    });
+    const orderPage = await get(`/admin/orders/${orderId}`);
+    expect(orderPage).toContain('Webhook deliveries');
+    expect(orderPage).toContain('order.paid');
+    expect(orderPage).toContain(`/webhooks/${delivery.id}/resend`);
+    expect((await post(`/admin/orders/${orderId}/webhooks/${delivery.id}/resend`, {})).status).toBe(303);
+    const arrived = await until('the resend', async () => {
+      const found = receiver.received.filter((r) => r.path === '/pages');
+      return found.length === 2 && found;
+    });
+    for (const r of arrived) expect(verify(r.signature, r.raw, secret!)).toBe(true);
+    expect(arrived[1]!.event.id).toBe(arrived[0]!.event.id);
+
+    expect((await post(`/admin/settings/webhooks/${delivery.endpointId}/disable`, {})).status).toBe(303);
+    expect(await get('/admin/settings')).toContain('Disabled: disabled by the merchant');
+    expect((await post(`/admin/settings/webhooks/${delivery.endpointId}/delete`, {})).status).toBe(303);
+    expect(await get('/admin/settings')).not.toContain(receiver.url('/pages'));
   });
 });

@@ -1,11 +1,13 @@
 import { raw } from 'hono/html';
 import { actionAllowed, REFUNDS_ALLOWED } from '../../../domain/order-actions.js';
+import type { DeliveryView } from '../../../services/merchant-webhooks.js';
 import type { OrderView } from '../../../services/order-reads.js';
 import { humanize, money } from '../../shared/format.js';
 import { StatusBadge, Time } from '../../shared/ui.js';
 import type { Flash } from '../session.js';
 import { AdminLayout, CsrfField, Field, FlashMessage, type PageChrome } from './common.js';
 import { RefundRequestIdField } from '../../shared/refund-request-id.js';
+import { OrderDeliveriesSection } from './webhooks.js';
 
 export interface OrderPageProps extends PageChrome {
   csrfToken: string;
@@ -14,6 +16,8 @@ export interface OrderPageProps extends PageChrome {
   refundable: number;
   /** The run in the Temporal Web UI, when the deployment says where that is. */
   workflow?: { id: string; url: string };
+  /** Webhooks sent to the merchant's endpoints about this order. */
+  deliveries: DeliveryView[];
   flash?: Flash;
 }
 
@@ -481,6 +485,7 @@ export function OrderPage(props: OrderPageProps) {
             ))}
           </tbody>
         </table>
+        <OrderDeliveriesSection orderId={order.id} deliveries={props.deliveries} csrfToken={props.csrfToken} />
       </article>
     </AdminLayout>
   );
