@@ -7,7 +7,7 @@ import { SIGNATURE_HEADER, webhookSignature } from '../core/webhook-signature.js
 import { allowedNetworks, checkWebhookTarget } from '../core/webhook-targets.js';
 import { abandonDelivery, disableWebhookEndpoint, hasEnabledWebhookEndpoint, loadDelivery, markDeliveriesStarted, recordAttempt, signingSecrets, storedEventIds, storeEventsAndDeliveries } from '../db/merchant-webhooks.js';
 import { loadOrderView } from '../db/order-view.js';
-import { merchantEventsOf } from '../domain/merchant-events.js';
+import { merchantEventsOf, WEBHOOK_RETRY_MS } from '../domain/merchant-events.js';
 import type { OrderState } from '../domain/order.js';
 import type { WebhookDeliveryInput, webhookDeliveryWorkflow } from '../workflows/webhook-delivery.js';
 import type { ActivityDeps } from './deps.js';
@@ -112,8 +112,9 @@ export function createMerchantWebhookActivities({ db, masterKey, webhooks }: Act
 
     /** The delivery failed for the whole retry window; so did its endpoint, unless another delivery got through since. */
     async abandonWebhookDelivery(deliveryId: string): Promise<void> {
-      const windowStart = new Date(Date.now() - 3 * 24 * 60 * 60 * 1000 + 60_000);
-      await abandonDelivery(db, deliveryId, windowStart, 'Every delivery failed for 3 days.');
+      // A minute's slack: the workflow's 3 days began just before this endpoint's first failure.
+      const failingBefore = new Date(Date.now() - WEBHOOK_RETRY_MS + 60_000);
+      await abandonDelivery(db, deliveryId, failingBefore, 'Every delivery failed for 3 days.');
     },
   };
 }

@@ -30,7 +30,9 @@ export function postWebhook(target: WebhookTarget, headers: Record<string, strin
         let size = 0;
         const finish = () => {
           response.destroy();
-          resolve({ statusCode: response.statusCode ?? 0, excerpt: Buffer.concat(chunks).subarray(0, WEBHOOK_ANSWER_BYTES).toString('utf8') });
+          // Stored as text: what Postgres cannot hold (NUL) is replaced, not refused.
+          const excerpt = Buffer.concat(chunks).subarray(0, WEBHOOK_ANSWER_BYTES).toString('utf8').replaceAll('\u0000', '\uFFFD');
+          resolve({ statusCode: response.statusCode ?? 0, excerpt });
         };
         response.on('data', (chunk: Buffer) => {
           chunks.push(chunk);
@@ -39,6 +41,8 @@ export function postWebhook(target: WebhookTarget, headers: Record<string, strin
         });
         response.on('end', finish);
         response.on('error', finish);
+        // Cut off by the deadline mid-answer: what arrived is the answer.
+        response.on('close', finish);
       },
     );
     // The whole exchange, not just a quiet socket, is bounded.

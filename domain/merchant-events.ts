@@ -19,6 +19,9 @@ export const MERCHANT_EVENT_TYPES = [
 ] as const;
 export type MerchantEventType = (typeof MERCHANT_EVENT_TYPES)[number];
 
+/** How long a delivery is retried; an endpoint that failed all that time is disabled. */
+export const WEBHOOK_RETRY_MS = 3 * 24 * 60 * 60 * 1000;
+
 /** An order status reached on the timeline, as the event it is (awaiting_payment is where every order starts). */
 const STATUS_EVENTS: Record<OrderStatus, MerchantEventType | undefined> = {
   awaiting_payment: undefined,

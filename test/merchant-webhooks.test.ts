@@ -49,6 +49,7 @@ async function startReceiver() {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
+      if (req.url === '/silent') return; // never answers
       if (req.url === '/gone') {
         res.writeHead(410).end('gone');
         return;
@@ -245,6 +246,33 @@ describe('merchant webhooks: signed, durable, per mode, never into private netwo
     expect(attempt.error).toContain('loopback');
     expect(receiver.received.filter((r) => r.path === '/modes').every((r) => r.event.livemode === false)).toBe(true);
   });
+  it('a receiver that never answers is cut off after 5 s; a delivery failing for 3 days is abandoned and its endpoint disabled', async () => {
+    const merchant = await stack.createMerchant();
+    const { endpoint } = await addEndpoint(merchant, '/silent', { eventTypes: ['order.confirmed'] });
+    const orderId = await paidOrder(merchant);
+    const event = await stack.db.selectFrom('orderEvents').select('seq').where('orderId', '=', orderId).where('event', '=', 'payment_succeeded').executeTakeFirstOrThrow();
+    // An event this endpoint does not want, delivered by hand: the workflow path is the tests above.
+    const eventId = `evt_${orderId}_${event.seq}`;
+    await stack.db.insertInto('webhookDeliveries').values({ id: 'whd_silent', eventId, endpointId: endpoint.id, merchantId: merchant.merchantId, orderId, status: 'pending', startedAt: new Date() }).execute();
+    const { deliverWebhook, abandonWebhookDelivery } = createMerchantWebhookActivities(testActivityDeps(stack.db, stack.config, stack.client));
+    const started = Date.now();
+    expect(await deliverWebhook('whd_silent')).toBe('retry');
+    expect(Date.now() - started).toBeLessThan(7_000);
+    const attempt = await stack.db.selectFrom('webhookAttempts').selectAll().where('deliveryId', '=', 'whd_silent').executeTakeFirstOrThrow();
+    expect(attempt.error).toContain('no answer within 5000 ms');
+
+    // Failing since just now: abandoning the delivery leaves the endpoint enabled; failing for 3 days disables it.
+    await abandonWebhookDelivery('whd_silent');
+    const endpointNow = () => stack.db.selectFrom('webhookEndpoints').selectAll().where('id', '=', endpoint.id).executeTakeFirstOrThrow();
+    expect(await endpointNow()).toMatchObject({ enabled: true });
+    await stack.db.updateTable('webhookDeliveries').set({ status: 'pending' }).where('id', '=', 'whd_silent').execute();
+    await stack.db.updateTable('webhookEndpoints').set({ failingSince: new Date(Date.now() - 3 * 24 * 3600 * 1000) }).where('id', '=', endpoint.id).execute();
+    await abandonWebhookDelivery('whd_silent');
+    expect(await endpointNow()).toMatchObject({ enabled: false, disabledReason: 'Every delivery failed for 3 days.' });
+    const listed = (await stack.request('GET', '/v1/admin/webhook-endpoints', { key: merchant.adminKey })).body.endpoints;
+    expect(listed[0]).toMatchObject({ enabled: false, disabledReason: 'Every delivery failed for 3 days.' });
+  }, 20_000);
+
   it('admin pages: add an endpoint (secret shown once), see deliveries on the order page, resend, disable, delete', async () => {
     const merchant = await stack.createMerchant();
     const { token, session } = await createSessionStore(stack.db).create(merchant.merchantId, hashApiKey(merchant.adminKey), 'test');

@@ -3,8 +3,8 @@
 // endpoint; after 3 days the delivery is abandoned and an endpoint that failed all that time disabled.
 import { proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { WEBHOOK_RETRY_MS } from '../domain/merchant-events.js';
 
-export const WEBHOOK_RETRY_DAYS = 3;
 const MAX_WAIT_MS = 60 * 60 * 1000;
 
 const { deliverWebhook, abandonWebhookDelivery } = proxyActivities<Activities>({
@@ -20,7 +20,7 @@ export interface WebhookDeliveryInput {
 }
 
 export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Promise<string> {
-  const deadline = Date.now() + WEBHOOK_RETRY_DAYS * 24 * 60 * 60 * 1000;
+  const deadline = Date.now() + WEBHOOK_RETRY_MS;
   for (let wait = input.firstRetrySeconds * 1000; ; wait = Math.min(wait * 2, MAX_WAIT_MS)) {
     const outcome = await deliverWebhook(input.deliveryId);
     if (outcome !== 'retry') return outcome;
