@@ -12,6 +12,7 @@ import { issueApiKey } from '../db/merchants.js';
 import { hashApiKey } from '../core/api-keys.js';
 import { createSessionStore } from '../pages/admin/session.js';
 import { testActivityDeps } from './support/app.js';
+import { recordHistory } from './support/histories.js';
 import { startStack, type Merchant, type Stack } from './support/stack.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- webhook bodies and answers are JSON checked by the assertions */
@@ -166,6 +167,8 @@ describe('merchant webhooks: signed, durable, per mode, never into private netwo
     });
     expect(log.map((d) => d.type).sort()).toEqual(['order.confirmed', 'order.paid']);
     for (const d of log) expect(d.attempts.filter((a: any) => a.statusCode !== null && a.statusCode < 300)).toHaveLength(1);
+    const paidDelivery = log.find((d) => d.type === 'order.paid');
+    await recordHistory(`webhook-${paidDelivery.eventId}-${paidDelivery.endpointId}`, 'webhook-delivery-retried');
     const arrived = receiver.received.filter((r) => r.path === '/flaky' && r.event.data.order.id === orderId);
     expect(arrived.map((r) => r.event.type).sort()).toEqual(['order.confirmed', 'order.paid']);
     for (const r of arrived) {
