@@ -95,7 +95,7 @@ export async function storedEventIds(db: Db, orderId: string): Promise<Set<strin
 
 /**
  * Stores the events (a repeat is ignored), gives each a delivery to every enabled endpoint of its merchant
- * and mode that wants its type, and answers the deliveries not yet started: those of these events and any
+ * and mode that wants its type and existed when it happened, and answers the deliveries not yet started: those of these events and any
  * an earlier attempt stored but did not start.
  */
 export async function storeEventsAndDeliveries(
@@ -110,7 +110,7 @@ export async function storeEventsAndDeliveries(
       select 'whd_' || md5(e.id || ':' || w.id), e.id, w.id, e.merchant_id, e.order_id, 'pending'
       from merchant_events e
       join webhook_endpoints w on w.merchant_id = e.merchant_id and w.mode = (case when e.livemode then 'live' else 'test' end)
-      where e.id in (${sql.join(events.map((e) => e.id))}) and w.enabled and e.type = any(w.event_types)
+      where e.id in (${sql.join(events.map((e) => e.id))}) and w.enabled and e.type = any(w.event_types) and e.created_at >= w.created_at
       on conflict (event_id, endpoint_id) do nothing
     `.execute(db);
   }
@@ -196,7 +196,7 @@ export function findDelivery(db: Db, scope: MerchantScope, deliveryId: string) {
   return db
     .selectFrom('webhookDeliveries as d')
     .innerJoin('webhookEndpoints as w', 'w.id', 'd.endpointId')
-    .select(['d.id', 'd.eventId', 'd.endpointId', 'd.orderId'])
+    .select(['d.id', 'd.eventId', 'd.endpointId', 'd.orderId', 'w.enabled'])
     .where('d.id', '=', deliveryId)
     .where('d.merchantId', '=', scope.merchantId)
     .where('w.mode', '=', scope.mode)

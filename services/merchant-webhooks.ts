@@ -108,5 +108,6 @@ export type DeliveryView = Awaited<ReturnType<typeof deliveriesOf>>[number];
 export async function resendDelivery({ db, temporal, config }: Pick<AppDeps, 'db' | 'temporal' | 'config'>, scope: MerchantScope, deliveryId: string): Promise<void> {
   const delivery = await findDelivery(db, scope, deliveryId);
   if (!delivery) throw new ApiError(404, 'not_found', 'No such webhook delivery.');
+  if (!delivery.enabled) throw new ApiError(409, 'endpoint_disabled', 'The endpoint is disabled: enable it to send it anything.');
   await startDeliveryWorkflow(temporal, config.temporal.taskQueue, delivery, config.webhooks.firstRetrySeconds, String(Date.now()));
 }

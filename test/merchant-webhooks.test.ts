@@ -214,7 +214,7 @@ describe('merchant webhooks: signed, durable, per mode, never into private netwo
   it('live endpoints: https to public addresses only, at creation and at delivery; test endpoints get only test events', async () => {
     const merchant = await stack.createMerchant();
     const live = await issueApiKey(stack.db, merchant.merchantId, 'admin', 'live');
-    const refused = ['https://127.0.0.1/hooks', 'https://10.1.2.3/hooks', 'https://169.254.169.254/latest/meta-data', 'https://localhost/hooks', 'https://[::1]/hooks', 'http://example.com/hooks'];
+    const refused = ['https://127.0.0.1/hooks', 'https://10.1.2.3/hooks', 'https://169.254.169.254/latest/meta-data', 'https://localhost/hooks', 'https://[::1]/hooks', 'https://[::ffff:127.0.0.1]/hooks', 'https://[fd00::1]/hooks', 'http://example.com/hooks'];
     for (const url of refused) {
       const answer = await stack.request('POST', '/v1/admin/webhook-endpoints', { key: live!.key, body: { url } });
       expect(answer.status, url).toBe(422);
@@ -314,6 +314,8 @@ describe('merchant webhooks: signed, durable, per mode, never into private netwo
 
     expect((await post(`/admin/settings/webhooks/${delivery.endpointId}/disable`, {})).status).toBe(303);
     expect(await get('/admin/settings')).toContain('Disabled: disabled by the merchant');
+    const resendDisabled = await stack.request('POST', `/v1/admin/webhook-deliveries/${delivery.id}/resend`, { key: merchant.adminKey });
+    expect(resendDisabled.body.error?.code).toBe('endpoint_disabled');
     expect((await post(`/admin/settings/webhooks/${delivery.endpointId}/delete`, {})).status).toBe(303);
     expect(await get('/admin/settings')).not.toContain(receiver.url('/pages'));
   });

@@ -139,7 +139,7 @@ const resendRoute = createRoute({
   summary: 'Send a delivery again (with its retries)',
   security: bearerAuth,
   request: { params: IdParam },
-  responses: { 202: jsonResponse(z.object({ resent: z.literal(true) }), 'Sending'), ...errorResponses(401, 403, 404) },
+  responses: { 202: jsonResponse(z.object({ resent: z.literal(true) }), 'Sending'), ...errorResponses(401, 403, 404, 409) },
 });
 const resend: AppRouteHandler<typeof resendRoute> = async (c) => {
   await resendDelivery(c.var.deps, merchantScopeOf(c.get('principal')), c.req.valid('param').id);

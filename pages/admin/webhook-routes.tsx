@@ -48,7 +48,13 @@ export function registerWebhookPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps
   admin.post('/settings/webhooks/:id/rotate', async (c) => secretPage(c, await rotateSecret(deps, sessionOf(c), c.req.param('id'))));
 
   admin.post('/orders/:id/webhooks/:deliveryId/resend', async (c) => {
-    await resendDelivery(deps, sessionOf(c), c.req.param('deliveryId'));
-    return redirectWithFlash(c, deps, `/admin/orders/${encodeURIComponent(c.req.param('id'))}`, { kind: 'success', message: 'Webhook sent again.' }, '#deliveries');
+    const back = `/admin/orders/${encodeURIComponent(c.req.param('id'))}`;
+    try {
+      await resendDelivery(deps, sessionOf(c), c.req.param('deliveryId'));
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 409) return redirectWithFlash(c, deps, back, { kind: 'error', message: error.message }, '#deliveries');
+      throw error;
+    }
+    return redirectWithFlash(c, deps, back, { kind: 'success', message: 'Webhook sent again.' }, '#deliveries');
   });
 }
