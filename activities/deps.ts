@@ -1,3 +1,5 @@
+import type { Client } from '@temporalio/client';
+import type { WebhookConfig } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { Db } from '../db/database.js';
 import type { GatewayRegistry } from '../gateways/types.js';
@@ -12,4 +14,7 @@ export interface ActivityDeps {
   notifier: Notifier | undefined;
   masterKey: Buffer;
   publicBaseUrl: string;
+  /** Starts the workflows activities hand work to (a webhook's delivery). */
+  temporal: Client;
+  webhooks: WebhookConfig;
 }

@@ -2,6 +2,7 @@ import type { ActivityDeps } from './deps.js';
 import { withFailureRule } from './failures.js';
 import { createCustomerEmailActivities } from './customer-email.js';
 import { createGatewayActivities } from './gateway-calls.js';
+import { createMerchantWebhookActivities } from './merchant-webhooks.js';
 import { createOrderActivities } from './orders.js';
 import { createSystemCheckActivities } from './system-check.js';
 
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createOrderActivities(deps),
     ...createGatewayActivities(deps),
     ...createCustomerEmailActivities(deps),
+    ...createMerchantWebhookActivities(deps),
   });
 }
 

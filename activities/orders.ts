@@ -4,6 +4,7 @@ import { raiseOrderAlert, writeOrderProjection } from '../db/orders.js';
 import { recordNotification } from '../db/outbox.js';
 import { startCustomerEmail } from './customer-email.js';
 import type { ActivityDeps } from './deps.js';
+import { recordMerchantEvents } from './merchant-webhooks.js';
 
 export interface ProjectionMeta {
   workflowId: string;
@@ -12,7 +13,8 @@ export interface ProjectionMeta {
   viewToken: string;
 }
 
-export function createOrderActivities({ db, notifier }: ActivityDeps) {
+export function createOrderActivities(deps: ActivityDeps) {
+  const { db, notifier } = deps;
   /** Records the notification in the outbox and, when e-mail is configured, starts its delivery (never awaited here). */
   async function enqueue(notification: CustomerNotification): Promise<void> {
     if (!(await recordNotification(db, notification)) || !notifier) return;
@@ -20,9 +22,13 @@ export function createOrderActivities({ db, notifier }: ActivityDeps) {
   }
 
   return {
-    /** Writes the projection and, when the change concerns the customer, their notification: one activity, not two. */
+    /**
+     * Writes the projection, then the merchant events it brings (after the write: they carry the order as
+     * projected) and, when the change concerns the customer, their notification: one activity, not three.
+     */
     async projectOrder(input: { meta: ProjectionMeta; state: OrderState; notification?: CustomerNotification }): Promise<void> {
       await writeOrderProjection(db, input.meta, input.state);
+      await recordMerchantEvents(deps, input.state);
       if (input.notification) await enqueue(input.notification);
     },
 

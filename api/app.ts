@@ -18,6 +18,7 @@ import { registerOrderRoutes } from './routes/orders.js';
 import { registerAdminOrderRoutes } from './routes/admin-orders.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 import { registerGatewayCredentialRoutes } from './routes/gateway-credentials.js';
+import { registerWebhookEndpointRoutes } from './routes/webhook-endpoints.js';
 import { createSandboxRoutes } from '../gateways/sandbox/server.js';
 import { createPages } from '../pages/index.js';
 
@@ -66,6 +67,7 @@ export function createApp(appDeps: AppDeps) {
   registerCatalogRoutes(app, deps);
   registerSettingsRoutes(app, deps);
   registerGatewayCredentialRoutes(app, deps);
+  registerWebhookEndpointRoutes(app, deps);
   registerQuoteRoutes(app, deps);
   registerCheckoutRoutes(app, deps);
   registerOrderRoutes(app, deps);

@@ -104,6 +104,8 @@ export const envSchema = z
     TRUSTED_PROXIES: addressList,
     SMTP_URL: optionalText.pipe(z.string().regex(/^smtps?:\/\/.+/, 'must be an smtp:// or smtps:// URL').optional()),
     MAIL_FROM: z.email().default('orders@localhost'),
+    WEBHOOK_ALLOWED_HOSTS: addressList,
+    WEBHOOK_FIRST_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.TEMPORAL_TLS_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_KEY_PATH)) {
@@ -188,6 +190,15 @@ export interface Config {
    * in the outbox) and the From address; the display name is the merchant's.
    */
   mail: { smtpUrl?: string; from: string };
+  webhooks: WebhookConfig;
+}
+
+/** Webhooks to merchants' servers (see core/webhook-targets.ts and workflows/webhook-delivery.ts). */
+export interface WebhookConfig {
+  /** Addresses or CIDR ranges live endpoints may reach although private (self-hosted networks); none by default. */
+  allowedHosts: string[];
+  /** The wait before the first retry of a failed delivery; each next wait doubles, up to an hour. */
+  firstRetrySeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -244,6 +255,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       trustedProxies: e.TRUSTED_PROXIES,
     },
     mail: { ...(e.SMTP_URL && { smtpUrl: e.SMTP_URL }), from: e.MAIL_FROM },
+    webhooks: { allowedHosts: e.WEBHOOK_ALLOWED_HOSTS, firstRetrySeconds: e.WEBHOOK_FIRST_RETRY_SECONDS },
   };
 }
 

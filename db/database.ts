@@ -1,6 +1,7 @@
 import { CamelCasePlugin, Kysely, PostgresDialect, type ColumnType, type Generated, type JSONColumnType } from 'kysely';
 import type { Mode } from '../core/modes.js';
 import type { GatewayName } from '../domain/gateways.js';
+import type { MerchantEventType } from '../domain/merchant-events.js';
 import type { Actor, Customer, OrderStatus, PaymentAction, PaymentStatus, RefundStatus, Shipment, ShippingAddress } from '../domain/order.js';
 import type { PricedItem } from '../domain/pricing.js';
 import type { GatewayNotification } from '../domain/gateway-reports.js';
@@ -279,6 +280,61 @@ export interface ThrottleLeaseTable {
   expiresAt: Date;
 }
 
+/** Where a merchant's server hears about its orders, per mode; the secret sealed with the master key. */
+export interface WebhookEndpointTable {
+  id: string;
+  merchantId: string;
+  mode: Mode;
+  url: string;
+  eventTypes: MerchantEventType[];
+  enabled: boolean;
+  /** Why it was disabled: by the merchant, a 410 answer, or failing for 3 days. */
+  disabledReason: string | null;
+  secretCiphertext: string;
+  /** The secret before the last rotation, still signing until `previousSecretExpiresAt`. */
+  previousSecretCiphertext: string | null;
+  previousSecretExpiresAt: Date | null;
+  /** The first failed attempt since the last success. */
+  failingSince: Date | null;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
+/** An event read off an order's timeline (domain/merchant-events.ts), with the body every endpoint is sent. */
+export interface MerchantEventTable {
+  id: string;
+  merchantId: string;
+  livemode: boolean;
+  orderId: string;
+  type: MerchantEventType;
+  seq: number;
+  body: string;
+  createdAt: Date | string;
+}
+
+export interface WebhookDeliveryTable {
+  id: string;
+  eventId: string;
+  endpointId: string;
+  merchantId: string;
+  orderId: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  /** When its workflow was started (null: not yet). */
+  startedAt: Date | null;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
+export interface WebhookAttemptTable {
+  id: Generated<number>;
+  deliveryId: string;
+  at: Date;
+  statusCode: number | null;
+  durationMs: number;
+  responseExcerpt: string | null;
+  error: string | null;
+}
+
 export interface Database {
   merchants: MerchantTable;
   apiKeys: ApiKeyTable;
@@ -298,6 +354,10 @@ export interface Database {
   sandboxPayments: SandboxPaymentTable;
   sandboxRefunds: SandboxRefundTable;
   throttleLeases: ThrottleLeaseTable;
+  webhookEndpoints: WebhookEndpointTable;
+  merchantEvents: MerchantEventTable;
+  webhookDeliveries: WebhookDeliveryTable;
+  webhookAttempts: WebhookAttemptTable;
 }
 
 export type Db = Kysely<Database>;

@@ -1,78 +1,14 @@
 // One order as the API and the pages show it, found by the merchant's order id or by the customer's view
 // token, and what the customer may still do with it.
-import type { Selectable } from 'kysely';
 import { ApiError } from '../core/errors.js';
 import { modeOf, type MerchantScope } from '../core/modes.js';
-import type { Db, RefundTable } from '../db/database.js';
+import type { Db } from '../db/database.js';
 import { getMerchant, getSettings } from '../db/merchants.js';
-import { findOrderByViewToken, findOrderWithChildren, orderVersionByViewToken } from '../db/order-reads.js';
+import { findOrderByViewToken, orderVersionByViewToken } from '../db/order-reads.js';
+import { loadOrderView, refundView } from '../db/order-view.js';
 import { decideRefund, refundableAmount } from '../domain/order.js';
 
-const iso = (value: Date | string | null | undefined) => (value == null ? null : new Date(value).toISOString());
-
-/** A refund as the API shows it (also answering a retried refund request once the order's run has ended). */
-export function refundView(r: Selectable<RefundTable>) {
-  return {
-    id: r.id,
-    paymentId: r.paymentId,
-    amount: r.amount,
-    currency: r.currency,
-    reason: r.reason,
-    status: r.status,
-    initiatedBy: r.initiatedBy,
-    note: r.note,
-    gatewayReference: r.gatewayReference,
-    failureReason: r.failureReason,
-    createdAt: iso(r.createdAt),
-    updatedAt: iso(r.updatedAt),
-  };
-}
-
-/** The order as the API shows it, read from the projection; undefined when the scope has no such order. */
-export async function loadOrderView(db: Db, scope: MerchantScope, orderId: string) {
-  const order = await findOrderWithChildren(db, scope, orderId);
-  if (!order) return undefined;
-  return {
-    id: order.id,
-    orderNo: order.orderNo,
-    livemode: order.livemode,
-    status: order.status,
-    statusReason: order.statusReason,
-    currency: order.currency,
-    subtotal: order.subtotal,
-    shippingFee: order.shippingFee,
-    tax: order.tax,
-    taxIncluded: order.taxIncluded,
-    total: order.total,
-    paidAmount: order.paidAmount,
-    refundedAmount: order.refundedAmount,
-    items: order.items,
-    customer: order.customer,
-    shippingAddress: order.shippingAddress,
-    paymentMethod: order.paymentMethod,
-    payments: order.payments.map((p) => ({
-      id: p.id,
-      gateway: p.gateway,
-      status: p.status,
-      amount: p.amount,
-      currency: p.currency,
-      capturedAmount: p.capturedAmount,
-      capturedCurrency: p.capturedCurrency,
-      gatewayReference: p.gatewayReference,
-      action: p.action,
-      expiresAt: iso(p.expiresAt),
-      paidAt: iso(p.paidAt),
-      createdAt: iso(p.createdAt),
-    })),
-    refunds: order.refunds.map(refundView),
-    shipment: order.shipment,
-    timeline: order.orderEvents.map((e) => ({ seq: e.seq, at: iso(e.at), status: e.status, event: e.event, actor: e.actor, message: e.message })),
-    alerts: order.alerts,
-    viewToken: order.viewToken,
-    createdAt: iso(order.createdAt),
-    updatedAt: iso(order.updatedAt),
-  };
-}
+export { loadOrderView, refundView };
 
 export type RefundView = ReturnType<typeof refundView>;
 export type OrderView = NonNullable<Awaited<ReturnType<typeof loadOrderView>>>;

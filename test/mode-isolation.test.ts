@@ -33,6 +33,8 @@ const otherMode = (mode: Mode): Mode => (mode === 'test' ? 'live' : 'test');
 const LISTS = ['GET /v1/admin/orders'];
 const CREATES = ['POST /v1/checkouts'];
 const PER_MODE_SETTINGS = ['GET /v1/admin/gateways', 'PUT /v1/admin/gateways/{gateway}/credentials'];
+/** Webhook endpoints and deliveries are per mode: test/merchant-webhooks.test.ts checks them across modes. */
+const WEBHOOKS = ['GET /v1/admin/webhook-endpoints', 'POST /v1/admin/webhook-endpoints', 'GET /v1/admin/webhook-deliveries'];
 const SHARED = ['GET /v1/admin/products', 'POST /v1/admin/products', 'PATCH /v1/admin/products/{sku}', 'GET /v1/admin/settings', 'PUT /v1/admin/settings', 'POST /v1/quotes'];
 const isObjectRoute = (path: string) => path.includes('{id}');
 
@@ -129,7 +131,7 @@ describe('test mode and live mode never cross (every merchant route with a key o
 
   it('every merchant route answers a key of the other mode exactly as it answers another merchant, and changes nothing', async () => {
     const routes = await merchantRoutes();
-    const known = [...LISTS, ...CREATES, ...PER_MODE_SETTINGS, ...SHARED];
+    const known = [...LISTS, ...CREATES, ...PER_MODE_SETTINGS, ...WEBHOOKS, ...SHARED];
     const unclassified = routes.map((r) => `${r.method} ${r.path}`).filter((route) => !known.includes(route) && !isObjectRoute(route));
     expect(unclassified, 'a new merchant route: say how it keeps the modes apart').toEqual([]);
     const objectRoutes = routes.filter((r) => isObjectRoute(r.path));

@@ -19,7 +19,7 @@ describe('system check workflow (real Temporal, real Postgres)', () => {
   });
 
   it('runs a workflow whose activity writes a row to Postgres', async () => {
-    const { worker, running } = await temporal.startWorker(testActivityDeps(database.db, testConfig(database.url)));
+    const { worker, running } = await temporal.startWorker(testActivityDeps(database.db, testConfig(database.url), temporal.client));
     try {
       const workflowId = `system-check-${temporal.taskQueue}`;
       const result = await temporal.client.workflow.execute(systemCheckWorkflow, {

@@ -1,4 +1,4 @@
-import { Client } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfigOrExit } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
@@ -17,6 +17,8 @@ const logger = createLogger(config.logLevel, 'worker', { secretFields: CREDENTIA
 const db = createDb(config.database.url, config.database.poolSize);
 const [connection, workflowBundle] = await Promise.all([NativeConnection.connect(temporalConnectionOptions(config.temporal)), workflowBundleForWorker()]);
 const notifier = createSmtpNotifier(config.mail);
+// Activities start workflows too (a webhook's or an e-mail's delivery): a client beside the worker's own connection.
+const temporal = new Client({ connection: Connection.lazy(temporalConnectionOptions(config.temporal)), namespace: config.temporal.namespace });
 const worker = await createWorker({
   connection,
   namespace: config.temporal.namespace,
@@ -28,6 +30,8 @@ const worker = await createWorker({
     notifier,
     masterKey: config.masterKey,
     publicBaseUrl: config.http.publicBaseUrl,
+    temporal,
+    webhooks: config.webhooks,
   }),
   workflowBundle,
   maxCachedWorkflows: config.temporal.maxCachedWorkflows,
@@ -36,7 +40,7 @@ logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.n
 if (!notifier) logger.warn('SMTP_URL is not set: customer e-mail waits in the outbox');
 else {
   // Beside the worker's start, not before it: a long backlog must not hold up orders.
-  void resumeCustomerEmail(db, new Client({ connection, namespace: config.temporal.namespace }), config.temporal.taskQueue).then(
+  void resumeCustomerEmail(db, temporal, config.temporal.taskQueue).then(
     (resumed) => resumed > 0 && logger.info({ resumed }, 'customer e-mail waiting in the outbox is being sent'),
     (err: unknown) => logger.error({ err }, 'could not resume customer e-mail waiting in the outbox'),
   );
@@ -44,5 +48,6 @@ else {
 // Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks have finished.
 await worker.run();
 await connection.close();
+await temporal.connection.close();
 await db.destroy();
 logger.info('worker stopped');

@@ -3,3 +3,4 @@ export { systemCheckWorkflow } from './system-check.js';
 export { orderWorkflow } from './order.js';
 export { baselineWorkflow } from './baseline.js';
 export { customerEmailWorkflow } from './customer-email.js';
+export { webhookDeliveryWorkflow } from './webhook-delivery.js';

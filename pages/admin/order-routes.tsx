@@ -8,6 +8,7 @@ import { refundableAmount, type Refund } from '../../domain/order.js';
 import { emailBacklog } from '../../services/customer-email.js';
 import { listOrders, OrderListQuery, type OrderListPage } from '../../services/order-list.js';
 import { ORDER_ACTION_ROWS, REFUND_DECISION_ROWS, runOrderAction, runRefundDecision, type OrderActionRow } from '../../services/order-actions.js';
+import { deliveriesOf } from '../../services/merchant-webhooks.js';
 import { loadOrderView, type OrderView } from '../../services/order-reads.js';
 import { orderWorkflowId, RefundRequestSchema, requestRefund } from '../../services/order-updates.js';
 import { money } from '../shared/format.js';
@@ -89,7 +90,8 @@ export function registerOrderPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps):
     const workflowId = await orderWorkflowId(db, sessionOf(c), order.id);
     const url = workflowUrl(config, workflowId);
     const flash = await deps.sessions.takeFlash(sessionOf(c), c.req.query('flash'));
-    return c.html(<OrderPage {...chrome(c)} order={order} refundable={refundableOf(order)} workflow={url ? { id: workflowId, url } : undefined} flash={flash} />);
+    const deliveries = await deliveriesOf(deps, sessionOf(c), { orderId: order.id });
+    return c.html(<OrderPage {...chrome(c)} order={order} refundable={refundableOf(order)} workflow={url ? { id: workflowId, url } : undefined} deliveries={deliveries} flash={flash} />);
   });
 
   /**

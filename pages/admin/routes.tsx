@@ -13,6 +13,7 @@ import { registerModeSwitch } from './mode-routes.js';
 import { registerOrderPages } from './order-routes.js';
 import { createSessionStore, sameToken } from './session.js';
 import { registerSettingsPages } from './settings-routes.js';
+import { registerWebhookPages } from './webhook-routes.js';
 import { ErrorPage, NotFoundPage } from './views/errors.js';
 
 /** Paths reachable without a session. */
@@ -31,6 +32,7 @@ export function registerAdminPages(app: Hono, deps: PagesDeps): void {
   registerModeSwitch(admin, pageDeps);
   registerOrderPages(admin, pageDeps);
   registerSettingsPages(admin, pageDeps);
+  registerWebhookPages(admin, pageDeps);
   admin.all('*', (c) => notFound(c));
 
   admin.onError((error, c) => {

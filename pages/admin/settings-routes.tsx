@@ -9,6 +9,7 @@ import { listProducts } from '../../db/products.js';
 import { hasCredentialFields } from '../../domain/gateways.js';
 import { MAX_CREDENTIAL_LENGTH, modePrefixes, readCredentials } from '../../gateways/credentials.js';
 import { addProduct, changeProduct, NewProductSchema, ProductPatchSchema } from '../../services/catalog.js';
+import { listEndpoints } from '../../services/merchant-webhooks.js';
 import { changeSettings, SettingsPatchSchema } from '../../services/settings.js';
 import { money } from '../shared/format.js';
 import { chrome, redirectWithFlash, sessionOf, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
@@ -25,15 +26,16 @@ export function registerSettingsPages(admin: Hono<AdminEnv>, deps: AdminPagesDep
 
   async function page(c: AdminContext, failed?: FailedForm, status: 200 | 400 | 409 | 422 = 200) {
     const merchantId = sessionOf(c).merchantId;
-    const [merchant, settings, products, configured] = await Promise.all([
+    const [merchant, settings, products, configured, webhookEndpoints] = await Promise.all([
       getMerchant(db, merchantId),
       getSettings(db, merchantId),
       listProducts(db, merchantId),
       configuredGateways(db, merchantId, sessionOf(c).mode),
+      listEndpoints(deps, sessionOf(c)),
     ]);
     if (!merchant) throw new Error(`merchant ${merchantId} vanished`);
     const flash = failed ? undefined : await deps.sessions.takeFlash(sessionOf(c), c.req.query('flash'));
-    return c.html(<SettingsPage {...chrome(c)} merchant={merchant} settings={settings} products={products} configured={configured} flash={flash} failed={failed} />, status);
+    return c.html(<SettingsPage {...chrome(c)} merchant={merchant} settings={settings} products={products} configured={configured} webhookEndpoints={webhookEndpoints} flash={flash} failed={failed} />, status);
   }
 
   /** Renders the page again with the problems, or runs `save` and redirects with its message. */

@@ -29,7 +29,7 @@ export function createTestApp(deps: { db: Db; temporal: Client; config: Config }
 const silent = pino({ level: 'silent' });
 
 /** What the worker gives its activities, built from the same configuration as the app. */
-export function testActivityDeps(db: Db, config: Config): ActivityDeps {
+export function testActivityDeps(db: Db, config: Config, temporal: Client): ActivityDeps {
   return {
     db,
     logger: silent,
@@ -37,5 +37,7 @@ export function testActivityDeps(db: Db, config: Config): ActivityDeps {
     notifier: createSmtpNotifier(config.mail),
     masterKey: config.masterKey,
     publicBaseUrl: config.http.publicBaseUrl,
+    temporal,
+    webhooks: config.webhooks,
   };
 }

@@ -53,7 +53,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}) {
 
     /** `workerConfig`: the worker's own configuration, when it differs from the API's. */
     async startWorker(workerConfig: Config = config) {
-      worker = await temporal.startWorker(testActivityDeps(database.db, workerConfig));
+      worker = await temporal.startWorker(testActivityDeps(database.db, workerConfig, temporal.client));
     },
     async stopWorker() {
       if (!worker) return;

@@ -1,5 +1,6 @@
 import { raw } from 'hono/html';
 import { actionAllowed, REFUNDS_ALLOWED } from '../../../domain/order-actions.js';
+import type { DeliveryView } from '../../../services/merchant-webhooks.js';
 import type { OrderView } from '../../../services/order-reads.js';
 import { humanize, money } from '../../shared/format.js';
 import { StatusBadge, Time } from '../../shared/ui.js';
@@ -8,6 +9,7 @@ import { AdminLayout, CsrfField, Field, FlashMessage, type PageChrome } from './
 import { RefundRequestIdField } from '../../shared/refund-request-id.js';
 import { payablePayment } from '../../shared/payable-payment.js';
 import { PaymentQr, QR_SCRIPT } from '../../shared/qr-code.js';
+import { OrderDeliveriesSection } from './webhooks.js';
 
 export interface OrderPageProps extends PageChrome {
   csrfToken: string;
@@ -16,6 +18,8 @@ export interface OrderPageProps extends PageChrome {
   refundable: number;
   /** The run in the Temporal Web UI, when the deployment says where that is. */
   workflow?: { id: string; url: string };
+  /** Webhooks sent to the merchant's endpoints about this order. */
+  deliveries: DeliveryView[];
   flash?: Flash;
 }
 
@@ -510,6 +514,7 @@ export function OrderPage(props: OrderPageProps) {
             ))}
           </tbody>
         </table>
+        <OrderDeliveriesSection orderId={order.id} deliveries={props.deliveries} csrfToken={props.csrfToken} />
       </article>
     </AdminLayout>
   );

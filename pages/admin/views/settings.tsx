@@ -9,6 +9,8 @@ import { MAX_CREDENTIAL_LENGTH } from '../../../gateways/credentials.js';
 import { GATEWAY_FORMS } from '../gateway-fields.js';
 import { describeSeconds, gatewayFieldId, productFields, SETTINGS_FIELDS, type SettingsField } from '../settings-fields.js';
 import type { Flash } from '../session.js';
+import type { EndpointView } from '../../../services/merchant-webhooks.js';
+import { WebhookEndpointsSection } from './webhooks.js';
 import { AdminLayout, CsrfField, ErrorSummary, errorsByField, Field, FlashMessage, type PageChrome } from './common.js';
 
 /** Which form failed, what was wrong and what the person had typed (never credentials). */
@@ -24,6 +26,7 @@ export interface SettingsPageProps extends PageChrome {
   settings: MerchantSettings;
   products: Product[];
   configured: GatewayName[];
+  webhookEndpoints: EndpointView[];
   flash?: Flash;
   failed?: FailedForm;
 }
@@ -272,6 +275,7 @@ export function SettingsPage(props: SettingsPageProps) {
         <h2 id="gateways-heading">Payment gateways</h2>
         <GatewayForms merchant={merchant} configured={configured} csrfToken={csrfToken} failed={failed} />
       </section>
+      <WebhookEndpointsSection endpoints={props.webhookEndpoints} csrfToken={csrfToken} />
       <p class="muted">{humanize(merchant.status)} account · merchant id <span class="mono">{merchant.id}</span></p>
     </AdminLayout>
   );
