@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSessionStore, SESSION_TTL_MS } from '../pages/admin/session.js';
 import { createTestApp, PLATFORM_API_KEY, testConfig } from './support/app.js';
-import { launchBrowser, screenshot } from './support/browser.js';
+import { launchBrowser, screenshot, watchedPage } from './support/browser.js';
 import { startStack, type Merchant, type Stack } from './support/stack.js';
 
 /** The default cart: 2 x TEA 128.00 + 1 x CUP 45.00, shipping 10.00, tax 6% = 18.06: total CNY 329.06. */
@@ -85,21 +85,7 @@ describe('merchant admin pages /admin (real stack, headless Chromium and plain H
 
   // ---- browser helpers ------------------------------------------------------------------------------
 
-  /** A page that records what the browser complains about (a CSP violation, a script error). */
-  async function newPage(viewport: { width: number; height: number }) {
-    const context = await browser.newContext({ viewport });
-    const page = await context.newPage();
-    const complaints: string[] = [];
-    page.on('console', (message) => {
-      // Refused sign-ins and forms (401, 400) and the absent favicon are logged as failed loads; that is fine.
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) complaints.push(message.text());
-    });
-    page.on('pageerror', (error) => complaints.push(error.message));
-    page.on('response', (response) => {
-      if (response.status() >= 500) complaints.push(`${response.status()} ${response.url()}`);
-    });
-    return { context, page, complaints };
-  }
+  const newPage = (viewport: { width: number; height: number }) => watchedPage(browser, { viewport });
 
   /** How wide the page's content is (the project compiles without the DOM library, hence the cast). */
   const scrollWidth = (page: Page) => page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);

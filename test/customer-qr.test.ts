@@ -11,7 +11,7 @@ import { toTradeNo } from '../gateways/trade-numbers.js';
 import { timeLeft } from '../pages/shared/qr-code.js';
 import { startAlipaySimulator, type AlipaySimulator } from './simulators/alipay/simulator.js';
 import { startWechatPaySimulator, type WechatPaySimulator } from './simulators/wechatpay/simulator.js';
-import { launchBrowser, screenshot, SCREENSHOT_DIR } from './support/browser.js';
+import { launchBrowser, screenshot, SCREENSHOT_DIR, watchedPage } from './support/browser.js';
 import { startStack, type Merchant, type Stack } from './support/stack.js';
 
 /** The default cart: 2 x TEA 128.00 + 1 x CUP 45.00, shipping 10.00, tax 6%. */
@@ -75,17 +75,7 @@ describe('QR codes on the customer and admin order pages (real stack, simulators
     return { merchant, orderId: order.id, paymentId: payment.id, orderUrl, code: action.code, expiresAt: stored.payments[0].expiresAt as string };
   }
 
-  /** A page that records what the browser complains about: a CSP violation, a script error. */
-  async function newPage(viewport = { width: 1024, height: 900 }) {
-    const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
-    const page = await context.newPage();
-    const complaints: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) complaints.push(message.text());
-    });
-    page.on('pageerror', (error) => complaints.push(error.message));
-    return { context, page, complaints };
-  }
+  const newPage = (viewport = { width: 1024, height: 900 }) => watchedPage(browser, { viewport, deviceScaleFactor: 1 });
 
   /** Screenshots the page's QR element, saves it, and decodes it as a phone would. */
   async function decodeQr(page: Page, name: string): Promise<string | undefined> {

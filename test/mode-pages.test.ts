@@ -1,7 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiKey } from '../db/merchants.js';
-import { launchBrowser, screenshot } from './support/browser.js';
+import { launchBrowser, screenshot, watchedPage } from './support/browser.js';
 import { startStack, type Merchant, type Stack } from './support/stack.js';
 
 /** People can tell the mode: the admin's test/live switch and banner, and a test order's pages (real stack, headless Chromium). */
@@ -34,20 +34,7 @@ describe('test mode and live mode on the pages', () => {
     return response.body as Checkout;
   }
 
-  /** A browser page that records script errors, CSP violations and server errors. */
-  async function newPage(): Promise<{ context: BrowserContext; page: Page; complaints: string[] }> {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-    const page = await context.newPage();
-    const complaints: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) complaints.push(message.text());
-    });
-    page.on('pageerror', (error) => complaints.push(error.message));
-    page.on('response', (response) => {
-      if (response.status() >= 500) complaints.push(`${response.status()} ${response.url()}`);
-    });
-    return { context, page, complaints };
-  }
+  const newPage = () => watchedPage(browser, { viewport: { width: 1200, height: 800 } });
 
   async function signIn(page: Page, key: string) {
     await page.goto(`${stack.baseUrl}/admin/login`);
