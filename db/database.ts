@@ -1,4 +1,5 @@
 import { CamelCasePlugin, Kysely, PostgresDialect, type ColumnType, type Generated, type JSONColumnType } from 'kysely';
+import type { Locale } from '../core/i18n/locales.js';
 import type { Mode } from '../core/modes.js';
 import type { GatewayName } from '../domain/gateways.js';
 import type { Actor, Customer, OrderStatus, PaymentAction, PaymentStatus, RefundStatus, Shipment, ShippingAddress } from '../domain/order.js';
@@ -62,6 +63,10 @@ export interface MerchantSettingsTable {
   latePaymentGraceSeconds: Generated<number>;
   /** Catalog prices include tax (see `priceCart`). */
   pricesIncludeTax: boolean;
+  /** The pages' language when the reader's browser asks for none we have. */
+  locale: Locale;
+  /** The IANA zone the pages show times in. */
+  timeZone: string;
   updatedAt: UpdatedAt;
 }
 

@@ -10,6 +10,7 @@ import * as throttle from './2026-12-03T01-00-00-throttle.js';
 import * as webhookRejectionWindows from './2026-12-03T02-00-00-webhook-rejection-windows.js';
 import * as modes from './2026-12-03T03-00-00-modes.js';
 import * as pricesIncludeTax from './2026-12-03T13-00-00-prices-include-tax.js';
+import * as locales from './2026-12-03T17-00-00-locales.js';
 
 /** Every migration, listed explicitly in order: no directory scanning, so bundles and tests see the same set. */
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-03T02-00-00-webhook-rejection-windows': webhookRejectionWindows,
   '2026-12-03T03-00-00-modes': modes,
   '2026-12-03T13-00-00-prices-include-tax': pricesIncludeTax,
+  '2026-12-03T17-00-00-locales': locales,
 };
 
 export const migrationProvider: MigrationProvider = {

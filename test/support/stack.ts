@@ -67,7 +67,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}) {
       expect(created.status).toBe(201);
       const merchant = { merchantId: created.body.merchant.id, secretKey: created.body.secretKey, adminKey: created.body.adminKey };
       if (options.verified ?? true) expect((await request('POST', `/v1/platform/merchants/${merchant.merchantId}/verify`, { key: PLATFORM_API_KEY })).status).toBe(200);
-      const settings = { currency: 'CNY', shippingFee: 1000, taxRateBps: 600, paymentWindowSeconds: 60, paymentCheckIntervalSeconds: 30, latePaymentGraceSeconds: 10, autoConfirm: false, refundWindowSeconds: 60, refundApprovalThreshold: 100_000, pricesIncludeTax: false, ...options.settings };
+      const settings = { currency: 'CNY', shippingFee: 1000, taxRateBps: 600, paymentWindowSeconds: 60, paymentCheckIntervalSeconds: 30, latePaymentGraceSeconds: 10, autoConfirm: false, refundWindowSeconds: 60, refundApprovalThreshold: 100_000, pricesIncludeTax: false, locale: 'en', ...options.settings };
       const put = await request('PUT', '/v1/admin/settings', { key: merchant.adminKey, body: settings });
       expect(put.status, JSON.stringify(put.body)).toBe(200);
       for (const product of options.products ?? [{ sku: 'TEA', unitAmount: 12_800 }, { sku: 'CUP', unitAmount: 4_500 }]) {
