@@ -1,11 +1,5 @@
-// What people are told about test mode, in one place: the customer page of a test order and the sandbox's
-// hosted payment page say the same, and the admin pages' banner says it about their data.
-
-/** Shown to the shopper on a test order's page and on the sandbox payment page. */
-export const TEST_ORDER_NOTICE = {
-  title: 'Test order',
-  text: 'This order was placed in test mode: no money moves. Nothing is charged, paid or refunded for real.',
-} as const;
+// What staff are told about test mode. What the shopper is told (a test order's page, the sandbox payment
+// page) is in the message catalogs: `test.title` and `test.text` (core/i18n).
 
 /** The admin pages' banner in test mode. */
 export const TEST_DATA_NOTICE = {

@@ -11,6 +11,8 @@ export const CATALOGS: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN
 /** The `{name}` parameters of a message, from its English text: `'Pay {amount}'` -> `'amount'`. */
 type ParamsOf<S extends string> = S extends `${string}{${infer P}}${infer Rest}` ? P | ParamsOf<Rest> : never;
 export type MessageParams<K extends MessageKey> = Record<ParamsOf<(typeof en)[K]>, string | number>;
+/** The messages without parameters: what a key made from a stored code may name. */
+export type PlainKey = { [K in MessageKey]: [ParamsOf<(typeof en)[K]>] extends [never] ? K : never }[MessageKey];
 /** A message with parameters needs them; one without takes none. */
 type ParamArgs<K extends MessageKey> = [ParamsOf<(typeof en)[K]>] extends [never] ? [] : [MessageParams<K>];
 
@@ -21,6 +23,8 @@ export interface Words {
   locale: Locale;
   timeZone: string;
   t<K extends MessageKey>(key: K, ...params: ParamArgs<K>): string;
+  /** Whether `key` (e.g. made from a stored code) is in the catalog. */
+  has(key: string): key is MessageKey;
   /** `28136, 'CNY'` -> `¥281.36` (zh-CN) or `CN¥281.36` (en): minor units in their own currency. */
   money(amount: number, currency: string): string;
   /** A point in time in the merchant's zone: `2026年12月3日 15:41`, `Dec 3, 2026, 3:41 PM`; `—` for none. */
@@ -39,6 +43,9 @@ export function wordsFor(locale: Locale, timeZone: string): Words {
     t(key, ...params) {
       const values = (params[0] ?? {}) as Record<string, string | number>;
       return catalog[key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+    },
+    has(key): key is MessageKey {
+      return Object.hasOwn(catalog, key);
     },
     money(amount, currency) {
       const digits = fractionDigits(currency);

@@ -1,4 +1,5 @@
 // Small presentational pieces shared by the admin and customer pages.
+import type { Words } from '../../core/i18n/messages.js';
 import type { Merchant } from '../../db/merchants.js';
 import type { OrderStatus, PaymentStatus, RefundStatus } from '../../domain/order.js';
 import { dateTime, humanize } from './format.js';
@@ -37,10 +38,10 @@ export function StatusBadge({ status }: { status: BadgeStatus }) {
   return <span class={`badge badge-${TONE[status] ?? 'neutral'}`}>{humanize(status)}</span>;
 }
 
-/** A point in time as `<time datetime>`; `—` when there is none. */
-export function Time({ value }: { value: string | Date | null | undefined }) {
+/** A point in time as `<time datetime>`, in the reader's language and the merchant's zone; `—` when there is none. */
+export function Time({ value, words }: { value: string | Date | null | undefined; words?: Words }) {
   const date = value == null ? undefined : new Date(value);
   if (!date || Number.isNaN(date.getTime())) return <>—</>;
   const iso = date.toISOString();
-  return <time datetime={iso}>{dateTime(iso)}</time>;
+  return <time datetime={iso}>{words ? words.dateTime(iso) : dateTime(iso)}</time>;
 }

@@ -2,6 +2,8 @@
 import type { Child } from 'hono/jsx';
 import { TEST_DATA_NOTICE } from '../../../core/mode-notices.js';
 import type { Mode } from '../../../core/modes.js';
+import type { Words } from '../../../core/i18n/messages.js';
+import { LocaleSwitch } from '../../i18n/locale-switch.js';
 import { Layout } from '../../shared/layout.js';
 import type { Problem } from '../forms.js';
 import type { Flash } from '../session.js';
@@ -13,6 +15,10 @@ export interface PageChrome {
   merchantName?: string;
   /** Present when signed in: which data the pages show. */
   mode?: PageMode;
+  /** The reader's language and the merchant's time zone. */
+  words: Words;
+  /** The page's own path, for the language switch. */
+  path: string;
 }
 
 export interface PageMode {
@@ -53,7 +59,7 @@ function testDataBanner(mode: PageMode, csrfToken: string, back: string) {
 }
 
 export function AdminLayout(props: PageChrome & { title: string; current?: 'orders' | 'settings'; tail?: Child; children?: Child }) {
-  const { title, nonce, csrfToken, merchantName, mode, current, tail, children } = props;
+  const { title, nonce, csrfToken, merchantName, mode, current, tail, children, words, path } = props;
   const back = current === 'settings' ? '/admin/settings' : '/admin';
   const nav = csrfToken ? (
     <nav aria-label="Admin">
@@ -95,7 +101,13 @@ export function AdminLayout(props: PageChrome & { title: string; current?: 'orde
       title={title}
       site="Paystead admin"
       home="/admin"
-      nav={nav}
+      nav={
+        <>
+          {nav}
+          <LocaleSwitch words={words} path={path} />
+        </>
+      }
+      words={words}
       banner={csrfToken && mode?.current === 'test' ? testDataBanner(mode, csrfToken, back) : undefined}
       nonce={nonce}
       tail={tail}

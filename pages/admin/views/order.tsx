@@ -4,6 +4,7 @@ import type { OrderView } from '../../../services/order-reads.js';
 import { humanize, money } from '../../shared/format.js';
 import { StatusBadge, Time } from '../../shared/ui.js';
 import type { Flash } from '../session.js';
+import type { Words } from '../../../core/i18n/messages.js';
 import { AdminLayout, CsrfField, Field, FlashMessage, type PageChrome } from './common.js';
 import { RefundRequestIdField } from '../../shared/refund-request-id.js';
 import { payablePayment } from '../../shared/payable-payment.js';
@@ -53,7 +54,7 @@ function Address({ order }: { order: OrderView }) {
 }
 
 /** The code the shopper is asked to scan, as they see it, while it can still be paid. */
-function PaymentCode({ order, merchantName }: { order: OrderView; merchantName: string }) {
+function PaymentCode({ order, merchantName, words }: { order: OrderView; merchantName: string; words: Words }) {
   const payment = payablePayment(order);
   if (payment?.action?.type !== 'qr_code') return null;
   return (
@@ -61,11 +62,12 @@ function PaymentCode({ order, merchantName }: { order: OrderView; merchantName: 
       <h2 id="payment-code-heading">Payment code</h2>
       <PaymentQr
         code={payment.action.code}
-        amount={money(payment.amount, payment.currency)}
+        amount={words.money(payment.amount, payment.currency)}
         merchantName={merchantName}
         gateway={payment.gateway}
         expiresAt={payment.expiresAt}
         id={payment.id}
+        words={words}
       />
     </section>
   );
@@ -275,7 +277,7 @@ export function OrderPage(props: OrderPageProps) {
           )}
         </dl>
 
-        <PaymentCode order={order} merchantName={props.merchantName ?? ''} />
+        <PaymentCode order={order} merchantName={props.merchantName ?? ''} words={props.words} />
 
         <h2>Actions</h2>
         <Actions order={order} refundable={refundable} csrfToken={csrfToken} />
