@@ -2,7 +2,6 @@
 import type { Words } from '../../core/i18n/messages.js';
 import type { Merchant } from '../../db/merchants.js';
 import type { OrderStatus, PaymentStatus, RefundStatus } from '../../domain/order.js';
-import { dateTime, humanize } from './format.js';
 
 export type Tone = 'good' | 'warn' | 'bad' | 'info' | 'neutral';
 
@@ -34,14 +33,14 @@ const TONE: Record<BadgeStatus, Tone> = {
 };
 
 /** A status as a coloured badge; the words carry the meaning, the colour only repeats it. */
-export function StatusBadge({ status }: { status: BadgeStatus }) {
-  return <span class={`badge badge-${TONE[status] ?? 'neutral'}`}>{humanize(status)}</span>;
+export function StatusBadge({ status, words }: { status: BadgeStatus; words: Words }) {
+  return <span class={`badge badge-${TONE[status] ?? 'neutral'}`}>{words.t(`badge.${status}`)}</span>;
 }
 
 /** A point in time as `<time datetime>`, in the reader's language and the merchant's zone; `—` when there is none. */
-export function Time({ value, words }: { value: string | Date | null | undefined; words?: Words }) {
+export function Time({ value, words }: { value: string | Date | null | undefined; words: Words }) {
   const date = value == null ? undefined : new Date(value);
   if (!date || Number.isNaN(date.getTime())) return <>—</>;
   const iso = date.toISOString();
-  return <time datetime={iso}>{words ? words.dateTime(iso) : dateTime(iso)}</time>;
+  return <time datetime={iso}>{words.dateTime(iso)}</time>;
 }

@@ -9,6 +9,7 @@ import { MAX_CREDENTIAL_LENGTH } from '../../../gateways/credentials.js';
 import { GATEWAY_FORMS } from '../gateway-fields.js';
 import { describeSeconds, gatewayFieldId, productFields, SETTINGS_FIELDS, type SettingsField } from '../settings-fields.js';
 import type { Flash } from '../session.js';
+import type { Words } from '../../../core/i18n/messages.js';
 import { AdminLayout, CsrfField, ErrorSummary, errorsByField, Field, FlashMessage, type PageChrome } from './common.js';
 
 /** Which form failed, what was wrong and what the person had typed (never credentials). */
@@ -44,7 +45,7 @@ function Checkbox({ id, name, label, checked, hint }: { id: string; name: string
   );
 }
 
-function VerificationNotice({ merchant }: { merchant: Merchant }) {
+function VerificationNotice({ merchant, words }: { merchant: Merchant; words: Words }) {
   if (merchant.status === 'active') {
     return (
       <p class="flash flash-success" id="verification">
@@ -52,7 +53,7 @@ function VerificationNotice({ merchant }: { merchant: Merchant }) {
         {merchant.verifiedAt ? (
           <>
             {' '}
-            on <Time value={merchant.verifiedAt} />
+            on <Time value={merchant.verifiedAt} words={words} />
           </>
         ) : null}
         . All configured gateways can take payments.
@@ -229,7 +230,7 @@ export function SettingsPage(props: SettingsPageProps) {
     <AdminLayout {...props} title="Settings" current="settings">
       <h1>Settings</h1>
       <FlashMessage flash={flash} />
-      <VerificationNotice merchant={merchant} />
+      <VerificationNotice merchant={merchant} words={props.words} />
 
       <section class="card" aria-labelledby="merchant-heading">
         <h2 id="merchant-heading">Merchant</h2>
@@ -246,7 +247,7 @@ export function SettingsPage(props: SettingsPageProps) {
           <dd class="mono">{merchant.taxRegistrationNo}</dd>
           <dt>Verification</dt>
           <dd>
-            <StatusBadge status={merchant.status} /> {merchant.verifiedAt && <Time value={merchant.verifiedAt} />}
+            <StatusBadge status={merchant.status} words={props.words} /> {merchant.verifiedAt && <Time value={merchant.verifiedAt} words={props.words} />}
           </dd>
           <dt>Currency</dt>
           <dd>{settings.currency}</dd>
