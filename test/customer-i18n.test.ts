@@ -142,4 +142,39 @@ describe('the customer page in Chinese and English (real stack, headless Chromiu
       await context.close();
     }
   });
+  it('the admin pages show times in the merchant zone in the reader language; the settings form changes zone and language', { timeout: 60_000 }, async () => {
+    const shop = await stack.createMerchant({ settings: { locale: 'zh-CN', timeZone: 'Asia/Shanghai' } });
+    const created = await stack.checkout(shop);
+    expect(created.status).toBe(201);
+    const { order } = created.body as { order: { id: string } };
+    const { context, page } = await open(`${stack.baseUrl}/admin/login`, { locale: 'zh-CN' });
+    try {
+      await page.getByLabel('Admin key').fill(shop.adminKey);
+      await Promise.all([page.waitForURL(/\/admin$/), page.getByRole('button', { name: 'Sign in' }).click()]);
+      await page.goto(`${stack.baseUrl}/admin/orders/${order.id}`);
+      expect(await lang(page)).toBe('zh-CN');
+      expect(await page.locator('h1 .badge').textContent()).toBe('待付款');
+      const placed = (await page.locator('#timeline').textContent()) ?? '';
+      expect(placed).toContain('已下单');
+      const createdAt = new Date((await page.locator('#timeline time').first().getAttribute('datetime')) ?? '');
+      expect(placed).toContain(new Intl.DateTimeFormat('zh-CN', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Asia/Shanghai' }).format(createdAt));
+      await screenshot(page, 'admin-order-zh-CN-desktop');
+
+      // A zone Intl does not know is refused next to its field; a real one is saved.
+      await page.goto(`${stack.baseUrl}/admin/settings`);
+      await page.locator('#settings-time-zone').fill('Mars/Olympus');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      expect(await page.locator('#settings-time-zone-error').textContent()).toContain('Time zone');
+      await page.locator('#settings-time-zone').fill('Europe/Berlin');
+      await page.locator('#settings-locale').selectOption('en');
+      await Promise.all([page.waitForURL(/flash=/), page.getByRole('button', { name: 'Save settings' }).click()]);
+      const settings = await stack.request('GET', '/v1/admin/settings', { key: shop.adminKey });
+      expect((settings.body as { settings: unknown }).settings).toMatchObject({ locale: 'en', timeZone: 'Europe/Berlin' });
+
+      await page.goto(`${stack.baseUrl}/admin/orders/${order.id}`);
+      expect(await page.locator('#timeline').textContent()).toContain(new Intl.DateTimeFormat('zh-CN', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(createdAt));
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -12,6 +12,8 @@ export const SETTINGS_FIELDS = {
   autoConfirm: { id: 'settings-auto-confirm', label: 'Confirm paid orders automatically' },
   refundWindowSeconds: { id: 'settings-refund-window', label: 'Refund window', units: 'seconds' },
   refundApprovalThreshold: { id: 'settings-refund-threshold', label: 'Refund approval threshold', units: 'money' },
+  locale: { id: 'settings-locale', label: 'Default language' },
+  timeZone: { id: 'settings-time-zone', label: 'Time zone' },
 } as const satisfies Record<string, FieldInfo>;
 
 export type SettingsField = keyof typeof SETTINGS_FIELDS;

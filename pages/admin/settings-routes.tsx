@@ -66,6 +66,9 @@ export function registerSettingsPages(admin: Hono<AdminEnv>, deps: AdminPagesDep
       autoConfirm: checked(body, 'autoConfirm'),
       refundWindowSeconds: parseWhole(field(body, 'refundWindowSeconds'), f.refundWindowSeconds, problems),
       refundApprovalThreshold: parseMoney(field(body, 'refundApprovalThreshold'), currency, f.refundApprovalThreshold, problems),
+      // Absent from a form made before these fields existed: left as they are.
+      ...(field(body, 'locale') && { locale: field(body, 'locale') }),
+      ...(field(body, 'timeZone') && { timeZone: field(body, 'timeZone').trim() }),
     };
     const parsed = problems.length ? undefined : SettingsPatchSchema.safeParse(input);
     if (parsed && !parsed.success) problems.push(...describeIssues(parsed.error.issues, f, currency));

@@ -9,7 +9,8 @@ import { MAX_CREDENTIAL_LENGTH } from '../../../gateways/credentials.js';
 import { GATEWAY_FORMS } from '../gateway-fields.js';
 import { describeSeconds, gatewayFieldId, productFields, SETTINGS_FIELDS, type SettingsField } from '../settings-fields.js';
 import type { Flash } from '../session.js';
-import type { Words } from '../../../core/i18n/messages.js';
+import { LOCALES } from '../../../core/i18n/locales.js';
+import { CATALOGS, type Words } from '../../../core/i18n/messages.js';
 import { AdminLayout, CsrfField, ErrorSummary, errorsByField, Field, FlashMessage, type PageChrome } from './common.js';
 
 /** Which form failed, what was wrong and what the person had typed (never credentials). */
@@ -89,6 +90,8 @@ function SettingsForm({ settings, csrfToken, failed }: { settings: MerchantSetti
     autoConfirm: settings.autoConfirm ? 'on' : '',
     refundWindowSeconds: String(settings.refundWindowSeconds),
     refundApprovalThreshold: toDecimalString(settings.refundApprovalThreshold, c),
+    locale: settings.locale,
+    timeZone: settings.timeZone,
   };
   const value = (name: SettingsField) => mine?.values[name] ?? current[name];
   const f = SETTINGS_FIELDS;
@@ -107,6 +110,20 @@ function SettingsForm({ settings, csrfToken, failed }: { settings: MerchantSetti
       <Checkbox id={f.autoConfirm.id} name="autoConfirm" label={f.autoConfirm.label} checked={value('autoConfirm') !== ''} hint="Otherwise each paid order waits for you to confirm it." />
       <Field id={f.refundWindowSeconds.id} name="refundWindowSeconds" label={`${f.refundWindowSeconds.label} (seconds)`} value={value('refundWindowSeconds')} error={errors[f.refundWindowSeconds.id]} inputmode="numeric" hint={seconds('refundWindowSeconds', 'After delivery, how long refunds may be requested before the order completes.')} required />
       <Field id={f.refundApprovalThreshold.id} name="refundApprovalThreshold" label={`${f.refundApprovalThreshold.label} (${c})`} value={value('refundApprovalThreshold')} error={errors[f.refundApprovalThreshold.id]} inputmode="decimal" hint="A customer's refund above this amount waits for your approval (after shipping, every refund does)." required />
+      <div class="field">
+        <label for={f.locale.id}>{f.locale.label}</label>
+        <span class="hint" id={`${f.locale.id}-hint`}>
+          The customer's pages use it when the shopper's browser asks for no language Paystead has.
+        </span>
+        <select id={f.locale.id} name="locale" aria-describedby={`${f.locale.id}-hint`}>
+          {LOCALES.map((locale) => (
+            <option value={locale} selected={value('locale') === locale} lang={locale}>
+              {CATALOGS[locale]['locale.name']}
+            </option>
+          ))}
+        </select>
+      </div>
+      <Field id={f.timeZone.id} name="timeZone" label={f.timeZone.label} value={value('timeZone')} error={errors[f.timeZone.id]} hint="The pages show times in this zone: an IANA name such as Asia/Shanghai." required maxlength={64} />
       <div>
         <button type="submit">Save settings</button>
       </div>
