@@ -1,4 +1,5 @@
 import { CamelCasePlugin, Kysely, PostgresDialect, type ColumnType, type Generated, type JSONColumnType } from 'kysely';
+import type { Locale } from '../core/i18n/locales.js';
 import type { Mode } from '../core/modes.js';
 import type { GatewayName } from '../domain/gateways.js';
 import type { MerchantEventType } from '../domain/merchant-events.js';
@@ -66,6 +67,10 @@ export interface MerchantSettingsTable {
   /** Customer e-mail's From name and Reply-To; null: the merchant's name and contact e-mail. */
   emailSenderName: Generated<string | null>;
   emailReplyTo: Generated<string | null>;
+  /** The pages' language when the reader's browser asks for none we have. */
+  locale: Locale;
+  /** The IANA zone the pages show times in. */
+  timeZone: string;
   updatedAt: UpdatedAt;
 }
 

@@ -2,6 +2,7 @@ import { sql, type Insertable, type Selectable } from 'kysely';
 import { generateApiKey, type ApiKeyKind } from '../core/api-keys.js';
 import type { Mode } from '../core/modes.js';
 import { newId } from '../core/ids.js';
+import { defaultLocaleFor, defaultTimeZoneFor } from '../core/i18n/locales.js';
 import type { ApiKeyTable, Db, MerchantSettingsTable, MerchantTable } from './database.js';
 
 export type Merchant = Selectable<MerchantTable>;
@@ -31,16 +32,18 @@ export const DEFAULT_SETTINGS: MerchantSettings = {
   pricesIncludeTax: false,
   emailSenderName: null,
   emailReplyTo: null,
+  locale: 'en',
+  timeZone: 'UTC',
 };
 
 /**
- * A new merchant's settings: the defaults, with prices tax-inclusive when it sells in CNY (as Chinese shops
- * show prices), then what it was created with. Decided once, at creation: changing the currency later
- * leaves the setting as it is.
+ * A new merchant's settings: the defaults, with prices tax-inclusive, pages in Chinese and times in Beijing
+ * time when it sells in CNY (as Chinese shops show them), then what it was created with. Decided once, at
+ * creation: changing the currency later leaves these settings as they are.
  */
 export function newMerchantSettings(settings: Partial<MerchantSettings>): MerchantSettings {
   const currency = settings.currency ?? DEFAULT_SETTINGS.currency;
-  return { ...DEFAULT_SETTINGS, pricesIncludeTax: currency === 'CNY', ...settings };
+  return { ...DEFAULT_SETTINGS, pricesIncludeTax: currency === 'CNY', locale: defaultLocaleFor(currency), timeZone: defaultTimeZoneFor(currency), ...settings };
 }
 
 const SETTINGS_COLUMNS = [
@@ -56,6 +59,8 @@ const SETTINGS_COLUMNS = [
   'pricesIncludeTax',
   'emailSenderName',
   'emailReplyTo',
+  'locale',
+  'timeZone',
 ] as const satisfies ReadonlyArray<keyof MerchantSettings>;
 
 /** A fresh key and the row that stores only its hash. */

@@ -3,7 +3,7 @@
 import { ApiError } from '../core/errors.js';
 import { modeOf, type MerchantScope } from '../core/modes.js';
 import type { Db } from '../db/database.js';
-import { getMerchant, getSettings } from '../db/merchants.js';
+import { getMerchant, getSettings, type MerchantSettings } from '../db/merchants.js';
 import { findOrderByViewToken, orderVersionByViewToken } from '../db/order-reads.js';
 import { loadOrderView, refundView } from '../db/order-view.js';
 import { decideRefund, refundableAmount } from '../domain/order.js';
@@ -50,6 +50,8 @@ export interface CustomerOrder {
   merchantName: string;
   /** False for a test order: its page says that no money moves. */
   livemode: boolean;
+  /** The merchant's default language and the time zone its pages show times in. */
+  language: Pick<MerchantSettings, 'locale' | 'timeZone'>;
   /** Present when the merchant's policy lets the customer ask for (the rest of) the money back. */
   refund?: RefundOption;
 }
@@ -72,6 +74,7 @@ export async function loadCustomerOrder(db: Db, token: string): Promise<Customer
     version: ref.version,
     merchantName: merchant?.name ?? 'The shop',
     livemode: ref.livemode,
+    language: { locale: settings.locale, timeZone: settings.timeZone },
     ...(decision.outcome !== 'refuse' && {
       refund: { refundable, afterShipping: order.status === 'shipped' || order.status === 'delivered', approvalThreshold: settings.refundApprovalThreshold },
     }),

@@ -2,6 +2,7 @@
 // they change. Used by `PUT /v1/admin/settings` and the admin settings page.
 import { z } from '@hono/zod-openapi';
 import { ApiError } from '../core/errors.js';
+import { isTimeZone, LOCALES } from '../core/i18n/locales.js';
 import type { Db } from '../db/database.js';
 import { getSettings, updateSettings, type MerchantSettings } from '../db/merchants.js';
 import { hasProductOutsideCurrency } from '../db/products.js';
@@ -17,6 +18,11 @@ export const SettingsSchema = z
     taxRateBps: z.number().int().min(0).max(10_000).openapi({ description: 'Tax in basis points of the subtotal (600 = 6%).' }),
     pricesIncludeTax: z.boolean().openapi({
       description: 'Catalog prices include tax: quotes and orders show the tax they include instead of adding it. New CNY merchants start with true.',
+    }),
+    locale: z.enum(LOCALES).openapi({ description: 'The pages\' language when the shopper\'s browser asks for none Paystead has. New CNY merchants start with zh-CN.' }),
+    timeZone: z.string().refine(isTimeZone, 'Not a time zone Intl knows (IANA name, e.g. Asia/Shanghai).').openapi({
+      description: 'The IANA time zone the pages show times in. New CNY merchants start with Asia/Shanghai.',
+      example: 'Asia/Shanghai',
     }),
     paymentWindowSeconds: seconds(1).openapi({ description: 'How long a customer has to pay.' }),
     paymentCheckIntervalSeconds: seconds(1).openapi({ description: 'How often the gateway is asked while waiting; at most the payment window.' }),

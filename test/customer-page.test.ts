@@ -15,7 +15,7 @@ interface PageGlobals {
 }
 
 /** The checkout's cart: 2 x TEA 128.00 + 1 x CUP 45.00 = 301.00; shipping 10.00; tax 6% = 18.06; total 329.06. */
-const TOTALS = { subtotal: 'CNY 301.00', shipping: 'CNY 10.00', tax: 'CNY 18.06', total: 'CNY 329.06' };
+const TOTALS = { subtotal: 'CN¥301.00', shipping: 'CN¥10.00', tax: 'CN¥18.06', total: 'CN¥329.06' };
 
 describe('the customer order page /o/{token} (real stack, headless Chromium)', () => {
   let stack: Stack;
@@ -95,8 +95,8 @@ describe('the customer order page /o/{token} (real stack, headless Chromium)', (
 
       const rows = await cellsOf(page, 'table.items tbody tr');
       expect(rows).toEqual([
-        ['TEA', '2', 'CNY 128.00', 'CNY 256.00'],
-        ['CUP', '1', 'CNY 45.00', 'CNY 45.00'],
+        ['TEA', '2', 'CN¥128.00', 'CN¥256.00'],
+        ['CUP', '1', 'CN¥45.00', 'CN¥45.00'],
       ]);
       const totals = await cellsOf(page, 'table.totals tr');
       expect(totals).toEqual([
@@ -151,10 +151,10 @@ describe('the customer order page /o/{token} (real stack, headless Chromium)', (
       await page.getByLabel(/Amount in CNY/).fill('100.00');
       await page.getByLabel('Reason').fill('One cup arrived cracked');
       await Promise.all([page.waitForURL(/notice=refund_pending_approval/), page.getByRole('button', { name: 'Request refund' }).click()]);
-      expect(await page.locator('#notice').textContent()).toBe('Refund of CNY 100.00 requested, waiting for the merchant’s approval. You will see the decision on this page.');
+      expect(await page.locator('#notice').textContent()).toBe('Refund of CN¥100.00 requested, waiting for the merchant’s approval. You will see the decision on this page.');
       const listed = page.locator('li.refund');
       expect(await listed.count()).toBe(1);
-      expect(await listed.textContent()).toMatch(/CNY 100\.00.*Waiting for the merchant’s approval.*One cup arrived cracked/s);
+      expect(await listed.textContent()).toMatch(/CN¥100\.00.*Waiting for the merchant’s approval.*One cup arrived cracked/s);
       const [refund, ...more] = await refundsOf(order.id);
       expect(more).toEqual([]);
       expect(refund).toMatchObject({ amount: 10_000, status: 'pending_approval', initiatedBy: 'customer', reason: 'One cup arrived cracked' });
@@ -302,7 +302,7 @@ describe('the customer order page /o/{token} (real stack, headless Chromium)', (
 
     const above = await post({ amount: '329.07', reason: 'too much' });
     expect(above.notice).toBe('refund_exceeds_paid');
-    expect(above.page).toContain('you can ask for at most CNY 329.06');
+    expect(above.page).toContain('you can ask for at most CN¥329.06');
     expect((await post({ amount: '1.005', reason: 'three decimals' })).notice).toBe('invalid_amount');
     expect((await post({ amount: '-1', reason: 'negative' })).notice).toBe('invalid_amount');
     expect((await post({ amount: '0', reason: 'zero' })).notice).toBe('invalid_amount');
@@ -312,7 +312,7 @@ describe('the customer order page /o/{token} (real stack, headless Chromium)', (
     // Below the threshold and before shipping: processed at once; the amount is converted exactly.
     const part = await post({ amount: '0.29', reason: 'a small dent' });
     expect(part.notice).toBe('refund_processing');
-    expect(part.page).toContain('Your refund of CNY 0.29 is being processed.');
+    expect(part.page).toContain('Your refund of CN¥0.29 is being processed.');
     // Empty amount: everything still refundable.
     const rest = await post({ amount: '', reason: 'changed my mind' });
     expect(rest.notice).toBe('refund_processing');
@@ -339,12 +339,12 @@ describe('the customer order page /o/{token} (real stack, headless Chromium)', (
     try {
       await page.goto(orderUrl);
       expect(await cellsOf(page, 'table.totals tr')).toEqual([
-        ['Subtotal', 'CNY 301.00'],
-        ['Shipping', 'CNY 10.00'],
-        ['Total', 'CNY 311.00'],
-        ['incl. tax CNY 34.63'],
+        ['Subtotal', 'CN¥301.00'],
+        ['Shipping', 'CN¥10.00'],
+        ['Total', 'CN¥311.00'],
+        ['incl. tax CN¥34.63'],
       ]);
-      expect(await page.locator('#pay-heading').textContent()).toBe('Pay CNY 311.00');
+      expect(await page.locator('#pay-heading').textContent()).toBe('Pay CN¥311.00');
       await screenshot(page, 'customer-tax-inclusive');
     } finally {
       await page.close();

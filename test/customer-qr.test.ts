@@ -15,7 +15,7 @@ import { launchBrowser, screenshot, SCREENSHOT_DIR, watchedPage } from './suppor
 import { startStack, type Merchant, type Stack } from './support/stack.js';
 
 /** The default cart: 2 x TEA 128.00 + 1 x CUP 45.00, shipping 10.00, tax 6%. */
-const TOTAL = 'CNY 329.06';
+const TOTAL = 'CN¥329.06';
 
 /** What the callbacks run inside Chromium use (the project compiles without the DOM library). */
 interface PageGlobals {

@@ -372,11 +372,16 @@ describe('merchants, catalog, settings and quotes API', () => {
         autoConfirm: false,
         refundWindowSeconds: 604_800,
         refundApprovalThreshold: 50_000,
-        // A new merchant sells in CNY: its prices include tax, as Chinese shops show them.
+        // A new merchant sells in CNY: its prices include tax, its pages speak Chinese in Beijing time.
         pricesIncludeTax: true,
         emailSenderName: null,
         emailReplyTo: null,
+        locale: 'zh-CN',
+        timeZone: 'Asia/Shanghai',
       });
+      // A language or a time zone Paystead (or Intl) does not know is refused.
+      expect((await call('PUT', '/v1/admin/settings', merchant.adminKey, { locale: 'fr' })).status).toBe(400);
+      expect((await call('PUT', '/v1/admin/settings', merchant.adminKey, { timeZone: 'Mars/Olympus' })).status).toBe(400);
 
       const patch = { shippingFee: 1_000, taxRateBps: 600, autoConfirm: true, refundWindowSeconds: 0, emailSenderName: 'Tea House Orders', emailReplyTo: 'help@tea.example' };
       const put = await call('PUT', '/v1/admin/settings', merchant.adminKey, patch);

@@ -58,4 +58,29 @@ describe('migrations', () => {
       await own.drop();
     }
   });
+  it('keeps merchants that existed before locales on English, moving CNY ones to Beijing time and the others to UTC', async () => {
+    const own = await createTestDatabase();
+    try {
+      const name = '2026-12-03T17-00-00-locales';
+      await forget(name, own.db);
+      for (const [id, currency] of [['mch_lang_cny', 'CNY'], ['mch_lang_usd', 'USD']]) {
+        await sql`
+          insert into merchants (id, name, contact_email, business_licence_no, tax_registration_no, status)
+          values (${id}, 'Old Shop', ${`${id}@shop.example`}, ${`BL-${id}`}, ${`TX-${id}`}, 'active')
+        `.execute(own.db);
+        await sql`
+          insert into merchant_settings (merchant_id, currency, shipping_fee, tax_rate_bps, payment_window_seconds, payment_check_interval_seconds,
+            auto_confirm, refund_window_seconds, refund_approval_threshold, prices_include_tax)
+          values (${id}, ${currency}, 0, 600, 1800, 60, false, 604800, 50000, false)
+        `.execute(own.db);
+      }
+      expect(await migrateToLatest(own.db)).toContain(name);
+      expect(await getSettings(own.db, 'mch_lang_cny')).toMatchObject({ locale: 'en', timeZone: 'Asia/Shanghai' });
+      expect(await getSettings(own.db, 'mch_lang_usd')).toMatchObject({ locale: 'en', timeZone: 'UTC' });
+      const fresh = await createMerchant(own.db, { name: 'New Shop', contactEmail: 'new@shop.example', businessLicenceNo: 'BL-new-lang', taxRegistrationNo: 'TX-new-lang' });
+      expect(await getSettings(own.db, fresh.merchant.id)).toMatchObject({ locale: 'zh-CN', timeZone: 'Asia/Shanghai' });
+    } finally {
+      await own.drop();
+    }
+  });
 });

@@ -164,7 +164,7 @@ describe('sandbox gateway', () => {
     expect(response.headers.get('content-type')).toContain('text/html');
     expect(response.headers.get('cache-control')).toBe('no-store');
     const page = await response.text();
-    expect(page).toContain('CNY 123.45');
+    expect(page).toContain('CN¥123.45');
     expect(page).toContain(request.orderNo);
     expect(page).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; mugs');
     expect(page).not.toContain('<script>');

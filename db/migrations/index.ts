@@ -13,6 +13,7 @@ import * as webhookEventModes from './2026-12-03T11-00-00-webhook-event-modes.js
 import * as pricesIncludeTax from './2026-12-03T13-00-00-prices-include-tax.js';
 import * as customerEmail from './2026-12-03T15-00-00-customer-email.js';
 import * as merchantWebhooks from './2026-12-03T16-00-00-merchant-webhooks.js';
+import * as locales from './2026-12-03T17-00-00-locales.js';
 
 /** Every migration, listed explicitly in order: no directory scanning, so bundles and tests see the same set. */
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-03T13-00-00-prices-include-tax': pricesIncludeTax,
   '2026-12-03T15-00-00-customer-email': customerEmail,
   '2026-12-03T16-00-00-merchant-webhooks': merchantWebhooks,
+  '2026-12-03T17-00-00-locales': locales,
 };
 
 export const migrationProvider: MigrationProvider = {

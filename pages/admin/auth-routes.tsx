@@ -3,7 +3,7 @@ import type { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { hashApiKey } from '../../core/api-keys.js';
 import { isStoppedKey, resolvePrincipal } from '../../services/api-keys.js';
-import { clearAdminCookie, LOGIN_COOKIE, SESSION_COOKIE, setAdminCookie, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
+import { clearAdminCookie, LOGIN_COOKIE, pageWords, SESSION_COOKIE, setAdminCookie, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
 import { field } from './forms.js';
 import { randomToken, sameToken, SESSION_TTL_MS } from './session.js';
 import { LoginPage } from './views/login.js';
@@ -18,7 +18,7 @@ export function registerAuthPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps): 
   function loginPage(c: AdminContext, status: 200 | 401 | 403 | 429, options: { error?: string; notice?: string; next?: string } = {}) {
     const formToken = randomToken();
     setAdminCookie(c, deps, LOGIN_COOKIE, formToken, 60 * 60);
-    return c.html(<LoginPage nonce={c.get('nonce')} formToken={formToken} {...options} />, status);
+    return c.html(<LoginPage nonce={c.get('nonce')} formToken={formToken} words={pageWords(c)} path={c.req.path} {...options} />, status);
   }
 
   admin.get('/login', async (c) => {

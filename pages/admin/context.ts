@@ -2,7 +2,10 @@
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import type { CookieOptions } from 'hono/utils/cookie';
+import type { Words } from '../../core/i18n/messages.js';
 import type { Mode } from '../../core/modes.js';
+import type { MerchantSettings } from '../../db/merchants.js';
+import { requestWords } from '../i18n/request-locale.js';
 import type { AppDeps } from '../../services/deps.js';
 import type { Throttle } from '../../services/throttle.js';
 import type { AdminSession, SessionStore } from './session.js';
@@ -18,6 +21,8 @@ export type AdminEnv = {
     merchantName?: string;
     /** The mode of the admin key that signed in: only a live key's session may switch to live data. */
     keyMode?: Mode;
+    /** The signed-in merchant's default language and time zone. */
+    language?: Pick<MerchantSettings, 'locale' | 'timeZone'>;
   };
 };
 
@@ -64,9 +69,12 @@ export function pageMode(c: AdminContext): PageMode | undefined {
   return session && { current: session.mode, switchable: c.get('keyMode') === 'live' };
 }
 
+/** The reader's words: the merchant's language and zone once signed in, English and UTC before. */
+export const pageWords = (c: AdminContext): Words => requestWords(c, c.get('language') ?? { locale: 'en', timeZone: 'UTC' });
+
 /** Layout inputs for a signed-in page. */
 export function chrome(c: AdminContext): PageChrome & { csrfToken: string } {
-  return { nonce: c.get('nonce'), csrfToken: sessionOf(c).csrfToken, merchantName: c.get('merchantName'), mode: pageMode(c) };
+  return { nonce: c.get('nonce'), csrfToken: sessionOf(c).csrfToken, merchantName: c.get('merchantName'), mode: pageMode(c), words: pageWords(c), path: c.req.path };
 }
 
 /** Post/redirect/get: keeps the message in the session and sends the browser to `path` (303). */

@@ -7,7 +7,8 @@ import { getCookie } from 'hono/cookie';
 import { ApiError } from '../../core/errors.js';
 import type { PagesDeps } from '../index.js';
 import { registerAuthPages } from './auth-routes.js';
-import { clearAdminCookie, pageMode, SESSION_COOKIE, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
+import { getSettings } from '../../db/merchants.js';
+import { clearAdminCookie, pageMode, pageWords, SESSION_COOKIE, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
 import { field } from './forms.js';
 import { registerModeSwitch } from './mode-routes.js';
 import { registerOrderPages } from './order-routes.js';
@@ -49,7 +50,7 @@ export function registerAdminPages(app: Hono, deps: PagesDeps): void {
 
 /** Layout inputs whether or not anyone is signed in (error pages can happen before authentication). */
 function pageChrome(c: AdminContext) {
-  return { nonce: c.get('nonce'), csrfToken: c.get('session')?.csrfToken, merchantName: c.get('merchantName'), mode: pageMode(c) };
+  return { nonce: c.get('nonce'), csrfToken: c.get('session')?.csrfToken, merchantName: c.get('merchantName'), mode: pageMode(c), words: pageWords(c), path: c.req.path };
 }
 
 function notFound(c: AdminContext) {
@@ -96,6 +97,8 @@ function authenticate(deps: AdminPagesDeps): MiddlewareHandler<AdminEnv> {
     c.set('sessionToken', token);
     c.set('merchantName', allowed.merchantName);
     c.set('keyMode', allowed.keyMode);
+    const settings = await getSettings(deps.db, allowed.session.merchantId);
+    c.set('language', { locale: settings.locale, timeZone: settings.timeZone });
     await next();
   };
 }

@@ -14,6 +14,8 @@ export const SETTINGS_FIELDS = {
   refundApprovalThreshold: { id: 'settings-refund-threshold', label: 'Refund approval threshold', units: 'money' },
   emailSenderName: { id: 'settings-email-sender-name', label: 'E-mail sender name' },
   emailReplyTo: { id: 'settings-email-reply-to', label: 'E-mail reply-to address' },
+  locale: { id: 'settings-locale', label: 'Default language' },
+  timeZone: { id: 'settings-time-zone', label: 'Time zone' },
 } as const satisfies Record<string, FieldInfo>;
 
 export type SettingsField = keyof typeof SETTINGS_FIELDS;

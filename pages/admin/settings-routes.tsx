@@ -70,6 +70,9 @@ export function registerSettingsPages(admin: Hono<AdminEnv>, deps: AdminPagesDep
       refundApprovalThreshold: parseMoney(field(body, 'refundApprovalThreshold'), currency, f.refundApprovalThreshold, problems),
       emailSenderName: field(body, 'emailSenderName').trim() || null,
       emailReplyTo: field(body, 'emailReplyTo').trim() || null,
+      // Absent from a form made before these fields existed: left as they are.
+      ...(field(body, 'locale') && { locale: field(body, 'locale') }),
+      ...(field(body, 'timeZone') && { timeZone: field(body, 'timeZone').trim() }),
     };
     const parsed = problems.length ? undefined : SettingsPatchSchema.safeParse(input);
     if (parsed && !parsed.success) problems.push(...describeIssues(parsed.error.issues, f, currency));

@@ -5,8 +5,8 @@
 //     script a minute after a refusal),
 //   - on an event, `<base>/fragment` is fetched and swapped in for `#order-live`, keeping what the customer
 //     typed into the refund form and where the focus was,
-//   - the `role=status` line is updated from the fragment's data attributes, so screen readers hear it,
-//   - times are shown in the browser's own time zone.
+//   - the `role=status` line is updated from the fragment's data attributes, so screen readers hear it.
+// Times stay as the server wrote them: in the reader's language and the merchant's time zone.
 // It reads nothing from the URL and writes no HTML of its own: the fragment is server-rendered and escaped.
 export const CLIENT_SCRIPT = `
 (function () {
@@ -15,17 +15,6 @@ export const CLIENT_SCRIPT = `
   if (!root || !window.fetch || !window.EventSource || !document.createElement('template').content) return;
   var base = root.getAttribute('data-base');
   var version = root.getAttribute('data-version');
-
-  function localTimes(scope) {
-    var times = scope.querySelectorAll('time[datetime]');
-    for (var i = 0; i < times.length; i++) {
-      var t = times[i];
-      var d = new Date(t.getAttribute('datetime'));
-      if (isNaN(d.getTime())) continue;
-      if (!t.title) t.title = t.textContent;
-      t.textContent = d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-    }
-  }
 
   function updateStatus(from) {
     var label = document.getElementById('status-label');
@@ -57,7 +46,6 @@ export const CLIENT_SCRIPT = `
     }
     version = root.getAttribute('data-version');
     updateStatus(root);
-    localTimes(root);
   }
 
   var busy = false;
@@ -98,7 +86,6 @@ export const CLIENT_SCRIPT = `
     });
   }
 
-  localTimes(document);
   connect();
   // Leaving the page closes the stream; coming back from the back/forward cache catches up and reopens it.
   window.addEventListener('pagehide', function () { clearTimeout(retry); if (source) source.close(); });

@@ -15,7 +15,8 @@ import { findOrderRef, loadCustomerOrder, orderVersion, type CustomerOrder } fro
 import { requestRefund } from '../../services/order-updates.js';
 import { currencyExponent, fromDecimalString } from '../../domain/money.js';
 import { decideRefund, refundableAmount } from '../../domain/order.js';
-import { money } from '../shared/format.js';
+import type { Words } from '../../core/i18n/messages.js';
+import { requestWords } from '../i18n/request-locale.js';
 import { DEFAULT_EVENTS_OPTIONS, orderEvents } from './events.js';
 import { formToken, isValidFormToken } from './form-token.js';
 import { formPostOrigin, orderPath, renderMessagePage, renderOrderPage, renderOrderSection, type Notice } from './views.js';
@@ -38,31 +39,29 @@ type NoticeCode = (typeof NOTICE_CODES)[number];
 
 const isNoticeCode = (value: string | undefined): value is NoticeCode => (NOTICE_CODES as readonly string[]).includes(value ?? '');
 
-function noticeFor(code: NoticeCode, data: CustomerOrder, refundId: string | undefined): Notice {
+function noticeFor(code: NoticeCode, data: CustomerOrder, refundId: string | undefined, w: Words): Notice {
   const { order } = data;
   const refund = refundId ? order.refunds.find((r) => r.id === refundId) : undefined;
-  const amount = refund ? ` of ${money(refund.amount, refund.currency)}` : '';
-  const left = money(refundableAmount(order), order.currency);
+  const amount = refund && w.money(refund.amount, refund.currency);
+  const left = w.money(refundableAmount(order), order.currency);
   switch (code) {
     case 'refund_pending_approval':
-      return { kind: 'success', text: `Refund${amount} requested, waiting for the merchant’s approval. You will see the decision on this page.` };
+      return { kind: 'success', text: amount ? w.t('notice.refund_pending_approval.amount', { amount }) : w.t('notice.refund_pending_approval') };
     case 'refund_processing':
-      return { kind: 'success', text: `Your refund${amount} is being processed. The money goes back to the account you paid with.` };
+      return { kind: 'success', text: amount ? w.t('notice.refund_processing.amount', { amount }) : w.t('notice.refund_processing') };
     case 'refund_exceeds_paid':
-      return { kind: 'error', text: `That is more than can still be refunded: you can ask for at most ${left}.` };
+      return { kind: 'error', text: w.t('notice.refund_exceeds_paid', { amount: left }) };
     case 'invalid_amount': {
       const decimals = currencyExponent(order.currency);
-      const example = decimals === 0 ? '120' : `12.${'5'.padEnd(decimals, '0')}`;
-      return { kind: 'error', text: `Enter the amount as a number above zero, like ${example}${decimals === 0 ? ', without decimals' : `, with at most ${decimals} decimals`}; or leave it empty to ask for everything (${left}).` };
+      if (decimals === 0) return { kind: 'error', text: w.t('notice.invalid_amount.whole', { example: '120', amount: left }) };
+      return { kind: 'error', text: w.t('notice.invalid_amount', { example: `12.${'5'.padEnd(decimals, '0')}`, decimals, amount: left }) };
     }
     case 'reason_required':
-      return { kind: 'error', text: `Please give a reason for the refund (at most ${REASON_MAX} characters).` };
+      return { kind: 'error', text: w.t('notice.reason_required', { max: REASON_MAX }) };
     case 'refund_window_closed':
-      return { kind: 'error', text: 'The refund window for this order has closed. Please contact the merchant.' };
     case 'not_paid':
-      return { kind: 'error', text: 'Nothing has been paid for this order, so there is nothing to refund.' };
     case 'refund_unavailable':
-      return { kind: 'error', text: 'Your refund request could not be sent just now. Please try again in a moment, or contact the merchant.' };
+      return { kind: 'error', text: w.t(`notice.${code}`) };
   }
 }
 
@@ -99,19 +98,22 @@ export function registerCustomerPages(app: Hono, deps: PagesDeps): void {
     if (!headers.has('Content-Security-Policy')) headers.set('Content-Security-Policy', "default-src 'none'; base-uri 'none'; frame-ancestors 'none'");
   });
 
-  async function messagePage(c: Context, status: 403 | 404 | 413 | 429 | 500, title: string, message: string) {
+  /** Pages about no particular order speak the reader's language, else English; they show no times. */
+  const plainWords = (c: Context) => requestWords(c, { locale: 'en', timeZone: 'UTC' });
+  type MessageOf = (w: Words) => { title: string; message: string };
+  async function messagePage(c: Context, status: 403 | 404 | 413 | 429 | 500, text: MessageOf) {
     const nonce = newNonce();
+    const words = plainWords(c);
     c.header('Content-Security-Policy', contentSecurityPolicy(nonce));
-    return c.html(await renderMessagePage({ title, message, nonce }), status);
+    return c.html(await renderMessagePage({ ...text(words), nonce, words }), status);
   }
   /** A limit reached (services/throttle.ts): a page that says when to come back, and `Retry-After`. */
-  function tooMany(c: Context, retryAfterSeconds: number, message: string) {
+  function tooMany(c: Context, retryAfterSeconds: number, why: 'error.too_many_windows' | 'error.too_many_refunds') {
     c.header('Retry-After', String(retryAfterSeconds));
     const minutes = Math.ceil(retryAfterSeconds / 60);
-    return messagePage(c, 429, 'Please wait a moment', `${message} Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
+    return messagePage(c, 429, (w) => ({ title: w.t('error.wait.title'), message: `${w.t(why)} ${w.t('error.wait.retry', { minutes })}` }));
   }
-  const notFound = (c: Context) =>
-    messagePage(c, 404, 'Order not found', 'There is no order at this address. Please check the link in your order confirmation, or contact the shop you bought from.');
+  const notFound = (c: Context) => messagePage(c, 404, (w) => ({ title: w.t('error.not_found.title'), message: w.t('error.not_found.text') }));
 
   /** Page handlers answer with a page, never the API's JSON error. */
   const page =
@@ -121,7 +123,7 @@ export function registerCustomerPages(app: Hono, deps: PagesDeps): void {
         return await handler(c);
       } catch (error) {
         logger.error({ err: error, method: c.req.method, path: '/o/:token' }, 'customer order page failed');
-        return messagePage(c, 500, 'Something went wrong', 'We could not show this order just now. Please reload the page in a moment.');
+        return messagePage(c, 500, (w) => ({ title: w.t('error.failed.title'), message: w.t('error.failed.text') }));
       }
     };
 
@@ -131,11 +133,12 @@ export function registerCustomerPages(app: Hono, deps: PagesDeps): void {
       const token = tokenOf(c);
       const data = await loadCustomerOrder(db, token);
       if (!data) return notFound(c);
+      const words = requestWords(c, data.language);
       const code = c.req.query('notice');
-      const notice = isNoticeCode(code) ? noticeFor(code, data, c.req.query('refund')) : undefined;
+      const notice = isNoticeCode(code) ? noticeFor(code, data, c.req.query('refund'), words) : undefined;
       const nonce = newNonce();
       c.header('Content-Security-Policy', contentSecurityPolicy(nonce, formPostOrigin(data.order)));
-      return c.html(await renderOrderPage({ data, token, formToken: formToken(masterKey, token), nonce, notice, baseUrl: config.http.publicBaseUrl }));
+      return c.html(await renderOrderPage({ data, token, formToken: formToken(masterKey, token), nonce, notice, words, baseUrl: config.http.publicBaseUrl }));
     }),
   );
 
@@ -149,7 +152,7 @@ export function registerCustomerPages(app: Hono, deps: PagesDeps): void {
       const token = tokenOf(c);
       const data = await loadCustomerOrder(db, token);
       if (!data) return notFound(c);
-      return c.html(await renderOrderSection({ data, token, formToken: formToken(masterKey, token), baseUrl: config.http.publicBaseUrl }));
+      return c.html(await renderOrderSection({ data, token, formToken: formToken(masterKey, token), words: requestWords(c, data.language), baseUrl: config.http.publicBaseUrl }));
     }),
   );
 
@@ -162,7 +165,7 @@ export function registerCustomerPages(app: Hono, deps: PagesDeps): void {
       // Each stream reads the order a few times a second: only so many at once per link, across instances.
       // A stream never outlives maxStreamMs, so neither does its place, even if this process dies.
       const place = await throttle.streams.open(ref.id, DEFAULT_EVENTS_OPTIONS.maxStreamMs + 30_000);
-      if ('retryAfterSeconds' in place) return tooMany(c, place.retryAfterSeconds, 'This order page is open in too many windows; live updates are paused here.');
+      if ('retryAfterSeconds' in place) return tooMany(c, place.retryAfterSeconds, 'error.too_many_windows');
       return orderEvents(
         c,
         () => orderVersion(db, token),
@@ -176,16 +179,16 @@ export function registerCustomerPages(app: Hono, deps: PagesDeps): void {
   app.post(
     '/o/:token/refunds',
     // A reason of 500 characters and an amount fit easily; anything bigger is not this form.
-    bodyLimit({ maxSize: 16 * 1024, onError: (c) => messagePage(c, 413, 'Request too large', 'Please shorten the reason and send the form again.') }),
+    bodyLimit({ maxSize: 16 * 1024, onError: (c) => messagePage(c, 413, (w) => ({ title: w.t('error.too_large.title'), message: w.t('error.too_large.text') })) }),
     page(async (c) => {
       const token = tokenOf(c);
       const ref = await findOrderRef(db, token);
       if (!ref) return notFound(c);
       const refused = await throttle.refundPosts.hit(ref.id);
-      if (refused) return tooMany(c, refused.retryAfterSeconds, 'Too many refund requests were sent for this order.');
+      if (refused) return tooMany(c, refused.retryAfterSeconds, 'error.too_many_refunds');
       const form = await c.req.parseBody();
       if (!isValidFormToken(masterKey, token, form.form_token)) {
-        return messagePage(c, 403, 'Request not accepted', 'This form could not be verified. Please open your order page again and send the request from there.');
+        return messagePage(c, 403, (w) => ({ title: w.t('error.forbidden.title'), message: w.t('error.forbidden.text') }));
       }
       const back = (code: NoticeCode, refundId?: string) => {
         const query = new URLSearchParams({ notice: code, ...(refundId && { refund: refundId }) });

@@ -2,11 +2,13 @@
 // part of the page and the fragment the page's script swaps in when the order changes.
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
-import { TEST_ORDER_NOTICE } from '../../core/mode-notices.js';
+import type { Words } from '../../core/i18n/messages.js';
 import { currencyExponent } from '../../domain/money.js';
 import type { PaymentAction } from '../../domain/order.js';
-import { money } from '../shared/format.js';
+import { LocaleSwitch } from '../i18n/locale-switch.js';
+import { Message } from '../i18n/message.js';
 import { Layout } from '../shared/layout.js';
+import { statusReasonWords } from '../shared/status-reason.js';
 import { Time } from '../shared/ui.js';
 import { CLIENT_SCRIPT } from './client-script.js';
 import type { CustomerOrder } from '../../services/order-reads.js';
@@ -50,27 +52,28 @@ export function formPostOrigin(order: Order): string | undefined {
 
 type PendingPayment = NonNullable<ReturnType<typeof payablePayment>>;
 
-function PayAction({ payment, action, total, merchantName, pageUrl }: { payment: PendingPayment; action: PaymentAction; total: string; merchantName: string; pageUrl: string | undefined }) {
+function PayAction({ payment, action, total, merchantName, pageUrl, w }: { payment: PendingPayment; action: PaymentAction; total: string; merchantName: string; pageUrl: string | undefined; w: Words }) {
+  const unavailable = <p>{w.t('pay.unavailable')}</p>;
   switch (action.type) {
     case 'redirect':
       return isWebUrl(action.url) ? (
         <p>
           <a class="button pay-now" href={action.url} rel="noreferrer">
-            Pay now
+            {w.t('pay.now')}
           </a>
         </p>
       ) : (
-        <p>The payment page is not available. Please contact the merchant.</p>
+        unavailable
       );
     case 'qr_code':
       return (
         <>
-          <p>Open your payment app and scan this code to pay:</p>
-          <PaymentQr code={action.code} amount={total} merchantName={merchantName} gateway={payment.gateway} expiresAt={payment.expiresAt} id={payment.id} />
+          <p>{w.t('pay.scan')}</p>
+          <PaymentQr code={action.code} amount={total} merchantName={merchantName} gateway={payment.gateway} expiresAt={payment.expiresAt} id={payment.id} words={w} />
           {isWebUrl(action.url) && (
             <p>
               <a class="button pay-now" href={action.url} rel="noreferrer">
-                Pay now
+                {w.t('pay.now')}
               </a>
             </p>
           )}
@@ -83,81 +86,81 @@ function PayAction({ payment, action, total, merchantName, pageUrl }: { payment:
             <input type="hidden" name={name} value={value} />
           ))}
           <button type="submit" class="pay-now">
-            Pay now
+            {w.t('pay.now')}
           </button>
         </form>
       ) : (
-        <p>The payment page is not available. Please contact the merchant.</p>
+        unavailable
       );
     case 'wechat_jsapi':
       return <WechatPayAction payRequest={action.payRequest} total={total} pageUrl={pageUrl} />;
   }
 }
 
-function PaySection({ order, merchantName, pageUrl }: { order: Order; merchantName: string; pageUrl: string | undefined }) {
+function PaySection({ order, merchantName, pageUrl, w }: { order: Order; merchantName: string; pageUrl: string | undefined; w: Words }) {
   const payment = payablePayment(order);
   if (!payment?.action) return null;
-  const total = money(order.total, order.currency);
+  const total = w.money(order.total, order.currency);
   return (
     <section class="card" aria-labelledby="pay-heading">
-      <h2 id="pay-heading">Pay {total}</h2>
+      <h2 id="pay-heading">{w.t('pay.heading', { amount: total })}</h2>
       <p>
-        Please pay by <strong><Time value={payment.expiresAt} /></strong>. If no payment has arrived by then, the order expires and
-        nothing is charged.
+        <Message words={w} id="pay.deadline" params={{ deadline: <strong><Time value={payment.expiresAt} words={w} /></strong> }} />
       </p>
-      <PayAction payment={payment} action={payment.action} total={total} merchantName={merchantName} pageUrl={pageUrl} />
-      <p class="hint">This page updates by itself once your payment arrives.</p>
+      <PayAction payment={payment} action={payment.action} total={total} merchantName={merchantName} pageUrl={pageUrl} w={w} />
+      <p class="hint">{w.t('pay.live')}</p>
     </section>
   );
 }
 
-function ItemsSection({ order }: { order: Order }) {
-  const m = (amount: number) => money(amount, order.currency);
+function ItemsSection({ order, w }: { order: Order; w: Words }) {
+  const m = (amount: number) => w.money(amount, order.currency);
+  const [item, quantity, unitPrice, lineTotal] = [w.t('items.item'), w.t('items.quantity'), w.t('items.unit_price'), w.t('items.line_total')];
   return (
     <section class="card" aria-labelledby="items-heading">
-      <h2 id="items-heading">What you ordered</h2>
+      <h2 id="items-heading">{w.t('items.heading')}</h2>
       <table class="stack items">
-        <caption class="visually-hidden">Items, quantities and prices</caption>
+        <caption class="visually-hidden">{w.t('items.caption')}</caption>
         <thead>
           <tr>
-            <th scope="col">Item</th>
-            <th scope="col" class="num">Quantity</th>
-            <th scope="col" class="num">Unit price</th>
-            <th scope="col" class="num">Line total</th>
+            <th scope="col">{item}</th>
+            <th scope="col" class="num">{quantity}</th>
+            <th scope="col" class="num">{unitPrice}</th>
+            <th scope="col" class="num">{lineTotal}</th>
           </tr>
         </thead>
         <tbody>
-          {order.items.map((item) => (
+          {order.items.map((line) => (
             <tr>
-              <th scope="row" data-label="Item">{item.name}</th>
-              <td class="num" data-label="Quantity">{item.quantity}</td>
-              <td class="num amount" data-label="Unit price">{m(item.unitAmount)}</td>
-              <td class="num amount" data-label="Line total">{m(item.lineTotal)}</td>
+              <th scope="row" data-label={item}>{line.name}</th>
+              <td class="num" data-label={quantity}>{line.quantity}</td>
+              <td class="num amount" data-label={unitPrice}>{m(line.unitAmount)}</td>
+              <td class="num amount" data-label={lineTotal}>{m(line.lineTotal)}</td>
             </tr>
           ))}
         </tbody>
       </table>
       <table class="totals">
-        <caption class="visually-hidden">Order total</caption>
+        <caption class="visually-hidden">{w.t('totals.caption')}</caption>
         <tbody>
           <tr>
-            <th scope="row">Subtotal</th>
+            <th scope="row">{w.t('totals.subtotal')}</th>
             <td class="num amount">{m(order.subtotal)}</td>
           </tr>
           <tr>
-            <th scope="row">Shipping</th>
+            <th scope="row">{w.t('totals.shipping')}</th>
             <td class="num amount">{m(order.shippingFee)}</td>
           </tr>
           {!order.taxIncluded && (
             <tr>
-              <th scope="row">Tax</th>
+              <th scope="row">{w.t('totals.tax')}</th>
               <td class="num amount">{m(order.tax)}</td>
             </tr>
           )}
         </tbody>
         <tfoot>
           <tr>
-            <th scope="row">Total</th>
+            <th scope="row">{w.t('totals.total')}</th>
             <td class="num amount">
               <strong>{m(order.total)}</strong>
             </td>
@@ -165,7 +168,7 @@ function ItemsSection({ order }: { order: Order }) {
           {/* Tax-inclusive prices: the tax is in the prices, shown, not added. */}
           {order.taxIncluded && (
             <tr class="tax-included">
-              <td colspan={2} class="num muted">{`incl. tax ${m(order.tax)}`}</td>
+              <td colspan={2} class="num muted">{w.t('totals.tax_included', { amount: m(order.tax) })}</td>
             </tr>
           )}
         </tfoot>
@@ -174,18 +177,18 @@ function ItemsSection({ order }: { order: Order }) {
   );
 }
 
-function PaymentSection({ order }: { order: Order }) {
-  const m = (amount: number) => money(amount, order.currency);
+function PaymentSection({ order, w }: { order: Order; w: Words }) {
+  const m = (amount: number) => w.money(amount, order.currency);
   return (
     <section class="card" aria-labelledby="payment-heading">
-      <h2 id="payment-heading">Payment</h2>
+      <h2 id="payment-heading">{w.t('payments.heading')}</h2>
       {order.paidAmount > 0 && (
         <dl class="facts">
-          <dt>Paid</dt>
+          <dt>{w.t('payments.paid')}</dt>
           <dd class="amount">{m(order.paidAmount)}</dd>
           {order.refundedAmount > 0 && (
             <>
-              <dt>Refunded</dt>
+              <dt>{w.t('payments.refunded')}</dt>
               <dd class="amount">{m(order.refundedAmount)}</dd>
             </>
           )}
@@ -194,14 +197,14 @@ function PaymentSection({ order }: { order: Order }) {
       {order.payments.length > 0 && (
         <ul class="payments">
           {order.payments.map((payment) => {
-            const words = paymentStatusWords(payment.status);
+            const words = paymentStatusWords(payment.status, w);
             return (
               <li>
-                {gatewayName(payment.gateway)}, {money(payment.amount, payment.currency)}: <Badge tone={words.tone}>{words.label}</Badge>
+                {gatewayName(payment.gateway, w)}, {w.money(payment.amount, payment.currency)}: <Badge tone={words.tone}>{words.label}</Badge>
                 {payment.paidAt && (
                   <>
                     {' '}
-                    on <Time value={payment.paidAt} />
+                    <Message words={w} id="payments.paid_on" params={{ date: <Time value={payment.paidAt} words={w} /> }} />
                   </>
                 )}
               </li>
@@ -213,40 +216,40 @@ function PaymentSection({ order }: { order: Order }) {
   );
 }
 
-function notShippedWords(status: Order['status']): string {
-  if (status === 'awaiting_payment') return 'The merchant ships your order once it is paid.';
-  if (status === 'paid' || status === 'confirmed') return 'Not shipped yet. The carrier and tracking number appear here as soon as the merchant ships your order.';
-  return 'Not shipped.';
+function notShippedWords(status: Order['status'], w: Words): string {
+  if (status === 'awaiting_payment') return w.t('delivery.after_payment');
+  if (status === 'paid' || status === 'confirmed') return w.t('delivery.not_yet');
+  return w.t('delivery.not_shipped');
 }
 
-function DeliverySection({ order }: { order: Order }) {
+function DeliverySection({ order, w }: { order: Order; w: Words }) {
   const { shipment, shippingAddress: address, customer } = order;
   return (
     <section class="card" aria-labelledby="delivery-heading">
-      <h2 id="delivery-heading">Delivery</h2>
+      <h2 id="delivery-heading">{w.t('delivery.heading')}</h2>
       {shipment ? (
         <dl class="facts shipment">
-          <dt>Carrier</dt>
+          <dt>{w.t('delivery.carrier')}</dt>
           <dd>{shipment.carrier}</dd>
-          <dt>Tracking number</dt>
+          <dt>{w.t('delivery.tracking')}</dt>
           <dd class="mono">{shipment.trackingNumber}</dd>
-          <dt>Shipped</dt>
+          <dt>{w.t('delivery.shipped')}</dt>
           <dd>
-            <Time value={shipment.shippedAt} />
+            <Time value={shipment.shippedAt} words={w} />
           </dd>
           {shipment.deliveredAt && (
             <>
-              <dt>Delivered</dt>
+              <dt>{w.t('delivery.delivered')}</dt>
               <dd>
-                <Time value={shipment.deliveredAt} />
+                <Time value={shipment.deliveredAt} words={w} />
               </dd>
             </>
           )}
         </dl>
       ) : (
-        <p>{notShippedWords(order.status)}</p>
+        <p>{notShippedWords(order.status, w)}</p>
       )}
-      <h3>Ship to</h3>
+      <h3>{w.t('delivery.ship_to')}</h3>
       <address>
         {customer.name}
         <br />
@@ -266,36 +269,36 @@ function DeliverySection({ order }: { order: Order }) {
   );
 }
 
-function RefundsSection({ order }: { order: Order }) {
+function RefundsSection({ order, w }: { order: Order; w: Words }) {
   if (order.refunds.length === 0) return null;
   return (
     <section class="card" aria-labelledby="refunds-heading">
-      <h2 id="refunds-heading">Refunds</h2>
+      <h2 id="refunds-heading">{w.t('refunds.heading')}</h2>
       <ul class="refunds">
         {order.refunds.map((refund) => {
-          const words = refundStatusWords(refund.status);
+          const words = refundStatusWords(refund.status, w);
           return (
             <li class="refund" id={`refund-${refund.id}`}>
               <p>
-                <strong class="amount">{money(refund.amount, refund.currency)}</strong> <Badge tone={words.tone}>{words.label}</Badge>
+                <strong class="amount">{w.money(refund.amount, refund.currency)}</strong> <Badge tone={words.tone}>{words.label}</Badge>
               </p>
               <p class="hint">{words.detail}</p>
               <dl class="facts">
-                <dt>Requested</dt>
+                <dt>{w.t('refunds.requested')}</dt>
                 <dd>
-                  <Time value={refund.createdAt} />
+                  <Time value={refund.createdAt} words={w} />
                 </dd>
-                <dt>{refund.initiatedBy === 'customer' ? 'Your reason' : 'Reason'}</dt>
+                <dt>{w.t(refund.initiatedBy === 'customer' ? 'refunds.your_reason' : 'refunds.reason')}</dt>
                 <dd>{refund.reason}</dd>
                 {refund.note && (
                   <>
-                    <dt>The merchant’s note</dt>
+                    <dt>{w.t('refunds.note')}</dt>
                     <dd>{refund.note}</dd>
                   </>
                 )}
                 {refund.status === 'failed' && refund.failureReason && (
                   <>
-                    <dt>What went wrong</dt>
+                    <dt>{w.t('refunds.failure')}</dt>
                     <dd>{refund.failureReason}</dd>
                   </>
                 )}
@@ -308,29 +311,27 @@ function RefundsSection({ order }: { order: Order }) {
   );
 }
 
-function RefundForm({ data, token, formToken }: { data: CustomerOrder; token: string; formToken: string }) {
+function RefundForm({ data, token, formToken, w }: { data: CustomerOrder; token: string; formToken: string; w: Words }) {
   const { order, refund } = data;
   if (!refund) return null;
   const exponent = currencyExponent(order.currency);
-  const refundable = money(refund.refundable, order.currency);
-  const policy = refund.afterShipping
-    ? 'Your order has shipped, so the merchant reviews refund requests before the money is returned.'
-    : `Requests of up to ${money(refund.approvalThreshold, order.currency)} are refunded straight away; larger ones are reviewed by the merchant first.`;
+  const refundable = w.money(refund.refundable, order.currency);
+  const policy = refund.afterShipping ? w.t('refund_form.after_shipping') : w.t('refund_form.threshold', { amount: w.money(refund.approvalThreshold, order.currency) });
   return (
     <section class="card" aria-labelledby="refund-heading">
-      <h2 id="refund-heading">Request a refund</h2>
+      <h2 id="refund-heading">{w.t('refund_form.heading')}</h2>
       <p>
-        {policy} The money goes back to the account you paid with. You can still ask for up to <span class="amount">{refundable}</span>.
+        {policy} <Message words={w} id="refund_form.left" params={{ amount: <span class="amount">{refundable}</span> }} />
       </p>
       <form class="stacked refund-form" method="post" action={`${orderPath(token)}/refunds`}>
         <input type="hidden" name="form_token" value={formToken} />
         <RefundRequestIdField />
         <div class="field">
           <label for="refund-amount">
-            Amount in {order.currency} <span class="hint">(optional)</span>
+            {w.t('refund_form.amount', { currency: order.currency })} <span class="hint">{w.t('refund_form.optional')}</span>
           </label>
           <span class="hint" id="refund-amount-hint">
-            Leave empty to ask for everything still refundable ({refundable}).
+            {w.t('refund_form.amount_hint', { amount: refundable })}
           </span>
           <input
             id="refund-amount"
@@ -343,14 +344,14 @@ function RefundForm({ data, token, formToken }: { data: CustomerOrder; token: st
           />
         </div>
         <div class="field">
-          <label for="refund-reason">Reason</label>
+          <label for="refund-reason">{w.t('refund_form.reason')}</label>
           <span class="hint" id="refund-reason-hint">
-            Tell the merchant what went wrong; it sees this with your request.
+            {w.t('refund_form.reason_hint')}
           </span>
           <textarea id="refund-reason" name="reason" required maxlength={500} rows={3} aria-describedby="refund-reason-hint"></textarea>
         </div>
         <p>
-          <button type="submit">Request refund</button>
+          <button type="submit">{w.t('refund_form.submit')}</button>
         </p>
       </form>
     </section>
@@ -358,9 +359,9 @@ function RefundForm({ data, token, formToken }: { data: CustomerOrder; token: st
 }
 
 /** Everything that changes as the order moves on: the page's live part, and the `/fragment` response. `baseUrl`: the public one, for codes that open this page elsewhere. */
-export function OrderSection({ data, token, formToken, baseUrl }: { data: CustomerOrder; token: string; formToken: string; baseUrl?: string }) {
+export function OrderSection({ data, token, formToken, words: w, baseUrl }: { data: CustomerOrder; token: string; formToken: string; words: Words; baseUrl?: string }) {
   const { order } = data;
-  const status = orderStatusWords(order);
+  const status = orderStatusWords(order, w, statusReasonWords(order, w));
   return (
     <div
       id="order-live"
@@ -371,38 +372,40 @@ export function OrderSection({ data, token, formToken, baseUrl }: { data: Custom
       data-status-tone={status.tone}
       data-status-detail={status.detail}
     >
-      <PaySection order={order} merchantName={data.merchantName} pageUrl={baseUrl && `${baseUrl}${orderPath(token)}`} />
-      <ItemsSection order={order} />
-      <PaymentSection order={order} />
-      <DeliverySection order={order} />
-      <RefundsSection order={order} />
-      <RefundForm data={data} token={token} formToken={formToken} />
+      <PaySection order={order} merchantName={data.merchantName} pageUrl={baseUrl && `${baseUrl}${orderPath(token)}`} w={w} />
+      <ItemsSection order={order} w={w} />
+      <PaymentSection order={order} w={w} />
+      <DeliverySection order={order} w={w} />
+      <RefundsSection order={order} w={w} />
+      <RefundForm data={data} token={token} formToken={formToken} w={w} />
     </div>
   );
 }
 
 /** Above a test order's page: the shopper must not mistake it for a purchase. */
-const TEST_ORDER_BANNER = {
-  label: TEST_ORDER_NOTICE.title,
+const testOrderBanner = (w: Words) => ({
+  label: w.t('test.title'),
   content: (
     <p>
-      <strong>{TEST_ORDER_NOTICE.title}</strong> — {TEST_ORDER_NOTICE.text}
+      <strong>{w.t('test.title')}</strong> — {w.t('test.text')}
     </p>
   ),
-};
+});
 
-export function OrderPage({ data, token, formToken, nonce, notice, baseUrl }: { data: CustomerOrder; token: string; formToken: string; nonce: string; notice?: Notice; baseUrl?: string }) {
+export function OrderPage({ data, token, formToken, nonce, notice, words: w, baseUrl }: { data: CustomerOrder; token: string; formToken: string; nonce: string; notice?: Notice; words: Words; baseUrl?: string }) {
   const { order } = data;
-  const status = orderStatusWords(order);
+  const status = orderStatusWords(order, w, statusReasonWords(order, w));
   const wechatPay = payablePayment(order)?.action?.type === 'wechat_jsapi';
   return (
     <Layout
-      title={`Order ${order.orderNo}`}
+      title={w.t('order.title', { orderNo: order.orderNo })}
       site={data.merchantName}
       home={orderPath(token)}
       nonce={nonce}
       referrer="no-referrer"
-      banner={data.livemode ? undefined : TEST_ORDER_BANNER}
+      words={w}
+      nav={<LocaleSwitch words={w} path={orderPath(token)} />}
+      banner={data.livemode ? undefined : testOrderBanner(w)}
       tail={
         <>
           <script nonce={nonce}>{raw(CLIENT_SCRIPT + QR_SCRIPT)}</script>
@@ -416,14 +419,14 @@ export function OrderPage({ data, token, formToken, nonce, notice, baseUrl }: { 
       }
     >
       <h1>
-        Order <span class="mono">{order.orderNo}</span>
+        {w.t('order.heading')} <span class="mono">{order.orderNo}</span>
       </h1>
       <p class="muted">
-        From {data.merchantName}, placed <Time value={order.createdAt} />
+        {w.t('order.from', { merchant: data.merchantName })} <Time value={order.createdAt} words={w} />
       </p>
       <div class="card">
         <p id="order-status" role="status" aria-live="polite">
-          Status: <span id="status-label" class={`badge badge-${status.tone}`}>{status.label}</span> <span id="status-detail">{status.detail}</span>
+          {w.t('order.status')} <span id="status-label" class={`badge badge-${status.tone}`}>{status.label}</span> <span id="status-detail">{status.detail}</span>
         </p>
       </div>
       {notice && (
@@ -431,15 +434,15 @@ export function OrderPage({ data, token, formToken, nonce, notice, baseUrl }: { 
           {notice.text}
         </p>
       )}
-      <OrderSection data={data} token={token} formToken={formToken} baseUrl={baseUrl} />
+      <OrderSection data={data} token={token} formToken={formToken} words={w} baseUrl={baseUrl} />
     </Layout>
   );
 }
 
 /** 404, 403 and 500 pages: nothing about any order. */
-export function MessagePage({ title, message, nonce }: { title: string; message: string; nonce: string }) {
+export function MessagePage({ title, message, nonce, words }: { title: string; message: string; nonce: string; words: Words }) {
   return (
-    <Layout title={title} home="#main" nonce={nonce} referrer="no-referrer">
+    <Layout title={title} home="#main" nonce={nonce} referrer="no-referrer" words={words}>
       <h1>{title}</h1>
       <p>{message}</p>
     </Layout>

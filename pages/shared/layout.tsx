@@ -2,6 +2,7 @@
 // stylesheet (no CDN, no client framework). Everything passed in is rendered by hono/jsx, which escapes it.
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
+import type { Words } from '../../core/i18n/messages.js';
 import { QR_CSS } from './qr-code.js';
 
 /**
@@ -22,6 +23,7 @@ a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,te
 .site-header .brand{font-weight:700;text-decoration:none;margin-right:auto}
 .site-header nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:.25rem 1rem;margin:0;padding:0;align-items:center}
 .site-header button{background:transparent;color:#fff;border:1px solid #9fb3d1}
+.locale-switch [aria-current]{font-weight:700;text-decoration:underline}
 .mode-banner{background:repeating-linear-gradient(135deg,#ffc34d 0 1.5rem,#ffb224 1.5rem 3rem);color:#1f1400;border-bottom:3px solid #8a5a00;padding:.5rem 1rem}
 .mode-banner .bar{max-width:72rem;margin:0 auto;display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1.25rem}
 .mode-banner p{margin:0}
@@ -104,16 +106,18 @@ export interface LayoutProps {
   nonce?: string;
   /** What the page's links may tell other sites; the customer page (a bearer link) sends nothing. */
   referrer?: 'same-origin' | 'no-referrer';
+  /** The reader's language: `<html lang>` and the shell's own words (English without). */
+  words?: Words;
   /** Extra markup at the end of `<body>`, e.g. a small progressive-enhancement script. */
   tail?: Child;
   children?: Child;
 }
 
-export function Layout({ title, site = 'Paystead', home = '/', nav, banner, nonce, referrer = 'same-origin', tail, children }: LayoutProps) {
+export function Layout({ title, site = 'Paystead', home = '/', nav, banner, nonce, referrer = 'same-origin', words, tail, children }: LayoutProps) {
   return (
     <>
       {raw('<!DOCTYPE html>')}
-      <html lang="en">
+      <html lang={words?.locale ?? 'en'}>
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -124,7 +128,7 @@ export function Layout({ title, site = 'Paystead', home = '/', nav, banner, nonc
         </head>
         <body>
           <a class="skip" href="#main">
-            Skip to content
+            {words ? words.t('layout.skip') : 'Skip to content'}
           </a>
           {banner && (
             <div class="mode-banner" id="mode-banner" role="region" aria-label={banner.label}>

@@ -4,8 +4,9 @@
 // stays available, folded away, for paying from the same computer.
 import { raw } from 'hono/html';
 import QRCode from 'qrcode';
-import { GATEWAY_PROFILES, type GatewayName } from '../../domain/gateways.js';
-import { Time } from './ui.js';
+import type { Words } from '../../core/i18n/messages.js';
+import type { GatewayName } from '../../domain/gateways.js';
+import { Message } from '../i18n/message.js';
 
 /** Medium error correction and the standard quiet zone of 4 modules, which scanners need to find the code. */
 export const QR_OPTIONS = { type: 'svg', errorCorrectionLevel: 'M', margin: 4 } as const;
@@ -14,8 +15,6 @@ export const QR_OPTIONS = { type: 'svg', errorCorrectionLevel: 'M', margin: 4 } 
 export function qrSvg(code: string): Promise<string> {
   return QRCode.toString(code, QR_OPTIONS);
 }
-
-const TIME_UP = 'Time is up';
 
 /** `ms` left as `m:ss`, or `h:mm:ss` from an hour up; the page's script counts down in the same format. */
 export function timeLeft(ms: number): string {
@@ -37,50 +36,50 @@ export interface PaymentQrProps {
   expiresAt: string | null;
   /** Tells apart the ids of several codes on one page. */
   id: string;
+  words: Words;
   now?: number;
 }
 
 /** The time left to pay, counted down by `QR_SCRIPT`; without script, as it was when the page was made. */
-function Countdown({ deadline, now }: { deadline: string; now: number }) {
+function Countdown({ deadline, now, words }: { deadline: string; now: number; words: Words }) {
   const left = new Date(deadline).getTime() - now;
+  const timeUp = words.t('qr.time_up');
   return (
     <p class="qr-deadline">
-      Time left:{' '}
-      <strong class="countdown" role="timer" data-deadline={new Date(deadline).toISOString()} data-passed={TIME_UP}>
-        {left > 0 ? timeLeft(left) : TIME_UP}
+      {words.t('qr.time_left')}{' '}
+      <strong class="countdown" role="timer" data-deadline={new Date(deadline).toISOString()} data-passed={timeUp}>
+        {left > 0 ? timeLeft(left) : timeUp}
       </strong>{' '}
-      <span class="hint">
-        (until <Time value={deadline} />)
-      </span>
+      <span class="hint">{words.t('qr.until', { deadline: words.dateTime(deadline) })}</span>
     </p>
   );
 }
 
 /** The QR with its caption; `.qr` holds the SVG alone (what a scanner, or a test, reads). */
-export async function PaymentQr({ code, amount, merchantName, gateway, expiresAt, id, now = Date.now() }: PaymentQrProps) {
+export async function PaymentQr({ code, amount, merchantName, gateway, expiresAt, id, words, now = Date.now() }: PaymentQrProps) {
   const svg = await qrSvg(code);
-  const label = GATEWAY_PROFILES[gateway].label;
+  const label = words.t(`gateway.${gateway}`);
   const field = `qr-text-${id}`;
   return (
     <figure class="qr-pay" data-gateway={gateway}>
-      <div class="qr" role="img" aria-label={`QR code to pay ${amount} to ${merchantName} with ${label}`}>
+      <div class="qr" role="img" aria-label={words.t('qr.label', { amount, merchant: merchantName, gateway: label })}>
         {raw(svg)}
       </div>
       <figcaption>
         <p class="qr-amount amount">{amount}</p>
         <p>
-          to <strong>{merchantName}</strong>. Scan with <strong class="qr-gateway">{label}</strong>.
+          <Message words={words} id="qr.to" params={{ merchant: <strong>{merchantName}</strong>, gateway: <strong class="qr-gateway">{label}</strong> }} />
         </p>
-        {expiresAt && <Countdown deadline={expiresAt} now={now} />}
+        {expiresAt && <Countdown deadline={expiresAt} now={now} words={words} />}
       </figcaption>
       <details class="qr-text">
-        <summary>Payment code as text</summary>
+        <summary>{words.t('qr.as_text')}</summary>
         <label class="visually-hidden" for={field}>
-          Payment code
+          {words.t('qr.code')}
         </label>
         <input id={field} class="mono" type="text" readonly value={code} />{' '}
-        <button type="button" class="secondary" data-copy={field} hidden>
-          Copy
+        <button type="button" class="secondary" data-copy={field} data-copied={words.t('qr.copied')} hidden>
+          {words.t('qr.copy')}
         </button>
       </details>
     </figure>
@@ -131,7 +130,7 @@ export const QR_SCRIPT = `
     var button = event.target && event.target.closest ? event.target.closest('button[data-copy]') : null;
     var field = button && document.getElementById(button.getAttribute('data-copy'));
     if (!field || !canCopy) return;
-    navigator.clipboard.writeText(field.value).then(function () { button.textContent = 'Copied'; }, function () { field.select(); });
+    navigator.clipboard.writeText(field.value).then(function () { button.textContent = button.getAttribute('data-copied'); }, function () { field.select(); });
   });
   tick();
   setInterval(tick, 1000);

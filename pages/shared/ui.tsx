@@ -1,7 +1,7 @@
 // Small presentational pieces shared by the admin and customer pages.
+import type { Words } from '../../core/i18n/messages.js';
 import type { Merchant } from '../../db/merchants.js';
 import type { OrderStatus, PaymentStatus, RefundStatus } from '../../domain/order.js';
-import { dateTime, humanize } from './format.js';
 
 export type Tone = 'good' | 'warn' | 'bad' | 'info' | 'neutral';
 
@@ -33,14 +33,14 @@ const TONE: Record<BadgeStatus, Tone> = {
 };
 
 /** A status as a coloured badge; the words carry the meaning, the colour only repeats it. */
-export function StatusBadge({ status }: { status: BadgeStatus }) {
-  return <span class={`badge badge-${TONE[status] ?? 'neutral'}`}>{humanize(status)}</span>;
+export function StatusBadge({ status, words }: { status: BadgeStatus; words: Words }) {
+  return <span class={`badge badge-${TONE[status] ?? 'neutral'}`}>{words.t(`badge.${status}`)}</span>;
 }
 
-/** A point in time as `<time datetime>`; `—` when there is none. */
-export function Time({ value }: { value: string | Date | null | undefined }) {
+/** A point in time as `<time datetime>`, in the reader's language and the merchant's zone; `—` when there is none. */
+export function Time({ value, words }: { value: string | Date | null | undefined; words: Words }) {
   const date = value == null ? undefined : new Date(value);
   if (!date || Number.isNaN(date.getTime())) return <>—</>;
   const iso = date.toISOString();
-  return <time datetime={iso}>{dateTime(iso)}</time>;
+  return <time datetime={iso}>{words.dateTime(iso)}</time>;
 }

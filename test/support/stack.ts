@@ -76,7 +76,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}) {
         merchant.liveSecretKey = verified.body.liveKeys.secretKey;
         merchant.liveAdminKey = verified.body.liveKeys.adminKey;
       }
-      const settings = { currency: 'CNY', shippingFee: 1000, taxRateBps: 600, paymentWindowSeconds: 60, paymentCheckIntervalSeconds: 30, latePaymentGraceSeconds: 10, autoConfirm: false, refundWindowSeconds: 60, refundApprovalThreshold: 100_000, pricesIncludeTax: false, ...options.settings };
+      const settings = { currency: 'CNY', shippingFee: 1000, taxRateBps: 600, paymentWindowSeconds: 60, paymentCheckIntervalSeconds: 30, latePaymentGraceSeconds: 10, autoConfirm: false, refundWindowSeconds: 60, refundApprovalThreshold: 100_000, pricesIncludeTax: false, locale: 'en', ...options.settings };
       const put = await request('PUT', '/v1/admin/settings', { key: merchant.adminKey, body: settings });
       expect(put.status, JSON.stringify(put.body)).toBe(200);
       for (const product of options.products ?? [{ sku: 'TEA', unitAmount: 12_800 }, { sku: 'CUP', unitAmount: 4_500 }]) {

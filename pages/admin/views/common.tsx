@@ -1,7 +1,8 @@
 // Pieces every admin page uses: the layout with its navigation, the status and error regions, form fields.
 import type { Child } from 'hono/jsx';
-import { TEST_DATA_NOTICE } from '../../../core/mode-notices.js';
 import type { Mode } from '../../../core/modes.js';
+import type { Words } from '../../../core/i18n/messages.js';
+import { LocaleSwitch } from '../../i18n/locale-switch.js';
 import { Layout } from '../../shared/layout.js';
 import type { Problem } from '../forms.js';
 import type { Flash } from '../session.js';
@@ -13,6 +14,10 @@ export interface PageChrome {
   merchantName?: string;
   /** Present when signed in: which data the pages show. */
   mode?: PageMode;
+  /** The reader's language and the merchant's time zone. */
+  words: Words;
+  /** The page's own path, for the language switch. */
+  path: string;
 }
 
 export interface PageMode {
@@ -34,18 +39,18 @@ function ModeSwitch({ csrfToken, to, back, label }: { csrfToken: string; to: Mod
 }
 
 /** The strip above every page in test mode, with the way back to live data when the key allows it. */
-function testDataBanner(mode: PageMode, csrfToken: string, back: string) {
+function testDataBanner(mode: PageMode, csrfToken: string, back: string, w: Words) {
   return {
-    label: 'Test mode',
+    label: w.t('admin.test_mode'),
     content: (
       <>
         <p>
-          <strong>{TEST_DATA_NOTICE.title}</strong> — {TEST_DATA_NOTICE.text}
+          <strong>{w.t('admin.test_data')}</strong> — {w.t('admin.test_banner')}
         </p>
         {mode.switchable ? (
-          <ModeSwitch csrfToken={csrfToken} to="live" back={back} label="Switch to live" />
+          <ModeSwitch csrfToken={csrfToken} to="live" back={back} label={w.t('admin.to_live')} />
         ) : (
-          <p>You signed in with a test admin key; live data needs a live admin key, issued when the merchant is verified.</p>
+          <p>{w.t('admin.test_key')}</p>
         )}
       </>
     ),
@@ -53,38 +58,38 @@ function testDataBanner(mode: PageMode, csrfToken: string, back: string) {
 }
 
 export function AdminLayout(props: PageChrome & { title: string; current?: 'orders' | 'settings'; tail?: Child; children?: Child }) {
-  const { title, nonce, csrfToken, merchantName, mode, current, tail, children } = props;
+  const { title, nonce, csrfToken, merchantName, mode, current, tail, children, words, path } = props;
   const back = current === 'settings' ? '/admin/settings' : '/admin';
   const nav = csrfToken ? (
-    <nav aria-label="Admin">
+    <nav aria-label={words.t('admin.nav')}>
       <ul>
         {merchantName && <li>{merchantName}</li>}
         {mode && (
           <li>
             <span class={`badge mode-badge ${mode.current === 'live' ? 'badge-good' : 'badge-warn'}`} id="mode-badge">
-              {mode.current === 'live' ? 'Live data' : 'Test data'}
+              {words.t(mode.current === 'live' ? 'admin.live_data' : 'admin.test_data')}
             </span>
           </li>
         )}
         {mode?.current === 'live' && mode.switchable && (
           <li>
-            <ModeSwitch csrfToken={csrfToken} to="test" back={back} label="Switch to test data" />
+            <ModeSwitch csrfToken={csrfToken} to="test" back={back} label={words.t('admin.to_test')} />
           </li>
         )}
         <li>
           <a href="/admin" aria-current={current === 'orders' ? 'page' : undefined}>
-            Orders
+            {words.t('admin.orders')}
           </a>
         </li>
         <li>
           <a href="/admin/settings" aria-current={current === 'settings' ? 'page' : undefined}>
-            Settings
+            {words.t('admin.settings')}
           </a>
         </li>
         <li>
           <form method="post" action="/admin/logout">
             <CsrfField token={csrfToken} />
-            <button type="submit">Sign out</button>
+            <button type="submit">{words.t('admin.sign_out')}</button>
           </form>
         </li>
       </ul>
@@ -93,10 +98,16 @@ export function AdminLayout(props: PageChrome & { title: string; current?: 'orde
   return (
     <Layout
       title={title}
-      site="Paystead admin"
+      site={words.t('admin.site')}
       home="/admin"
-      nav={nav}
-      banner={csrfToken && mode?.current === 'test' ? testDataBanner(mode, csrfToken, back) : undefined}
+      nav={
+        <>
+          {nav}
+          <LocaleSwitch words={words} path={path} />
+        </>
+      }
+      words={words}
+      banner={csrfToken && mode?.current === 'test' ? testDataBanner(mode, csrfToken, back, words) : undefined}
       nonce={nonce}
       tail={tail}
     >

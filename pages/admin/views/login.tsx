@@ -1,3 +1,4 @@
+import type { Words } from '../../../core/i18n/messages.js';
 import { AdminLayout, CsrfField, Field } from './common.js';
 
 export interface LoginPageProps {
@@ -7,11 +8,13 @@ export interface LoginPageProps {
   next?: string;
   error?: string;
   notice?: string;
+  words: Words;
+  path: string;
 }
 
-export function LoginPage({ nonce, formToken, next, error, notice }: LoginPageProps) {
+export function LoginPage({ nonce, formToken, next, error, notice, words, path }: LoginPageProps) {
   return (
-    <AdminLayout title="Sign in" nonce={nonce}>
+    <AdminLayout title="Sign in" nonce={nonce} words={words} path={path}>
       <h1>Sign in to your store's admin</h1>
       <div role="status" class={notice ? 'flash flash-success' : 'flash'}>
         {notice ?? ''}

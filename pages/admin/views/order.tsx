@@ -5,6 +5,9 @@ import type { OrderView } from '../../../services/order-reads.js';
 import { humanize, money } from '../../shared/format.js';
 import { StatusBadge, Time } from '../../shared/ui.js';
 import type { Flash } from '../session.js';
+import type { Words } from '../../../core/i18n/messages.js';
+import { statusReasonWords } from '../../shared/status-reason.js';
+import { actorWords, eventWords } from '../../shared/timeline-words.js';
 import { AdminLayout, CsrfField, Field, FlashMessage, type PageChrome } from './common.js';
 import { RefundRequestIdField } from '../../shared/refund-request-id.js';
 import { payablePayment } from '../../shared/payable-payment.js';
@@ -57,19 +60,20 @@ function Address({ order }: { order: OrderView }) {
 }
 
 /** The code the shopper is asked to scan, as they see it, while it can still be paid. */
-function PaymentCode({ order, merchantName }: { order: OrderView; merchantName: string }) {
+function PaymentCode({ order, merchantName, words }: { order: OrderView; merchantName: string; words: Words }) {
   const payment = payablePayment(order);
   if (payment?.action?.type !== 'qr_code') return null;
   return (
     <section class="card" aria-labelledby="payment-code-heading">
-      <h2 id="payment-code-heading">Payment code</h2>
+      <h2 id="payment-code-heading">{words.t('admin.payment_code')}</h2>
       <PaymentQr
         code={payment.action.code}
-        amount={money(payment.amount, payment.currency)}
+        amount={words.money(payment.amount, payment.currency)}
         merchantName={merchantName}
         gateway={payment.gateway}
         expiresAt={payment.expiresAt}
         id={payment.id}
+        words={words}
       />
     </section>
   );
@@ -224,214 +228,214 @@ function Actions({ order, refundable, csrfToken }: Pick<OrderPageProps, 'order' 
 }
 
 export function OrderPage(props: OrderPageProps) {
-  const { order, refundable, workflow, flash, csrfToken } = props;
+  const { order, refundable, workflow, flash, csrfToken, words: w } = props;
   const c = order.currency;
   // What was paid is held in the currency it was captured in (another one only when the merchant accepted it).
   const paidIn = order.payments[0]?.capturedCurrency ?? c;
   const inFlight = order.status === 'awaiting_payment' || order.refunds.some((r) => r.status === 'processing');
   return (
-    <AdminLayout {...props} title={`Order ${order.orderNo}`} current="orders" tail={inFlight ? <script nonce={props.nonce}>{raw(REFRESH_SCRIPT + QR_SCRIPT)}</script> : undefined}>
+    <AdminLayout {...props} title={w.t('order.title', { orderNo: order.orderNo })} current="orders" tail={inFlight ? <script nonce={props.nonce}>{raw(REFRESH_SCRIPT + QR_SCRIPT)}</script> : undefined}>
       <p>
-        <a href="/admin">← All orders</a>
+        <a href="/admin">{w.t('admin.all_orders')}</a>
       </p>
       <article id="order" data-updated={order.updatedAt ?? ''}>
         <h1>
-          Order {order.orderNo} <StatusBadge status={order.status} />
+          {w.t('order.title', { orderNo: order.orderNo })} <StatusBadge status={order.status} words={w} />
         </h1>
         <FlashMessage flash={flash} />
         {order.alerts.includes('projection_failed') && (
           <div role="alert" class="flash flash-error">
-            Needs attention: a change to this order could not be saved for display (projection_failed). The order's run in Temporal holds its true state.
+            {w.t('admin.projection_failed')}
           </div>
         )}
         <dl class="facts card">
-          <dt>Status</dt>
+          <dt>{w.t('admin.status')}</dt>
           <dd>
-            {humanize(order.status)}
-            {order.statusReason && <span class="muted"> — {order.statusReason}</span>}
+            {w.t(`badge.${order.status}`)}
+            {order.statusReason && <span class="muted"> — {statusReasonWords(order, w)}</span>}
           </dd>
-          <dt>Total</dt>
+          <dt>{w.t('admin.total')}</dt>
           <dd class="amount">{money(order.total, c)}</dd>
-          <dt>Paid</dt>
+          <dt>{w.t('admin.paid')}</dt>
           <dd class="amount">{money(order.paidAmount, paidIn)}</dd>
-          <dt>Refunded</dt>
+          <dt>{w.t('admin.refunded')}</dt>
           <dd class="amount">{money(order.refundedAmount, paidIn)}</dd>
-          <dt>Placed</dt>
+          <dt>{w.t('admin.placed')}</dt>
           <dd>
-            <Time value={order.createdAt} />
+            <Time value={order.createdAt} words={w} />
           </dd>
-          <dt>Last change</dt>
+          <dt>{w.t('admin.last_change')}</dt>
           <dd>
-            <Time value={order.updatedAt} />
+            <Time value={order.updatedAt} words={w} />
           </dd>
-          <dt>Order id</dt>
+          <dt>{w.t('admin.order_id')}</dt>
           <dd class="mono">{order.id}</dd>
           {workflow && (
             <>
-              <dt>Workflow run</dt>
+              <dt>{w.t('admin.workflow_run')}</dt>
               <dd>
                 <a class="mono" href={workflow.url} rel="noopener noreferrer">
                   {workflow.id}
                 </a>{' '}
-                <span class="muted">(Temporal Web UI)</span>
+                <span class="muted">{w.t('admin.temporal_ui')}</span>
               </dd>
             </>
           )}
         </dl>
 
-        <PaymentCode order={order} merchantName={props.merchantName ?? ''} />
+        <PaymentCode order={order} merchantName={props.merchantName ?? ''} words={props.words} />
 
-        <h2>Actions</h2>
+        <h2>{w.t('admin.actions')}</h2>
         <Actions order={order} refundable={refundable} csrfToken={csrfToken} />
 
-        <h2 id="items-heading">Items</h2>
+        <h2 id="items-heading">{w.t('admin.items')}</h2>
         <table class="stack" aria-labelledby="items-heading">
           <thead>
             <tr>
-              <th scope="col">Product</th>
-              <th scope="col">SKU</th>
+              <th scope="col">{w.t('admin.product')}</th>
+              <th scope="col">{w.t('admin.sku')}</th>
               <th scope="col" class="num">
-                Quantity
+                {w.t('admin.quantity')}
               </th>
               <th scope="col" class="num">
-                Unit price
+                {w.t('admin.unit_price')}
               </th>
               <th scope="col" class="num">
-                Line total
+                {w.t('admin.line_total')}
               </th>
             </tr>
           </thead>
           <tbody>
             {order.items.map((item) => (
               <tr>
-                <td data-label="Product">{item.name}</td>
-                <td data-label="SKU" class="mono">
+                <td data-label={w.t('admin.product')}>{item.name}</td>
+                <td data-label={w.t('admin.sku')} class="mono">
                   {item.sku}
                 </td>
-                <td data-label="Quantity" class="num">
+                <td data-label={w.t('admin.quantity')} class="num">
                   {item.quantity}
                 </td>
-                <td data-label="Unit price" class="num amount">
+                <td data-label={w.t('admin.unit_price')} class="num amount">
                   {money(item.unitAmount, c)}
                 </td>
-                <td data-label="Line total" class="num amount">
+                <td data-label={w.t('admin.line_total')} class="num amount">
                   {money(item.lineTotal, c)}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
-        <dl class="facts card" aria-label="Order totals">
-          <dt>Subtotal</dt>
+        <dl class="facts card" aria-label={w.t('admin.order_totals')}>
+          <dt>{w.t('admin.subtotal')}</dt>
           <dd class="amount">{money(order.subtotal, c)}</dd>
-          <dt>Shipping</dt>
+          <dt>{w.t('admin.shipping')}</dt>
           <dd class="amount">{money(order.shippingFee, c)}</dd>
           {!order.taxIncluded && (
             <>
-              <dt>Tax</dt>
+              <dt>{w.t('admin.tax')}</dt>
               <dd class="amount">{money(order.tax, c)}</dd>
             </>
           )}
-          <dt>Total</dt>
+          <dt>{w.t('admin.total')}</dt>
           <dd class="amount">
             <strong>{money(order.total, c)}</strong>
             {/* Tax-inclusive prices: the tax is in the prices, shown, not added. */}
-            {order.taxIncluded && <span class="muted"> {`incl. tax ${money(order.tax, c)}`}</span>}
+            {order.taxIncluded && <span class="muted"> {w.t('admin.tax_included', { amount: money(order.tax, c) })}</span>}
           </dd>
         </dl>
 
         <div class="grid">
           <section class="card" aria-labelledby="customer-heading">
-            <h2 id="customer-heading">Customer</h2>
+            <h2 id="customer-heading">{w.t('admin.customer')}</h2>
             <dl class="facts">
-              <dt>Name</dt>
+              <dt>{w.t('admin.name')}</dt>
               <dd>{order.customer.name}</dd>
-              <dt>Email</dt>
+              <dt>{w.t('admin.email')}</dt>
               <dd>
                 <a href={`mailto:${order.customer.email}`}>{order.customer.email}</a>
               </dd>
-              <dt>Phone</dt>
+              <dt>{w.t('admin.phone')}</dt>
               <dd>
                 <a href={`tel:${order.customer.phone.replace(/[^+0-9]/g, '')}`}>{order.customer.phone}</a>
               </dd>
             </dl>
           </section>
           <section class="card" aria-labelledby="address-heading">
-            <h2 id="address-heading">Shipping address</h2>
+            <h2 id="address-heading">{w.t('admin.shipping_address')}</h2>
             <Address order={order} />
           </section>
           <section class="card" aria-labelledby="shipment-heading" id="shipment">
-            <h2 id="shipment-heading">Shipment</h2>
+            <h2 id="shipment-heading">{w.t('admin.shipment')}</h2>
             {order.shipment ? (
               <dl class="facts">
-                <dt>Carrier</dt>
+                <dt>{w.t('admin.carrier')}</dt>
                 <dd>{order.shipment.carrier}</dd>
-                <dt>Tracking number</dt>
+                <dt>{w.t('admin.tracking')}</dt>
                 <dd class="mono">{order.shipment.trackingNumber}</dd>
-                <dt>Shipped</dt>
+                <dt>{w.t('admin.shipped')}</dt>
                 <dd>
-                  <Time value={order.shipment.shippedAt} />
+                  <Time value={order.shipment.shippedAt} words={w} />
                 </dd>
-                <dt>Delivered</dt>
+                <dt>{w.t('admin.delivered')}</dt>
                 <dd>
-                  <Time value={order.shipment.deliveredAt} />
+                  <Time value={order.shipment.deliveredAt} words={w} />
                 </dd>
               </dl>
             ) : (
-              <p>Not shipped yet.</p>
+              <p>{w.t('admin.not_shipped')}</p>
             )}
           </section>
         </div>
 
-        <h2 id="payments-heading">Payments</h2>
+        <h2 id="payments-heading">{w.t('admin.payments')}</h2>
         {order.payments.length === 0 ? (
-          <p>No payment yet.</p>
+          <p>{w.t('admin.no_payment')}</p>
         ) : (
           <table class="stack" aria-labelledby="payments-heading">
             <thead>
               <tr>
-                <th scope="col">Payment</th>
-                <th scope="col">Gateway</th>
-                <th scope="col">Gateway reference</th>
+                <th scope="col">{w.t('admin.payment')}</th>
+                <th scope="col">{w.t('admin.gateway')}</th>
+                <th scope="col">{w.t('admin.gateway_reference')}</th>
                 <th scope="col" class="num">
-                  Amount
+                  {w.t('admin.amount')}
                 </th>
                 <th scope="col" class="num">
-                  Captured
+                  {w.t('admin.captured')}
                 </th>
-                <th scope="col">Status</th>
-                <th scope="col">Created</th>
-                <th scope="col">Paid</th>
-                <th scope="col">Expires</th>
+                <th scope="col">{w.t('admin.status')}</th>
+                <th scope="col">{w.t('admin.created')}</th>
+                <th scope="col">{w.t('admin.paid_at')}</th>
+                <th scope="col">{w.t('admin.expires')}</th>
               </tr>
             </thead>
             <tbody>
               {order.payments.map((p) => (
                 <tr>
-                  <td data-label="Payment" class="mono">
+                  <td data-label={w.t('admin.payment')} class="mono">
                     {p.id}
                   </td>
-                  <td data-label="Gateway">{humanize(p.gateway)}</td>
-                  <td data-label="Gateway reference" class="mono">
+                  <td data-label={w.t('admin.gateway')}>{humanize(p.gateway)}</td>
+                  <td data-label={w.t('admin.gateway_reference')} class="mono">
                     {p.gatewayReference ?? '—'}
                   </td>
-                  <td data-label="Amount" class="num amount">
+                  <td data-label={w.t('admin.amount')} class="num amount">
                     {money(p.amount, p.currency)}
                   </td>
-                  <td data-label="Captured" class="num amount">
+                  <td data-label={w.t('admin.captured')} class="num amount">
                     {p.capturedAmount == null ? '—' : money(p.capturedAmount, p.capturedCurrency ?? p.currency)}
                   </td>
-                  <td data-label="Status">
-                    <StatusBadge status={p.status} />
+                  <td data-label={w.t('admin.status')}>
+                    <StatusBadge status={p.status} words={w} />
                   </td>
-                  <td data-label="Created">
-                    <Time value={p.createdAt} />
+                  <td data-label={w.t('admin.created')}>
+                    <Time value={p.createdAt} words={w} />
                   </td>
-                  <td data-label="Paid">
-                    <Time value={p.paidAt} />
+                  <td data-label={w.t('admin.paid_at')}>
+                    <Time value={p.paidAt} words={w} />
                   </td>
-                  <td data-label="Expires">
-                    <Time value={p.expiresAt} />
+                  <td data-label={w.t('admin.expires')}>
+                    <Time value={p.expiresAt} words={w} />
                   </td>
                 </tr>
               ))}
@@ -439,49 +443,49 @@ export function OrderPage(props: OrderPageProps) {
           </table>
         )}
 
-        <h2 id="refunds-heading">Refunds</h2>
+        <h2 id="refunds-heading">{w.t('admin.refunds')}</h2>
         {order.refunds.length === 0 ? (
-          <p>No refunds.</p>
+          <p>{w.t('admin.no_refunds')}</p>
         ) : (
           <table class="stack" id="refunds" aria-labelledby="refunds-heading">
             <thead>
               <tr>
-                <th scope="col">Refund</th>
+                <th scope="col">{w.t('admin.refund')}</th>
                 <th scope="col" class="num">
-                  Amount
+                  {w.t('admin.amount')}
                 </th>
-                <th scope="col">Status</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Requested by</th>
-                <th scope="col">Note</th>
-                <th scope="col">Gateway</th>
-                <th scope="col">Requested</th>
-                <th scope="col">Updated</th>
+                <th scope="col">{w.t('admin.status')}</th>
+                <th scope="col">{w.t('admin.reason')}</th>
+                <th scope="col">{w.t('admin.requested_by')}</th>
+                <th scope="col">{w.t('admin.note')}</th>
+                <th scope="col">{w.t('admin.gateway')}</th>
+                <th scope="col">{w.t('admin.requested')}</th>
+                <th scope="col">{w.t('admin.updated')}</th>
               </tr>
             </thead>
             <tbody>
               {order.refunds.map((r) => (
                 <tr>
-                  <td data-label="Refund" class="mono">
+                  <td data-label={w.t('admin.refund')} class="mono">
                     {r.id}
                   </td>
-                  <td data-label="Amount" class="num amount">
+                  <td data-label={w.t('admin.amount')} class="num amount">
                     {money(r.amount, r.currency)}
                   </td>
-                  <td data-label="Status">
-                    <StatusBadge status={r.status} />
+                  <td data-label={w.t('admin.status')}>
+                    <StatusBadge status={r.status} words={w} />
                   </td>
-                  <td data-label="Reason">{r.reason}</td>
-                  <td data-label="Requested by">{humanize(r.initiatedBy)}</td>
-                  <td data-label="Note">{r.note ?? '—'}</td>
-                  <td data-label="Gateway">
-                    {r.failureReason ? <span>Failed: {r.failureReason}</span> : <span class="mono">{r.gatewayReference ?? '—'}</span>}
+                  <td data-label={w.t('admin.reason')}>{r.reason}</td>
+                  <td data-label={w.t('admin.requested_by')}>{actorWords(r.initiatedBy, w)}</td>
+                  <td data-label={w.t('admin.note')}>{r.note ?? '—'}</td>
+                  <td data-label={w.t('admin.gateway')}>
+                    {r.failureReason ? <span>{w.t('admin.refund_failed', { reason: r.failureReason })}</span> : <span class="mono">{r.gatewayReference ?? '—'}</span>}
                   </td>
-                  <td data-label="Requested">
-                    <Time value={r.createdAt} />
+                  <td data-label={w.t('admin.requested')}>
+                    <Time value={r.createdAt} words={w} />
                   </td>
-                  <td data-label="Updated">
-                    <Time value={r.updatedAt} />
+                  <td data-label={w.t('admin.updated')}>
+                    <Time value={r.updatedAt} words={w} />
                   </td>
                 </tr>
               ))}
@@ -489,32 +493,32 @@ export function OrderPage(props: OrderPageProps) {
           </table>
         )}
 
-        <h2 id="timeline-heading">Timeline</h2>
+        <h2 id="timeline-heading">{w.t('admin.timeline')}</h2>
         <table class="stack" id="timeline" aria-labelledby="timeline-heading">
           <thead>
             <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Event</th>
-              <th scope="col">Actor</th>
-              <th scope="col">Status</th>
-              <th scope="col">Message</th>
+              <th scope="col">{w.t('admin.time')}</th>
+              <th scope="col">{w.t('admin.event')}</th>
+              <th scope="col">{w.t('admin.actor')}</th>
+              <th scope="col">{w.t('admin.status')}</th>
+              <th scope="col">{w.t('admin.message')}</th>
             </tr>
           </thead>
           <tbody>
             {order.timeline.map((entry) => (
               <tr>
-                <td data-label="Time">
-                  <Time value={entry.at} />
+                <td data-label={w.t('admin.time')}>
+                  <Time value={entry.at} words={w} />
                 </td>
-                <td data-label="Event">{humanize(entry.event)}</td>
-                <td data-label="Actor">{humanize(entry.actor)}</td>
-                <td data-label="Status">{humanize(entry.status)}</td>
-                <td data-label="Message">{entry.message ?? ''}</td>
+                <td data-label={w.t('admin.event')}>{eventWords(entry.event, w)}</td>
+                <td data-label={w.t('admin.actor')}>{actorWords(entry.actor, w)}</td>
+                <td data-label={w.t('admin.status')}>{w.t(`badge.${entry.status}`)}</td>
+                <td data-label={w.t('admin.message')}>{entry.message ?? ''}</td>
               </tr>
             ))}
           </tbody>
         </table>
-        <OrderDeliveriesSection orderId={order.id} deliveries={props.deliveries} csrfToken={props.csrfToken} />
+        <OrderDeliveriesSection orderId={order.id} deliveries={props.deliveries} csrfToken={props.csrfToken} words={w} />
       </article>
     </AdminLayout>
   );

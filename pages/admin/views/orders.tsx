@@ -24,6 +24,7 @@ export function listUrl(filters: { status?: string; q?: string; cursor?: string 
 }
 
 export function OrdersPage(props: OrdersPageProps) {
+  const w = props.words;
   const { filters, page, problems, flash, email } = props;
   const filtered = Boolean(filters.status || filters.q);
   return (
@@ -69,49 +70,49 @@ export function OrdersPage(props: OrdersPageProps) {
           )}
         </form>
       </section>
-      {page && page.orders.length === 0 && <p>{filtered ? 'No orders match.' : 'No orders yet.'}</p>}
+      {page && page.orders.length === 0 && <p>{w.t(filtered ? 'admin.list.none_match' : 'admin.list.none')}</p>}
       {page && page.orders.length > 0 && (
         <table class="stack">
-          <caption>{filtered ? 'Matching orders, newest first' : 'All orders, newest first'}</caption>
+          <caption>{w.t(filtered ? 'admin.list.matching' : 'admin.list.all')}</caption>
           <thead>
             <tr>
-              <th scope="col">Order</th>
-              <th scope="col">Placed</th>
-              <th scope="col">Customer</th>
-              <th scope="col">Status</th>
-              <th scope="col">Payment</th>
+              <th scope="col">{w.t('admin.list.order')}</th>
+              <th scope="col">{w.t('admin.placed')}</th>
+              <th scope="col">{w.t('admin.customer')}</th>
+              <th scope="col">{w.t('admin.status')}</th>
+              <th scope="col">{w.t('admin.payment')}</th>
               <th scope="col" class="num">
-                Total
+                {w.t('admin.total')}
               </th>
             </tr>
           </thead>
           <tbody>
             {page.orders.map((order) => (
               <tr>
-                <td data-label="Order">
+                <td data-label={w.t('admin.list.order')}>
                   <a href={`/admin/orders/${encodeURIComponent(order.id)}`}>{order.orderNo}</a>
                 </td>
-                <td data-label="Placed">
-                  <Time value={order.createdAt} />
+                <td data-label={w.t('admin.placed')}>
+                  <Time value={order.createdAt} words={props.words} />
                 </td>
-                <td data-label="Customer">
+                <td data-label={w.t('admin.customer')}>
                   <span>
                     {order.customer.name}
                     <br />
                     <span class="muted">{order.customer.email}</span>
                   </span>
                 </td>
-                <td data-label="Status">
-                  <StatusBadge status={order.status} />
+                <td data-label={w.t('admin.status')}>
+                  <StatusBadge status={order.status} words={props.words} />
                 </td>
-                <td data-label="Payment">{humanize(order.paymentMethod)}</td>
-                <td data-label="Total" class="num">
+                <td data-label={w.t('admin.payment')}>{humanize(order.paymentMethod)}</td>
+                <td data-label={w.t('admin.total')} class="num">
                   <span>
                     <span class="amount">{money(order.total, order.currency)}</span>
                     {order.refundedAmount > 0 && (
                       <>
                         <br />
-                        <span class="muted amount">refunded {money(order.refundedAmount, order.currency)}</span>
+                        <span class="muted amount">{w.t('admin.list.refunded', { amount: money(order.refundedAmount, order.currency) })}</span>
                       </>
                     )}
                   </span>
@@ -122,11 +123,11 @@ export function OrdersPage(props: OrdersPageProps) {
         </table>
       )}
       {page && (page.nextCursor || filters.cursor) && (
-        <nav class="pager" aria-label="Pages">
-          {filters.cursor && <a href={listUrl({ status: filters.status, q: filters.q })}>Newest orders</a>}
+        <nav class="pager" aria-label={w.t('admin.list.pages')}>
+          {filters.cursor && <a href={listUrl({ status: filters.status, q: filters.q })}>{w.t('admin.list.newest')}</a>}
           {page.nextCursor && (
             <a href={listUrl({ status: filters.status, q: filters.q, cursor: page.nextCursor })} rel="next">
-              Older orders
+              {w.t('admin.list.older')}
             </a>
           )}
         </nav>

@@ -11,6 +11,8 @@ import { describeSeconds, gatewayFieldId, productFields, SETTINGS_FIELDS, type S
 import type { Flash } from '../session.js';
 import type { EndpointView } from '../../../services/merchant-webhooks.js';
 import { WebhookEndpointsSection } from './webhooks.js';
+import { LOCALES } from '../../../core/i18n/locales.js';
+import { CATALOGS, type Words } from '../../../core/i18n/messages.js';
 import { AdminLayout, CsrfField, ErrorSummary, errorsByField, Field, FlashMessage, type PageChrome } from './common.js';
 
 /** Which form failed, what was wrong and what the person had typed (never credentials). */
@@ -47,7 +49,7 @@ function Checkbox({ id, name, label, checked, hint }: { id: string; name: string
   );
 }
 
-function VerificationNotice({ merchant }: { merchant: Merchant }) {
+function VerificationNotice({ merchant, words }: { merchant: Merchant; words: Words }) {
   if (merchant.status === 'active') {
     return (
       <p class="flash flash-success" id="verification">
@@ -55,7 +57,7 @@ function VerificationNotice({ merchant }: { merchant: Merchant }) {
         {merchant.verifiedAt ? (
           <>
             {' '}
-            on <Time value={merchant.verifiedAt} />
+            on <Time value={merchant.verifiedAt} words={words} />
           </>
         ) : null}
         . All configured gateways can take payments.
@@ -93,6 +95,8 @@ function SettingsForm({ settings, csrfToken, failed }: { settings: MerchantSetti
     refundApprovalThreshold: toDecimalString(settings.refundApprovalThreshold, c),
     emailSenderName: settings.emailSenderName ?? '',
     emailReplyTo: settings.emailReplyTo ?? '',
+    locale: settings.locale,
+    timeZone: settings.timeZone,
   };
   const value = (name: SettingsField) => mine?.values[name] ?? current[name];
   const f = SETTINGS_FIELDS;
@@ -113,6 +117,20 @@ function SettingsForm({ settings, csrfToken, failed }: { settings: MerchantSetti
       <Field id={f.refundApprovalThreshold.id} name="refundApprovalThreshold" label={`${f.refundApprovalThreshold.label} (${c})`} value={value('refundApprovalThreshold')} error={errors[f.refundApprovalThreshold.id]} inputmode="decimal" hint="A customer's refund above this amount waits for your approval (after shipping, every refund does)." required />
       <Field id={f.emailSenderName.id} name="emailSenderName" label={f.emailSenderName.label} value={value('emailSenderName')} error={errors[f.emailSenderName.id]} hint="The name customers see on order e-mails; empty: your business name." maxlength={100} />
       <Field id={f.emailReplyTo.id} name="emailReplyTo" label={f.emailReplyTo.label} value={value('emailReplyTo')} error={errors[f.emailReplyTo.id]} type="email" hint="Where customers' replies go; empty: your contact e-mail." maxlength={254} />
+      <div class="field">
+        <label for={f.locale.id}>{f.locale.label}</label>
+        <span class="hint" id={`${f.locale.id}-hint`}>
+          The customer's pages use it when the shopper's browser asks for no language Paystead has.
+        </span>
+        <select id={f.locale.id} name="locale" aria-describedby={`${f.locale.id}-hint`}>
+          {LOCALES.map((locale) => (
+            <option value={locale} selected={value('locale') === locale} lang={locale}>
+              {CATALOGS[locale]['locale.name']}
+            </option>
+          ))}
+        </select>
+      </div>
+      <Field id={f.timeZone.id} name="timeZone" label={f.timeZone.label} value={value('timeZone')} error={errors[f.timeZone.id]} hint="The pages show times in this zone: an IANA name such as Asia/Shanghai." required maxlength={64} />
       <div>
         <button type="submit">Save settings</button>
       </div>
@@ -236,7 +254,7 @@ export function SettingsPage(props: SettingsPageProps) {
     <AdminLayout {...props} title="Settings" current="settings">
       <h1>Settings</h1>
       <FlashMessage flash={flash} />
-      <VerificationNotice merchant={merchant} />
+      <VerificationNotice merchant={merchant} words={props.words} />
 
       <section class="card" aria-labelledby="merchant-heading">
         <h2 id="merchant-heading">Merchant</h2>
@@ -253,7 +271,7 @@ export function SettingsPage(props: SettingsPageProps) {
           <dd class="mono">{merchant.taxRegistrationNo}</dd>
           <dt>Verification</dt>
           <dd>
-            <StatusBadge status={merchant.status} /> {merchant.verifiedAt && <Time value={merchant.verifiedAt} />}
+            <StatusBadge status={merchant.status} words={props.words} /> {merchant.verifiedAt && <Time value={merchant.verifiedAt} words={props.words} />}
           </dd>
           <dt>Currency</dt>
           <dd>{settings.currency}</dd>
@@ -275,7 +293,7 @@ export function SettingsPage(props: SettingsPageProps) {
         <h2 id="gateways-heading">Payment gateways</h2>
         <GatewayForms merchant={merchant} configured={configured} csrfToken={csrfToken} failed={failed} />
       </section>
-      <WebhookEndpointsSection endpoints={props.webhookEndpoints} csrfToken={csrfToken} />
+      <WebhookEndpointsSection endpoints={props.webhookEndpoints} csrfToken={csrfToken} words={props.words} />
       <p class="muted">{humanize(merchant.status)} account · merchant id <span class="mono">{merchant.id}</span></p>
     </AdminLayout>
   );

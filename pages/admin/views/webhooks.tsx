@@ -1,5 +1,6 @@
 // Webhooks on the admin pages: the endpoints section of the settings page, the deliveries section of an
 // order page, and the page that shows a new signing secret once.
+import type { Words } from '../../../core/i18n/messages.js';
 import { MERCHANT_EVENT_TYPES } from '../../../domain/merchant-events.js';
 import type { DeliveryView, EndpointView } from '../../../services/merchant-webhooks.js';
 import { Time } from '../../shared/ui.js';
@@ -24,7 +25,7 @@ function EndpointActions({ endpoint, csrfToken }: { endpoint: EndpointView; csrf
 }
 
 /** The endpoints of the page's mode; a disabled one says why (a failing endpoint is disabled after 3 days). */
-export function WebhookEndpointsSection({ endpoints, csrfToken }: { endpoints: EndpointView[]; csrfToken: string }) {
+export function WebhookEndpointsSection({ endpoints, csrfToken, words }: { endpoints: EndpointView[]; csrfToken: string; words: Words }) {
   return (
     <section class="card" aria-labelledby="webhooks-heading" id="webhooks">
       <h2 id="webhooks-heading">Webhooks</h2>
@@ -41,13 +42,13 @@ export function WebhookEndpointsSection({ endpoints, csrfToken }: { endpoints: E
           )}
           {endpoint.enabled && endpoint.failingSince && (
             <p class="flash flash-error" role="alert">
-              Failing since <Time value={endpoint.failingSince} />: deliveries are retried for 3 days, then the endpoint is disabled.
+              Failing since <Time value={endpoint.failingSince} words={words} />: deliveries are retried for 3 days, then the endpoint is disabled.
             </p>
           )}
           <p class="hint">{endpoint.eventTypes.join(', ')}</p>
           {endpoint.previousSecretExpiresAt && (
             <p class="hint">
-              The previous secret signs too until <Time value={endpoint.previousSecretExpiresAt} />.
+              The previous secret signs too until <Time value={endpoint.previousSecretExpiresAt} words={words} />.
             </p>
           )}
           <EndpointActions endpoint={endpoint} csrfToken={csrfToken} />
@@ -90,7 +91,7 @@ export function WebhookSecretPage(props: PageChrome & { endpoint: EndpointView; 
 }
 
 /** The order's webhook deliveries, each with its attempts and a resend button. */
-export function OrderDeliveriesSection({ orderId, deliveries, csrfToken }: { orderId: string; deliveries: DeliveryView[]; csrfToken: string }) {
+export function OrderDeliveriesSection({ orderId, deliveries, csrfToken, words }: { orderId: string; deliveries: DeliveryView[]; csrfToken: string; words: Words }) {
   return (
     <section aria-labelledby="deliveries-heading" id="deliveries">
       <h2 id="deliveries-heading">Webhook deliveries</h2>
@@ -114,7 +115,7 @@ export function OrderDeliveriesSection({ orderId, deliveries, csrfToken }: { ord
               return (
                 <tr>
                   <td data-label="Event">
-                    {d.type} <Time value={d.createdAt} />
+                    {d.type} <Time value={d.createdAt} words={words} />
                   </td>
                   <td data-label="Endpoint" class="mono">
                     {d.url}
