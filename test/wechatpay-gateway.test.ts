@@ -54,7 +54,7 @@ describe('WeChat Pay through the order workflow', () => {
     expect(payment.action).toEqual({ type: 'qr_code', code: expect.stringMatching(/^weixin:\/\/wxpay\/bizpayurl\?pr=/) });
     // The page draws this very code (test/customer-qr.test.ts decodes it in a browser); its text is only a folded-away detail.
     const page = await (await fetch(orderUrl)).text();
-    expect(page).toContain(`<div class="qr" role="img" aria-label="QR code to pay CNY 329.06 to Tea House with WeChat Pay">${await qrSvg(payment.action.code)}</div>`);
+    expect(page).toContain(`<div class="qr" role="img" aria-label="QR code to pay CN¥329.06 to Tea House with WeChat Pay">${await qrSvg(payment.action.code)}</div>`);
     expect(page).toContain(`value="${payment.action.code}"`);
     const eventId = sim.scanAndPay(payment.action.code);
     await stack.waitForOrder(merchant, order.id, (o) => o.status === 'paid');
