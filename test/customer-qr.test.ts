@@ -1,17 +1,13 @@
 // The QR codes a shopper scans, as a browser draws them: WeChat Pay Native and Alipay precreate checkouts
 // against their simulators, the customer page (and the merchant's admin page) in headless Chromium, the QR
 // element's screenshot decoded back to text, then the payment made at the gateway and the page following it.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import jsQRModule from 'jsqr';
 import type { Browser, Page } from 'playwright-core';
-import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toTradeNo } from '../gateways/trade-numbers.js';
 import { timeLeft } from '../pages/shared/qr-code.js';
 import { startAlipaySimulator, type AlipaySimulator } from './simulators/alipay/simulator.js';
 import { startWechatPaySimulator, type WechatPaySimulator } from './simulators/wechatpay/simulator.js';
-import { launchBrowser, screenshot, SCREENSHOT_DIR, watchedPage } from './support/browser.js';
+import { decodeQr, launchBrowser, screenshot, watchedPage } from './support/browser.js';
 import { startStack, type Merchant, type Stack } from './support/stack.js';
 
 /** The default cart: 2 x TEA 128.00 + 1 x CUP 45.00, shipping 10.00, tax 6%. */
@@ -22,9 +18,6 @@ interface PageGlobals {
   document: { getElementById(id: string): { textContent: string | null } | null };
   __marker?: number;
 }
-
-// jsqr is CommonJS with its function as `exports.default`.
-const jsQR = jsQRModule.default;
 
 describe('QR codes on the customer and admin order pages (real stack, simulators, headless Chromium)', () => {
   let wechatpay: WechatPaySimulator;
@@ -77,14 +70,7 @@ describe('QR codes on the customer and admin order pages (real stack, simulators
 
   const newPage = (viewport = { width: 1024, height: 900 }) => watchedPage(browser, { viewport, deviceScaleFactor: 1 });
 
-  /** Screenshots the page's QR element, saves it, and decodes it as a phone would. */
-  async function decodeQr(page: Page, name: string): Promise<string | undefined> {
-    const png = await page.locator('.qr').screenshot();
-    mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    writeFileSync(path.join(SCREENSHOT_DIR, `${name}.png`), png);
-    const image = PNG.sync.read(png);
-    return jsQR(new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length), image.width, image.height)?.data;
-  }
+  const decodeQrOf = (page: Page, name: string) => decodeQr(page.locator('.qr'), name);
 
   const countdown = (page: Page) => page.locator('.qr-pay .countdown').textContent();
 
@@ -93,7 +79,7 @@ describe('QR codes on the customer and admin order pages (real stack, simulators
     const { context, page, complaints } = await newPage(gateway.viewport);
     try {
       await page.goto(orderUrl);
-      expect(await decodeQr(page, `customer-qr-${gateway.name}`)).toBe(code);
+      expect(await decodeQrOf(page, `customer-qr-${gateway.name}`)).toBe(code);
       // Nothing sticks out sideways.
       expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(gateway.viewport.width);
       await screenshot(page, `customer-qr-${gateway.name}-page`);
@@ -138,7 +124,7 @@ describe('QR codes on the customer and admin order pages (real stack, simulators
     try {
       await signIn(page, merchant);
       await page.goto(`${stack.baseUrl}/admin/orders/${orderId}`);
-      expect(await decodeQr(page, 'admin-qr-wechatpay')).toBe(code);
+      expect(await decodeQrOf(page, 'admin-qr-wechatpay')).toBe(code);
       expect(await page.locator('.qr-pay figcaption').textContent()).toContain(TOTAL);
       expect(await page.locator('.qr-gateway').textContent()).toBe(gateway.label);
       expect(await countdown(page)).toMatch(/^1[45]:\d\d$/);

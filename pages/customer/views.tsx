@@ -93,7 +93,7 @@ function PayAction({ payment, action, total, merchantName, pageUrl, w }: { payme
         unavailable
       );
     case 'wechat_jsapi':
-      return <WechatPayAction payRequest={action.payRequest} total={total} pageUrl={pageUrl} />;
+      return <WechatPayAction payment={payment} payRequest={action.payRequest} total={total} merchantName={merchantName} pageUrl={pageUrl} w={w} />;
   }
 }
 

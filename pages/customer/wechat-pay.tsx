@@ -4,27 +4,29 @@
 // Anywhere else (no bridge, or no script) the page shows a code to scan with WeChat, which opens this same
 // page in WeChat. Not a Native code: WeChat Pay takes one trade type per out_trade_no, so a JSAPI payment
 // cannot also be scanned (and two payments could both be paid).
+import type { Words } from '../../core/i18n/messages.js';
+import type { GatewayName } from '../../domain/gateways.js';
 import type { WechatPayRequest } from '../../domain/order.js';
+import { PaymentQr } from '../shared/qr-code.js';
 
-/** The bridge's answers the page tells the shopper about; anything else is a failure. */
-const RESULT_WORDS = {
-  ok: 'Payment sent. This page changes to paid as soon as WeChat Pay confirms it.',
-  cancel: 'You closed WeChat Pay without paying. Tap the button to try again.',
-  fail: 'WeChat Pay could not open the payment. Tap the button to try again, or scan the code from another device.',
-};
+interface JsapiPayment {
+  id: string;
+  gateway: GatewayName;
+  expiresAt: string | null;
+}
 
-export function WechatPayAction({ payRequest, total, pageUrl }: { payRequest: WechatPayRequest; total: string; pageUrl: string | undefined }) {
+export function WechatPayAction({ payment, payRequest, total, merchantName, pageUrl, w }: { payment: JsapiPayment; payRequest: WechatPayRequest; total: string; merchantName: string; pageUrl: string | undefined; w: Words }) {
   return (
-    <div class="wechat-pay" data-wechat-pay={JSON.stringify(payRequest)} data-ok={RESULT_WORDS.ok} data-cancel={RESULT_WORDS.cancel} data-fail={RESULT_WORDS.fail}>
+    <div class="wechat-pay" data-wechat-pay={JSON.stringify(payRequest)} data-ok={w.t('wechat.ok')} data-cancel={w.t('wechat.cancel')} data-fail={w.t('wechat.fail')}>
       <p class="wechat-in-app">
         <button type="button" class="pay-now" data-wechat-pay-button>
-          Pay {total} with WeChat Pay
+          {w.t('wechat.pay', { amount: total })}
         </button>
       </p>
       <p class="wechat-result" role="status" aria-live="polite"></p>
       <div class="wechat-elsewhere">
-        <p>This payment is made in WeChat. Scan this code with WeChat to open this page there, then pay {total}:</p>
-        {pageUrl && <p class="card mono qr-code">{pageUrl}</p>}
+        <p>{w.t('wechat.elsewhere', { amount: total })}</p>
+        {pageUrl && <PaymentQr code={pageUrl} amount={total} merchantName={merchantName} gateway={payment.gateway} expiresAt={payment.expiresAt} id={payment.id} words={w} />}
       </div>
     </div>
   );

@@ -1,6 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import jsQRModule from 'jsqr';
+import { chromium, type Browser, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { CHROMIUM_PATH } from '../../devstack/chromium.js';
 import { ROOT } from '../../devstack/paths.js';
 
@@ -40,4 +42,16 @@ export async function watchedPage(browser: Browser, options: BrowserContextOptio
     if (response.status() >= 500) complaints.push(`${response.status()} ${response.url()}`);
   });
   return { context, page, complaints };
+}
+
+// jsqr is CommonJS with its function as `exports.default`.
+const jsQR = jsQRModule.default;
+
+/** Screenshots a QR element, saves it as `name`.png, and decodes it as a phone would; undefined when unreadable. */
+export async function decodeQr(element: Locator, name: string): Promise<string | undefined> {
+  const png = await element.screenshot();
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  writeFileSync(path.join(SCREENSHOT_DIR, `${name}.png`), png);
+  const image = PNG.sync.read(png);
+  return jsQR(new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length), image.width, image.height)?.data;
 }
