@@ -9,6 +9,9 @@ import type { Db, WebhookEndpointTable } from './database.js';
 const context = (endpointId: string) => `webhook-endpoint:${endpointId}`;
 
 /** How long a rotated-out secret keeps signing, so receivers can switch without losing a delivery. */
+/** Why an endpoint the merchant turned off is disabled (not a failure to tell them about). */
+export const MERCHANT_DISABLED = 'disabled by the merchant';
+
 export const PREVIOUS_SECRET_MS = 24 * 60 * 60 * 1000;
 
 export type WebhookEndpoint = Selectable<WebhookEndpointTable>;
@@ -21,7 +24,7 @@ export async function insertWebhookEndpoint(
 ): Promise<WebhookEndpoint> {
   return db
     .insertInto('webhookEndpoints')
-    .values({ ...endpoint, disabledReason: endpoint.enabled ? null : 'disabled by the merchant', secretCiphertext: seal(masterKey, secret, context(endpoint.id)) })
+    .values({ ...endpoint, disabledReason: endpoint.enabled ? null : MERCHANT_DISABLED, secretCiphertext: seal(masterKey, secret, context(endpoint.id)) })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -41,7 +44,7 @@ export async function updateWebhookEndpoint(
   id: string,
   patch: { url?: string; eventTypes?: MerchantEventType[]; enabled?: boolean },
 ): Promise<WebhookEndpoint | undefined> {
-  const enabled = patch.enabled === undefined ? {} : patch.enabled ? { enabled: true, disabledReason: null, failingSince: null } : { enabled: false, disabledReason: 'disabled by the merchant' };
+  const enabled = patch.enabled === undefined ? {} : patch.enabled ? { enabled: true, disabledReason: null, failingSince: null } : { enabled: false, disabledReason: MERCHANT_DISABLED };
   return db
     .updateTable('webhookEndpoints')
     .set({ ...(patch.url !== undefined && { url: patch.url }), ...(patch.eventTypes !== undefined && { eventTypes: patch.eventTypes }), ...enabled, updatedAt: new Date() })

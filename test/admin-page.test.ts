@@ -122,7 +122,9 @@ describe('merchant admin pages /admin (real stack, headless Chromium and plain H
       expect(await page.getByLabel('Admin key').getAttribute('aria-invalid')).toBe('true');
 
       await page.getByLabel('Admin key').fill(merchant.adminKey);
-      await Promise.all([page.waitForURL(`${stack.baseUrl}/admin`), page.getByRole('button', { name: 'Sign in' }).click()]);
+      // Signed in, the admin opens on the to-do page; the orders list is one link away.
+      await Promise.all([page.waitForURL(`${stack.baseUrl}/admin/todo`), page.getByRole('button', { name: 'Sign in' }).click()]);
+      await Promise.all([page.waitForURL(`${stack.baseUrl}/admin`), page.getByRole('link', { name: 'Orders', exact: true }).click()]);
       expect(await page.locator('table tbody tr').count()).toBe(2);
 
       // Search by order number: exactly this order, its total formatted in its currency.
@@ -265,7 +267,7 @@ describe('merchant admin pages /admin (real stack, headless Chromium and plain H
     const merchant = await stack.createMerchant();
     const client = await signIn(merchant.adminKey);
     expect(client.status).toBe(303);
-    expect(client.location).toBe('/admin');
+    expect(client.location).toBe('/admin/todo');
     const cookie = client.setCookies.find((c) => c.startsWith('paystead_admin='))!;
     expect(cookie).toMatch(/; HttpOnly/i);
     expect(cookie).toMatch(/; SameSite=Strict/i);

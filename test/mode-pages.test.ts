@@ -39,7 +39,8 @@ describe('test mode and live mode on the pages', () => {
   async function signIn(page: Page, key: string) {
     await page.goto(`${stack.baseUrl}/admin/login`);
     await page.getByLabel('Admin key').fill(key);
-    await Promise.all([page.waitForURL(`${stack.baseUrl}/admin`), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await Promise.all([page.waitForURL(`${stack.baseUrl}/admin/todo`), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await page.goto(`${stack.baseUrl}/admin`);
   }
 
   const banner = (page: Page) => page.locator('#mode-banner');

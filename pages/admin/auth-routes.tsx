@@ -13,6 +13,10 @@ export function safeNext(next: string | undefined): string | undefined {
   return next && /^\/admin(?:\/[A-Za-z0-9._~%/-]*)?(?:\?[^\s\\#]*)?$/.test(next) ? next : undefined;
 }
 
+/** The page staff open on: what needs them. The bare admin address (a bookmark, a signed-out visit) leads there too. */
+const HOME = '/admin/todo';
+const landing = (next: string | undefined) => (next && next !== '/admin' ? next : HOME);
+
 export function registerAuthPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps): void {
   /** The sign-in page with a fresh double-submit token (cookie + hidden field). */
   function loginPage(c: AdminContext, status: 200 | 401 | 403 | 429, options: { error?: string; notice?: string; next?: string } = {}) {
@@ -22,7 +26,7 @@ export function registerAuthPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps): 
   }
 
   admin.get('/login', async (c) => {
-    if (await deps.sessions.get(getCookie(c, SESSION_COOKIE))) return c.redirect(safeNext(c.req.query('next')) ?? '/admin', 303);
+    if (await deps.sessions.get(getCookie(c, SESSION_COOKIE))) return c.redirect(landing(safeNext(c.req.query('next'))), 303);
     const notice = c.req.query('signed_out') === '1' ? 'You have signed out.' : undefined;
     return loginPage(c, 200, { notice, next: safeNext(c.req.query('next')) });
   });
@@ -59,7 +63,7 @@ export function registerAuthPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps): 
     const { token } = await deps.sessions.create(principal.merchantId, hashApiKey(key), principal.mode);
     setAdminCookie(c, deps, SESSION_COOKIE, token, SESSION_TTL_MS / 1000);
     clearAdminCookie(c, deps, LOGIN_COOKIE);
-    return c.redirect(next ?? '/admin', 303);
+    return c.redirect(landing(next), 303);
   });
 
   admin.post('/logout', async (c) => {

@@ -23,6 +23,8 @@ export type AdminEnv = {
     keyMode?: Mode;
     /** The signed-in merchant's default language and time zone. */
     language?: Pick<MerchantSettings, 'locale' | 'timeZone'>;
+    /** What waits for the merchant, counted for the navigation on pages read with GET. */
+    todoCount?: number;
   };
 };
 
@@ -74,7 +76,7 @@ export const pageWords = (c: AdminContext): Words => requestWords(c, c.get('lang
 
 /** Layout inputs for a signed-in page. */
 export function chrome(c: AdminContext): PageChrome & { csrfToken: string } {
-  return { nonce: c.get('nonce'), csrfToken: sessionOf(c).csrfToken, merchantName: c.get('merchantName'), mode: pageMode(c), words: pageWords(c), path: c.req.path };
+  return { nonce: c.get('nonce'), csrfToken: sessionOf(c).csrfToken, merchantName: c.get('merchantName'), mode: pageMode(c), words: pageWords(c), path: c.req.path, todoCount: c.get('todoCount') };
 }
 
 /** Post/redirect/get: keeps the message in the session and sends the browser to `path` (303). */

@@ -8,12 +8,14 @@ import { ApiError } from '../../core/errors.js';
 import type { PagesDeps } from '../index.js';
 import { registerAuthPages } from './auth-routes.js';
 import { getSettings } from '../../db/merchants.js';
+import { todoTotal } from '../../services/todo.js';
 import { clearAdminCookie, pageMode, pageWords, SESSION_COOKIE, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
 import { field } from './forms.js';
 import { registerModeSwitch } from './mode-routes.js';
 import { registerOrderPages } from './order-routes.js';
 import { createSessionStore, sameToken } from './session.js';
 import { registerSettingsPages } from './settings-routes.js';
+import { registerTodoPage } from './todo-routes.js';
 import { registerWebhookPages } from './webhook-routes.js';
 import { ErrorPage, NotFoundPage } from './views/errors.js';
 
@@ -31,6 +33,7 @@ export function registerAdminPages(app: Hono, deps: PagesDeps): void {
 
   registerAuthPages(admin, pageDeps);
   registerModeSwitch(admin, pageDeps);
+  registerTodoPage(admin, pageDeps);
   registerOrderPages(admin, pageDeps);
   registerSettingsPages(admin, pageDeps);
   registerWebhookPages(admin, pageDeps);
@@ -50,7 +53,7 @@ export function registerAdminPages(app: Hono, deps: PagesDeps): void {
 
 /** Layout inputs whether or not anyone is signed in (error pages can happen before authentication). */
 function pageChrome(c: AdminContext) {
-  return { nonce: c.get('nonce'), csrfToken: c.get('session')?.csrfToken, merchantName: c.get('merchantName'), mode: pageMode(c), words: pageWords(c), path: c.req.path };
+  return { nonce: c.get('nonce'), csrfToken: c.get('session')?.csrfToken, merchantName: c.get('merchantName'), mode: pageMode(c), words: pageWords(c), path: c.req.path, todoCount: c.get('todoCount') };
 }
 
 function notFound(c: AdminContext) {
@@ -99,6 +102,7 @@ function authenticate(deps: AdminPagesDeps): MiddlewareHandler<AdminEnv> {
     c.set('keyMode', allowed.keyMode);
     const settings = await getSettings(deps.db, allowed.session.merchantId);
     c.set('language', { locale: settings.locale, timeZone: settings.timeZone });
+    if (c.req.method === 'GET') c.set('todoCount', await todoTotal(deps.db, allowed.session));
     await next();
   };
 }

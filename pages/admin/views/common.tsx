@@ -2,6 +2,7 @@
 import type { Child } from 'hono/jsx';
 import type { Mode } from '../../../core/modes.js';
 import type { Words } from '../../../core/i18n/messages.js';
+import { TODO_COUNT_CAP } from '../../../services/todo.js';
 import { LocaleSwitch } from '../../i18n/locale-switch.js';
 import { Layout } from '../../shared/layout.js';
 import type { Problem } from '../forms.js';
@@ -18,6 +19,8 @@ export interface PageChrome {
   words: Words;
   /** The page's own path, for the language switch. */
   path: string;
+  /** What waits for the merchant (each kind capped), shown on the navigation's to-do link. */
+  todoCount?: number;
 }
 
 export interface PageMode {
@@ -57,9 +60,9 @@ function testDataBanner(mode: PageMode, csrfToken: string, back: string, w: Word
   };
 }
 
-export function AdminLayout(props: PageChrome & { title: string; current?: 'orders' | 'settings'; tail?: Child; children?: Child }) {
-  const { title, nonce, csrfToken, merchantName, mode, current, tail, children, words, path } = props;
-  const back = current === 'settings' ? '/admin/settings' : '/admin';
+export function AdminLayout(props: PageChrome & { title: string; current?: 'todo' | 'orders' | 'settings'; tail?: Child; children?: Child }) {
+  const { title, nonce, csrfToken, merchantName, mode, current, tail, children, words, path, todoCount } = props;
+  const back = current === 'settings' ? '/admin/settings' : current === 'todo' ? '/admin/todo' : '/admin';
   const nav = csrfToken ? (
     <nav aria-label={words.t('admin.nav')}>
       <ul>
@@ -76,6 +79,19 @@ export function AdminLayout(props: PageChrome & { title: string; current?: 'orde
             <ModeSwitch csrfToken={csrfToken} to="test" back={back} label={words.t('admin.to_test')} />
           </li>
         )}
+        <li>
+          <a href="/admin/todo" aria-current={current === 'todo' ? 'page' : undefined} id="nav-todo">
+            {words.t('admin.todo')}
+            {todoCount !== undefined && todoCount > 0 && (
+              <>
+                {' '}
+                <span class="badge badge-warn" id="nav-todo-count">
+                  {todoCount >= TODO_COUNT_CAP ? `${TODO_COUNT_CAP - 1}+` : todoCount}
+                </span>
+              </>
+            )}
+          </a>
+        </li>
         <li>
           <a href="/admin" aria-current={current === 'orders' ? 'page' : undefined}>
             {words.t('admin.orders')}
