@@ -150,7 +150,7 @@ describe('the customer page in Chinese and English (real stack, headless Chromiu
     const { context, page } = await open(`${stack.baseUrl}/admin/login`, { locale: 'zh-CN' });
     try {
       await page.getByLabel('Admin key').fill(shop.adminKey);
-      await Promise.all([page.waitForURL(/\/admin$/), page.getByRole('button', { name: 'Sign in' }).click()]);
+      await Promise.all([page.waitForURL(/\/admin\/todo$/), page.getByRole('button', { name: 'Sign in' }).click()]);
       await page.goto(`${stack.baseUrl}/admin/orders/${order.id}`);
       expect(await lang(page)).toBe('zh-CN');
       expect(await page.locator('h1 .badge').textContent()).toBe('待付款');

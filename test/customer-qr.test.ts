@@ -141,7 +141,7 @@ describe('QR codes on the customer and admin order pages (real stack, simulators
   async function signIn(page: Page, merchant: Merchant) {
     await page.goto(`${stack.baseUrl}/admin/login`);
     await page.getByLabel('Admin key').fill(merchant.adminKey);
-    await Promise.all([page.waitForURL(/\/admin$/), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await Promise.all([page.waitForURL(/\/admin\/todo$/), page.getByRole('button', { name: 'Sign in' }).click()]);
   }
 });
 
