@@ -1,9 +1,27 @@
 import { Migrator, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../db/database.js';
 import { createMerchant, getSettings, updateSettings } from '../db/merchants.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { migrationProvider } from '../db/migrations/index.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
+
+
+/**
+ * A merchant as a database before a settings migration holds it, written through SQL: the settings columns
+ * every schema version has, and `prices_include_tax` once the schema requires it.
+ */
+async function insertOldMerchant(db: Db, id: string, currency: string, schema: { pricesIncludeTax?: boolean } = {}): Promise<void> {
+  await sql`
+    insert into merchants (id, name, contact_email, business_licence_no, tax_registration_no, status)
+    values (${id}, 'Old Shop', ${`${id}@shop.example`}, ${`BL-${id}`}, ${`TX-${id}`}, 'active')
+  `.execute(db);
+  await sql`
+    insert into merchant_settings (merchant_id, currency, shipping_fee, tax_rate_bps, payment_window_seconds, payment_check_interval_seconds,
+      auto_confirm, refund_window_seconds, refund_approval_threshold${schema.pricesIncludeTax === undefined ? sql`` : sql`, prices_include_tax`})
+    values (${id}, ${currency}, 0, 600, 1800, 60, false, 604800, 50000${schema.pricesIncludeTax === undefined ? sql`` : sql`, ${schema.pricesIncludeTax}`})
+  `.execute(db);
+}
 
 describe('migrations', () => {
   let database: TestDatabase;
@@ -41,16 +59,8 @@ describe('migrations', () => {
     try {
       const name = '2026-12-03T13-00-00-prices-include-tax';
       await forget(name, own.db);
-      for (const [id, currency] of [['mch_old_cny', 'CNY'], ['mch_old_usd', 'USD']]) {
-        await sql`
-          insert into merchants (id, name, contact_email, business_licence_no, tax_registration_no, status)
-          values (${id}, 'Old Shop', ${`${id}@shop.example`}, ${`BL-${id}`}, ${`TX-${id}`}, 'active')
-        `.execute(own.db);
-        await sql`
-          insert into merchant_settings (merchant_id, currency, shipping_fee, tax_rate_bps, payment_window_seconds, payment_check_interval_seconds,
-            auto_confirm, refund_window_seconds, refund_approval_threshold)
-          values (${id}, ${currency}, 0, 600, 1800, 60, false, 604800, 50000)
-        `.execute(own.db);
+      for (const [id, currency] of [['mch_old_cny', 'CNY'], ['mch_old_usd', 'USD']] as const) {
+        await insertOldMerchant(own.db, id, currency);
       }
       expect(await migrateToLatest(own.db)).toContain(name);
       for (const id of ['mch_old_cny', 'mch_old_usd']) expect((await getSettings(own.db, id)).pricesIncludeTax).toBe(false);
@@ -63,16 +73,8 @@ describe('migrations', () => {
     try {
       const name = '2026-12-03T17-00-00-locales';
       await forget(name, own.db);
-      for (const [id, currency] of [['mch_lang_cny', 'CNY'], ['mch_lang_usd', 'USD']]) {
-        await sql`
-          insert into merchants (id, name, contact_email, business_licence_no, tax_registration_no, status)
-          values (${id}, 'Old Shop', ${`${id}@shop.example`}, ${`BL-${id}`}, ${`TX-${id}`}, 'active')
-        `.execute(own.db);
-        await sql`
-          insert into merchant_settings (merchant_id, currency, shipping_fee, tax_rate_bps, payment_window_seconds, payment_check_interval_seconds,
-            auto_confirm, refund_window_seconds, refund_approval_threshold, prices_include_tax)
-          values (${id}, ${currency}, 0, 600, 1800, 60, false, 604800, 50000, false)
-        `.execute(own.db);
+      for (const [id, currency] of [['mch_lang_cny', 'CNY'], ['mch_lang_usd', 'USD']] as const) {
+        await insertOldMerchant(own.db, id, currency, { pricesIncludeTax: false });
       }
       expect(await migrateToLatest(own.db)).toContain(name);
       expect(await getSettings(own.db, 'mch_lang_cny')).toMatchObject({ locale: 'en', timeZone: 'Asia/Shanghai' });
