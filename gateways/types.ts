@@ -2,6 +2,7 @@
 // Stripe). Activities call it; the webhook route calls `verifyNotification` and `acknowledge`.
 import type { Mode } from '../core/modes.js';
 import type { GatewayNotification, PaymentResult, RefundResult } from '../domain/gateway-reports.js';
+import type { GatewayStatement, SettlementDay } from '../domain/gateway-statements.js';
 import type { GatewayName, GatewayProfile, PaymentFlow } from '../domain/gateways.js';
 import type { Payer, PaymentAction } from '../domain/order.js';
 
@@ -98,6 +99,28 @@ export interface GatewayAdapter extends AdapterProfile {
   queryRefund(ctx: GatewayContext, refund: RefundRef): Promise<RefundResult>;
   /** Verifies the signature (and freshness) first; throws `NotificationRejected` when it does not hold. */
   verifyNotification(ctx: GatewayContext, raw: RawNotification): Promise<GatewayNotification>;
+  /**
+   * The gateway's statement of one settlement day, fetched and parsed from its own format. Throws
+   * `StatementNotReady` when the gateway has not produced it yet, `StatementUnreadable` when what came back
+   * is malformed or truncated (never a partial statement), `GatewayError` for the call itself.
+   */
+  fetchStatement?(ctx: GatewayContext, day: SettlementDay): Promise<GatewayStatement>;
+}
+
+/** The gateway has not produced the day's statement yet; worth asking again later the same day. */
+export class StatementNotReady extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StatementNotReady';
+  }
+}
+
+/** The statement came back malformed or truncated; the message carries the gateway's own words. */
+export class StatementUnreadable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StatementUnreadable';
+  }
 }
 
 export class NotificationRejected extends Error {
