@@ -106,16 +106,20 @@ export async function storeEventsAndDeliveries(
   orderId: string,
   events: Array<{ id: string; merchantId: string; livemode: boolean; orderId: string; type: MerchantEventType; seq: number; body: string; createdAt: string }>,
 ): Promise<Array<{ id: string; eventId: string; endpointId: string }>> {
+  // One transaction: an event stored without its deliveries would never get them, since a retry skips
+  // events already stored.
   if (events.length > 0) {
-    await db.insertInto('merchantEvents').values(events).onConflict((oc) => oc.column('id').doNothing()).execute();
-    await sql`
-      insert into webhook_deliveries (id, event_id, endpoint_id, merchant_id, order_id, status)
-      select 'whd_' || md5(e.id || ':' || w.id), e.id, w.id, e.merchant_id, e.order_id, 'pending'
-      from merchant_events e
-      join webhook_endpoints w on w.merchant_id = e.merchant_id and w.mode = (case when e.livemode then 'live' else 'test' end)
-      where e.id in (${sql.join(events.map((e) => e.id))}) and w.enabled and e.type = any(w.event_types) and e.created_at >= w.created_at
-      on conflict (event_id, endpoint_id) do nothing
-    `.execute(db);
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto('merchantEvents').values(events).onConflict((oc) => oc.column('id').doNothing()).execute();
+      await sql`
+        insert into webhook_deliveries (id, event_id, endpoint_id, merchant_id, order_id, status)
+        select 'whd_' || md5(e.id || ':' || w.id), e.id, w.id, e.merchant_id, e.order_id, 'pending'
+        from merchant_events e
+        join webhook_endpoints w on w.merchant_id = e.merchant_id and w.mode = (case when e.livemode then 'live' else 'test' end)
+        where e.id in (${sql.join(events.map((e) => e.id))}) and w.enabled and e.type = any(w.event_types) and e.created_at >= w.created_at
+        on conflict (event_id, endpoint_id) do nothing
+      `.execute(trx);
+    });
   }
   return db.selectFrom('webhookDeliveries').select(['id', 'eventId', 'endpointId']).where('orderId', '=', orderId).where('startedAt', 'is', null).execute();
 }

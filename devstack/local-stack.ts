@@ -2,10 +2,12 @@
 // Postgres cluster, the Temporal dev server, the API and the worker. Each part can be stopped and started
 // again on its own.
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createDb } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import type { ManagedProcess } from './child-process.js';
+import { findOrBuildMailpit, startMailpit, type Mailpit } from './mailpit.js';
 import { DATA_DIR } from './paths.js';
 import { ensurePostgresBinaries, startPostgresCluster, type PostgresCluster } from './postgres-cluster.js';
 import { freePort } from './ports.js';
@@ -19,6 +21,8 @@ export interface LocalStackOptions {
   name: string;
   /** Keep Temporal's state in a SQLite file so the server can be restarted (fault run). */
   persistTemporal?: boolean;
+  /** Run Mailpit as the SMTP server, its messages kept in a file so it can be stopped and started again. */
+  mail?: boolean;
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
 }
@@ -35,6 +39,8 @@ export async function startLocalStack(options: LocalStackOptions) {
   const db = createDb(databaseUrl, 4);
   await migrateToLatest(db);
 
+  const mail = options.mail ? await startStackMail(dir, log) : undefined;
+
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
@@ -48,6 +54,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     PLATFORM_API_KEY: `pk_${randomBytes(24).toString('hex')}`,
     MASTER_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: 'warn',
+    ...(mail && { SMTP_URL: mail.smtpUrl }),
     ...options.env,
   };
 
@@ -85,6 +92,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     api,
     worker,
     apiReady,
+    mail,
     /** Stops the Temporal server and starts it again on the same port (state kept only with persistTemporal). */
     async restartTemporal(downMs = 0) {
       await temporal.stop();
@@ -94,9 +102,32 @@ export async function startLocalStack(options: LocalStackOptions) {
     async stop() {
       await Promise.allSettled([api.stop(), worker.stop()]);
       await db.destroy();
-      await Promise.allSettled([temporal.stop(), postgres.stop()]);
+      await Promise.allSettled([temporal.stop(), postgres.stop(), mail?.stop()]);
     },
   };
 }
 
 export type LocalStack = Awaited<ReturnType<typeof startLocalStack>>;
+
+/** Mailpit on fixed ports with its messages in a file, so stopping and starting it again loses nothing. */
+async function startStackMail(dir: string, log: (line: string) => void) {
+  mkdirSync(dir, { recursive: true });
+  const binary = await findOrBuildMailpit(log);
+  const options = { smtp: await freePort(), http: await freePort(), database: path.join(dir, 'mailpit.db') };
+  let running: Mailpit | undefined = await startMailpit(binary, options);
+  const { smtpUrl, webUrl } = running;
+  return {
+    smtpUrl,
+    webUrl,
+    get up() {
+      return running !== undefined;
+    },
+    async start() {
+      running ??= await startMailpit(binary, options);
+    },
+    async stop() {
+      await running?.stop();
+      running = undefined;
+    },
+  };
+}

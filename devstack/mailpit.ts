@@ -31,12 +31,21 @@ function accepts(port: number): Promise<void> {
   });
 }
 
-/** Starts Mailpit on loopback, on the ports given or free ones; messages live only as long as the process. */
-export async function startMailpit(binary: string, ports: { smtp?: number; http?: number } = {}): Promise<Mailpit> {
-  const smtpPort = ports.smtp ?? (await freePort());
-  const httpPort = ports.http ?? (await freePort());
+export interface MailpitOptions {
+  smtp?: number;
+  http?: number;
+  /** SQLite file that keeps the messages across restarts; without it they live only as long as the process. */
+  database?: string;
+}
+
+/** Starts Mailpit on loopback, on the ports given or free ones. */
+export async function startMailpit(binary: string, options: MailpitOptions = {}): Promise<Mailpit> {
+  const smtpPort = options.smtp ?? (await freePort());
+  const httpPort = options.http ?? (await freePort());
   const lines: string[] = [];
-  const proc = startProcess(binary, ['--smtp', `127.0.0.1:${smtpPort}`, '--listen', `127.0.0.1:${httpPort}`, '--max', '0', '--quiet'], { onOutput: (line) => lines.push(line) });
+  const args = ['--smtp', `127.0.0.1:${smtpPort}`, '--listen', `127.0.0.1:${httpPort}`, '--max', '0', '--quiet'];
+  if (options.database) args.push('--database', options.database);
+  const proc = startProcess(binary, args, { onOutput: (line) => lines.push(line) });
   const webUrl = `http://127.0.0.1:${httpPort}`;
   let exited = false;
   void proc.exited.then(() => (exited = true));

@@ -1,7 +1,8 @@
 // `npm run chaos -- --seed N --orders M`: orders flow through the HTTP API while the worker and the API are
-// SIGKILLed, the Temporal dev server restarts, Postgres freezes, the sandbox gateway fails, stalls or
-// hangs up after doing the work, and notifications are dropped, duplicated, reordered or delayed. Then,
-// with everything healed, every order is checked. One seed replays the same fault schedule (timing aside).
+// SIGKILLed, the Temporal dev server restarts, Postgres freezes, the mail server and the merchant's webhook
+// receiver go down for a while, the sandbox gateway fails, stalls or hangs up after doing the work, and
+// notifications are dropped, duplicated, reordered or delayed. Then, with everything healed, every order,
+// e-mail and webhook is checked. One seed replays the same fault schedule (timing aside).
 // The last line is `faults injected: N, orders: M, violations: V`; the exit code is non-zero on any violation.
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -12,8 +13,11 @@ import { insertProduct } from '../db/products.js';
 import { checkInvariants, waitUntilSettled, type CheckReport } from '../devstack/chaos/checks.js';
 import { createHttp } from '../devstack/chaos/http.js';
 import { createInjector, type Injector } from '../devstack/chaos/injector.js';
+import { deliveryFindings, waitUntilDelivered } from '../devstack/chaos/deliveries.js';
 import { createDrivers, PRODUCTS, type OrderRun } from '../devstack/chaos/orders.js';
 import { createRandom } from '../devstack/chaos/random.js';
+import { createWebhookReceiver, type WebhookReceiver } from '../devstack/chaos/webhook-receiver.js';
+import { MERCHANT_EVENT_TYPES } from '../domain/merchant-events.js';
 import { startLocalStack, type LocalStack } from '../devstack/local-stack.js';
 import { DATA_DIR, ROOT } from '../devstack/paths.js';
 import { sandboxSecret } from '../gateways/sandbox/signature.js';
@@ -63,9 +67,11 @@ const logPath = path.join(logDir, `seed-${SEED}-${new Date(startedAt).toISOStrin
 const serviceLog = createWriteStream(logPath);
 let injector: Injector | undefined;
 let stack: LocalStack | undefined;
+let receiver: WebhookReceiver | undefined;
 
 async function cleanUp(): Promise<void> {
   injector?.stop();
+  await receiver?.stop();
   if (stack) {
     await stack.stop().catch(() => undefined);
     rmSync(path.join(DATA_DIR, `chaos-${process.pid}`), { recursive: true, force: true });
@@ -81,10 +87,13 @@ process.once('SIGINT', () => {
 async function main(): Promise<{ faults: number; report: CheckReport; runs: OrderRun[] }> {
   const root = createRandom(SEED);
   print(`[chaos] seed ${SEED}, ${ORDERS} orders, concurrency ${CONCURRENCY}${QUICK ? ' (quick)' : ''}; service output in ${path.relative(ROOT, logPath)}`);
-  print('[chaos] starting Postgres, Temporal (SQLite), API and worker...');
+  print('[chaos] starting Postgres, Temporal (SQLite), Mailpit, API and worker...');
   stack = await startLocalStack({
     name: 'chaos',
     persistTemporal: true,
+    mail: true,
+    // A receiver back after a short outage is tried again within seconds, not the default 30.
+    env: { WEBHOOK_FIRST_RETRY_SECONDS: '1' },
     log: (line) => {
       serviceLog.write(`${new Date().toISOString()} ${line}\n`);
       injector?.onServiceLine(line);
@@ -99,8 +108,12 @@ async function main(): Promise<{ faults: number; report: CheckReport; runs: Orde
   const sandboxKey = sandboxSecret(masterKey, merchant.id);
 
   const http = createHttp(stack.baseUrl);
+  receiver = await createWebhookReceiver();
+  const endpoint = await http.retrying('POST', '/v1/admin/webhook-endpoints', { key: adminKey, body: { url: receiver.url, eventTypes: [...MERCHANT_EVENT_TYPES] } });
+  if (endpoint.status !== 201) throw new Error(`adding the webhook endpoint: HTTP ${endpoint.status} ${JSON.stringify(endpoint.body)}`);
+  receiver.secret = endpoint.body.secret as string;
   const clock = Date.now();
-  injector = createInjector({ stack, http, merchantId: merchant.id, sandboxKey, startedAt: clock, print });
+  injector = createInjector({ stack, http, merchantId: merchant.id, sandboxKey, startedAt: clock, print, receiver });
   const drivers = createDrivers({ http, merchant: { merchantId: merchant.id, secretKey, adminKey, sandboxKey }, paymentWindowMs: SETTINGS.paymentWindowSeconds * 1000, log: print, fault: injector.fault });
   // createMerchant's keys are test keys: every order of the run is a test order (a check says so at the end).
   print(`[chaos] stack ready in ${((clock - startedAt) / 1000).toFixed(1)}s; merchant ${merchant.id}, test mode`);
@@ -127,16 +140,19 @@ async function main(): Promise<{ faults: number; report: CheckReport; runs: Orde
     driversDone = true;
   });
   const faulting = injector.run(root.fork('faults'), () => driversDone, FAULT_GAP, FAULT_SECONDS);
-  await Promise.all([driving, faulting]);
+  const outages = injector.runOutages(root.fork('outages'), () => driversDone, FAULT_SECONDS);
+  await Promise.all([driving, faulting, outages]);
 
   injector.say('all drivers done; healing (Postgres thawed, API and worker up, gateway faults off)');
   await injector.heal();
   const settled = await waitUntilSettled(db, merchant.id, SETTLE_TIMEOUT_S * 1000, injector.say);
-  injector.say(settled ? 'every order settled; checking' : `not everything settled within ${SETTLE_TIMEOUT_S}s; checking anyway`);
+  const delivered = settled && (await waitUntilDelivered(db, merchant.id, SETTLE_TIMEOUT_S * 1000, injector.say));
+  injector.say(delivered ? 'every order settled, every e-mail and webhook delivered; checking' : `not everything settled within ${SETTLE_TIMEOUT_S}s; checking anyway`);
 
   const connection = await Connection.connect({ address: stack.temporal.address });
   try {
-    const report = await checkInvariants(db, new Client({ connection }), merchant.id, runs);
+    const findings = await deliveryFindings(db, merchant.id, receiver, { webUrl: stack.mail!.webUrl, from: stack.env.MAIL_FROM ?? 'orders@localhost' });
+    const report = await checkInvariants(db, new Client({ connection }), merchant.id, runs, findings);
     return { faults: injector.total(), report, runs };
   } finally {
     await connection.close();

@@ -1,12 +1,13 @@
 // After the faults: wait until every order is final (or in a wait only a person ends), then check what must
 // hold whatever happened: one order per checkout, at most one charge, the gateway's books equal Postgres,
-// Postgres equals each workflow's own state, every stored notification was handled, and every order (row and
-// workflow) is a test order.
+// Postgres equals each workflow's own state, every stored notification was handled, every order (row and
+// workflow) is a test order, and every e-mail and webhook arrived (deliveries.ts).
 import type { Client } from '@temporalio/client';
 import { ORDER_SEARCH_KEYS } from '../../core/search-attributes.js';
 import type { Db } from '../../db/database.js';
 import type { OrderState } from '../../domain/order.js';
 import { stateQuery } from '../../workflows/messages.js';
+import type { Finding } from './deliveries.js';
 import { isSettled, type OrderRun } from './orders.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -21,6 +22,8 @@ export const CHECKS = [
   'notifications processed',
   'one order per checkout',
   'test orders only',
+  'e-mails sent',
+  'webhooks delivered',
 ] as const;
 export type CheckName = (typeof CHECKS)[number];
 
@@ -103,7 +106,7 @@ function sameState(projected: ProjectedOrder, state: OrderState): string | undef
   return diffs.length ? diffs.join('; ') : undefined;
 }
 
-export async function checkInvariants(db: Db, temporal: Client, merchantId: string, runs: OrderRun[]): Promise<CheckReport> {
+export async function checkInvariants(db: Db, temporal: Client, merchantId: string, runs: OrderRun[], findings: Finding[] = []): Promise<CheckReport> {
   const results = new Map<CheckName, { passed: number; failed: number }>(CHECKS.map((name) => [name, { passed: 0, failed: 0 }]));
   const violations: string[] = [];
   const check = (name: CheckName, subject: string, problem: string | undefined) => {
@@ -201,6 +204,7 @@ export async function checkInvariants(db: Db, temporal: Client, merchantId: stri
   for (const workflowId of workflows.keys()) {
     if (!workflowOfOrder.has(workflowId)) check('one order per checkout', `workflow ${workflowId}`, 'an order workflow without an order row');
   }
+  for (const finding of findings) check(finding.name, finding.subject, finding.problem);
   return { results, violations };
 }
 

@@ -1,5 +1,6 @@
 // Fault injection against a running local stack: kills and restarts the worker and the API, restarts the
-// Temporal dev server, freezes Postgres, and sets the sandbox gateway's fault plan. Every fault is logged
+// Temporal dev server, freezes Postgres, stops the mail server and the merchant's webhook receiver for a
+// while, and sets the sandbox gateway's fault plan. Every fault is logged
 // (`[chaos] t+12.3s worker SIGKILL`) and counted. A supervisor restarts anything that dies on its own, as
 // systemd or Kubernetes would.
 import type { FaultPlanInput } from '../../gateways/sandbox/faults.js';
@@ -8,6 +9,7 @@ import { processTree } from '../proc-stats.js';
 import type { Http } from './http.js';
 import { inflight } from './orders.js';
 import type { Random } from './random.js';
+import type { WebhookReceiver } from './webhook-receiver.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -40,6 +42,8 @@ export interface InjectorDeps {
   sandboxKey: string;
   startedAt: number;
   print: (line: string) => void;
+  /** The merchant's server that webhooks go to. */
+  receiver: WebhookReceiver;
 }
 
 export function createInjector(deps: InjectorDeps) {
@@ -311,6 +315,36 @@ export function createInjector(deps: InjectorDeps) {
     }
   }
 
+  /**
+   * Outages of what Paystead sends to, in a lane of their own beside the other faults (so every run has
+   * both, overlapping whatever else is broken): the mail server and the merchant's webhook receiver take
+   * turns being down for a few seconds, until `done()` or the budget is spent.
+   */
+  async function runOutages(rnd: Random, done: () => boolean, budgetSeconds: number): Promise<void> {
+    const stopAt = Date.now() + budgetSeconds * 1000;
+    const over = () => done() || Date.now() > stopAt;
+    for (let n = rnd.int(0, 1); ; n += 1) {
+      const gapMs = rnd.int(2000, 6000);
+      const outageMs = rnd.int(2000, 8000);
+      const until = Date.now() + gapMs;
+      while (Date.now() < until && !over()) await sleep(100);
+      if (over()) return;
+      if (n % 2 === 0) {
+        await stack.mail!.stop();
+        fault('mail server down', `mail server stopped for ${(outageMs / 1000).toFixed(1)}s`);
+        await sleep(outageMs);
+        await stack.mail!.start();
+        say('mail server back');
+      } else {
+        await deps.receiver.stop();
+        fault('webhook receiver down', `merchant's webhook receiver down for ${(outageMs / 1000).toFixed(1)}s`);
+        await sleep(outageMs);
+        await deps.receiver.start();
+        say("merchant's webhook receiver back");
+      }
+    }
+  }
+
   /** Restarts whatever died on its own (not counted as an injected fault). */
   function supervise(): void {
     let busy = false;
@@ -345,6 +379,7 @@ export function createInjector(deps: InjectorDeps) {
   /** Everything back: Postgres thawed, API and worker running (the supervisor restarts them), no gateway faults. */
   async function heal(): Promise<void> {
     thawPostgres();
+    await Promise.all([stack.mail?.start(), deps.receiver.start()]);
     const deadline = Date.now() + 120_000;
     while (!(alive(stack.worker.pid) && alive(stack.api.pid) && !down.api && !down.worker && !down.temporal)) {
       if (Date.now() > deadline) throw new Error('the stack did not come back within 2 minutes');
@@ -360,7 +395,7 @@ export function createInjector(deps: InjectorDeps) {
   }
 
   const total = () => [...counts.values()].reduce((a, b) => a + b, 0);
-  return { fault, onServiceLine, setGatewayPlan, drawGatewayPlan, run, supervise, heal, stop, counts, total, say, thawPostgres };
+  return { fault, onServiceLine, setGatewayPlan, drawGatewayPlan, run, runOutages, supervise, heal, stop, counts, total, say, thawPostgres };
 }
 
 export type Injector = ReturnType<typeof createInjector>;
