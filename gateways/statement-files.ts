@@ -4,13 +4,17 @@
 import { unzipSync, unzlibSync } from 'fflate';
 import type { SettlementDay } from '../domain/gateway-statements.js';
 import { fromBeijingWallClock } from './beijing-time.js';
-import { StatementUnreadable } from './types.js';
+import { GatewayError, StatementUnreadable } from './types.js';
 
-/** The day's `YYYY-MM-DD`, checked: a gateway asked for another shape of date answers nonsense. */
+/** The zone the Chinese gateways' days are in: a day anywhere else is no day they have a statement of. */
+export const BEIJING_ZONE = 'Asia/Shanghai';
+
+/** The day's `YYYY-MM-DD`, checked before any gateway is asked about it. */
 export function statementDate(day: SettlementDay): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day.date) || fromBeijingWallClock(`${day.date}T00:00:00`) === undefined) {
-    throw new RangeError(`not a settlement date: ${day.date}`);
+    throw new GatewayError('invalid_request', `not a settlement date: ${day.date}`);
   }
+  if (day.timeZone !== BEIJING_ZONE) throw new GatewayError('invalid_request', `the gateway settles days in ${BEIJING_ZONE}, not ${day.timeZone}`);
   return day.date;
 }
 

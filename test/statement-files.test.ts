@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readDetails } from '../gateways/alipay/trade-bill.js';
-import { fenOf, instantOfBeijingTime } from '../gateways/statement-files.js';
-import { StatementUnreadable } from '../gateways/types.js';
+import { fenOf, instantOfBeijingTime, statementDate } from '../gateways/statement-files.js';
+import { GatewayError, StatementUnreadable } from '../gateways/types.js';
 import { readZmFile } from '../gateways/unionpay/settlement-file.js';
 import { readTradeBill } from '../gateways/wechatpay/trade-bill.js';
 
@@ -21,6 +21,12 @@ describe('statement files', () => {
     for (const bad of ['', '1.', '.5', '1,00', '+1', '1e3', ' 1']) expect(fenOf(bad)).toBeUndefined();
     expect(instantOfBeijingTime('2026-12-04 00:30:00')).toBe('2026-12-03T16:30:00.000Z');
     expect(instantOfBeijingTime('2026-02-30 00:30:00')).toBeUndefined();
+  });
+
+  it('asks only for real dates of Beijing days', () => {
+    expect(statementDate({ date: '2026-12-03', timeZone: 'Asia/Shanghai' })).toBe('2026-12-03');
+    expect(() => statementDate({ date: '2026-02-30', timeZone: 'Asia/Shanghai' })).toThrow(GatewayError);
+    expect(() => statementDate({ date: '2026-12-03', timeZone: 'UTC' })).toThrow('the gateway settles days in Asia/Shanghai, not UTC');
   });
 
   it("refuses Alipay details whose totals do not agree with the rows", () => {
