@@ -12,6 +12,7 @@ import { connectAlipay, type AlipayClient, type AlipayResponse } from './client.
 import { fromBeijingTime, fromYuan, PAYMENT_STATUS, toBeijingTime, toYuan, TRADE_STATUSES } from './format.js';
 import { readNotification } from './notification.js';
 import { ALIPAY_PROFILE } from './profile.js';
+import { fetchTradeBill } from './bill-download.js';
 
 export interface AlipayAdapterDeps {
   /** Alipay's `gateway.do`. */
@@ -139,5 +140,8 @@ export function createAlipayAdapter(deps: AlipayAdapterDeps): GatewayAdapter {
       return readNotification(connect(ctx), raw, now());
     },
 
+    async fetchStatement(ctx, day) {
+      return { day, lines: await fetchTradeBill(connect(ctx), day, options.timeoutMs) };
+    },
   };
 }

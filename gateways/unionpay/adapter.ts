@@ -4,7 +4,7 @@
 // back notifications.
 import { profileOf } from '../../domain/gateways.js';
 import type { PaymentResult, RefundResult } from '../../domain/gateway-reports.js';
-import { GatewayError, kindOfHttpStatus, type GatewayAdapter, type GatewayContext } from '../types.js';
+import { GatewayError, kindOfHttpStatus, StatementNotReady, type GatewayAdapter, type GatewayContext } from '../types.js';
 import { acpAmount, acpTime, CNY_CODE, currencyOf, parseAcpAmount, parseAcpAnswer } from './acp-format.js';
 import { AcpSignatureError, signFields, verifyAcpSignature } from './acp-signature.js';
 import { memoByCredentials } from '../credential-memo.js';
@@ -13,6 +13,8 @@ import { readNotification, TXN_TYPES } from './notification.js';
 import { orderIdFor, reqReservedFor } from './order-ids.js';
 import { acpError, acpOutcome, isAcceptance, paymentStatus, refundStatus } from './response-codes.js';
 import { isSameDayCancel } from './same-day-cancel.js';
+import { readSettlementFiles } from './settlement-file.js';
+import { readStatement, statementDate } from '../statement-files.js';
 
 export interface UnionPayAdapterDeps {
   baseUrl: string;
@@ -27,6 +29,20 @@ const PATHS = {
   back: '/gateway/api/backTransReq.do',
   query: '/gateway/api/queryTrans.do',
 } as const;
+
+/**
+ * Where files are fetched: UnionPay serves them from filedownload.95516.com beside gateway.95516.com (and
+ * filedownload.test.95516.com beside gateway.test.95516.com); any other base (a simulator) serves both.
+ */
+export function fileTransferUrl(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  if (/^gateway\.(test\.)?95516\.com$/.test(url.hostname)) url.hostname = url.hostname.replace(/^gateway\./, 'filedownload.');
+  url.pathname = '/';
+  return url.toString();
+}
+
+/** respCode of a file transfer for a file UnionPay does not have (yet). */
+const FILE_NOT_FOUND = '98';
 
 function requireCny(currency: string): void {
   if (currency !== 'CNY') throw new GatewayError('invalid_request', `UnionPay Online here settles CNY only, not ${currency}`);
@@ -48,11 +64,11 @@ export function createUnionPayAdapter(deps: UnionPayAdapterDeps): GatewayAdapter
    * One signed back-end call. An answer that carries a signature is verified; one without is believed only
    * as a refusal, which moves no money. An answer that accepts must be about our merchant, order and amount.
    */
-  async function call(merchant: UnionPayMerchant, path: string, fields: Record<string, string>): Promise<Record<string, string>> {
+  async function call(merchant: UnionPayMerchant, path: string, fields: Record<string, string>, url = `${base}${path}`): Promise<Record<string, string>> {
     let status: number;
     let text: string;
     try {
-      const response = await fetchImpl(`${base}${path}`, {
+      const response = await fetchImpl(url, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' },
         body: new URLSearchParams(signFields(fields, merchant.signer)).toString(),
@@ -176,6 +192,20 @@ export function createUnionPayAdapter(deps: UnionPayAdapterDeps): GatewayAdapter
 
     async verifyNotification(ctx, raw) {
       return readNotification(merchantOf(ctx.credentials), raw.body);
+    },
+
+    // The day's files (txnType 76, fileType 00 for the zip), by settleDate: MMDD, UnionPay's day ending at
+    // 23:00 Beijing time. They are made the morning after; until then UnionPay answers 98.
+    async fetchStatement(ctx, day) {
+      const merchant = merchantOf(ctx.credentials);
+      const date = statementDate(day);
+      const fields = { ...baseFields(merchant, '76', '01', '000000'), settleDate: `${date.slice(5, 7)}${date.slice(8, 10)}`, txnTime: acpTime(now().toISOString()), fileType: '00' };
+      const answer = await call(merchant, 'file transfer', fields, fileTransferUrl(base));
+      if (answer.respCode === FILE_NOT_FOUND) throw new StatementNotReady(`UnionPay has no settlement files for ${date} yet: ${answer.respCode} ${answer.respMsg ?? ''}`.trim());
+      const outcome = acpOutcome(answer.respCode);
+      // 03/04/05 and 34 mean no file came back this time: worth asking again.
+      if (outcome !== 'ok') throw acpError(isAcceptance(outcome) || outcome === 'not_found' ? 'server' : outcome, 'file transfer', answer);
+      return { day, lines: readStatement(`UnionPay's settlement files for ${date}`, () => readSettlementFiles(answer.fileContent ?? '', merchant.merId, date)) };
     },
 
     // UnionPay looks only at the status: 200 ends its retries.

@@ -17,6 +17,7 @@ import { RefundSchema, toPaymentResult, toRefundResult, TransactionSchema } from
 import { WECHATPAY_PROFILE } from './profile.js';
 import { beijingWallClock } from '../beijing-time.js';
 import { h5RedirectUrl, jsapiPayRequest } from './pay-request.js';
+import { fetchTradeBill } from './bill-download.js';
 
 export interface WechatPayAdapterDeps {
   /** The API root: `https://api.mch.weixin.qq.com/` in production. */
@@ -163,5 +164,9 @@ export function createWechatPayAdapter(deps: WechatPayAdapterDeps): GatewayAdapt
       return verifyWechatPayNotification(merchantOf(ctx.credentials), raw, now());
     },
 
+    async fetchStatement(ctx, day) {
+      const { merchant, api } = connect(ctx);
+      return { day, lines: await fetchTradeBill(merchant, api, day, timeoutMs) };
+    },
   };
 }

@@ -21,6 +21,13 @@ export interface ApiCall {
    * the retry asks first) rather than reported refused, which could lead someone to refund twice.
    */
   unverifiedIsRetryable?: boolean;
+  /** Error codes that are answers the caller reads (a bill still being made): returned as `{ refusal }` rather than thrown. */
+  answerCodes?: readonly string[];
+}
+
+/** A 4xx answer whose code the caller listed in `answerCodes`. */
+export interface Refusal {
+  refusal: { code: string; message: string };
 }
 
 /** The parsed JSON answer; `''` for a 204; `undefined` for a 404 the caller accepts. */
@@ -65,6 +72,14 @@ function classify(error: unknown, what: string, unverifiedIsRetryable: boolean):
   return new GatewayError('network', `WeChat Pay unreachable for ${what}: ${error instanceof Error ? error.message : String(error)}`);
 }
 
+function listedRefusal(error: unknown, codes: readonly string[]): Refusal | undefined {
+  const failure = AxiosFailureSchema.safeParse(error);
+  const response = failure.success ? failure.data.response : undefined;
+  const body = ErrorBodySchema.safeParse(response?.data);
+  if (!response || response.status >= 500 || !body.success || !codes.includes(body.data.code)) return undefined;
+  return { refusal: { code: body.data.code, message: body.data.message ?? '' } };
+}
+
 function isNotFound(error: unknown): boolean {
   const failure = AxiosFailureSchema.safeParse(error);
   const response = failure.success ? failure.data.response : undefined;
@@ -81,13 +96,15 @@ export function createApi(merchant: WechatPayMerchant, options: { baseUrl: strin
     baseURL: options.baseUrl,
     timeout: options.timeoutMs,
   });
-  return async ({ method, path, body, query, what, notFoundIsAnswer = false, unverifiedIsRetryable = false }) => {
+  return async ({ method, path, body, query, what, notFoundIsAnswer = false, unverifiedIsRetryable = false, answerCodes = [] }) => {
     const endpoint = wxpay.chain(path);
     try {
       const response = method === 'GET' ? await endpoint.get({ params: query }) : await endpoint.post(body, { params: query });
       return response.data;
     } catch (error) {
       if (notFoundIsAnswer && isNotFound(error)) return undefined;
+      const refusal = listedRefusal(error, answerCodes);
+      if (refusal) return refusal;
       throw classify(error, what, unverifiedIsRetryable);
     }
   };

@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { createNotifier, type Notification, type NotifyMode } from './notifier.js';
 import { bareBase64, rsa2Sign, rsa2Verify, signingString } from './signing.js';
 import { beijing, createTradeBook, failure, parseBeijing, refunded, yuan, type Answer, type Trade } from './trades.js';
+import { tradeBill } from './bill.js';
+import { createStatementDesk, type StatementOptions } from '../statements.js';
 import { text as readBody } from 'node:stream/consumers';
 
 const TIMESTAMP_TOLERANCE_MS = 10 * 60_000;
@@ -47,7 +49,10 @@ function bizContent(params: Record<string, string>): Record<string, unknown> | u
   }
 }
 
-export async function startAlipaySimulator(options: { retryDelaysMs?: readonly number[] } = {}) {
+/** The merchant's Alipay account (partner id), as bills and notifications name it. */
+const SELLER_ID = '2088101106499364';
+
+export async function startAlipaySimulator(options: { retryDelaysMs?: readonly number[]; statements?: Partial<StatementOptions> } = {}) {
   const rsa = () => generateKeyPairSync('rsa', { modulusLength: 2048 });
   const alipayKeys = rsa();
   /** The merchant's app key pair: the simulator keeps the public half, as if uploaded to the open platform. */
@@ -74,7 +79,7 @@ export async function startAlipaySimulator(options: { retryDelaysMs?: readonly n
       auth_app_id: trade.appId,
       trade_no: trade.tradeNo,
       out_trade_no: trade.outTradeNo,
-      seller_id: '2088101106499364',
+      seller_id: SELLER_ID,
       buyer_id: '2088102177846880',
       trade_status: trade.status,
       total_amount: amount,
@@ -102,6 +107,21 @@ export async function startAlipaySimulator(options: { retryDelaysMs?: readonly n
       void notifier.send(notification(trade, fields), { fault: refundModes.shift() });
     },
   });
+
+  // Alipay makes a day's trade bill the next morning (from 09:00); the download link is served here.
+  const statements = createStatementDesk({ readyAfterHours: 9, ...options.statements });
+  const bills = new Map<string, Uint8Array>();
+  let origin = '';
+  const billMethods: Record<string, (appId: string, biz: Record<string, unknown>) => Answer> = {
+    'alipay.data.dataservice.bill.downloadurl.query'(_appId, biz) {
+      const date = typeof biz.bill_date === 'string' ? biz.bill_date : '';
+      if (biz.bill_type !== 'trade' || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return failure('40004', 'isv.invalid-arguments', '参数无效: bill_type 或 bill_date');
+      if (!statements.ready(date)) return failure('40004', 'isp.bill_not_exist', '账单不存在');
+      const token = randomBytes(12).toString('hex');
+      bills.set(token, tradeBill(book.all(), date, SELLER_ID, statements, statements.takeFault()));
+      return { code: '10000', msg: 'Success', bill_download_url: `${origin}/bill/download?bill_date=${date}&token=${token}` };
+    },
+  };
 
   /** Alipay's checks before any method runs: an error answer, or undefined when the request holds. */
   function refusal(params: Record<string, string>): Answer | undefined {
@@ -143,7 +163,7 @@ export async function startAlipaySimulator(options: { retryDelaysMs?: readonly n
     const refused = refusal(params);
     calls.push({ method, biz, ...(refused && { refused: refused.sub_code }) });
     if (refused) return reply(response, method, refused);
-    const handler = book.methods[method];
+    const handler = book.methods[method] ?? billMethods[method];
     if (!handler) return reply(response, method, failure('40002', 'isv.invalid-method', '不存在的方法名'));
     const fault = faults.get(method)?.shift();
     if (fault && !fault.afterProcessing) return replyWithFault(response, method, fault);
@@ -185,6 +205,10 @@ export async function startAlipaySimulator(options: { retryDelaysMs?: readonly n
   const server = createServer((request, response) => {
     void (async () => {
       const url = new URL(request.url ?? '/', 'http://alipay.local');
+      if (url.pathname === '/bill/download') {
+        const bill = bills.get(url.searchParams.get('token') ?? '');
+        return void (bill ? response.writeHead(200, { 'content-type': 'application/zip' }).end(bill) : response.writeHead(404).end());
+      }
       if (url.pathname !== '/gateway.do') return void response.writeHead(404).end();
       const body = await readBody(request);
       // The SDK puts the common parameters in the query string and the rest in a form body.
@@ -195,7 +219,8 @@ export async function startAlipaySimulator(options: { retryDelaysMs?: readonly n
     })().catch((error: unknown) => response.writeHead(500).end(String(error)));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const gatewayUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/gateway.do`;
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const gatewayUrl = `${origin}/gateway.do`;
 
   function tradeOrFail(outTradeNo: string): Trade {
     const trade = book.current(outTradeNo);
@@ -225,6 +250,12 @@ export async function startAlipaySimulator(options: { retryDelaysMs?: readonly n
     async pay(outTradeNo: string, { notify = 'deliver' }: { notify?: NotifyMode } = {}): Promise<void> {
       await notifier.send(notification(book.pay(outTradeNo)), { fault: notify });
     },
+    /** The merchant refunds in Alipay's merchant portal (no number of ours, no notification); returns Alipay's refund number. */
+    refundInDashboard(outTradeNo: string, fen: number): string {
+      return book.dashboardRefund(outTradeNo, fen).outRequestNo;
+    },
+    /** Statements: close a day early, plant a fault in the next bill, the fee charged. */
+    statements,
     /** How the next refund's notification goes (by default: delivered). */
     notifyNextRefund(mode: NotifyMode): void {
       refundModes.push(mode);

@@ -10,8 +10,11 @@ import { createDeliveries, type Attempt, type Fault } from '../delivery.js';
 import { acpSign, acpVerify, answerBody, beijingTime, certIdOf, parseBeijingTime } from './acp.js';
 import { merchantCertificate, signingChain, type Issued, type SigningChain } from './certificates.js';
 import { text as readBody } from 'node:stream/consumers';
+import { createStatementDesk, type StatementOptions } from '../statements.js';
+import { settlementFiles } from './settlement-files.js';
 
-export const PATHS = { front: '/gateway/api/frontTransReq.do', back: '/gateway/api/backTransReq.do', query: '/gateway/api/queryTrans.do' } as const;
+/** `file`: the file transfer (filedownload.95516.com in production), served here beside the gateway. */
+export const PATHS = { front: '/gateway/api/frontTransReq.do', back: '/gateway/api/backTransReq.do', query: '/gateway/api/queryTrans.do', file: '/' } as const;
 type Endpoint = keyof typeof PATHS;
 type PlannedFailure = { failure: Failure; when: (fields: Record<string, string>) => boolean };
 
@@ -30,6 +33,8 @@ export interface Delivery extends Label {
 interface Consume {
   fields: Record<string, string>;
   queryId?: string;
+  /** When the customer paid, ms. */
+  paidAt?: number;
   refunded: number;
   cancelled: boolean;
 }
@@ -38,6 +43,8 @@ interface Consume {
 interface Refund {
   fields: Record<string, string>;
   queryId: string;
+  /** When UnionPay took it, ms. */
+  at: number;
 }
 
 const OTHER_MER_ID = '898000000000002';
@@ -62,7 +69,7 @@ function takeFailure(queue: PlannedFailure[], fields: Record<string, string>): F
   return index < 0 ? undefined : queue.splice(index, 1)[0]!.failure;
 }
 
-export async function startUnionPaySimulator() {
+export async function startUnionPaySimulator(options: { statements?: Partial<StatementOptions> } = {}) {
   const chain: SigningChain = signingChain('China UnionPay');
   /** Same names, another root: made when first needed (keys take a while). */
   let foreign: SigningChain | undefined;
@@ -75,7 +82,9 @@ export async function startUnionPaySimulator() {
   const consumes = new Map<string, Consume>();
   const refunds = new Map<string, Refund>();
   const received: Array<{ endpoint: Endpoint; fields: Record<string, string>; respCode: string; at: number }> = [];
-  const failures: Record<Exclude<Endpoint, 'front'>, PlannedFailure[]> = { back: [], query: [] };
+  const failures: Record<Exclude<Endpoint, 'front'>, PlannedFailure[]> = { back: [], query: [], file: [] };
+  // A settlement day's files are made the morning after it (it ends at 23:00 the evening before its date).
+  const statements = createStatementDesk({ readyAfterHours: 9, ...options.statements });
 
   function signed(fields: Record<string, string>, signer: Issued = chain.leaf): Record<string, string> {
     const withCert = { ...fields, signPubKeyCert: signer.pem };
@@ -84,14 +93,14 @@ export async function startUnionPaySimulator() {
 
   /** What the gateway checks of every request; the respCode of the first problem. */
   function refusal(endpoint: Endpoint, fields: Record<string, string>, expected: Record<string, string>, required: readonly string[]): [string, string] | undefined {
-    for (const key of [...COMMON, 'orderId', 'txnTime', 'certId', 'signature', ...required]) {
+    for (const key of [...COMMON, ...(endpoint === 'file' ? [] : ['orderId']), 'txnTime', 'certId', 'signature', ...required]) {
       if (!fields[key]) return ['13', `报文交易要素缺失[${key}]`];
     }
     const known = merchantKeys.get(fields.certId!);
     if (!known || known.merId !== fields.merId || !acpVerify(fields, known.publicKey)) return ['11', '验证签名失败'];
     const wanted = { version: '5.1.0', encoding: 'UTF-8', signMethod: '01', accessType: '0', ...expected };
     for (const [key, value] of Object.entries(wanted)) if (fields[key] !== value) return ['10', `报文格式错误[${key}]`];
-    if (!/^[0-9A-Za-z]{8,32}$/.test(fields.orderId!)) return ['10', '报文格式错误[orderId]'];
+    if (endpoint !== 'file' && !/^[0-9A-Za-z]{8,32}$/.test(fields.orderId!)) return ['10', '报文格式错误[orderId]'];
     if (!/^\d{14}$/.test(fields.txnTime!)) return ['10', '报文格式错误[txnTime]'];
     if (fields.txnAmt !== undefined && !/^[1-9]\d{0,11}$/.test(fields.txnAmt)) return ['10', '报文格式错误[txnAmt]'];
     return endpoint === 'front' && !/^\d{14}$/.test(fields.payTimeout!) ? ['10', '报文格式错误[payTimeout]'] : undefined;
@@ -174,7 +183,7 @@ export async function startUnionPaySimulator() {
     }
     original.refunded += Number(fields.txnAmt);
     const queryId = randomDigits(21);
-    refunds.set(fields.orderId!, { fields, queryId });
+    refunds.set(fields.orderId!, { fields, queryId, at: Date.now() });
     notify(fields.backUrl!, notification(fields, queryId, { origQryId: fields.origQryId! }), 'deliver');
     return answer(fields, { txnAmt: fields.txnAmt!, currencyCode: '156', origQryId: fields.origQryId!, queryId, respCode: '00', respMsg: '成功[0000000]' });
   }
@@ -193,6 +202,33 @@ export async function startUnionPaySimulator() {
       respCode: '00',
       respMsg: '成功[0000000]',
     });
+  }
+
+  /** The transactions UnionPay settled on a day (`YYYY-MM-DD`), its day ending at 23:00 Beijing time. */
+  function settledOn(date: string) {
+    const day = date.replaceAll('-', '');
+    const paid = [...consumes.values()].flatMap((c) => (c.queryId && c.paidAt !== undefined && settlementDay(c.paidAt) === day ? [{ txnType: '01', orderId: c.fields.orderId!, queryId: c.queryId, txnAmt: Number(c.fields.txnAmt), merId: c.fields.merId!, at: c.paidAt }] : []));
+    const refunded = [...refunds.values()].flatMap((r) => {
+      const consume = [...consumes.values()].find((c) => c.queryId === r.fields.origQryId);
+      return settlementDay(r.at) === day && consume
+        ? [{ txnType: r.fields.txnType!, orderId: r.fields.orderId!, origOrderId: consume.fields.orderId!, queryId: r.queryId, origQryId: consume.queryId!, txnAmt: Number(r.fields.txnAmt), merId: r.fields.merId!, at: r.at }]
+        : [];
+    });
+    return [...paid, ...refunded];
+  }
+
+  /** The file transfer (txnType 76): the day's files as fileContent, or 98 before they are made. */
+  function fileTransfer(fields: Record<string, string>): Record<string, string> {
+    const problem = refusal('file', fields, { txnType: '76', txnSubType: '01', bizType: '000000', fileType: '00' }, ['settleDate']);
+    if (problem) return answer(fields, { respCode: problem[0], respMsg: problem[1] });
+    if (!/^\d{4}$/.test(fields.settleDate!)) return answer(fields, { respCode: '10', respMsg: '报文格式错误[settleDate]' });
+    // MMDD: the date of that name nearest today.
+    const year = Number(beijingTime(Date.now()).slice(0, 4));
+    const distance = (date: string) => Math.abs(Date.parse(`${date}T00:00:00+08:00`) - Date.now());
+    const [date] = [year - 1, year, year + 1].map((y) => `${y}-${fields.settleDate!.slice(0, 2)}-${fields.settleDate!.slice(2)}`).sort((a, b) => distance(a) - distance(b));
+    if (!statements.ready(date!)) return answer(fields, { respCode: '98', respMsg: '文件不存在' });
+    const files = settlementFiles(settledOn(date!).filter((t) => t.merId === fields.merId), fields.merId!, date!, statements, statements.takeFault());
+    return answer(fields, { settleDate: fields.settleDate!, fileType: '00', ...files, respCode: '00', respMsg: '成功[0000000]' });
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -215,7 +251,7 @@ export async function startUnionPaySimulator() {
     const failure = takeFailure(failures[endpoint], fields);
     const lost = failure && 'httpStatus' in failure ? failure : undefined;
     if (lost && !lost.afterProcessing) return reply(`HTTP ${lost.httpStatus}`, lost.httpStatus, 'text/plain', 'unavailable');
-    const answered = failure && 'respCode' in failure ? answer(fields, failure) : endpoint === 'back' ? backTransaction(fields) : query(fields);
+    const answered = failure && 'respCode' in failure ? answer(fields, failure) : endpoint === 'back' ? backTransaction(fields) : endpoint === 'file' ? fileTransfer(fields) : query(fields);
     // With afterProcessing the work is done, but the answer is lost on the way back.
     if (lost) return reply(`HTTP ${lost.httpStatus}`, lost.httpStatus, 'text/plain', 'unavailable');
     reply(answered.respCode ?? '', 200, 'text/plain; charset=utf-8', answerBody(answered));
@@ -250,6 +286,7 @@ export async function startUnionPaySimulator() {
       if (!consume || consume.queryId) return 'unknown';
       if (Date.now() > parseBeijingTime(consume.fields.payTimeout!)) return 'lapsed';
       consume.queryId = randomDigits(21);
+      consume.paidAt = Date.now();
       notify(consume.fields.backUrl!, notification(consume.fields, consume.queryId), options.notify ?? 'deliver', options.delayMs);
       return 'paid';
     },
@@ -271,8 +308,25 @@ export async function startUnionPaySimulator() {
       await notices.idle();
     },
 
+    /**
+     * The merchant refunds in UnionPay's merchant service platform: UnionPay numbers the refund (an orderId
+     * of digits) and notifies no one. Returns that orderId.
+     */
+    refundInDashboard(orderId: string, fen: number): string {
+      const consume = consumes.get(orderId);
+      if (!consume?.queryId || consume.cancelled || consume.refunded + fen > Number(consume.fields.txnAmt)) throw new Error(`consume ${orderId} cannot be refunded ${fen} fen`);
+      consume.refunded += fen;
+      const refundOrderId = randomDigits(20);
+      const fields = { ...pick(consume.fields, COMMON), txnType: '04', txnSubType: '00', orderId: refundOrderId, txnTime: beijingTime(Date.now()), txnAmt: String(fen), currencyCode: '156', origQryId: consume.queryId };
+      refunds.set(refundOrderId, { fields, queryId: randomDigits(21), at: Date.now() });
+      return refundOrderId;
+    },
+
+    /** Statements: close a day early, plant a fault in the next files, the fee charged. */
+    statements,
+
     /** The next call to `endpoint` (that `when` picks) fails: an HTTP status, optionally after doing the work, or a signed refusal. */
-    failNext(endpoint: 'back' | 'query', failure: Failure, when: (fields: Record<string, string>) => boolean = () => true) {
+    failNext(endpoint: 'back' | 'query' | 'file', failure: Failure, when: (fields: Record<string, string>) => boolean = () => true) {
       failures[endpoint].push({ failure, when });
     },
 

@@ -4,16 +4,18 @@
 // (notifier.ts). Payments are made by Native, H5 or JSAPI pay, each checked as WeChat Pay documents it. Tests
 // steer it with plain methods: scan and pay, pay on the H5 page or in the JSAPI payment sheet, refund
 // outcomes, injected failures, forgeries.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { beijingTime, certificatePem, platformCertificate, platformPublicKey, randomDigits, rsaKeyPair, serialNumber, sign, verify, type PlatformKey, type Validity } from './crypto.js';
 import { createNotifier, type NotifyOptions } from './notifier.js';
+import { tradeBill } from './bill.js';
+import { createStatementDesk, type StatementOptions } from '../statements.js';
 import { text } from 'node:stream/consumers';
 
-export type Operation = 'native' | 'h5' | 'jsapi' | 'query' | 'close' | 'refund' | 'refundQuery';
+export type Operation = 'native' | 'h5' | 'jsapi' | 'query' | 'close' | 'refund' | 'refundQuery' | 'tradeBill';
 
 /** An injected failure for the next call of an operation. */
 export type Fault =
@@ -132,7 +134,11 @@ const ROUTES: ReadonlyArray<{ method: string; pattern: RegExp; operation: Operat
   { method: 'POST', pattern: /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)\/close$/, operation: 'close' },
   { method: 'POST', pattern: /^\/v3\/refund\/domestic\/refunds$/, operation: 'refund' },
   { method: 'GET', pattern: /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/, operation: 'refundQuery' },
+  { method: 'GET', pattern: /^\/v3\/bill\/tradebill$/, operation: 'tradeBill' },
 ];
+
+/** Where bills are downloaded; its answers are the file itself, unsigned. */
+const BILL_DOWNLOAD = '/v3/billdownload/file';
 
 /** A platform certificate out of its validity period, for the merchant to have configured. */
 export type LapsedCertificate = 'expired' | 'notYetValid';
@@ -151,7 +157,7 @@ const TRADE_STATE_DESC: Record<TradeState, string> = {
   CLOSED: '已关闭',
 };
 
-export async function startWechatPaySimulator(options: { platformKey?: 'certificate' | 'publicKey' } = {}) {
+export async function startWechatPaySimulator(options: { platformKey?: 'certificate' | 'publicKey'; statements?: Partial<StatementOptions> } = {}) {
   const mchid = `19${randomDigits(8)}`;
   const appid = `wx${randomBytes(8).toString('hex')}`;
   const apiV3Key = randomBytes(16).toString('hex');
@@ -169,6 +175,25 @@ export async function startWechatPaySimulator(options: { platformKey?: 'certific
   const faults = new Map<Operation, Fault[]>();
   const calls: Array<{ method: string; path: string; operation?: Operation; status: number }> = [];
   let refundBehaviour: RefundBehaviour = { outcome: 'SUCCESS', delayMs: 100, notification: {} };
+  // WeChat Pay makes a day's bill the next morning (advised: after 10:00); files wait here for download.
+  const statements = createStatementDesk({ readyAfterHours: 10, ...options.statements });
+  const bills = new Map<string, Buffer>();
+
+  /** `GET /v3/bill/tradebill`: the day's bill, made now, and where to fetch it. */
+  function applyTradeBill(query: URLSearchParams) {
+    const date = query.get('bill_date') ?? '';
+    refuseUnless(/^\d{4}-\d{2}-\d{2}$/.test(date), 400, 'PARAM_ERROR', 'bill_date 格式不正确');
+    refuseUnless(['ALL', null].includes(query.get('bill_type')), 400, 'PARAM_ERROR', 'bill_type 只支持 ALL');
+    refuseUnless(statements.ready(date), 400, 'STATEMENT_CREATING', '账单生成中');
+    const traded = [...payments.values()].some((p) => p.success_time?.startsWith(date)) || [...refunds.values()].some((r) => r.success_time?.startsWith(date));
+    refuseUnless(traded, 400, 'NO_STATEMENT_EXIST', '请求的账单文件不存在');
+    const fault = statements.takeFault();
+    const file = Buffer.from(tradeBill(payments.values(), refunds.values(), date, statements, fault === 'wrongHash' ? undefined : fault));
+    const token = randomBytes(16).toString('hex');
+    bills.set(token, file);
+    const hash = createHash('sha1').update(fault === 'wrongHash' ? Buffer.concat([file, Buffer.from('\r\n')]) : file).digest('hex');
+    return { status: 200, body: { hash_type: 'SHA1', hash_value: hash, download_url: `${origin}${BILL_DOWNLOAD}?token=${token}` } };
+  }
 
   function transaction(payment: Payment) {
     const paid = payment.transaction_id !== undefined;
@@ -353,6 +378,8 @@ export async function startWechatPaySimulator(options: { platformKey?: 'certific
         return close(param!, body);
       case 'refund':
         return createRefund(body);
+      case 'tradeBill':
+        return applyTradeBill(query);
       case 'refundQuery': {
         const refund = refunds.get(param!);
         refuseUnless(refund, 404, 'RESOURCE_NOT_EXISTS', '退款单不存在');
@@ -385,12 +412,28 @@ export async function startWechatPaySimulator(options: { platformKey?: 'certific
     res.writeHead(payment ? 200 : 400, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><html><body>${body}</body></html>`);
   }
 
+  /** The bill file as it is: no signature headers (the announced hash vouches for it). */
+  function downloadBill(method: string, target: string, raw: string, header: string | undefined, url: URL, res: ServerResponse): void {
+    try {
+      authenticate(method, target, raw, header);
+      const file = bills.get(url.searchParams.get('token') ?? '');
+      refuseUnless(file, 400, 'INVALID_REQUEST', '下载链接无效或已过期');
+      calls.push({ method, path: url.pathname, status: 200 });
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(file);
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error;
+      calls.push({ method, path: url.pathname, status: error.status });
+      respond(res, error.status, { code: error.code, message: error.message }, platform);
+    }
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await text(req);
     const method = req.method ?? 'GET';
     const target = req.url ?? '/';
     const url = new URL(target, 'http://simulator');
     if (method === 'GET' && url.pathname === H5_PAGE) return h5Page(url, res);
+    if (method === 'GET' && url.pathname === BILL_DOWNLOAD) return downloadBill(method, target, raw, req.headers.authorization, url, res);
     const route = ROUTES.map((r) => ({ ...r, match: r.method === method ? r.pattern.exec(url.pathname) : null })).find((r) => r.match);
     let status: number;
     let payload: object | undefined;
@@ -513,6 +556,34 @@ export async function startWechatPaySimulator(options: { platformKey?: 'certific
     failNext(operation: Operation, fault: Fault): void {
       faults.set(operation, [...(faults.get(operation) ?? []), fault]);
     },
+
+    /**
+     * The merchant refunds in the merchant platform: WeChat Pay numbers the refund itself, settles it at
+     * once and notifies no one. Returns its out_refund_no.
+     */
+    refundInDashboard(outTradeNo: string, fen: number): string {
+      const payment = payments.get(outTradeNo);
+      if (!payment?.transaction_id) throw new Error(`payment ${outTradeNo} is not paid`);
+      const refund: Refund = {
+        refund_id: `50${randomDigits(27)}`,
+        out_refund_no: `${randomDigits(20)}`,
+        out_trade_no: outTradeNo,
+        transaction_id: payment.transaction_id,
+        reason: '',
+        notify_url: undefined,
+        refund: fen,
+        total: payment.total,
+        status: 'SUCCESS',
+        create_time: beijingTime(),
+        success_time: beijingTime(),
+      };
+      refunds.set(refund.out_refund_no, refund);
+      payment.trade_state = 'REFUND';
+      return refund.out_refund_no;
+    },
+
+    /** Statements: close a day early, plant a fault in the next bill, the fee charged. */
+    statements,
 
     setRefundBehaviour(behaviour: Partial<RefundBehaviour>): void {
       refundBehaviour = { ...refundBehaviour, ...behaviour };
