@@ -111,10 +111,9 @@ export interface TemporalClusterServerOptions {
   onOutput?: (line: string) => void;
 }
 
-/** Starts the server from config.yaml on loopback; resolves once its frontend answers. */
-export async function startTemporalClusterServer(options: TemporalClusterServerOptions): Promise<{ address: string; process: ManagedProcess }> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
+/** The variables config.yaml reads, for a server on loopback against the cluster's Postgres. */
+export function clusterServerEnv(options: { postgresPort: number; ports: TemporalPorts }): NodeJS.ProcessEnv {
+  return {
     ...options.ports,
     BIND_ON_IP: '127.0.0.1',
     POSTGRES_SEEDS: '127.0.0.1',
@@ -125,9 +124,13 @@ export async function startTemporalClusterServer(options: TemporalClusterServerO
     VISIBILITY_POSTGRES_USER: TEMPORAL_VISIBILITY.user,
     DYNAMIC_CONFIG_FILE_PATH: TEMPORAL_DYNAMIC_CONFIG_FILE,
     LOG_LEVEL: 'warn',
-    // No authorizer: the server listens on loopback only.
-    TEMPORAL_ALLOW_NO_AUTH: 'true',
   };
+}
+
+/** Starts the server from config.yaml on loopback; resolves once its frontend answers. */
+export async function startTemporalClusterServer(options: TemporalClusterServerOptions): Promise<{ address: string; process: ManagedProcess }> {
+  // No authorizer: the server listens on loopback only.
+  const env: NodeJS.ProcessEnv = { ...process.env, ...clusterServerEnv(options), TEMPORAL_ALLOW_NO_AUTH: 'true' };
   const proc = startProcess(options.serverPath, ['--root', ROOT, '--config', CONFIG_DIR, '--env', CONFIG_ENV, 'start'], { env, onOutput: options.onOutput });
   const address = `127.0.0.1:${options.ports.FRONTEND_GRPC_PORT}`;
   await Promise.race([
