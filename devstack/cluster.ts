@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { createDb } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { buildDist } from './build.js';
-import type { ManagedProcess } from './child-process.js';
+import { untilReadyOrKill, type ManagedProcess } from './child-process.js';
 import type { Entry } from './node-args.js';
 import { ensurePostgresBinaries, persistentClusterDir, scratchClusterDir, startPostgresCluster } from './postgres-cluster.js';
 import { freePort } from './ports.js';
@@ -198,14 +198,7 @@ export async function startCluster(options: ClusterOptions = {}) {
         name,
         async () => {
           const proc = startService(entry, 'compiled', serviceEnv, output(name));
-          if (ready) {
-            await Promise.race([
-              ready(),
-              proc.exited.then((code) => {
-                throw new Error(`${name} exited early (${String(code)})`);
-              }),
-            ]);
-          }
+          if (ready) await untilReadyOrKill(proc, name, ready());
           return proc;
         },
         'SIGTERM',

@@ -8,7 +8,7 @@ import { Connection } from '@temporalio/client';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes.js';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import { ORDER_SEARCH_KEYS } from '../core/search-attributes.js';
-import { run, startProcess, waitFor, type ManagedProcess } from './child-process.js';
+import { run, startProcess, untilReadyOrKill, waitFor, type ManagedProcess } from './child-process.js';
 import { ROOT } from './paths.js';
 import { freePort } from './ports.js';
 
@@ -133,12 +133,8 @@ export async function startTemporalClusterServer(options: TemporalClusterServerO
   const env: NodeJS.ProcessEnv = { ...process.env, ...clusterServerEnv(options), TEMPORAL_ALLOW_NO_AUTH: 'true' };
   const proc = startProcess(options.serverPath, ['--root', ROOT, '--config', CONFIG_DIR, '--env', CONFIG_ENV, 'start'], { env, onOutput: options.onOutput });
   const address = `127.0.0.1:${options.ports.FRONTEND_GRPC_PORT}`;
-  await Promise.race([
-    waitFor(`Temporal at ${address}`, () => withConnection(address, (connection) => connection.workflowService.getSystemInfo({})), 120_000),
-    proc.exited.then((code) => {
-      throw new Error(`the Temporal server exited early (${String(code)})`);
-    }),
-  ]);
+  const serving = waitFor(`Temporal at ${address}`, () => withConnection(address, (connection) => connection.workflowService.getSystemInfo({})), 120_000);
+  await untilReadyOrKill(proc, 'the Temporal server', serving);
   return { address, process: proc };
 }
 
@@ -196,14 +192,10 @@ export async function startTemporalUi(options: { uiServerPath: string; address: 
   writeFileSync(path.join(configDir, 'cluster.yaml'), JSON.stringify(config, null, 2));
   const proc = startProcess(options.uiServerPath, ['--root', options.dir, '--config', 'ui-config', '--env', 'cluster', 'start'], { onOutput: options.onOutput });
   const url = `http://127.0.0.1:${options.port}`;
-  await Promise.race([
-    waitFor('Temporal UI', async () => {
-      const response = await fetch(url);
-      if (!response.ok) throw new Error(`UI answered ${response.status}`);
-    }),
-    proc.exited.then((code) => {
-      throw new Error(`the Temporal UI server exited early (${String(code)})`);
-    }),
-  ]);
+  const serving = waitFor('Temporal UI', async () => {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`UI answered ${response.status}`);
+  });
+  await untilReadyOrKill(proc, 'the Temporal UI server', serving);
   return { url, process: proc };
 }
