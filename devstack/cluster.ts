@@ -160,11 +160,12 @@ export async function startCluster(options: ClusterOptions = {}) {
     await ensureNamespace(temporalAddress, NAMESPACE);
 
     let uiUrl: string | undefined;
+    let ui: ClusterProcess | undefined;
     if (uiServerPath) {
       const uiPort = await freePort(options.ports?.ui);
       uiUrl = `http://127.0.0.1:${uiPort}`;
       const dir = options.dataDir ?? pgDir;
-      const ui = clusterProcess(
+      ui = clusterProcess(
         'temporal-ui',
         async () => (await startTemporalUi({ uiServerPath, address: temporalAddress, namespace: NAMESPACE, port: uiPort, dir, onOutput: output('temporal-ui') })).process,
         'SIGTERM',
@@ -220,6 +221,7 @@ export async function startCluster(options: ClusterOptions = {}) {
       apiUrls,
       postgres,
       temporal,
+      ui,
       apis,
       workers,
       /** Stops every process, newest first, and deletes a scratch cluster's data. */
