@@ -10,6 +10,7 @@ import { loadOrCreateDevSecrets } from '../devstack/dev-secrets.js';
 import { findOrBuildMailpit, startMailpit } from '../devstack/mailpit.js';
 import { DATA_DIR } from '../devstack/paths.js';
 import { freePort } from '../devstack/ports.js';
+import { persistentClusterDir } from '../devstack/postgres-cluster.js';
 
 const CLUSTER_DIR = process.env.PAYSTEAD_CLUSTER_DIR ?? path.join(DATA_DIR, 'cluster');
 const log = (line: string) => console.log(`[cluster] ${line}`);
@@ -77,7 +78,7 @@ try {
   log(`  Temporal gRPC ${cluster.temporalAddress}  (4 history shards, namespace ${cluster.namespace}, config deploy/temporal/config.yaml)`);
   log(`  Postgres      ${cluster.adminUrl('postgres')}  (databases paystead, temporal, temporal_visibility, each owned by its own user)`);
   log(`  Mail inbox    ${mailInbox}`);
-  log(`  Data          ${CLUSTER_DIR}`);
+  log(`  Data          ${CLUSTER_DIR} (Postgres: ${persistentClusterDir(CLUSTER_DIR)})`);
   log(`  Demo merchant ${demo.merchantId}`);
   if (demo.keys) {
     log('  Test mode (the sandbox and gateways\' test environments; no money moves):');
