@@ -10,8 +10,11 @@ import type { Db } from './database.js';
  * follow only when it was (data-modifying CTEs share one snapshot and are atomic together; foreign keys are
  * checked at the end of the statement). Child rows travel as JSON read back with the tables' own row types,
  * not a hand-written list of column types.
+ *
+ * `written`: the snapshot was newer and is now the projection; `newEvents`: the timeline events it added
+ * (each event is added once, whatever the retries).
  */
-export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idempotencyKey' | 'requestHash' | 'viewToken'> & { workflowId: string }, state: OrderState): Promise<boolean> {
+export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idempotencyKey' | 'requestHash' | 'viewToken'> & { workflowId: string }, state: OrderState): Promise<{ written: boolean; newEvents: string[] }> {
   const payments = state.payments.map((p) => ({
     id: p.id,
     gateway: p.gateway,
@@ -48,7 +51,7 @@ export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idemp
   const events = state.timeline.map((e) => ({ seq: e.seq, at: e.at, status: e.status, event: e.event, actor: e.actor, message: e.message ?? null }));
   const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
 
-  const result = await sql<{ written: number }>`
+  const result = await sql<{ written: number; events: string[] }>`
     with o as (
       insert into orders as cur (
         id, merchant_id, order_no, workflow_id, idempotency_key, request_hash, view_token, livemode, status, status_reason,
@@ -101,10 +104,12 @@ export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idemp
       select o.id, x.seq, x.at, x.status, x.event, x.actor, x.message
       from o, jsonb_populate_recordset(null::order_events, ${json(events)}) as x
       on conflict (order_id, seq) do nothing
+      returning seq, event
     )
-    select count(*)::int as written from o
+    select (select count(*)::int from o) as written, coalesce((select array_agg(event order by seq) from e), '{}') as events
   `.execute(db);
-  return (result.rows[0]?.written ?? 0) > 0;
+  const row = result.rows[0];
+  return { written: (row?.written ?? 0) > 0, newEvents: row?.events ?? [] };
 }
 
 /**
