@@ -538,7 +538,7 @@ export const zhCN = {
   'credential.unionpay.signPrivateKey.hint': '两者都从银联发放的 PFX 导出：openssl pkcs12 -in acp.pfx -nodes。',
   'credential.unionpay.rootCertificate': '银联根证书（PEM）',
   'credential.unionpay.middleCertificate': '银联中级证书（PEM）',
-  'credential.stripe.secretKey': '密钥（Secret key）',
+  'credential.stripe.secretKey': 'Stripe 密钥（sk_…）',
   'credential.stripe.secretKey.hint': '正式模式以 sk_live_ 开头，测试模式以 sk_test_ 开头；受限密钥（rk_live_、rk_test_）需要 Checkout Sessions 和 Refunds 的写权限以及 PaymentIntents 的读权限。',
   'credential.stripe.webhookSecret': 'Webhook 签名密钥',
   'credential.stripe.webhookSecret.hint': '以 whsec_ 开头：您在 Stripe 控制台为 /webhooks/stripe/{merchantId} 添加的 Webhook 接收地址的签名密钥，需发送 {events}。',
