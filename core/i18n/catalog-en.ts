@@ -573,7 +573,7 @@ export const en = {
   'admin.deliveries.answer': '{status} in {ms} ms',
   'admin.deliveries.resend': 'Resend',
   'admin.deliveries.resent': 'Webhook sent again.',
-  'refusal.invalid_cursor': 'That page of the list is no longer valid. Start again from the newest orders.',
+  'refusal.invalid_cursor': 'The cursor is not valid; start again without it.',
   'admin.list.find': 'Find orders',
   'admin.list.all_statuses': 'All statuses',
   'admin.list.search_hint': 'Order number, customer email or phone',

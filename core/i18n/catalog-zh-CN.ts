@@ -574,7 +574,7 @@ export const zhCN = {
   'admin.deliveries.answer': '{status}，用时 {ms} 毫秒',
   'admin.deliveries.resend': '重新发送',
   'admin.deliveries.resent': 'Webhook 已重新发送。',
-  'refusal.invalid_cursor': '列表的这一页已失效。请从最新订单重新开始。',
+  'refusal.invalid_cursor': '分页位置无效；请从最新订单重新开始。',
   'admin.list.find': '查找订单',
   'admin.list.all_statuses': '全部状态',
   'admin.list.search_hint': '订单号、顾客邮箱或电话',
