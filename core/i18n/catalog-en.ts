@@ -358,7 +358,7 @@ export const en = {
   'admin.error.csrf.title': 'Form expired',
   'admin.error.csrf.text': 'This form was not sent from your current session, so nothing was changed. Go back, reload the page and try again.',
   'admin.error.too_large': 'Request too large.',
-  'refusal.other': 'This cannot be done in the order’s current state. Reload the page to see it.',
+  'refusal.other': 'This could not be done. Reload the page and try again.',
   'refusal.order_closed': 'This order is closed and can no longer change.',
   'refusal.refund_window_closed': 'The refund window for this order has closed.',
   'refusal.not_paid': 'Nothing has been paid for this order, so there is nothing to refund.',

@@ -359,7 +359,7 @@ export const zhCN = {
   'admin.error.csrf.title': '表单已过期',
   'admin.error.csrf.text': '该表单不是从您当前的会话提交的，因此没有任何更改。请返回、刷新页面后重试。',
   'admin.error.too_large': '请求过大。',
-  'refusal.other': '订单当前的状态不允许此操作。请刷新页面查看。',
+  'refusal.other': '无法完成此操作。请刷新页面后重试。',
   'refusal.order_closed': '该订单已关闭，不能再更改。',
   'refusal.refund_window_closed': '该订单的退款期限已过。',
   'refusal.not_paid': '该订单尚未付款，没有可退的款项。',
