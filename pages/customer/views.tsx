@@ -404,7 +404,7 @@ export function OrderPage({ data, token, formToken, nonce, notice, words: w, bas
       nonce={nonce}
       referrer="no-referrer"
       words={w}
-      nav={<LocaleSwitch words={w} path={orderPath(token)} />}
+      nav={<LocaleSwitch words={w} here={orderPath(token)} />}
       banner={data.livemode ? undefined : testOrderBanner(w)}
       tail={
         <>
