@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { LOCALES } from '../core/i18n/locales.js';
 import { GATEWAYS } from '../domain/gateways.js';
 import { ORDER_STATUSES, REFUND_STATUSES } from '../domain/order.js';
 import { Currency, CustomerSchema, MinorUnits, ShippingAddressSchema } from '../services/schemas.js';
@@ -70,6 +71,7 @@ export const RefundSchema = z
   .openapi('Refund');
 
 export const OrderSchema = OrderSummarySchema.extend({
+  locale: z.enum(LOCALES).nullable().openapi({ description: "The customer's language for e-mail, set at checkout; null for orders from before it was kept (their e-mail uses the merchant's default language)." }),
   statusReason: z.string().nullable(),
   paidAmount: MinorUnits,
   refundedAmount: MinorUnits,

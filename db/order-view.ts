@@ -33,6 +33,7 @@ export async function loadOrderView(db: Db, scope: MerchantScope, orderId: strin
     id: order.id,
     orderNo: order.orderNo,
     livemode: order.livemode,
+    locale: order.locale,
     status: order.status,
     statusReason: order.statusReason,
     currency: order.currency,

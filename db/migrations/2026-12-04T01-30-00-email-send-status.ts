@@ -1,0 +1,14 @@
+import { sql, type Kysely } from 'kysely';
+
+// Frozen in time: this migration never imports application code.
+// The send status of each customer e-mail, for the order's timeline: when the last attempt failed and why
+// (the mail server's refusal, a connection error). `sent_at` already says when one was accepted.
+export async function up(db: Kysely<any>): Promise<void> {
+  await sql`alter table outbox add column last_error text`.execute(db);
+  await sql`alter table outbox add column last_attempt_at timestamptz`.execute(db);
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await sql`alter table outbox drop column last_attempt_at`.execute(db);
+  await sql`alter table outbox drop column last_error`.execute(db);
+}
