@@ -142,8 +142,7 @@ export class OrderPayment {
         else {
           const reason = this.cancelRequest.reason ?? 'Cancelled before payment.';
           record(state, now(), 'cancelled', this.cancelRequest.actor, { status: 'cancelled', reason });
-          // The message gives a reason only when someone gave one: its own words say "before payment".
-          await this.closeBeforePayment('order_cancelled', { ...(this.cancelRequest.reason && { reason }) });
+          await this.closeBeforePayment('order_cancelled', { reason });
         }
       } else if (remaining <= 0) {
         const paid = await this.closeAtGateway();
