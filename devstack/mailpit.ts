@@ -31,12 +31,15 @@ function accepts(port: number): Promise<void> {
   });
 }
 
-/** Starts Mailpit on loopback, on the ports given or free ones; messages live only as long as the process. */
-export async function startMailpit(binary: string, ports: { smtp?: number; http?: number } = {}): Promise<Mailpit> {
+/**
+ * Starts Mailpit on loopback, on the ports given or free ones; messages live only as long as the process.
+ * `extraArgs`: more of Mailpit's flags (a test's `--smtp-allowed-recipients` makes it refuse others).
+ */
+export async function startMailpit(binary: string, ports: { smtp?: number; http?: number } = {}, extraArgs: string[] = []): Promise<Mailpit> {
   const smtpPort = ports.smtp ?? (await freePort());
   const httpPort = ports.http ?? (await freePort());
   const lines: string[] = [];
-  const proc = startProcess(binary, ['--smtp', `127.0.0.1:${smtpPort}`, '--listen', `127.0.0.1:${httpPort}`, '--max', '0', '--quiet'], { onOutput: (line) => lines.push(line) });
+  const proc = startProcess(binary, ['--smtp', `127.0.0.1:${smtpPort}`, '--listen', `127.0.0.1:${httpPort}`, '--max', '0', '--quiet', ...extraArgs], { onOutput: (line) => lines.push(line) });
   const webUrl = `http://127.0.0.1:${httpPort}`;
   let exited = false;
   void proc.exited.then(() => (exited = true));
