@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { LOCALES } from '../core/i18n/locales.js';
 import { GATEWAYS } from '../domain/gateways.js';
 import { ORDER_STATUSES, REFUND_STATUSES } from '../domain/order.js';
 import { Currency, CustomerSchema, MinorUnits, ShippingAddressSchema } from '../services/schemas.js';
@@ -70,6 +71,7 @@ export const RefundSchema = z
   .openapi('Refund');
 
 export const OrderSchema = OrderSummarySchema.extend({
+  locale: z.enum(LOCALES).nullable().openapi({ description: "The customer's language for e-mail, set at checkout; null for orders from before it was kept (their e-mail uses the merchant's default language)." }),
   statusReason: z.string().nullable(),
   paidAmount: MinorUnits,
   refundedAmount: MinorUnits,
@@ -98,7 +100,15 @@ export const OrderSchema = OrderSummarySchema.extend({
     .object({ carrier: z.string(), trackingNumber: z.string(), shippedAt: Timestamp, deliveredAt: Timestamp.optional() })
     .nullable(),
   timeline: z.array(
-    z.object({ seq: z.number().int(), at: Timestamp.nullable(), status: OrderStatusSchema, event: z.string(), actor: z.string(), message: z.string().nullable() }),
+    z.object({
+      seq: z.number().int().nullable().openapi({ description: "The workflow's sequence number; null for a customer e-mail's send status (`email_sent`, `email_failed`), read from the outbox and placed by time." }),
+      at: Timestamp.nullable(),
+      status: OrderStatusSchema,
+      event: z.string(),
+      actor: z.string(),
+      message: z.string().nullable(),
+      params: z.object({ kind: z.string(), reason: z.string().optional() }).optional().openapi({ description: 'For `email_sent` and `email_failed`: the message `kind` and, when it failed, the `reason` (e.g. the mail server’s refusal).' }),
+    }),
   ),
   viewToken: z.string(),
   createdAt: Timestamp.nullable(),

@@ -109,6 +109,8 @@ export interface OrderTable {
   tax: number;
   /** `tax` is included in the item prices, not added to the total. */
   taxIncluded: boolean;
+  /** The customer's language for messages (set at checkout); null for orders from before it was kept. */
+  locale: Locale | null;
   total: number;
   paidAmount: number;
   refundedAmount: number;
@@ -219,6 +221,9 @@ export interface OutboxTable {
   payload: JSONColumnType<Record<string, unknown>>;
   createdAt: CreatedAt;
   sentAt: Date | null;
+  /** Why the last attempt to send failed (null: none failed, or none made yet). */
+  lastError: string | null;
+  lastAttemptAt: Date | null;
 }
 
 export interface GatewayCredentialTable {

@@ -3,6 +3,7 @@
 import type { Selectable } from 'kysely';
 import type { MerchantScope } from '../core/modes.js';
 import type { Db, RefundTable } from './database.js';
+import { withEmailStatus } from './email-timeline.js';
 import { findOrderWithChildren } from './order-reads.js';
 
 const iso = (value: Date | string | null | undefined) => (value == null ? null : new Date(value).toISOString());
@@ -33,6 +34,7 @@ export async function loadOrderView(db: Db, scope: MerchantScope, orderId: strin
     id: order.id,
     orderNo: order.orderNo,
     livemode: order.livemode,
+    locale: order.locale,
     status: order.status,
     statusReason: order.statusReason,
     currency: order.currency,
@@ -63,7 +65,11 @@ export async function loadOrderView(db: Db, scope: MerchantScope, orderId: strin
     })),
     refunds: order.refunds.map(refundView),
     shipment: order.shipment,
-    timeline: order.orderEvents.map((e) => ({ seq: e.seq, at: iso(e.at), status: e.status, event: e.event, actor: e.actor, message: e.message })),
+    // The workflow's entries, and each customer e-mail's send status among them (db/email-timeline.ts).
+    timeline: withEmailStatus(
+      order.orderEvents.map((e) => ({ seq: e.seq, at: iso(e.at), status: e.status, event: e.event, actor: e.actor, message: e.message })),
+      order.emailStatus,
+    ),
     alerts: order.alerts,
     viewToken: order.viewToken,
     createdAt: iso(order.createdAt),

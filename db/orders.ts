@@ -54,12 +54,12 @@ export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idemp
   const result = await sql<{ written: number; events: string[] }>`
     with o as (
       insert into orders as cur (
-        id, merchant_id, order_no, workflow_id, idempotency_key, request_hash, view_token, livemode, status, status_reason,
+        id, merchant_id, order_no, workflow_id, idempotency_key, request_hash, view_token, livemode, locale, status, status_reason,
         currency, subtotal, shipping_fee, tax, tax_included, total, paid_amount, refunded_amount, items, customer, customer_email,
         customer_phone, shipping_address, payment_method, shipment, version, created_at, updated_at
       ) values (
         ${state.orderId}, ${state.merchantId}, ${state.orderNo}, ${meta.workflowId}, ${meta.idempotencyKey}, ${meta.requestHash},
-        ${meta.viewToken}, ${state.livemode}, ${state.status}, ${state.statusReason ?? null}, ${state.currency}, ${state.subtotal}, ${state.shippingFee},
+        ${meta.viewToken}, ${state.livemode}, ${state.locale ?? null}, ${state.status}, ${state.statusReason ?? null}, ${state.currency}, ${state.subtotal}, ${state.shippingFee},
         ${state.tax}, ${taxIncluded}, ${state.total}, ${state.paidAmount}, ${state.refundedAmount}, ${json(state.items)}, ${json(state.customer)},
         ${state.customer.email.toLowerCase()}, ${state.customer.phone}, ${json(state.shippingAddress)}, ${state.paymentMethod},
         ${state.shipment ? json(state.shipment) : null}, ${state.version}, ${state.createdAt}, ${state.updatedAt}

@@ -1,5 +1,6 @@
 // The order's vocabulary: statuses, the state the workflow owns, and the rules that are pure functions of
 // it. Imported by the workflow (which applies them), the API (which shows them) and the activities.
+import type { Locale } from '../core/i18n/locales.js';
 import type { GatewayName, PaymentFlow } from './gateways.js';
 import type { Quote } from './pricing.js';
 
@@ -140,6 +141,8 @@ export interface OrderInput extends Omit<Quote, 'taxIncluded'> {
   payer?: Payer;
   returnUrl?: string;
   viewToken: string;
+  /** The customer's language for messages: the shopper's, else the merchant's default at checkout. Absent in orders started before it was kept. */
+  locale?: Locale;
   /** Live: real money. Absent in orders started before modes: see `livemodeOf`. */
   livemode?: boolean;
   policy: MerchantPolicy;
@@ -155,6 +158,8 @@ export interface OrderState extends Quote {
   merchantId: string;
   /** Fixed at checkout: a test order never becomes live, nor the other way. */
   livemode: boolean;
+  /** Fixed at checkout (`OrderInput.locale`); absent in orders started before it was kept. */
+  locale?: Locale;
   status: OrderStatus;
   statusReason?: string;
   paidAmount: number;

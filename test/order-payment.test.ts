@@ -102,6 +102,7 @@ describe('payment phase: notifications, queries, expiry, cancellation', () => {
     await stack.pay(merchant, body.payment.id, { outcome: 'failed' });
     const cancelled = await stack.waitForOrder(merchant, body.order.id, (o) => o.status === 'cancelled');
     expect(events(cancelled)).toContain('payment_failed');
+    await stack.recordHistory(body.order.id, 'payment-failed');
   });
 
   it('acknowledges a duplicated notification without signalling it twice', async () => {

@@ -44,7 +44,7 @@ export class OrderFulfilment {
     const { state } = this.order;
     state.shipment!.deliveredAt = now();
     record(state, state.shipment!.deliveredAt, 'delivered', 'merchant', { status: 'delivered' });
-    await this.order.persist();
+    await this.order.persistWithNewNotice('order_delivered', { deliveredAt: state.shipment!.deliveredAt });
     return state;
   }
 

@@ -9,7 +9,7 @@ import type { MerchantPolicy, OrderInput, OrderState, Payment } from '../domain/
 import { db, finalFailure, gatewayRejection } from './activity-proxies.js';
 import { ORDER_ALERT, REJECTION } from './messages.js';
 import { initialState, record } from './order-state.js';
-import { projectionAlertsPatch, type OrderPatches } from './patches.js';
+import { noticePatch, projectionAlertsPatch, type OrderPatches, type PatchedNotice } from './patches.js';
 import { reject } from './rejections.js';
 
 export const now = () => new Date().toISOString();
@@ -102,7 +102,7 @@ export class OrderEntity {
   }
 
   /** Persists a change the customer hears about; the notification is keyed by order and event, so sent once. */
-  async persistAndNotify(kind: string, payload: Record<string, unknown>, key = kind): Promise<void> {
+  async persistAndNotify(kind: string, payload: Record<string, unknown>, key = kind, activities = db): Promise<void> {
     const { state } = this;
     const notification = {
       id: `${state.orderId}:${key}`,
@@ -112,9 +112,15 @@ export class OrderEntity {
       recipient: state.customer.email,
       payload: { orderNo: state.orderNo, ...payload },
     };
-    if (this.patches.noticeWithProjection) return this.persist(notification);
-    await this.persist();
-    await db.enqueueNotification(notification);
+    if (this.patches.noticeWithProjection) return this.persist(notification, activities);
+    await this.persist(undefined, activities);
+    await activities.enqueueNotification(notification);
+  }
+
+  /** Persists a change with a message older runs did not send: with it from its patch on (patches.ts `noticePatch`), else without. */
+  async persistWithNewNotice(kind: PatchedNotice, payload: Record<string, unknown>, key: string = kind, activities = db): Promise<void> {
+    if (noticePatch(kind)) await this.persistAndNotify(kind, payload, key, activities);
+    else await this.persist(undefined, activities);
   }
 
   /**

@@ -8,6 +8,7 @@ export function initialState(input: OrderInput): OrderState {
     orderNo: input.orderNo,
     merchantId: input.merchantId,
     livemode: livemodeOf(input),
+    ...(input.locale && { locale: input.locale }),
     status: 'awaiting_payment',
     currency: input.currency,
     items: input.items,

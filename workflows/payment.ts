@@ -101,7 +101,7 @@ export class OrderPayment {
       await order.persist(undefined, calls.db);
       return false;
     }
-    await order.persist(undefined, calls.db);
+    await order.persistWithNewNotice('order_received', { amount: input.total, currency: input.currency, expiresAt }, 'order_received', calls.db);
     if (!order.isProjected()) {
       // Nobody could read the order: the storefront hears why, the order waits out its window.
       this.checkoutRefusal = { type: REJECTION.projectionFailed, message: 'The order could not be saved; the merchant has been alerted.' };
@@ -187,7 +187,7 @@ export class OrderPayment {
     if (outcome.status === 'failed') {
       this.order.payment().status = 'failed';
       record(state, at, 'payment_failed', 'gateway', { status: 'cancelled', reason: 'The payment failed at the gateway.' });
-      await this.order.persist();
+      await this.order.persistWithNewNotice('payment_failed', { amount: state.total, currency: state.currency });
       return;
     }
     recordPayment(state, this.order.payment(), outcome);

@@ -27,7 +27,10 @@ export class OrderRefunds {
     if (decision.outcome === 'refuse') reject(decision.code, decision.message);
     const refund = this.start(amount, request.reason, request.actor, decision.outcome);
     if (request.idempotencyKey !== undefined) state.refundRequests.push({ idempotencyKey: request.idempotencyKey, fingerprint: refundFingerprint(request), refundId: refund.id });
-    await this.order.persist();
+    // A refund under way is followed by its outcome's message soon; one waiting for the merchant is acknowledged now.
+    if (refund.status === 'pending_approval') {
+      await this.order.persistWithNewNotice('refund_requested', { refundId: refund.id, amount: refund.amount, currency: refund.currency, reason: refund.reason }, `refund-requested:${refund.id}`);
+    } else await this.order.persist();
     return refund;
   }
 
@@ -47,7 +50,7 @@ export class OrderRefunds {
     const refund = findRefund(this.order.state, refundId)!;
     if (decision === 'approve') {
       this.approve(refund, note);
-      await this.order.persist();
+      await this.order.persistWithNewNotice('refund_approved', { refundId, amount: refund.amount, currency: refund.currency, reason: refund.reason, note }, `refund-approved:${refundId}`);
     } else {
       refund.status = 'rejected';
       refund.note = note;
