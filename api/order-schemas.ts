@@ -69,8 +69,33 @@ export const RefundSchema = z
   })
   .openapi('Refund');
 
+/** Codes and parameters: the words are rendered from them, in the reader's language on the pages. */
+const CodeParams = z.record(z.string(), z.unknown());
+
+export const TimelineEntrySchema = z
+  .object({
+    seq: z.number().int(),
+    at: Timestamp.nullable(),
+    status: OrderStatusSchema,
+    event: z.string().openapi({ description: 'The event\'s code, e.g. `payment_succeeded`.' }),
+    actor: z.string(),
+    message: z.string().nullable().openapi({ description: 'What the entry says beyond its event, in English (rendered from `params`; entries recorded before parameters keep the sentence they were stored with).' }),
+    params: CodeParams.nullable().openapi({
+      description:
+        'The event\'s parameters: amounts in minor units with their currency (`{ "amount": 28136, "currency": "CNY" }`), a person\'s own words as text (`reason`, `note`, `carrier`), a system reason as `{ "code", "params" }` (see `statusReasonCode`). Null for entries recorded before parameters.',
+      example: { amount: 28136, currency: 'CNY' },
+    }),
+  })
+  .openapi('TimelineEntry');
+
 export const OrderSchema = OrderSummarySchema.extend({
-  statusReason: z.string().nullable(),
+  statusReason: z.string().nullable().openapi({ description: 'Why the order reached its status, in English (rendered from `statusReasonCode`; a person\'s reason as they wrote it).' }),
+  statusReasonCode: z.string().nullable().openapi({
+    description:
+      'The reason\'s code: `stated` (a person\'s words, `params.text`), `cancelled_before_payment`, `payment_window_expired`, `payment_failed`, `gateway_rejected` (`detail`: the gateway\'s words), `gateway_unreachable` (`gateway`, `seconds`, `detail`), `failed` (`detail`), `amount_mismatch` (`amount`, `currency`, `total`, `orderCurrency`). Null for orders whose reason was recorded before codes.',
+    example: 'payment_window_expired',
+  }),
+  statusReasonParams: CodeParams.nullable().openapi({ description: 'The reason\'s parameters.' }),
   paidAmount: MinorUnits,
   refundedAmount: MinorUnits,
   customer: CustomerSchema,
@@ -97,9 +122,7 @@ export const OrderSchema = OrderSummarySchema.extend({
   shipment: z
     .object({ carrier: z.string(), trackingNumber: z.string(), shippedAt: Timestamp, deliveredAt: Timestamp.optional() })
     .nullable(),
-  timeline: z.array(
-    z.object({ seq: z.number().int(), at: Timestamp.nullable(), status: OrderStatusSchema, event: z.string(), actor: z.string(), message: z.string().nullable() }),
-  ),
+  timeline: z.array(TimelineEntrySchema),
   viewToken: z.string(),
   createdAt: Timestamp.nullable(),
   updatedAt: Timestamp.nullable(),

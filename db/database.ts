@@ -102,7 +102,11 @@ export interface OrderTable {
   /** Live: real money. Test: the sandbox or a gateway's sandbox environment. Fixed at checkout. */
   livemode: boolean;
   status: OrderStatus;
+  /** Rows written before reasons had codes: the reason as an English sentence (or a person's words). */
   statusReason: string | null;
+  /** Why the order reached its status, as a code (domain/timeline.ts `Reason`) and its parameters. */
+  statusReasonCode: string | null;
+  statusReasonParams: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
   currency: string;
   subtotal: number;
   shippingFee: number;
@@ -171,7 +175,10 @@ export interface OrderEventTable {
   status: OrderStatus;
   event: string;
   actor: Actor;
+  /** Rows written before parameters: the sentence as the workflow wrote it. */
   message: string | null;
+  /** The event's parameters (domain/timeline.ts `TimelineParams`); null in rows written before. */
+  params: Record<string, unknown> | null;
 }
 
 export interface WebhookEventTable {

@@ -1,9 +1,14 @@
 // One order as the API shows it (`GET /v1/orders/{id}`), read from the projection: the same view goes out
-// in the merchant's webhooks.
+// in the merchant's webhooks. Timeline entries and the status reason carry their codes and parameters (the
+// pages render them in the reader's language) and, for compatibility, their words in English.
 import type { Selectable } from 'kysely';
+import { wordsFor } from '../core/i18n/messages.js';
 import type { MerchantScope } from '../core/modes.js';
+import { reasonWords, timelineDetail } from '../domain/timeline-words.js';
 import type { Db, RefundTable } from './database.js';
 import { findOrderWithChildren } from './order-reads.js';
+
+const english = wordsFor('en', 'UTC');
 
 const iso = (value: Date | string | null | undefined) => (value == null ? null : new Date(value).toISOString());
 
@@ -34,7 +39,9 @@ export async function loadOrderView(db: Db, scope: MerchantScope, orderId: strin
     orderNo: order.orderNo,
     livemode: order.livemode,
     status: order.status,
-    statusReason: order.statusReason,
+    statusReason: order.statusReasonCode === null ? order.statusReason : (reasonWords({ code: order.statusReasonCode, params: order.statusReasonParams }, english) ?? order.statusReason),
+    statusReasonCode: order.statusReasonCode,
+    statusReasonParams: order.statusReasonParams,
     currency: order.currency,
     subtotal: order.subtotal,
     shippingFee: order.shippingFee,
@@ -63,7 +70,7 @@ export async function loadOrderView(db: Db, scope: MerchantScope, orderId: strin
     })),
     refunds: order.refunds.map(refundView),
     shipment: order.shipment,
-    timeline: order.orderEvents.map((e) => ({ seq: e.seq, at: iso(e.at), status: e.status, event: e.event, actor: e.actor, message: e.message })),
+    timeline: order.orderEvents.map((e) => ({ seq: e.seq, at: iso(e.at), status: e.status, event: e.event, actor: e.actor, message: timelineDetail(e, english) ?? null, params: e.params })),
     alerts: order.alerts,
     viewToken: order.viewToken,
     createdAt: iso(order.createdAt),

@@ -2,6 +2,7 @@
 // it. Imported by the workflow (which applies them), the API (which shows them) and the activities.
 import type { GatewayName, PaymentFlow } from './gateways.js';
 import type { Quote } from './pricing.js';
+import type { Reason } from './timeline.js';
 
 export const ORDER_STATUSES = [
   'awaiting_payment',
@@ -104,8 +105,12 @@ export interface TimelineEntry {
   seq: number;
   at: string;
   status: OrderStatus;
+  /** The event's code (`TimelineEvent` in domain/timeline.ts for what the workflow records). */
   event: string;
   actor: Actor;
+  /** What the event's words need (`TimelineParams`); absent in entries recorded before, which carry `message`. */
+  params?: Record<string, unknown>;
+  /** Entries recorded before parameters: the sentence as the workflow wrote it. */
   message?: string;
 }
 
@@ -156,7 +161,8 @@ export interface OrderState extends Quote {
   /** Fixed at checkout: a test order never becomes live, nor the other way. */
   livemode: boolean;
   status: OrderStatus;
-  statusReason?: string;
+  /** Why the order reached its status, when that needs saying (an end before payment, a review). */
+  statusReason?: Reason;
   paidAmount: number;
   refundedAmount: number;
   customer: Customer;

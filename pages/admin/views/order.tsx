@@ -8,6 +8,7 @@ import type { Flash } from '../session.js';
 import type { Words } from '../../../core/i18n/messages.js';
 import { statusReasonWords } from '../../shared/status-reason.js';
 import { actorWords, eventWords } from '../../shared/timeline-words.js';
+import { timelineDetail } from '../../../domain/timeline-words.js';
 import { AdminLayout, CsrfField, Field, FlashMessage, type PageChrome } from './common.js';
 import { RefundRequestIdField } from '../../shared/refund-request-id.js';
 import { payablePayment } from '../../shared/payable-payment.js';
@@ -513,7 +514,7 @@ export function OrderPage(props: OrderPageProps) {
                 <td data-label={w.t('admin.event')}>{eventWords(entry.event, w)}</td>
                 <td data-label={w.t('admin.actor')}>{actorWords(entry.actor, w)}</td>
                 <td data-label={w.t('admin.status')}>{w.t(`badge.${entry.status}`)}</td>
-                <td data-label={w.t('admin.message')}>{entry.message ?? ''}</td>
+                <td data-label={w.t('admin.message')}>{timelineDetail(entry, w) ?? ''}</td>
               </tr>
             ))}
           </tbody>
