@@ -52,6 +52,13 @@ export const CheckoutResponseSchema = z
   })
   .openapi('Checkout');
 
+/** Codes and parameters: the words are rendered from them, in the reader's language on the pages. */
+const CodeParams = z.record(z.string(), z.unknown());
+
+const ReasonSchema = z
+  .object({ code: z.string(), params: CodeParams })
+  .openapi('Reason', { description: 'A reason as a code with parameters (codes as listed at `Order.statusReasonCode`, and for refunds `late_payment_refund`, `declined_refund`, `capture_refund`, `approved_by_decline`, `approved_by_capture_refund`, `refund_refused`).' });
+
 export const RefundSchema = z
   .object({
     id: z.string(),
@@ -64,13 +71,15 @@ export const RefundSchema = z
     note: z.string().nullable().optional(),
     gatewayReference: z.string().nullable().optional(),
     failureReason: z.string().nullable().optional(),
+    codes: z
+      .object({ reason: ReasonSchema, note: ReasonSchema.optional(), failure: ReasonSchema.optional() })
+      .nullable()
+      .optional()
+      .openapi({ description: '`reason`, `note` and `failureReason` as codes (those fields keep their English or the person\'s words); null for refunds recorded before codes.' }),
     createdAt: Timestamp.nullable(),
     updatedAt: Timestamp.nullable(),
   })
   .openapi('Refund');
-
-/** Codes and parameters: the words are rendered from them, in the reader's language on the pages. */
-const CodeParams = z.record(z.string(), z.unknown());
 
 export const TimelineEntrySchema = z
   .object({

@@ -6,6 +6,7 @@ import type { MerchantEventType } from '../domain/merchant-events.js';
 import type { Actor, Customer, OrderStatus, PaymentAction, PaymentStatus, RefundStatus, Shipment, ShippingAddress } from '../domain/order.js';
 import type { PricedItem } from '../domain/pricing.js';
 import type { GatewayNotification } from '../domain/gateway-reports.js';
+import type { RefundCodes } from '../domain/timeline.js';
 import pg from 'pg';
 
 /**
@@ -161,6 +162,8 @@ export interface RefundTable {
   note: string | null;
   gatewayReference: string | null;
   failureReason: string | null;
+  /** `reason`, `note` and `failureReason` as codes (domain/timeline.ts `RefundCodes`); null in rows written before. */
+  codes: JSONColumnType<RefundCodes | null, string | null, string | null>;
   /** Set when the refund was asked for with an Idempotency-Key: answers a retry after the order's run ended. */
   idempotencyKey: string | null;
   requestFingerprint: string | null;

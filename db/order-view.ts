@@ -25,6 +25,7 @@ export function refundView(r: Selectable<RefundTable>) {
     note: r.note,
     gatewayReference: r.gatewayReference,
     failureReason: r.failureReason,
+    codes: r.codes,
     createdAt: iso(r.createdAt),
     updatedAt: iso(r.updatedAt),
   };

@@ -42,6 +42,7 @@ export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idemp
     note: r.note ?? null,
     gateway_reference: r.gatewayReference ?? null,
     failure_reason: r.failureReason ?? null,
+    codes: r.codes ?? null,
     created_at: r.createdAt,
     updated_at: r.updatedAt,
   }));
@@ -93,14 +94,14 @@ export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idemp
     r as (
       insert into refunds as cur (
         id, order_id, merchant_id, payment_id, amount, currency, reason, status, initiated_by, note,
-        gateway_reference, failure_reason, idempotency_key, request_fingerprint, created_at, updated_at
+        gateway_reference, failure_reason, codes, idempotency_key, request_fingerprint, created_at, updated_at
       )
       select x.id, o.id, ${state.merchantId}, x.payment_id, x.amount, x.currency, x.reason, x.status, x.initiated_by, x.note,
-        x.gateway_reference, x.failure_reason, x.idempotency_key, x.request_fingerprint, x.created_at, x.updated_at
+        x.gateway_reference, x.failure_reason, x.codes, x.idempotency_key, x.request_fingerprint, x.created_at, x.updated_at
       from o, jsonb_populate_recordset(null::refunds, ${json(refunds)}) as x
       on conflict (id) do update set
         status = excluded.status, note = excluded.note, gateway_reference = excluded.gateway_reference,
-        failure_reason = excluded.failure_reason, updated_at = excluded.updated_at
+        failure_reason = excluded.failure_reason, codes = excluded.codes, updated_at = excluded.updated_at
     ),
     e as (
       insert into order_events (order_id, seq, at, status, event, actor, message, params)

@@ -2,7 +2,7 @@
 // it. Imported by the workflow (which applies them), the API (which shows them) and the activities.
 import type { GatewayName, PaymentFlow } from './gateways.js';
 import type { Quote } from './pricing.js';
-import type { Reason } from './timeline.js';
+import type { Reason, RefundCodes } from './timeline.js';
 
 export const ORDER_STATUSES = [
   'awaiting_payment',
@@ -90,6 +90,8 @@ export interface Refund {
   note?: string;
   gatewayReference?: string;
   failureReason?: string;
+  /** `reason`, `note` and `failureReason` as codes; absent in refunds recorded before codes. */
+  codes?: RefundCodes;
   createdAt: string;
   updatedAt: string;
 }

@@ -3,7 +3,7 @@
 // and reasons stored before codes have no parameters and keep the sentence they were stored with. Pure.
 import type { MessageKey, Words } from '../core/i18n/messages.js';
 import type { OrderStatus } from './order.js';
-import type { GatewayCall, Reason, ReasonCode, TimelineEvent, TimelineParams } from './timeline.js';
+import type { GatewayCall, Reason, ReasonCode, RefundCodes, TimelineEvent, TimelineParams } from './timeline.js';
 
 /** A stored timeline entry, as read back: `params` absent or null in entries written before codes. */
 export interface StoredEntry {
@@ -107,4 +107,11 @@ export function timelineDetail(entry: StoredEntry, w: Words): string | undefined
   if (entry.params == null || !Object.hasOwn(DETAILS, entry.event)) return entry.message ?? undefined;
   const render = DETAILS[entry.event as TimelineEvent] as Render<Record<string, unknown>>;
   return render(entry.params, w);
+}
+
+/** A refund's reason, note or failure in the reader's words: from its code, else the text stored before codes. */
+export function refundText(refund: { reason: string; note?: string | null; failureReason?: string | null; codes?: RefundCodes | null }, field: keyof RefundCodes, w: Words): string | undefined {
+  const code = refund.codes?.[field];
+  const stored = { reason: refund.reason, note: refund.note, failure: refund.failureReason }[field];
+  return (code && reasonWords(code, w)) ?? stored ?? undefined;
 }

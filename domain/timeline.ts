@@ -28,11 +28,14 @@ export type Reason =
   | { code: 'approved_by_capture_refund'; params: Empty };
 
 export type ReasonCode = Reason['code'];
+
+/**
+ * A refund's reason, note and failure as codes. The refund's text fields keep the words the gateway and the
+ * API get (English for what the system wrote); these give the pages the reader's words.
+ */
+export type RefundCodes = { reason: Reason; note?: Reason; failure?: Reason };
 type Empty = Record<string, never>;
-interface Money {
-  amount: number;
-  currency: string;
-}
+type Money = { amount: number; currency: string };
 /** A capture the gateway reported may lack amount or currency. */
 type Reported = { amount?: number; currency?: string };
 

@@ -82,7 +82,7 @@ describe('order projection', () => {
       { id: order.paymentId, gateway: 'alipay', status: 'succeeded', amount: 100, currency: 'CNY', capturedAmount: 100, capturedCurrency: 'CNY', gatewayReference: 'T1', action: null, expiresAt: at, paidAt: at, createdAt: at },
     ]);
     expect(view?.refunds).toEqual([
-      { id: 'rfd_a', paymentId: order.paymentId, amount: 40, currency: 'CNY', reason: 'damaged', status: 'succeeded', initiatedBy: 'merchant', note: null, gatewayReference: 'R1', failureReason: null, createdAt: at, updatedAt: at },
+      { id: 'rfd_a', paymentId: order.paymentId, amount: 40, currency: 'CNY', reason: 'damaged', status: 'succeeded', initiatedBy: 'merchant', note: null, gatewayReference: 'R1', failureReason: null, codes: null, createdAt: at, updatedAt: at },
     ]);
     expect(view?.timeline).toEqual([
       { seq: 1, at, status: 'awaiting_payment', event: 'order_created', actor: 'customer', message: null, params: {} },

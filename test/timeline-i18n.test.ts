@@ -57,6 +57,9 @@ describe('timeline in the reader’s language (real stack)', () => {
     const shown = messages(html);
     expect(shown).toEqual(expect.arrayContaining(['订单结束（已过期）后收到 ¥329.06', '¥329.06：自动退款：订单结束（已过期）后才收到付款。', '¥329.06']));
     expect(shown.filter((m) => /[A-Za-z]/.test(m))).toEqual([]);
+    // The refund's reason: the system's words in Chinese on the page, in English in the API.
+    expect(tableRows(html, 'refunds')[0]?.[3]).toBe('自动退款：订单结束（已过期）后才收到付款。');
+    expect(settled.refunds[0]).toMatchObject({ reason: 'Automatic refund: payment arrived after the order was expired.', codes: { reason: { code: 'late_payment_refund', params: { status: 'expired' } } } });
     const timeline = tableRows(html, 'timeline').flat().join(' ');
     expect(timeline).not.toMatch(/arrived after|Automatic refund|CNY/);
   });

@@ -2,8 +2,8 @@
 // reasons stored before codes keep their stored sentence.
 import { describe, expect, it } from 'vitest';
 import { wordsFor } from '../core/i18n/messages.js';
-import type { Reason, ReasonCode, TimelineEvent, TimelineParams } from '../domain/timeline.js';
-import { reasonWords, timelineDetail } from '../domain/timeline-words.js';
+import type { Reason, ReasonCode, RefundCodes, TimelineEvent, TimelineParams } from '../domain/timeline.js';
+import { reasonWords, refundText, timelineDetail } from '../domain/timeline-words.js';
 
 const en = wordsFor('en', 'Asia/Shanghai');
 const zh = wordsFor('zh-CN', 'Asia/Shanghai');
@@ -92,6 +92,21 @@ describe('timeline words', () => {
     expect(timelineDetail(old, zh)).toBe('28136 CNY arrived after the order was expired');
     expect(timelineDetail({ event: 'confirmed', message: 'auto-confirmed' }, en)).toBe('auto-confirmed');
     expect(timelineDetail({ event: 'delivered', params: null, message: null }, zh)).toBeUndefined();
+  });
+
+  it('renders a refund’s reason, note and failure from their codes, and a refund stored before codes as written', () => {
+    const refund = {
+      reason: 'Automatic refund: payment arrived after the order was expired.',
+      note: 'Approved by the merchant’s decline.',
+      failureReason: 'The gateway refused the refund.',
+      codes: { reason: expiredRefund, note: { code: 'approved_by_decline', params: {} }, failure: { code: 'refund_refused', params: {} } } satisfies RefundCodes,
+    };
+    expect(refundText(refund, 'reason', zh)).toBe('自动退款：订单结束（已过期）后才收到付款。');
+    expect(refundText(refund, 'note', zh)).toBe('商家拒单时一并批准。');
+    expect(refundText(refund, 'failure', zh)).toBe('支付机构拒绝了退款。');
+    const old = { ...refund, codes: null };
+    expect(refundText(old, 'reason', zh)).toBe('Automatic refund: payment arrived after the order was expired.');
+    expect(refundText({ reason: 'Broken', note: null, codes: { reason: { code: 'stated', params: { text: 'Broken' } } } }, 'note', zh)).toBeUndefined();
   });
 
   it('keeps the stored message of an event this version does not know, and knows no reason it was not given', () => {

@@ -8,7 +8,7 @@ import { gateway, gatewayRejection } from './activity-proxies.js';
 import { REJECTION, type RefundRequest, type RefundSignal } from './messages.js';
 import { now, seconds, type OrderEntity } from './order-entity.js';
 import { findRefund, hasOpenRefunds, record, refundId } from './order-state.js';
-import { reason, stated, type Reason } from '../domain/timeline.js';
+import { reason, stated, type Reason, type RefundCodes } from '../domain/timeline.js';
 import { reject, requireText } from './rejections.js';
 
 /** The merchant's decision on a refund waiting for approval. */
@@ -16,8 +16,6 @@ export type RefundDecision = 'approve' | 'reject';
 
 export class OrderRefunds {
   private readonly inflight: Array<Promise<void>> = [];
-  /** Each refund's reason as a code, for the order's reason when the refund completes it. */
-  private readonly reasons = new Map<string, Reason>();
 
   constructor(private readonly order: OrderEntity) {}
 
@@ -54,6 +52,7 @@ export class OrderRefunds {
     } else {
       refund.status = 'rejected';
       refund.note = note;
+      if (note !== undefined) addCodes(refund, { note: stated(note) });
       refund.updatedAt = now();
       record(this.order.state, refund.updatedAt, 'refund_rejected', 'merchant', note === undefined ? {} : { note });
       await this.order.persistAndNotify('refund_rejected', { refundId, amount: refund.amount, currency: refund.currency, reason: note }, `refund:${refundId}`);
@@ -103,11 +102,11 @@ export class OrderRefunds {
       reason,
       status,
       initiatedBy: actor,
+      codes: { reason: coded },
       createdAt: at,
       updatedAt: at,
     };
     state.refunds.push(refund);
-    this.reasons.set(refund.id, coded);
     record(state, at, status === 'processing' ? 'refund_started' : 'refund_requested', actor, { amount, currency: refund.currency, reason: coded });
     if (status === 'processing') this.inflight.push(this.settle(refund));
     return refund;
@@ -124,6 +123,7 @@ export class OrderRefunds {
   private approve(refund: Refund, note: string | undefined, coded: Reason | undefined): void {
     refund.status = 'processing';
     refund.note = note;
+    if (coded !== undefined) addCodes(refund, { note: coded });
     refund.updatedAt = now();
     record(this.order.state, refund.updatedAt, 'refund_approved', 'merchant', coded === undefined ? {} : { note: coded });
     this.inflight.push(this.settle(refund));
@@ -187,12 +187,19 @@ export class OrderRefunds {
     refund.gatewayReference = result.gatewayReference ?? refund.gatewayReference;
     if (result.status === 'failed') {
       refund.failureReason = result.failureReason ?? 'The gateway refused the refund.';
-      record(state, at, 'refund_failed', 'gateway', { reason: result.failureReason === undefined ? reason('refund_refused') : reason('gateway_rejected', { detail: result.failureReason }) });
+      const failure = result.failureReason === undefined ? reason('refund_refused') : reason('gateway_rejected', { detail: result.failureReason });
+      addCodes(refund, { failure });
+      record(state, at, 'refund_failed', 'gateway', { reason: failure });
       return;
     }
     state.refundedAmount += refund.amount;
     const fullyRefunded = state.refundedAmount === state.paidAmount;
     const keepsStatus = state.status === 'cancelled' || state.status === 'expired';
-    record(state, at, 'refund_succeeded', 'gateway', { amount: refund.amount, currency: refund.currency }, fullyRefunded && !keepsStatus ? { status: 'refunded', reason: this.reasons.get(refund.id) ?? stated(refund.reason) } : undefined);
+    record(state, at, 'refund_succeeded', 'gateway', { amount: refund.amount, currency: refund.currency }, fullyRefunded && !keepsStatus ? { status: 'refunded', reason: refund.codes?.reason ?? stated(refund.reason) } : undefined);
   }
+}
+
+/** Adds codes to a refund's (each refund has its reason's code from the start). */
+function addCodes(refund: Refund, codes: Partial<RefundCodes>): void {
+  refund.codes = { reason: stated(refund.reason), ...refund.codes, ...codes };
 }
