@@ -101,7 +101,7 @@ export const OrderSchema = OrderSummarySchema.extend({
   statusReason: z.string().nullable().openapi({ description: 'Why the order reached its status, in English (rendered from `statusReasonCode`; a person\'s reason as they wrote it).' }),
   statusReasonCode: z.string().nullable().openapi({
     description:
-      'The reason\'s code: `stated` (a person\'s words, `params.text`), `cancelled_before_payment`, `payment_window_expired`, `payment_failed`, `gateway_rejected` (`detail`: the gateway\'s words), `gateway_unreachable` (`gateway`, `seconds`, `detail`), `failed` (`detail`), `amount_mismatch` (`amount`, `currency`, `total`, `orderCurrency`). Null for orders whose reason was recorded before codes.',
+      'The reason\'s code: `stated` (a person\'s words, `params.text`), `cancelled_before_payment`, `cancelled_by_customer`, `payment_window_expired`, `payment_failed`, `gateway_rejected` (`detail`: the gateway\'s words), `gateway_unreachable` (`gateway`, `seconds`, `detail`), `failed` (`detail`), `amount_mismatch` (`amount`, `currency`, `total`, `orderCurrency`). Null for orders whose reason was recorded before codes.',
     example: 'payment_window_expired',
   }),
   statusReasonParams: CodeParams.nullable().openapi({ description: 'The reason\'s parameters.' }),

@@ -31,6 +31,7 @@ const gatewayWords = (gateway: string, w: Words) => {
 const REASONS: { [C in ReasonCode]: Render<Extract<Reason, { code: C }>['params']> } = {
   stated: (p) => p.text,
   cancelled_before_payment: (_, w) => w.t('reason.cancelled_before_payment'),
+  cancelled_by_customer: (_, w) => w.t('reason.cancelled_by_customer'),
   payment_window_expired: (_, w) => w.t('reason.expired'),
   payment_failed: (_, w) => w.t('reason.payment_failed'),
   gateway_rejected: (p, w) => w.t('reason.gateway_rejected', { detail: p.detail }),

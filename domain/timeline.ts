@@ -9,6 +9,7 @@ export type Reason =
   /** A person's own words (a cancel, decline or refusal reason). */
   | { code: 'stated'; params: { text: string } }
   | { code: 'cancelled_before_payment'; params: Empty }
+  | { code: 'cancelled_by_customer'; params: Empty }
   | { code: 'payment_window_expired'; params: Empty }
   | { code: 'payment_failed'; params: Empty }
   /** The gateway refused, in its own words. */

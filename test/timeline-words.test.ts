@@ -12,6 +12,7 @@ const zh = wordsFor('zh-CN', 'Asia/Shanghai');
 const REASONS: { [C in ReasonCode]: [Extract<Reason, { code: C }>['params'], string, string] } = {
   stated: [{ text: 'Out of stock' }, 'Out of stock', 'Out of stock'],
   cancelled_before_payment: [{}, 'Cancelled before payment.', '付款前已取消。'],
+  cancelled_by_customer: [{}, 'Cancelled by the customer before payment.', '顾客在付款前取消。'],
   payment_window_expired: [{}, 'The payment window closed before payment.', '付款时间已过，未收到付款。'],
   payment_failed: [{}, 'The payment failed at the gateway.', '支付机构处付款失败。'],
   gateway_rejected: [{ detail: 'ACQ.TRADE_HAS_CLOSE' }, 'ACQ.TRADE_HAS_CLOSE', '支付机构拒绝：ACQ.TRADE_HAS_CLOSE'],

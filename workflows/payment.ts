@@ -150,9 +150,11 @@ export class OrderPayment {
         const paid = await this.closeAtGateway();
         if (paid) await this.applyOutcome(paid);
         else {
-          const why = this.cancelRequest.reason;
-          record(state, now(), 'cancelled', this.cancelRequest.actor, {}, { status: 'cancelled', reason: why === undefined ? reason('cancelled_before_payment') : stated(why) });
-          await this.closeBeforePayment('order_cancelled', { reason: why ?? 'Cancelled before payment.' });
+          const { actor, reason: why } = this.cancelRequest;
+          const byCustomer = why === undefined && actor === 'customer';
+          record(state, now(), 'cancelled', actor, {}, { status: 'cancelled', reason: why !== undefined ? stated(why) : reason(byCustomer ? 'cancelled_by_customer' : 'cancelled_before_payment') });
+          // The customer's e-mail is worded in English from this payload.
+          await this.closeBeforePayment('order_cancelled', { reason: why ?? (byCustomer ? 'Cancelled by the customer before payment.' : 'Cancelled before payment.') });
         }
       } else if (remaining <= 0) {
         const paid = await this.closeAtGateway();

@@ -215,6 +215,7 @@ export const en = {
   'actor.gateway': 'Gateway',
 
   // Timeline entries and reasons from their codes and parameters (domain/timeline-words.ts).
+  'reason.cancelled_by_customer': 'Cancelled by the customer before payment.',
   'reason.gateway_rejected': '{detail}',
   'reason.gateway_unreachable': '{gateway} could not be reached within {seconds} s: {detail}',
   'reason.failed': '{detail}',

@@ -216,6 +216,7 @@ export const zhCN = {
   'actor.gateway': '支付机构',
 
   // Timeline entries and reasons from their codes and parameters (domain/timeline-words.ts).
+  'reason.cancelled_by_customer': '顾客在付款前取消。',
   'reason.gateway_rejected': '支付机构拒绝：{detail}',
   'reason.gateway_unreachable': '{seconds} 秒内未能连接{gateway}：{detail}',
   'reason.failed': '处理失败：{detail}',

@@ -17,6 +17,7 @@ const REASON_BY_EVENT: Partial<Record<string, PlainKey>> = {
 /** The fixed sentences the workflow has stored as reasons. */
 const KNOWN_REASONS: Partial<Record<string, PlainKey>> = {
   'Cancelled before payment.': 'reason.cancelled_before_payment',
+  'Cancelled by the customer before payment.': 'reason.cancelled_by_customer',
   'The payment window closed before payment.': 'reason.expired',
   'The payment failed at the gateway.': 'reason.payment_failed',
 };
