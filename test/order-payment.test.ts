@@ -49,7 +49,7 @@ describe('payment phase: notifications, queries, expiry, cancellation', () => {
     const { body } = await stack.checkout(merchant);
     const cancel = await stack.request('POST', `/v1/orders/${body.order.id}/cancel`, { key: merchant.secretKey });
     expect(cancel.status, JSON.stringify(cancel.body)).toBe(200);
-    expect(cancel.body.status).toBe('cancelled');
+    expect(cancel.body).toMatchObject({ status: 'cancelled', statusReason: 'Cancelled by the customer before payment.', statusReasonCode: 'cancelled_by_customer' });
     expect((await sandboxPayment(body.payment.id)).status).toBe('closed');
     await stack.recordHistory(body.order.id, 'cancelled');
     const again = await stack.request('POST', `/v1/orders/${body.order.id}/cancel`, { key: merchant.secretKey });
