@@ -3,6 +3,7 @@
 import type { Locale } from '../core/i18n/locales.js';
 import type { GatewayName, PaymentFlow } from './gateways.js';
 import type { Quote } from './pricing.js';
+import type { Reason, RefundCodes } from './timeline.js';
 
 export const ORDER_STATUSES = [
   'awaiting_payment',
@@ -90,6 +91,8 @@ export interface Refund {
   note?: string;
   gatewayReference?: string;
   failureReason?: string;
+  /** `reason`, `note` and `failureReason` as codes; absent in refunds recorded before codes. */
+  codes?: RefundCodes;
   createdAt: string;
   updatedAt: string;
 }
@@ -105,8 +108,12 @@ export interface TimelineEntry {
   seq: number;
   at: string;
   status: OrderStatus;
+  /** The event's code (`TimelineEvent` in domain/timeline.ts for what the workflow records). */
   event: string;
   actor: Actor;
+  /** What the event's words need (`TimelineParams`); absent in entries recorded before, which carry `message`. */
+  params?: Record<string, unknown>;
+  /** Entries recorded before parameters: the sentence as the workflow wrote it. */
   message?: string;
 }
 
@@ -161,7 +168,8 @@ export interface OrderState extends Quote {
   /** Fixed at checkout (`OrderInput.locale`); absent in orders started before it was kept. */
   locale?: Locale;
   status: OrderStatus;
-  statusReason?: string;
+  /** Why the order reached its status, when that needs saying (an end before payment, a review). */
+  statusReason?: Reason;
   paidAmount: number;
   refundedAmount: number;
   customer: Customer;

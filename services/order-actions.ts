@@ -149,5 +149,5 @@ export async function refundOrderId(deps: Pick<AppDeps, 'db'>, scope: MerchantSc
 /** The customer cancels an order before paying for it. */
 export async function cancelOrder(deps: Deps, scope: MerchantScope, orderId: string): Promise<OrderState> {
   const workflowId = await orderWorkflowId(deps.db, scope, orderId);
-  return updateOrder(deps.temporal, workflowId, (handle) => handle.executeUpdate(cancelUpdate, { args: [{ actor: 'customer', reason: 'Cancelled by the customer before payment.' }] }), deps.config.bounds.actionSeconds);
+  return updateOrder(deps.temporal, workflowId, (handle) => handle.executeUpdate(cancelUpdate, { args: [{ actor: 'customer' }] }), deps.config.bounds.actionSeconds);
 }

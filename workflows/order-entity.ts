@@ -6,6 +6,7 @@ import type { CustomerNotification } from '../domain/customer-notification.js';
 import { modeOf, type Mode } from '../core/modes.js';
 import { ORDER_SEARCH_KEYS } from '../core/search-attributes.js';
 import type { MerchantPolicy, OrderInput, OrderState, Payment } from '../domain/order.js';
+import type { GatewayCall } from '../domain/timeline.js';
 import { db, finalFailure, gatewayRejection } from './activity-proxies.js';
 import { ORDER_ALERT, REJECTION } from './messages.js';
 import { initialState, record } from './order-state.js';
@@ -81,7 +82,7 @@ export class OrderEntity {
   private async raiseProjectionAlert(reason: string, activities: typeof db): Promise<void> {
     if (this.projectionAlert !== undefined) return;
     this.projectionAlert = ORDER_ALERT.projectionFailed;
-    record(this.state, now(), 'projection_failed', 'system', { message: reason.slice(0, 500) });
+    record(this.state, now(), 'projection_failed', 'system', { detail: reason.slice(0, 500) });
     upsertSearchAttributes([{ key: ORDER_SEARCH_KEYS.alert, value: ORDER_ALERT.projectionFailed }]);
     try {
       await activities.raiseOrderAlert({ orderId: this.state.orderId, alert: ORDER_ALERT.projectionFailed });
@@ -143,13 +144,13 @@ export class OrderEntity {
    * on our side (a bug), must not fail the order: the failure is put on the timeline for people to see, and
    * the order carries on as if nothing was learnt.
    */
-  async askGateway<T>(what: string, call: () => Promise<T>): Promise<T | undefined> {
+  async askGateway<T>(what: GatewayCall, call: () => Promise<T>): Promise<T | undefined> {
     try {
       return await call();
     } catch (error) {
       const message = gatewayRejection(error) ?? finalFailure(error);
       if (message === undefined) throw error;
-      record(this.state, now(), 'gateway_refused', 'gateway', { message: `${what}: ${message}` });
+      record(this.state, now(), 'gateway_refused', 'gateway', { call: what, detail: message });
       await this.persist();
       return undefined;
     }

@@ -10,7 +10,7 @@ import type { Flash } from '../session.js';
 import type { Words } from '../../../core/i18n/messages.js';
 import { statusReasonWords } from '../../shared/status-reason.js';
 import { actorWords, eventWords } from '../../shared/timeline-words.js';
-import { emailEntryWords } from '../../shared/email-timeline-words.js';
+import { refundText, timelineDetail } from '../../../domain/timeline-words.js';
 import { AdminLayout, CsrfField, Field, FlashMessage, type PageChrome } from './common.js';
 import { RefundRequestIdField } from '../../shared/refund-request-id.js';
 import { payablePayment } from '../../shared/payable-payment.js';
@@ -477,11 +477,11 @@ export function OrderPage(props: OrderPageProps) {
                   <td data-label={w.t('admin.status')}>
                     <StatusBadge status={r.status} words={w} />
                   </td>
-                  <td data-label={w.t('admin.reason')}>{r.reason}</td>
+                  <td data-label={w.t('admin.reason')}>{refundText(r, 'reason', w)}</td>
                   <td data-label={w.t('admin.requested_by')}>{actorWords(r.initiatedBy, w)}</td>
-                  <td data-label={w.t('admin.note')}>{r.note ?? '—'}</td>
+                  <td data-label={w.t('admin.note')}>{refundText(r, 'note', w) ?? '—'}</td>
                   <td data-label={w.t('admin.gateway')}>
-                    {r.failureReason ? <span>{w.t('admin.refund_failed', { reason: r.failureReason })}</span> : <span class="mono">{r.gatewayReference ?? '—'}</span>}
+                    {r.failureReason ? <span>{w.t('admin.refund_failed', { reason: refundText(r, 'failure', w) ?? r.failureReason })}</span> : <span class="mono">{r.gatewayReference ?? '—'}</span>}
                   </td>
                   <td data-label={w.t('admin.requested')}>
                     <Time value={r.createdAt} words={w} />
@@ -515,7 +515,7 @@ export function OrderPage(props: OrderPageProps) {
                 <td data-label={w.t('admin.event')}>{eventWords(entry.event, w)}</td>
                 <td data-label={w.t('admin.actor')}>{actorWords(entry.actor, w)}</td>
                 <td data-label={w.t('admin.status')}>{w.t(`badge.${entry.status}`)}</td>
-                <td data-label={w.t('admin.message')}>{('params' in entry && emailEntryWords(entry, w)) || (entry.message ?? '')}</td>
+                <td data-label={w.t('admin.message')}>{timelineDetail(entry, w) ?? ''}</td>
               </tr>
             ))}
           </tbody>
