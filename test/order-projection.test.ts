@@ -99,7 +99,7 @@ describe('order projection', () => {
     record(state, order.createdAt, 'late_payment', 'gateway', { amount: 100, currency: 'CNY', status: 'awaiting_payment' });
     record(state, order.createdAt, 'expired', 'system', {}, { status: 'expired', reason: { code: 'payment_window_expired', params: {} } });
     const meta = { workflowId: `order-${order.orderId}`, idempotencyKey: order.idempotencyKey, requestHash: order.requestHash, viewToken: order.viewToken };
-    expect(await writeOrderProjection(database.db, meta, state)).toBe(true);
+    expect((await writeOrderProjection(database.db, meta, state)).written).toBe(true);
 
     const coded = (await loadOrderView(database.db, live(), order.orderId))!;
     expect(coded).toMatchObject({ statusReason: 'The payment window closed before payment.', statusReasonCode: 'payment_window_expired', statusReasonParams: {} });
