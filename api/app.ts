@@ -7,6 +7,7 @@ import type { AppDeps } from '../services/deps.js';
 import { createThrottle } from '../services/throttle.js';
 import type { AppEnv, RouteDeps } from './context.js';
 import { applyInputPolicy, notFoundOrNotAllowed } from './input-policy.js';
+import { requestIds } from './request-id.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerDocsRoutes } from './routes/docs.js';
 import { registerPlatformRoutes } from './routes/platform.js';
@@ -39,6 +40,7 @@ export function createRouter() {
 export function createApp(appDeps: AppDeps) {
   const deps: RouteDeps = { ...appDeps, keys: createKeyResolver(appDeps.db, appDeps.config.platformApiKey, appDeps.config.http.keyCacheMs), throttle: createThrottle(appDeps.db, appDeps.config.throttle) };
   const app = createRouter();
+  app.use('*', requestIds());
   // Route handlers are named module constants (`AppRouteHandler<typeof route>`): they find the deps here.
   app.use('*', async (c, next) => {
     c.set('deps', deps);

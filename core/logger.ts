@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { currentRequestId } from './request-context.js';
 
 export type { Logger };
 
@@ -26,7 +27,13 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
+/** Every line written while a request is served names it (`requestId`, as in its `X-Request-Id`). */
+function requestFields(): Record<string, unknown> {
+  const requestId = currentRequestId();
+  return requestId === undefined ? {} : { requestId };
+}
+
 export function createLogger(level: string, name = 'paystead', { secretFields = [], destination }: LoggerOptions = {}): Logger {
-  const options = { name, level, redact: { paths: redactionPaths(secretFields), censor: '[redacted]' } };
+  const options = { name, level, mixin: requestFields, redact: { paths: redactionPaths(secretFields), censor: '[redacted]' } };
   return destination ? pino(options, destination) : pino(options);
 }
