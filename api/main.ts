@@ -8,6 +8,7 @@ import { CREDENTIAL_FIELD_NAMES } from '../domain/gateways.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createGatewayRegistry } from '../gateways/registry.js';
 import { createApp } from './app.js';
+import { RequestIdClientInterceptor } from './temporal-interceptors.js';
 import { createNotificationDispatcher } from '../services/notification-dispatch.js';
 
 const config = loadConfigOrExit();
@@ -18,7 +19,7 @@ if (applied.length > 0) logger.info({ applied }, 'migrations applied');
 
 // Lazy: the API starts (and /readyz reports the problem) even while Temporal is still coming up.
 const connection = Connection.lazy(temporalConnectionOptions(config.temporal));
-const temporal = new Client({ connection, namespace: config.temporal.namespace });
+const temporal = new Client({ connection, namespace: config.temporal.namespace, interceptors: { workflow: [new RequestIdClientInterceptor()] } });
 const app = createApp({ config, db, temporal, logger, gateways: createGatewayRegistry(config) });
 
 // Finishes notifications whose hand-over to their order was interrupted by a crash of an API process.

@@ -98,7 +98,7 @@ export const OrderSchema = OrderSummarySchema.extend({
     .object({ carrier: z.string(), trackingNumber: z.string(), shippedAt: Timestamp, deliveredAt: Timestamp.optional() })
     .nullable(),
   timeline: z.array(
-    z.object({ seq: z.number().int(), at: Timestamp.nullable(), status: OrderStatusSchema, event: z.string(), actor: z.string(), message: z.string().nullable() }),
+    z.object({ seq: z.number().int(), at: Timestamp.nullable(), status: OrderStatusSchema, event: z.string(), actor: z.string(), message: z.string().nullable(), requestId: z.string().nullable().openapi({ description: 'The `X-Request-Id` of the API call that caused the entry (checkout, an action, a gateway notification); null for the order\'s own steps.' }) }),
   ),
   viewToken: z.string(),
   createdAt: Timestamp.nullable(),

@@ -172,6 +172,8 @@ export interface OrderEventTable {
   event: string;
   actor: Actor;
   message: string | null;
+  /** The X-Request-Id of the API call that caused the entry. */
+  requestId: string | null;
 }
 
 export interface WebhookEventTable {

@@ -63,7 +63,7 @@ export async function loadOrderView(db: Db, scope: MerchantScope, orderId: strin
     })),
     refunds: order.refunds.map(refundView),
     shipment: order.shipment,
-    timeline: order.orderEvents.map((e) => ({ seq: e.seq, at: iso(e.at), status: e.status, event: e.event, actor: e.actor, message: e.message })),
+    timeline: order.orderEvents.map((e) => ({ seq: e.seq, at: iso(e.at), status: e.status, event: e.event, actor: e.actor, message: e.message, requestId: e.requestId })),
     alerts: order.alerts,
     viewToken: order.viewToken,
     createdAt: iso(order.createdAt),

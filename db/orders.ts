@@ -45,7 +45,7 @@ export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idemp
     created_at: r.createdAt,
     updated_at: r.updatedAt,
   }));
-  const events = state.timeline.map((e) => ({ seq: e.seq, at: e.at, status: e.status, event: e.event, actor: e.actor, message: e.message ?? null }));
+  const events = state.timeline.map((e) => ({ seq: e.seq, at: e.at, status: e.status, event: e.event, actor: e.actor, message: e.message ?? null, request_id: e.requestId ?? null }));
   const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
 
   const result = await sql<{ written: number }>`
@@ -97,8 +97,8 @@ export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idemp
         failure_reason = excluded.failure_reason, updated_at = excluded.updated_at
     ),
     e as (
-      insert into order_events (order_id, seq, at, status, event, actor, message)
-      select o.id, x.seq, x.at, x.status, x.event, x.actor, x.message
+      insert into order_events (order_id, seq, at, status, event, actor, message, request_id)
+      select o.id, x.seq, x.at, x.status, x.event, x.actor, x.message, x.request_id
       from o, jsonb_populate_recordset(null::order_events, ${json(events)}) as x
       on conflict (order_id, seq) do nothing
     )

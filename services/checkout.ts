@@ -7,6 +7,7 @@ import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from
 import { ApiError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { isLive, type Mode } from '../core/modes.js';
+import { currentRequestId } from '../core/request-context.js';
 import { ORDER_SEARCH_KEYS } from '../core/search-attributes.js';
 import { hasGatewayCredentials } from '../db/gateway-credentials.js';
 import type { MerchantSettings } from '../db/merchants.js';
@@ -174,6 +175,7 @@ function orderInput(deps: AppDeps, { merchantId, mode }: MerchantScope, request:
   const flow = paymentFlowOf(request);
   // Only what the flow uses goes into the order.
   const payer = request.payer && flow && GATEWAY_PROFILES[request.paymentMethod].flowNeeds?.[flow] ? payerFacts(request.payer) : undefined;
+  const requestId = currentRequestId();
   const input: OrderInput = {
     orderId: newId('ord'),
     orderNo: newOrderNo(now),
@@ -191,6 +193,7 @@ function orderInput(deps: AppDeps, { merchantId, mode }: MerchantScope, request:
     livemode: isLive(mode),
     viewToken: randomBytes(24).toString('base64url'),
     paymentCreationSeconds: deps.config.bounds.paymentCreationSeconds,
+    ...(requestId && { requestId }),
     policy: {
       paymentWindowSeconds: settings.paymentWindowSeconds,
       paymentCheckIntervalSeconds: settings.paymentCheckIntervalSeconds,

@@ -1,6 +1,8 @@
-// Pure helpers over the order state the workflow owns: no Temporal imports, so they are easy to test.
+// Helpers over the order state the workflow owns, pure but for one thing read from the run (the request id
+// of the message being handled, none outside a workflow), so they are easy to test.
 import { livemodeOf, type Actor, type OrderInput, type OrderState, type OrderStatus, type Payment, type Refund } from '../domain/order.js';
 import type { PaymentSignal } from './messages.js';
+import { handledRequestId } from './request-ids.js';
 
 export function initialState(input: OrderInput): OrderState {
   return {
@@ -24,21 +26,25 @@ export function initialState(input: OrderInput): OrderState {
     payments: [],
     refunds: [],
     refundRequests: [],
-    timeline: [{ seq: 1, at: input.createdAt, status: 'awaiting_payment', event: 'order_created', actor: 'customer' }],
+    timeline: [{ seq: 1, at: input.createdAt, status: 'awaiting_payment', event: 'order_created', actor: 'customer', ...(input.requestId && { requestId: input.requestId }) }],
     version: 1,
     createdAt: input.createdAt,
     updatedAt: input.createdAt,
   };
 }
 
-/** Records an event on the timeline (optionally moving the status) and bumps the version. */
+/**
+ * Records an event on the timeline (optionally moving the status) and bumps the version. The entry names
+ * the API call that caused it: the one given, else the one whose update or signal is being handled.
+ */
 export function record(
   state: OrderState,
   at: string,
   event: string,
   actor: Actor,
-  options: { status?: OrderStatus; message?: string; reason?: string } = {},
+  options: { status?: OrderStatus; message?: string; reason?: string; requestId?: string } = {},
 ): void {
+  const requestId = options.requestId ?? handledRequestId();
   if (options.status) {
     state.status = options.status;
     state.statusReason = options.reason;
@@ -50,6 +56,7 @@ export function record(
     event,
     actor,
     ...(options.message !== undefined && { message: options.message }),
+    ...(requestId !== undefined && { requestId }),
   });
   state.version += 1;
   state.updatedAt = at;

@@ -11,6 +11,7 @@ import { record, recordPayment } from './order-state.js';
 import { boundedPaymentCreationPatch, closingNoticesPatch } from './patches.js';
 import type { OrderRefunds } from './refunds.js';
 import { reject } from './rejections.js';
+import { handledRequestId } from './request-ids.js';
 
 /** For orders whose input does not say (started before the bound was configurable). */
 const DEFAULT_PAYMENT_CREATION_SECONDS = 60;
@@ -22,7 +23,9 @@ export class OrderPayment {
   /** Why the checkout is refused, as the failure type the API maps and its message. */
   private checkoutRefusal: { type: string; message: string } | undefined;
   private outcome: PaymentSignal | undefined;
-  private cancelRequest: { actor: Actor; reason?: string } | undefined;
+  /** The API call the notification behind `outcome` came with: the run records the outcome, not the handler. */
+  private outcomeRequestId: string | undefined;
+  private cancelRequest: { actor: Actor; reason?: string; requestId?: string } | undefined;
 
   constructor(
     private readonly order: OrderEntity,
@@ -47,12 +50,15 @@ export class OrderPayment {
   /** A verified payment notification: a hint that moves state forward only, so a pending never overrides an outcome. */
   hear(signal: PaymentSignal): void {
     if (signal.paymentId !== this.order.payment()?.id || !this.order.firstHeard(signal.eventId)) return;
-    if (signal.status === 'succeeded' || signal.status === 'failed') this.outcome ??= signal;
+    if ((signal.status === 'succeeded' || signal.status === 'failed') && this.outcome === undefined) {
+      this.outcome = signal;
+      this.outcomeRequestId = handledRequestId();
+    }
   }
 
   /** Cancels an unpaid order, unless the gateway says it was paid after all: answered once projected. */
   async cancel(request: { actor: Actor; reason?: string }): Promise<OrderState> {
-    this.cancelRequest ??= request;
+    this.cancelRequest ??= { ...request, requestId: handledRequestId() };
     await condition(() => this.order.state.status !== 'awaiting_payment');
     await this.order.projected();
     if (this.order.state.status !== 'cancelled') reject(REJECTION.conflict, `The order could not be cancelled: it is ${this.order.state.status}.`);
@@ -91,13 +97,13 @@ export class OrderPayment {
       });
       order.payment().action = created.action;
       order.payment().gatewayReference = created.gatewayReference;
-      record(state, now(), 'payment_created', 'system', { message: input.paymentMethod });
+      record(state, now(), 'payment_created', 'system', { message: input.paymentMethod, requestId: input.requestId });
     } catch (error) {
       this.checkoutRefusal = this.creationRefusal(error, bound);
       if (this.checkoutRefusal === undefined) throw error;
       const reason = this.checkoutRefusal.message;
       order.payment().status = 'failed';
-      record(state, now(), 'payment_creation_failed', 'gateway', { status: 'cancelled', reason, message: reason });
+      record(state, now(), 'payment_creation_failed', 'gateway', { status: 'cancelled', reason, message: reason, requestId: input.requestId });
       await order.persist(undefined, calls.db);
       return false;
     }
@@ -135,13 +141,13 @@ export class OrderPayment {
     while (state.status === 'awaiting_payment') {
       const remaining = deadline - Date.now();
       if (this.outcome) {
-        await this.applyOutcome(this.outcome);
+        await this.applyOutcome(this.outcome, this.outcomeRequestId);
       } else if (this.cancelRequest) {
         const paid = await this.closeAtGateway();
         if (paid) await this.applyOutcome(paid);
         else {
           const reason = this.cancelRequest.reason ?? 'Cancelled before payment.';
-          record(state, now(), 'cancelled', this.cancelRequest.actor, { status: 'cancelled', reason });
+          record(state, now(), 'cancelled', this.cancelRequest.actor, { status: 'cancelled', reason, requestId: this.cancelRequest.requestId });
           await this.closeBeforePayment('order_cancelled', { reason });
         }
       } else if (remaining <= 0) {
@@ -181,12 +187,12 @@ export class OrderPayment {
   // ---- Steps ------------------------------------------------------------------------------------------
 
   /** Applies a verified payment outcome (from a notification or a query): paid, needs review, or failed. */
-  private async applyOutcome(outcome: PaymentOutcome): Promise<void> {
+  private async applyOutcome(outcome: PaymentOutcome, requestId?: string): Promise<void> {
     const { state, policy } = this.order;
     const at = now();
     if (outcome.status === 'failed') {
       this.order.payment().status = 'failed';
-      record(state, at, 'payment_failed', 'gateway', { status: 'cancelled', reason: 'The payment failed at the gateway.' });
+      record(state, at, 'payment_failed', 'gateway', { status: 'cancelled', reason: 'The payment failed at the gateway.', requestId });
       await this.order.persist();
       return;
     }
@@ -197,12 +203,13 @@ export class OrderPayment {
         status: 'needs_review',
         reason: `The gateway captured ${outcome.amount ?? '?'} ${outcome.currency ?? '?'}; the order total is ${state.total} ${state.currency}.`,
         message: `captured ${outcome.amount ?? '?'} ${outcome.currency ?? '?'}`,
+        requestId,
       });
       await this.order.persist();
       return;
     }
-    record(state, at, 'payment_succeeded', 'gateway', { status: 'paid', message: `${state.total} ${state.currency}` });
-    if (policy.autoConfirm) record(state, at, 'confirmed', 'system', { status: 'confirmed', message: 'auto-confirmed' });
+    record(state, at, 'payment_succeeded', 'gateway', { status: 'paid', message: `${state.total} ${state.currency}`, requestId });
+    if (policy.autoConfirm) record(state, at, 'confirmed', 'system', { status: 'confirmed', message: 'auto-confirmed', requestId });
     await this.order.persistAndNotify('payment_receipt', { amount: state.total, currency: state.currency, items: state.items });
   }
 
