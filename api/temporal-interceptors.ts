@@ -1,5 +1,6 @@
 import type { Headers, Next, WorkflowClientInterceptor, WorkflowSignalInput, WorkflowSignalWithStartInput, WorkflowStartInput, WorkflowStartUpdateInput, WorkflowStartUpdateWithStartInput } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { currentRequestId } from '../core/request-context.js';
 import { REQUEST_ID_HEADER } from '../workflows/messages.js';
 
@@ -32,4 +33,13 @@ export class RequestIdClientInterceptor implements WorkflowClientInterceptor {
   startUpdateWithStart(input: WorkflowStartUpdateWithStartInput, next: Next<WorkflowClientInterceptor, 'startUpdateWithStart'>) {
     return next({ ...input, workflowStartHeaders: withRequestId(input.workflowStartHeaders), updateHeaders: withRequestId(input.updateHeaders) });
   }
+}
+
+/**
+ * The interceptors of a Temporal client that serves requests: request ids, and with tracing on the
+ * OpenTelemetry one, which makes each start, update and signal a span and hands its context to the
+ * workflow (one checkout, one trace).
+ */
+export function clientInterceptors({ tracing }: { tracing: boolean }): WorkflowClientInterceptor[] {
+  return [new RequestIdClientInterceptor(), ...(tracing ? [new OpenTelemetryWorkflowClientInterceptor()] : [])];
 }

@@ -1,4 +1,5 @@
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import type { WorkerTracing } from './tracing.js';
 import type { Activities } from '../activities/index.js';
 
 export interface WorkerOptions {
@@ -11,6 +12,8 @@ export interface WorkerOptions {
   /** Identity shown in the Temporal UI for tasks this worker ran. */
   identity?: string;
   maxCachedWorkflows?: number;
+  /** Activity spans and the workflows' span sink (worker/tracing.ts). */
+  tracing?: WorkerTracing;
 }
 
 export function createWorker(options: WorkerOptions): Promise<Worker> {
@@ -22,5 +25,7 @@ export function createWorker(options: WorkerOptions): Promise<Worker> {
     workflowBundle: options.workflowBundle,
     ...(options.identity && { identity: options.identity }),
     ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
+    ...(options.tracing?.interceptors && { interceptors: options.tracing.interceptors }),
+    ...(options.tracing && { sinks: options.tracing.sinks }),
   });
 }

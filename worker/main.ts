@@ -10,9 +10,12 @@ import { createActivities } from '../activities/index.js';
 import { createSmtpNotifier } from '../activities/notifier.js';
 import { createGatewayRegistry } from '../gateways/registry.js';
 import { createWorker } from './create-worker.js';
+import { workerTracing } from './tracing.js';
+import { startTracing } from '../telemetry/tracing.js';
 import { workflowBundleForWorker } from './workflow-bundle.js';
 
 const config = loadConfigOrExit();
+const tracing = startTracing(config.tracing, 'paystead-worker');
 const logger = createLogger(config.logLevel, 'worker', { secretFields: CREDENTIAL_FIELD_NAMES });
 const db = createDb(config.database.url, config.database.poolSize);
 const [connection, workflowBundle] = await Promise.all([NativeConnection.connect(temporalConnectionOptions(config.temporal)), workflowBundleForWorker()]);
@@ -35,6 +38,7 @@ const worker = await createWorker({
   }),
   workflowBundle,
   maxCachedWorkflows: config.temporal.maxCachedWorkflows,
+  tracing: workerTracing(tracing),
 });
 logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker started');
 if (!notifier) logger.warn('SMTP_URL is not set: customer e-mail waits in the outbox');
@@ -50,4 +54,5 @@ await worker.run();
 await connection.close();
 await temporal.connection.close();
 await db.destroy();
+await tracing?.shutdown();
 logger.info('worker stopped');
