@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { currentRequestId } from './request-context.js';
 
@@ -27,10 +28,15 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
-/** Every line written while a request is served names it (`requestId`, as in its `X-Request-Id`). */
+/**
+ * Every line written while a request is served names it (`requestId`, as in its `X-Request-Id`), and with
+ * tracing on the trace it is part of (`traceId`).
+ */
 function requestFields(): Record<string, unknown> {
   const requestId = currentRequestId();
-  return requestId === undefined ? {} : { requestId };
+  const span = trace.getActiveSpan();
+  const traceId = span?.isRecording() ? span.spanContext().traceId : undefined;
+  return { ...(requestId !== undefined && { requestId }), ...(traceId !== undefined && { traceId }) };
 }
 
 export function createLogger(level: string, name = 'paystead', { secretFields = [], destination }: LoggerOptions = {}): Logger {

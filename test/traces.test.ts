@@ -116,6 +116,8 @@ describe('request ids and traces', () => {
     const lines = logLines.filter((line) => line.requestId === requestId);
     expect(lines.length, `log lines: ${JSON.stringify(logLines)}`).toBeGreaterThan(0);
     expect(lines[0]).toMatchObject({ level: 40, msg: 'webhook rejected' });
+    const http = spans.getFinishedSpans().find((span) => span.attributes['paystead.request_id'] === requestId);
+    expect(lines[0]!.traceId).toBe(http?.spanContext().traceId);
 
     for (const unacceptable of ['has spaces in it', 'x'.repeat(129), 'line\u00e9break']) {
       const answered = await stack.request('GET', '/healthz', { headers: { 'x-request-id': unacceptable } });
