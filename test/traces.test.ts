@@ -107,6 +107,8 @@ describe('request ids and traces', () => {
     expect(confirm.headers.get('x-request-id')).toBe(confirmId);
     expect(confirm.body.timeline.at(-1)).toMatchObject({ event: 'confirmed', requestId: confirmId });
     expect(spans.getFinishedSpans().some((span) => span.name === 'POST /v1/admin/orders/:id/confirm' && span.attributes['paystead.request_id'] === confirmId)).toBe(true);
+    // A run with trace and request-id headers, for the replay test.
+    await stack.recordHistory(order.id, 'traced-confirmed');
   });
 
   it('puts the request id in the log lines a request causes, and replaces an unacceptable one', async () => {
