@@ -1,5 +1,5 @@
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
-import type { WorkerTracing } from './tracing.js';
+import { workerTracing, type WorkerTracing } from './tracing.js';
 import type { Activities } from '../activities/index.js';
 
 export interface WorkerOptions {
@@ -12,11 +12,12 @@ export interface WorkerOptions {
   /** Identity shown in the Temporal UI for tasks this worker ran. */
   identity?: string;
   maxCachedWorkflows?: number;
-  /** Activity spans and the workflows' span sink (worker/tracing.ts). */
+  /** Activity spans and the workflows' span sink (worker/tracing.ts); without it, a sink that drops spans. */
   tracing?: WorkerTracing;
 }
 
 export function createWorker(options: WorkerOptions): Promise<Worker> {
+  const tracing = options.tracing ?? workerTracing(undefined);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -25,7 +26,7 @@ export function createWorker(options: WorkerOptions): Promise<Worker> {
     workflowBundle: options.workflowBundle,
     ...(options.identity && { identity: options.identity }),
     ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
-    ...(options.tracing?.interceptors && { interceptors: options.tracing.interceptors }),
-    ...(options.tracing && { sinks: options.tracing.sinks }),
+    ...(tracing.interceptors && { interceptors: tracing.interceptors }),
+    sinks: tracing.sinks,
   });
 }
