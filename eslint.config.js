@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 // Dependencies point down: pages/api -> services -> workflows/activities -> gateways/db -> domain/core.
-const FOLDERS = ['core', 'domain', 'db', 'gateways', 'activities', 'workflows', 'services', 'api', 'pages', 'worker', 'devstack', 'scripts', 'test'];
+const FOLDERS = ['core', 'domain', 'db', 'gateways', 'activities', 'workflows', 'services', 'api', 'pages', 'telemetry', 'worker', 'devstack', 'scripts', 'test'];
 const relativeImportOf = (folders) => `^(\\.\\./)+(${folders.join('|')})(/|$)`;
 
 /** Files in `folder` may import only the folders in `allowed` (and, as types only, those in `typesOnly`). */
@@ -68,6 +68,8 @@ export default tseslint.config(
   // The two faces over the services: the JSON API and the pages never import each other, and services
   // import neither. app.ts is the composition root that mounts the pages beside the API.
   layer('services', ['services', 'workflows', 'activities', 'gateways', 'db', 'domain', 'core']),
-  { ...layer('api', ['api', 'services', 'workflows', 'gateways', 'db', 'domain', 'core']), ignores: ['api/app.ts'] },
+  { ...layer('api', ['api', 'services', 'workflows', 'gateways', 'db', 'domain', 'core', 'telemetry']), ignores: ['api/app.ts'] },
   layer('pages', ['pages', 'services', 'gateways', 'db', 'domain', 'core']),
+  // The process's tracer provider, for the entry points (api/, worker/): beside core, importing only it.
+  layer('telemetry', ['telemetry', 'core']),
 );

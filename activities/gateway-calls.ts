@@ -1,3 +1,4 @@
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { getMerchant } from '../db/merchants.js';
 import type { Mode } from '../core/modes.js';
@@ -11,6 +12,27 @@ interface GatewayTarget {
   gateway: GatewayName;
   /** The order's mode: which of the merchant's credentials (and which gateway environment) to use. */
   mode: Mode;
+}
+
+const tracer = trace.getTracer('paystead-gateways');
+
+/**
+ * The call to the gateway as a client span (`sandbox createGatewayPayment`), child of the activity's span:
+ * how long the gateway itself took, inside one checkout's trace. A no-op tracer when tracing is off.
+ */
+function gatewaySpan<T>(target: GatewayTarget, fn: () => Promise<T>): Promise<T> {
+  const operation = Context.current().info.activityType;
+  const attributes = { 'paystead.gateway': target.gateway, 'paystead.mode': target.mode, 'paystead.gateway.operation': operation };
+  return tracer.startActiveSpan(`${target.gateway} ${operation}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+    try {
+      return await fn();
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
 }
 
 const paymentRef = ({ paymentId, createdAt, gatewayReference }: PaymentRef): PaymentRef => ({ paymentId, createdAt, gatewayReference });
@@ -50,7 +72,7 @@ export function createGatewayActivities(deps: ActivityDeps) {
     const adapter = adapterFor(target);
     const ctx = await loadGatewayContext(deps, target.merchantId, target.gateway, target.mode);
     try {
-      return await heartbeating(() => fn(adapter, ctx));
+      return await gatewaySpan(target, () => heartbeating(() => fn(adapter, ctx)));
     } catch (error) {
       if (error instanceof GatewayError && !error.retryable) {
         throw ApplicationFailure.nonRetryable(`${target.gateway}: ${error.message}`, 'GatewayRejected');

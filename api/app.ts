@@ -8,6 +8,8 @@ import { createThrottle } from '../services/throttle.js';
 import type { AppEnv, RouteDeps } from './context.js';
 import { applyInputPolicy, notFoundOrNotAllowed } from './input-policy.js';
 import { recordRequests, registerMetricsRoute } from './metrics.js';
+import { requestIds } from './request-id.js';
+import { httpSpans } from './http-spans.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerDocsRoutes } from './routes/docs.js';
 import { registerPlatformRoutes } from './routes/platform.js';
@@ -40,7 +42,9 @@ export function createRouter() {
 export function createApp(appDeps: AppDeps) {
   const deps: RouteDeps = { ...appDeps, keys: createKeyResolver(appDeps.db, appDeps.config.platformApiKey, appDeps.config.http.keyCacheMs), throttle: createThrottle(appDeps.db, appDeps.config.throttle) };
   const app = createRouter();
+  app.use('*', requestIds());
   app.use('*', recordRequests());
+  if (deps.config.tracing) app.use('*', httpSpans());
   // Route handlers are named module constants (`AppRouteHandler<typeof route>`): they find the deps here.
   app.use('*', async (c, next) => {
     c.set('deps', deps);

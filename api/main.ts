@@ -9,9 +9,12 @@ import { CREDENTIAL_FIELD_NAMES } from '../domain/gateways.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createGatewayRegistry } from '../gateways/registry.js';
 import { createApp } from './app.js';
+import { clientInterceptors } from './temporal-interceptors.js';
+import { startTracing } from '../telemetry/tracing.js';
 import { createNotificationDispatcher } from '../services/notification-dispatch.js';
 
 const config = loadConfigOrExit();
+const tracing = startTracing(config.tracing, 'paystead-api');
 const logger = createLogger(config.logLevel, 'api', { secretFields: CREDENTIAL_FIELD_NAMES });
 collectProcessMetrics();
 const db = createDb(config.database.url, config.database.poolSize);
@@ -20,7 +23,7 @@ if (applied.length > 0) logger.info({ applied }, 'migrations applied');
 
 // Lazy: the API starts (and /readyz reports the problem) even while Temporal is still coming up.
 const connection = Connection.lazy(temporalConnectionOptions(config.temporal));
-const temporal = new Client({ connection, namespace: config.temporal.namespace });
+const temporal = new Client({ connection, namespace: config.temporal.namespace, interceptors: { workflow: clientInterceptors({ tracing: tracing !== undefined }) } });
 const app = createApp({ config, db, temporal, logger, gateways: createGatewayRegistry(config) });
 
 // Finishes notifications whose hand-over to their order was interrupted by a crash of an API process.
@@ -39,6 +42,7 @@ async function shutdown(signal: string) {
   server.close();
   await connection.close();
   await db.destroy();
+  await tracing?.shutdown();
   process.exit(0);
 }
 process.once('SIGINT', () => void shutdown('SIGINT'));

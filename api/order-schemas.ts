@@ -95,6 +95,7 @@ export const TimelineEntrySchema = z
         'The event\'s parameters: amounts in minor units with their currency (`{ "amount": 28136, "currency": "CNY" }`), a person\'s own words as text (`reason`, `note`, `carrier`), a system reason as `{ "code", "params" }` (see `statusReasonCode`). Null for entries recorded before parameters.',
       example: { amount: 28136, currency: 'CNY' },
     }),
+    requestId: z.string().nullable().openapi({ description: 'The `X-Request-Id` of the API call that caused the entry (checkout, an action, a gateway notification); null for the order\'s own steps.' }),
   })
   .openapi('TimelineEntry');
 

@@ -108,6 +108,8 @@ export const envSchema = z
     MAIL_FROM: z.email().default('orders@localhost'),
     WEBHOOK_ALLOWED_HOSTS: addressList,
     WEBHOOK_FIRST_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+    OTEL_EXPORTER_OTLP_ENDPOINT: optionalText.pipe(z.url().optional()),
+    OTEL_SERVICE_NAME: optionalText,
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.TEMPORAL_TLS_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_KEY_PATH)) {
@@ -197,6 +199,15 @@ export interface Config {
    */
   mail: { smtpUrl?: string; from: string };
   webhooks: WebhookConfig;
+  /** Traces over OTLP/HTTP; absent (no `OTEL_EXPORTER_OTLP_ENDPOINT`): no tracing at all. */
+  tracing?: TracingConfig;
+}
+
+/** Where spans go (the collector's base URL; spans are posted to `/v1/traces` under it) and the service's name. */
+export interface TracingConfig {
+  endpoint: string;
+  /** `OTEL_SERVICE_NAME`; by default `paystead-api` or `paystead-worker`. */
+  serviceName?: string;
 }
 
 /** Webhooks to merchants' servers (see core/webhook-targets.ts and workflows/webhook-delivery.ts). */
@@ -264,6 +275,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     mail: { ...(e.SMTP_URL && { smtpUrl: e.SMTP_URL }), from: e.MAIL_FROM },
     webhooks: { allowedHosts: e.WEBHOOK_ALLOWED_HOSTS, firstRetrySeconds: e.WEBHOOK_FIRST_RETRY_SECONDS },
+    ...(e.OTEL_EXPORTER_OTLP_ENDPOINT && {
+      tracing: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, ''), ...(e.OTEL_SERVICE_NAME && { serviceName: e.OTEL_SERVICE_NAME }) },
+    }),
   };
 }
 

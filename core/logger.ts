@@ -1,4 +1,6 @@
+import { trace } from '@opentelemetry/api';
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { currentRequestId } from './request-context.js';
 
 export type { Logger };
 
@@ -26,7 +28,18 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
+/**
+ * Every line written while a request is served names it (`requestId`, as in its `X-Request-Id`), and with
+ * tracing on the trace it is part of (`traceId`).
+ */
+function requestFields(): Record<string, unknown> {
+  const requestId = currentRequestId();
+  const span = trace.getActiveSpan();
+  const traceId = span?.isRecording() ? span.spanContext().traceId : undefined;
+  return { ...(requestId !== undefined && { requestId }), ...(traceId !== undefined && { traceId }) };
+}
+
 export function createLogger(level: string, name = 'paystead', { secretFields = [], destination }: LoggerOptions = {}): Logger {
-  const options = { name, level, redact: { paths: redactionPaths(secretFields), censor: '[redacted]' } };
+  const options = { name, level, mixin: requestFields, redact: { paths: redactionPaths(secretFields), censor: '[redacted]' } };
   return destination ? pino(options, destination) : pino(options);
 }

@@ -184,6 +184,8 @@ export interface OrderEventTable {
   message: string | null;
   /** The event's parameters (domain/timeline.ts `TimelineParams`); null in rows written before. */
   params: Record<string, unknown> | null;
+  /** The X-Request-Id of the API call that caused the entry. */
+  requestId: string | null;
 }
 
 export interface WebhookEventTable {

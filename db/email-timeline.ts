@@ -16,6 +16,7 @@ export interface EmailTimelineEntry {
   event: EmailEvent;
   actor: 'system';
   message: null;
+  requestId: null;
   /** `kind`: which message (`payment_receipt`, …); `reason`: why the last attempt failed. */
   params: { kind: string; reason?: string };
 }
@@ -36,8 +37,8 @@ function entryOf(row: EmailStatusRow): Omit<EmailTimelineEntry, 'status'> | unde
   const at = row.sentAt ?? row.lastAttemptAt;
   if (at === null) return undefined;
   const iso = new Date(at).toISOString();
-  if (row.sentAt !== null) return { seq: null, at: iso, event: 'email_sent', actor: 'system', message: null, params: { kind: row.kind } };
-  return { seq: null, at: iso, event: 'email_failed', actor: 'system', message: null, params: { kind: row.kind, reason: row.lastError ?? '' } };
+  if (row.sentAt !== null) return { seq: null, at: iso, event: 'email_sent', actor: 'system', message: null, requestId: null, params: { kind: row.kind } };
+  return { seq: null, at: iso, event: 'email_failed', actor: 'system', message: null, requestId: null, params: { kind: row.kind, reason: row.lastError ?? '' } };
 }
 
 /** The workflow's entries with the e-mail entries placed after the last entry at or before their time. */

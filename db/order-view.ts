@@ -75,7 +75,7 @@ export async function loadOrderView(db: Db, scope: MerchantScope, orderId: strin
     shipment: order.shipment,
     // The workflow's entries, and each customer e-mail's send status among them (db/email-timeline.ts).
     timeline: withEmailStatus(
-      order.orderEvents.map((e) => ({ seq: e.seq, at: iso(e.at), status: e.status, event: e.event, actor: e.actor, message: timelineDetail(e, english) ?? null, params: e.params })),
+      order.orderEvents.map((e) => ({ seq: e.seq, at: iso(e.at), status: e.status, event: e.event, actor: e.actor, message: timelineDetail(e, english) ?? null, params: e.params, requestId: e.requestId })),
       order.emailStatus,
     ).map((entry) => (entry.seq === null ? { ...entry, message: timelineDetail(entry, english) ?? null } : entry)),
     alerts: order.alerts,

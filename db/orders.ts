@@ -49,7 +49,7 @@ export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idemp
     created_at: r.createdAt,
     updated_at: r.updatedAt,
   }));
-  const events = state.timeline.map((e) => ({ seq: e.seq, at: e.at, status: e.status, event: e.event, actor: e.actor, message: e.message ?? null, params: e.params ?? null }));
+  const events = state.timeline.map((e) => ({ seq: e.seq, at: e.at, status: e.status, event: e.event, actor: e.actor, message: e.message ?? null, params: e.params ?? null, request_id: e.requestId ?? null }));
   // States from before coded reasons (an activity retried across the change) carry the sentence.
   const reason = state.statusReason as OrderState['statusReason'] | string | undefined;
   const reasonText = typeof reason === 'string' ? reason : null;
@@ -107,8 +107,8 @@ export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idemp
         failure_reason = excluded.failure_reason, codes = excluded.codes, updated_at = excluded.updated_at
     ),
     e as (
-      insert into order_events (order_id, seq, at, status, event, actor, message, params)
-      select o.id, x.seq, x.at, x.status, x.event, x.actor, x.message, x.params
+      insert into order_events (order_id, seq, at, status, event, actor, message, params, request_id)
+      select o.id, x.seq, x.at, x.status, x.event, x.actor, x.message, x.params, x.request_id
       from o, jsonb_populate_recordset(null::order_events, ${json(events)}) as x
       on conflict (order_id, seq) do nothing
       returning seq, event

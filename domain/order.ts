@@ -115,6 +115,8 @@ export interface TimelineEntry {
   params?: Record<string, unknown>;
   /** Entries recorded before parameters: the sentence as the workflow wrote it. */
   message?: string;
+  /** The `X-Request-Id` of the API call that caused the entry; absent for the order's own steps and older entries. */
+  requestId?: string;
 }
 
 export interface MerchantPolicy {
@@ -155,6 +157,8 @@ export interface OrderInput extends Omit<Quote, 'taxIncluded'> {
   policy: MerchantPolicy;
   /** How long payment creation may take, all attempts together, before the order is cancelled (from the configuration). */
   paymentCreationSeconds?: number;
+  /** The checkout's `X-Request-Id`, on the entries it causes; absent in orders started before request ids. */
+  requestId?: string;
   createdAt: string;
 }
 

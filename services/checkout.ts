@@ -9,6 +9,7 @@ import { LOCALES } from '../core/i18n/locales.js';
 import { metrics, type CheckoutOutcome } from '../core/metrics.js';
 import { newId } from '../core/ids.js';
 import { isLive, type Mode } from '../core/modes.js';
+import { currentRequestId } from '../core/request-context.js';
 import { ORDER_SEARCH_KEYS } from '../core/search-attributes.js';
 import { hasGatewayCredentials } from '../db/gateway-credentials.js';
 import type { MerchantSettings } from '../db/merchants.js';
@@ -177,6 +178,7 @@ function orderInput(deps: AppDeps, { merchantId, mode }: MerchantScope, request:
   const flow = paymentFlowOf(request);
   // Only what the flow uses goes into the order.
   const payer = request.payer && flow && GATEWAY_PROFILES[request.paymentMethod].flowNeeds?.[flow] ? payerFacts(request.payer) : undefined;
+  const requestId = currentRequestId();
   const input: OrderInput = {
     orderId: newId('ord'),
     orderNo: newOrderNo(now),
@@ -195,6 +197,7 @@ function orderInput(deps: AppDeps, { merchantId, mode }: MerchantScope, request:
     viewToken: randomBytes(24).toString('base64url'),
     locale: request.locale ?? settings.locale,
     paymentCreationSeconds: deps.config.bounds.paymentCreationSeconds,
+    ...(requestId && { requestId }),
     policy: {
       paymentWindowSeconds: settings.paymentWindowSeconds,
       paymentCheckIntervalSeconds: settings.paymentCheckIntervalSeconds,

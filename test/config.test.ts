@@ -41,6 +41,14 @@ describe('loadConfig', () => {
     expect((error as ConfigError).message.split('\n')[0]).toBe('Invalid configuration:');
   });
 
+  it('traces only with an OTLP endpoint: its base URL and an optional service name', () => {
+    expect(loadConfig(valid).tracing).toBeUndefined();
+    expect(loadConfig({ ...valid, OTEL_EXPORTER_OTLP_ENDPOINT: '' }).tracing).toBeUndefined();
+    expect(loadConfig({ ...valid, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing).toEqual({ endpoint: 'http://collector:4318' });
+    expect(loadConfig({ ...valid, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SERVICE_NAME: 'shop-api' }).tracing).toEqual({ endpoint: 'http://collector:4318', serviceName: 'shop-api' });
+    expect(() => loadConfig({ ...valid, OTEL_EXPORTER_OTLP_ENDPOINT: 'collector' })).toThrow('OTEL_EXPORTER_OTLP_ENDPOINT');
+  });
+
   it('configures TLS and API keys for a hosted Temporal', () => {
     const config = loadConfig({ ...valid, TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_API_KEY: 'tk' });
     expect(config.temporal.tls).toBeDefined();

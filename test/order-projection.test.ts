@@ -72,7 +72,7 @@ describe('order projection', () => {
     state.paidAmount = 100;
     state.refunds.push({ id: 'rfd_a', paymentId: order.paymentId, amount: 40, currency: 'CNY', reason: 'damaged', status: 'succeeded', initiatedBy: 'merchant', gatewayReference: 'R1', createdAt: order.createdAt, updatedAt: order.createdAt });
     state.refundedAmount = 40;
-    record(state, order.createdAt, 'payment_succeeded', 'gateway', { amount: 100, currency: 'CNY' }, { status: 'paid' });
+    record(state, order.createdAt, 'payment_succeeded', 'gateway', { amount: 100, currency: 'CNY' }, { status: 'paid', requestId: 'req-notification-1' });
     const meta = { workflowId: `order-${order.orderId}`, idempotencyKey: order.idempotencyKey, requestHash: order.requestHash, viewToken: order.viewToken };
     expect((await writeOrderProjection(database.db, meta, state)).written).toBe(true);
 
@@ -85,8 +85,8 @@ describe('order projection', () => {
       { id: 'rfd_a', paymentId: order.paymentId, amount: 40, currency: 'CNY', reason: 'damaged', status: 'succeeded', initiatedBy: 'merchant', note: null, gatewayReference: 'R1', failureReason: null, codes: null, createdAt: at, updatedAt: at },
     ]);
     expect(view?.timeline).toEqual([
-      { seq: 1, at, status: 'awaiting_payment', event: 'order_created', actor: 'customer', message: null, params: {} },
-      { seq: 2, at, status: 'paid', event: 'payment_succeeded', actor: 'gateway', message: 'CN¥1.00', params: { amount: 100, currency: 'CNY' } },
+      { seq: 1, at, status: 'awaiting_payment', event: 'order_created', actor: 'customer', message: null, params: {}, requestId: null },
+      { seq: 2, at, status: 'paid', event: 'payment_succeeded', actor: 'gateway', message: 'CN¥1.00', params: { amount: 100, currency: 'CNY' }, requestId: 'req-notification-1' },
     ]);
     expect(view?.livemode).toBe(true);
     expect(await loadOrderView(database.db, { merchantId: 'mer_someone_else', mode: 'live' }, order.orderId)).toBeUndefined();

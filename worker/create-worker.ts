@@ -1,4 +1,5 @@
 import { NativeConnection, Worker, type WorkerOptions as SdkWorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
+import { workerTracing, type WorkerTracing } from './tracing.js';
 import type { Activities } from '../activities/index.js';
 
 export interface WorkerOptions {
@@ -13,9 +14,12 @@ export interface WorkerOptions {
   maxCachedWorkflows?: number;
   /** After shutdown(), how long in-flight activities may run before they are cancelled (default: at once). */
   shutdownGraceTime?: SdkWorkerOptions['shutdownGraceTime'];
+  /** Activity spans and the workflows' span sink (worker/tracing.ts); without it, a sink that drops spans. */
+  tracing?: WorkerTracing;
 }
 
 export function createWorker(options: WorkerOptions): Promise<Worker> {
+  const tracing = options.tracing ?? workerTracing(undefined);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -25,5 +29,7 @@ export function createWorker(options: WorkerOptions): Promise<Worker> {
     ...(options.identity && { identity: options.identity }),
     ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
     ...(options.shutdownGraceTime !== undefined && { shutdownGraceTime: options.shutdownGraceTime }),
+    ...(tracing.interceptors && { interceptors: tracing.interceptors }),
+    sinks: tracing.sinks,
   });
 }

@@ -13,6 +13,8 @@ import { createActivities } from '../activities/index.js';
 import { createSmtpNotifier } from '../activities/notifier.js';
 import { createGatewayRegistry } from '../gateways/registry.js';
 import { createWorker } from './create-worker.js';
+import { workerTracing } from './tracing.js';
+import { startTracing } from '../telemetry/tracing.js';
 import { startWorkerHttpServer, type Readiness } from './http-server.js';
 import { installRuntimeWithMetrics } from './sdk-metrics.js';
 import { untilStarted, type Waiting } from './until-started.js';
@@ -26,6 +28,7 @@ const SHUTDOWN_GRACE = '8 seconds';
 const CHECK_TIMEOUT_MS = 2000;
 
 const config = loadConfigOrExit();
+const tracing = startTracing(config.tracing, 'paystead-worker');
 const logger = createLogger(config.logLevel, 'worker', { secretFields: CREDENTIAL_FIELD_NAMES });
 collectProcessMetrics();
 const sdkMetrics = await installRuntimeWithMetrics();
@@ -98,6 +101,7 @@ const started = await untilStarted(
       workflowBundle,
       maxCachedWorkflows: config.temporal.maxCachedWorkflows,
       shutdownGraceTime: SHUTDOWN_GRACE,
+      tracing: workerTracing(tracing),
     });
   },
   {
@@ -136,5 +140,6 @@ http.close();
 await connection?.close();
 await temporal.connection.close();
 await db.destroy();
+await tracing?.shutdown();
 logger.info('worker stopped');
 process.exit(exitCode);

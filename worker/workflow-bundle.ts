@@ -9,12 +9,14 @@ import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporali
 // Run compiled (`dist/**/*.js`) or from source through tsx (`*.ts`): sibling files share this file's extension.
 const EXT = path.extname(fileURLToPath(import.meta.url));
 const WORKFLOWS_PATH = fileURLToPath(new URL(`../workflows/index${EXT}`, import.meta.url));
+/** Bundled with the workflows (a prebuilt bundle ignores the worker's own `workflowModules`). */
+const INTERCEPTORS_PATH = fileURLToPath(new URL(`../workflows/interceptors${EXT}`, import.meta.url));
 /** Written by `npm run build` beside the compiled code (`dist/workflow-bundle.js`). */
 const PREBUILT_BUNDLE = fileURLToPath(new URL('../workflow-bundle.js', import.meta.url));
 
 /** Bundles the workflow code (webpack): at build time, for the test run, or for a worker run from source. */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: [INTERCEPTORS_PATH], logger: quietBundlerLogger });
 }
 
 /**

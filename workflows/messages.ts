@@ -42,6 +42,9 @@ export const refundNotificationSignal = defineSignal<[RefundSignal]>('refundNoti
 
 export const stateQuery = defineQuery<OrderState>('state');
 
+/** The Temporal header an API call's updates and signals carry its `X-Request-Id` in (workflows/request-ids.ts). */
+export const REQUEST_ID_HEADER = 'paystead-request-id';
+
 /** Failure types the API maps to HTTP statuses. */
 export const REJECTION = {
   conflict: 'OrderConflict', // 409: the order is not in a state that allows this

@@ -1,7 +1,9 @@
-// Pure helpers over the order state the workflow owns: no Temporal imports, so they are easy to test.
+// Helpers over the order state the workflow owns, pure but for one thing read from the run (the request id
+// of the message being handled, none outside a workflow), so they are easy to test.
 import { livemodeOf, type Actor, type OrderInput, type OrderState, type OrderStatus, type Payment, type Refund } from '../domain/order.js';
 import type { Reason, TimelineEvent, TimelineParams } from '../domain/timeline.js';
 import type { PaymentSignal } from './messages.js';
+import { handledRequestId } from './request-ids.js';
 
 export function initialState(input: OrderInput): OrderState {
   return {
@@ -26,7 +28,7 @@ export function initialState(input: OrderInput): OrderState {
     payments: [],
     refunds: [],
     refundRequests: [],
-    timeline: [{ seq: 1, at: input.createdAt, status: 'awaiting_payment', event: 'order_created', actor: 'customer', params: {} }],
+    timeline: [{ seq: 1, at: input.createdAt, status: 'awaiting_payment', event: 'order_created', actor: 'customer', params: {}, ...(input.requestId && { requestId: input.requestId }) }],
     version: 1,
     createdAt: input.createdAt,
     updatedAt: input.createdAt,
@@ -35,14 +37,23 @@ export function initialState(input: OrderInput): OrderState {
 
 /**
  * Records an event on the timeline as its code and parameters (optionally moving the status, with the
- * reason for it) and bumps the version. Words are rendered where people read them.
+ * reason for it) and bumps the version. Words are rendered where people read them. The entry names the API
+ * call that caused it: the one given, else the one whose update or signal is being handled.
  */
-export function record<E extends TimelineEvent>(state: OrderState, at: string, event: E, actor: Actor, params: TimelineParams[E], move?: { status: OrderStatus; reason?: Reason }): void {
-  if (move) {
-    state.status = move.status;
-    state.statusReason = move.reason;
+export function record<E extends TimelineEvent>(
+  state: OrderState,
+  at: string,
+  event: E,
+  actor: Actor,
+  params: TimelineParams[E],
+  options: { status?: OrderStatus; reason?: Reason; requestId?: string } = {},
+): void {
+  const requestId = options.requestId ?? handledRequestId();
+  if (options.status) {
+    state.status = options.status;
+    state.statusReason = options.reason;
   }
-  state.timeline.push({ seq: state.timeline.length + 1, at, status: state.status, event, actor, params: { ...params } });
+  state.timeline.push({ seq: state.timeline.length + 1, at, status: state.status, event, actor, params: { ...params }, ...(requestId !== undefined && { requestId }) });
   state.version += 1;
   state.updatedAt = at;
 }

@@ -12,6 +12,7 @@ import { record, recordPayment } from './order-state.js';
 import { boundedPaymentCreationPatch, closingNoticesPatch } from './patches.js';
 import type { OrderRefunds } from './refunds.js';
 import { reject } from './rejections.js';
+import { handledRequestId } from './request-ids.js';
 
 /** For orders whose input does not say (started before the bound was configurable). */
 const DEFAULT_PAYMENT_CREATION_SECONDS = 60;
@@ -25,7 +26,9 @@ export class OrderPayment {
   private checkout: CheckoutResult | undefined;
   private checkoutRefusal: CheckoutRefusal | undefined;
   private outcome: PaymentSignal | undefined;
-  private cancelRequest: { actor: Actor; reason?: string } | undefined;
+  /** The API call the notification behind `outcome` came with: the run records the outcome, not the handler. */
+  private outcomeRequestId: string | undefined;
+  private cancelRequest: { actor: Actor; reason?: string; requestId?: string } | undefined;
 
   constructor(
     private readonly order: OrderEntity,
@@ -50,12 +53,15 @@ export class OrderPayment {
   /** A verified payment notification: a hint that moves state forward only, so a pending never overrides an outcome. */
   hear(signal: PaymentSignal): void {
     if (signal.paymentId !== this.order.payment()?.id || !this.order.firstHeard(signal.eventId)) return;
-    if (signal.status === 'succeeded' || signal.status === 'failed') this.outcome ??= signal;
+    if ((signal.status === 'succeeded' || signal.status === 'failed') && this.outcome === undefined) {
+      this.outcome = signal;
+      this.outcomeRequestId = handledRequestId();
+    }
   }
 
   /** Cancels an unpaid order, unless the gateway says it was paid after all: answered once projected. */
   async cancel(request: { actor: Actor; reason?: string }): Promise<OrderState> {
-    this.cancelRequest ??= request;
+    this.cancelRequest ??= { ...request, requestId: handledRequestId() };
     await condition(() => this.order.state.status !== 'awaiting_payment');
     await this.order.projected();
     if (this.order.state.status !== 'cancelled') reject(REJECTION.conflict, `The order could not be cancelled: it is ${this.order.state.status}.`);
@@ -94,14 +100,14 @@ export class OrderPayment {
       });
       order.payment().action = created.action;
       order.payment().gatewayReference = created.gatewayReference;
-      record(state, now(), 'payment_created', 'system', { gateway: input.paymentMethod });
+      record(state, now(), 'payment_created', 'system', { gateway: input.paymentMethod }, { requestId: input.requestId });
     } catch (error) {
       const refusal = this.creationRefusal(error, bound);
       if (refusal === undefined) throw error;
       this.checkoutRefusal = refusal;
       const { reason } = refusal;
       order.payment().status = 'failed';
-      record(state, now(), 'payment_creation_failed', 'gateway', { reason }, { status: 'cancelled', reason });
+      record(state, now(), 'payment_creation_failed', 'gateway', { reason }, { status: 'cancelled', reason, requestId: input.requestId });
       await order.persist(undefined, calls.db);
       return false;
     }
@@ -145,14 +151,14 @@ export class OrderPayment {
     while (state.status === 'awaiting_payment') {
       const remaining = deadline - Date.now();
       if (this.outcome) {
-        await this.applyOutcome(this.outcome);
+        await this.applyOutcome(this.outcome, this.outcomeRequestId);
       } else if (this.cancelRequest) {
         const paid = await this.closeAtGateway();
         if (paid) await this.applyOutcome(paid);
         else {
-          const { actor, reason: why } = this.cancelRequest;
+          const { actor, reason: why, requestId } = this.cancelRequest;
           const byCustomer = why === undefined && actor === 'customer';
-          record(state, now(), 'cancelled', actor, {}, { status: 'cancelled', reason: why !== undefined ? stated(why) : reason(byCustomer ? 'cancelled_by_customer' : 'cancelled_before_payment') });
+          record(state, now(), 'cancelled', actor, {}, { status: 'cancelled', reason: why !== undefined ? stated(why) : reason(byCustomer ? 'cancelled_by_customer' : 'cancelled_before_payment'), requestId });
           // The customer's e-mail is worded in English from this payload.
           await this.closeBeforePayment('order_cancelled', { reason: why ?? (byCustomer ? 'Cancelled by the customer before payment.' : 'Cancelled before payment.') });
         }
@@ -195,12 +201,12 @@ export class OrderPayment {
   // ---- Steps ------------------------------------------------------------------------------------------
 
   /** Applies a verified payment outcome (from a notification or a query): paid, needs review, or failed. */
-  private async applyOutcome(outcome: PaymentOutcome): Promise<void> {
+  private async applyOutcome(outcome: PaymentOutcome, requestId?: string): Promise<void> {
     const { state, policy } = this.order;
     const at = now();
     if (outcome.status === 'failed') {
       this.order.payment().status = 'failed';
-      record(state, at, 'payment_failed', 'gateway', {}, { status: 'cancelled', reason: reason('payment_failed') });
+      record(state, at, 'payment_failed', 'gateway', {}, { status: 'cancelled', reason: reason('payment_failed'), requestId });
       await this.order.persistWithNewNotice('payment_failed', { amount: state.total, currency: state.currency });
       return;
     }
@@ -210,12 +216,13 @@ export class OrderPayment {
       record(state, at, 'payment_mismatch', 'gateway', reported(outcome), {
         status: 'needs_review',
         reason: reason('amount_mismatch', { ...reported(outcome), total: state.total, orderCurrency: state.currency }),
+        requestId,
       });
       await this.order.persist();
       return;
     }
-    record(state, at, 'payment_succeeded', 'gateway', { amount: state.total, currency: state.currency }, { status: 'paid' });
-    if (policy.autoConfirm) record(state, at, 'confirmed', 'system', { automatic: true }, { status: 'confirmed' });
+    record(state, at, 'payment_succeeded', 'gateway', { amount: state.total, currency: state.currency }, { status: 'paid', requestId });
+    if (policy.autoConfirm) record(state, at, 'confirmed', 'system', { automatic: true }, { status: 'confirmed', requestId });
     await this.order.persistAndNotify('payment_receipt', { amount: state.total, currency: state.currency, items: state.items });
   }
 

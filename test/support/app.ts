@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { createApp } from '../../api/app.js';
 import { loadConfig, type Config } from '../../core/config.js';
 import type { Db } from '../../db/database.js';
@@ -22,8 +22,8 @@ export function testConfig(databaseUrl: string, taskQueue = 'unused', env: NodeJ
 }
 
 /** The real app, wired to a real database and a real Temporal client; requests go through `app.request`. */
-export function createTestApp(deps: { db: Db; temporal: Client; config: Config }) {
-  return createApp({ ...deps, logger: silent, gateways: createGatewayRegistry(deps.config) });
+export function createTestApp(deps: { db: Db; temporal: Client; config: Config; logger?: Logger }) {
+  return createApp({ ...deps, logger: deps.logger ?? silent, gateways: createGatewayRegistry(deps.config) });
 }
 
 const silent = pino({ level: 'silent' });

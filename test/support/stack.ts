@@ -1,5 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
+import { Client, type WorkflowClientInterceptor } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
+import type { Logger } from 'pino';
 import { expect } from 'vitest';
 import type { Config } from '../../core/config.js';
 import { apiRequest, type ApiRequestOptions, type ApiResponse } from '../../devstack/api-request.js';
@@ -9,6 +11,7 @@ import { createTestApp, PLATFORM_API_KEY, testActivityDeps, testConfig } from '.
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { recordHistory } from './histories.js';
 import { connectTestTemporal, type TestTemporal } from './temporal.js';
+import type { WorkerTracing } from '../../worker/tracing.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- responses are JSON checked by the assertions */
 export type Response = ApiResponse;
@@ -25,17 +28,25 @@ export interface Merchant {
 export const CUSTOMER = { name: 'Li Wei', email: 'li.wei@example.com', phone: '+86 138 0000 0000' };
 export const ADDRESS = { line1: '88 Wensan Road', city: 'Hangzhou', postalCode: '310012', country: 'CN' };
 
+/** What a test may put in instead of the defaults: the API's logger, its client's interceptors, the worker's tracing. */
+export interface StackOptions {
+  logger?: Logger;
+  clientInterceptors?: WorkflowClientInterceptor[];
+  workerTracing?: WorkerTracing;
+}
+
 /**
  * The whole system for one test file: its own database, the API served on a real port (gateways call back
  * into it), a worker on the file's own task queue, all on the run's one Temporal server and Postgres.
  */
-export async function startStack(env: NodeJS.ProcessEnv = {}) {
+export async function startStack(env: NodeJS.ProcessEnv = {}, options: StackOptions = {}) {
   const database: TestDatabase = await createTestDatabase();
   const temporal: TestTemporal = await connectTestTemporal();
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const config: Config = testConfig(database.url, temporal.taskQueue, { PORT: String(port), PUBLIC_BASE_URL: baseUrl, ...env });
-  const app = createTestApp({ db: database.db, temporal: temporal.client, config });
+  const client = options.clientInterceptors ? new Client({ connection: temporal.client.connection, namespace: 'default', interceptors: { workflow: options.clientInterceptors } }) : temporal.client;
+  const app = createTestApp({ db: database.db, temporal: client, config, ...(options.logger && { logger: options.logger }) });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s));
   });
@@ -53,7 +64,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}) {
 
     /** `workerConfig`: the worker's own configuration, when it differs from the API's. */
     async startWorker(workerConfig: Config = config) {
-      worker = await temporal.startWorker(testActivityDeps(database.db, workerConfig, temporal.client));
+      worker = await temporal.startWorker(testActivityDeps(database.db, workerConfig, temporal.client), options.workerTracing);
     },
     async stopWorker() {
       if (!worker) return;

@@ -5,12 +5,13 @@ import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities/deps.js';
 import { createActivities } from '../../activities/index.js';
 import { createWorker } from '../../worker/create-worker.js';
+import type { WorkerTracing } from '../../worker/tracing.js';
 
 export interface TestTemporal {
   client: Client;
   taskQueue: string;
   /** Starts a worker on this file's own task queue; stop it with `worker.shutdown()`. */
-  startWorker(deps: ActivityDeps): Promise<{ worker: Worker; running: Promise<void> }>;
+  startWorker(deps: ActivityDeps, tracing?: WorkerTracing): Promise<{ worker: Worker; running: Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -28,7 +29,7 @@ export async function connectTestTemporal(): Promise<TestTemporal> {
   return {
     client,
     taskQueue,
-    async startWorker(deps) {
+    async startWorker(deps, tracing) {
       const nativeConnection = await NativeConnection.connect({ address });
       nativeConnections.push(nativeConnection);
       const worker = await createWorker({
@@ -37,6 +38,7 @@ export async function connectTestTemporal(): Promise<TestTemporal> {
         taskQueue,
         activities: createActivities(deps),
         workflowBundle,
+        ...(tracing && { tracing }),
       });
       return { worker, running: worker.run() };
     },
