@@ -31,6 +31,8 @@ export interface BookEntry {
   currency: string;
   /** Settled within the day: the only entries the statement must show. */
   inDay: boolean;
+  /** The gateway's reference: how a line without our id (a refund made at the gateway) finds its entry. */
+  gatewayReference?: string;
 }
 
 export interface ReconciliationItem {
@@ -77,11 +79,13 @@ function emptyCounts(): Record<ReconciliationOutcome, number> {
 /**
  * Matches the day's statement against our books: every line finds our entry of its kind by our id (a
  * refund line without one is the gateway's own, a dashboard refund); an entry settled within the day that
- * no line names is ours only. `books` holds the day's settled entries and any entry a line names.
+ * no line names is ours only. A line without our id finds an entry by the gateway's reference (a refund
+ * made at the gateway, once recorded on its order). `books` holds the day's settled entries and any entry a line names.
  * Several lines naming one entry (a refund repeated, say) match it once; the others are gateway-only.
  */
 export function reconcile(lines: readonly StatementLine[], books: readonly BookEntry[]): Reconciliation {
   const byKey = new Map(books.map((entry) => [key(entry.kind, entry.id), entry]));
+  const byReference = new Map(books.filter((entry) => entry.gatewayReference !== undefined).map((entry) => [key(entry.kind, entry.gatewayReference!), entry]));
   const claimed = new Set<string>();
   const items: ReconciliationItem[] = [];
   const totals: Record<string, ReconciliationTotals> = {};
@@ -94,8 +98,9 @@ export function reconcile(lines: readonly StatementLine[], books: readonly BookE
     side.amount += line.amount;
     total.fees += line.fee;
 
-    const k = line.ourId === undefined ? undefined : key(line.kind, line.ourId);
-    const entry = k === undefined || claimed.has(k) ? undefined : byKey.get(k);
+    const found = line.ourId !== undefined ? byKey.get(key(line.kind, line.ourId)) : line.gatewayReference !== undefined ? byReference.get(key(line.kind, line.gatewayReference)) : undefined;
+    const k = found && key(found.kind, found.id);
+    const entry = k === undefined || claimed.has(k) ? undefined : found;
     if (k !== undefined && entry) claimed.add(k);
     const paymentId = entry?.paymentId ?? (line.kind === 'payment' ? line.ourId : line.paymentId);
     if (paymentId !== undefined && line.fee !== 0) feesByPayment[paymentId] = (feesByPayment[paymentId] ?? 0) + line.fee;

@@ -12,6 +12,7 @@ describe('reconcile: one line against our books', () => {
     { name: 'a payment we never heard of', lines: [line({ ourId: 'pay_x' })], books: [], outcomes: ['gateway_only'], actions: ['open'] },
     { name: 'a dashboard refund without our number', lines: [line({ kind: 'refund', paymentId: 'pay_1', amount: 200, gatewayReference: 'R9' })], books: [entry({ inDay: false })], outcomes: ['gateway_only'], actions: ['record_external_refund'] },
     { name: 'a dashboard refund with a number not ours', lines: [line({ kind: 'refund', ourId: 'dash_1', paymentId: 'pay_1', amount: 200 })], books: [], outcomes: ['gateway_only'], actions: ['record_external_refund'] },
+    { name: 'a dashboard refund once recorded on its order, by reference', lines: [line({ kind: 'refund', paymentId: 'pay_1', amount: 200, gatewayReference: 'R9' })], books: [entry({ kind: 'refund', id: 'ext_R9', amount: 200, gatewayReference: 'R9' })], outcomes: ['matched'], actions: ['none'] },
     { name: 'a refund of no payment we can name', lines: [line({ kind: 'refund', amount: 200 })], books: [], outcomes: ['gateway_only'], actions: ['open'] },
     { name: 'a payment the gateway lacks', lines: [], books: [entry({})], outcomes: ['paystead_only'], actions: ['open'] },
     { name: 'a refund the gateway lacks', lines: [], books: [entry({ kind: 'refund', id: 'rf_1' })], outcomes: ['paystead_only'], actions: ['open'] },

@@ -14,6 +14,7 @@ import * as pricesIncludeTax from './2026-12-03T13-00-00-prices-include-tax.js';
 import * as customerEmail from './2026-12-03T15-00-00-customer-email.js';
 import * as merchantWebhooks from './2026-12-03T16-00-00-merchant-webhooks.js';
 import * as locales from './2026-12-03T17-00-00-locales.js';
+import * as reconciliation from './2026-12-04T04-00-00-reconciliation.js';
 
 /** Every migration, listed explicitly in order: no directory scanning, so bundles and tests see the same set. */
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-03T15-00-00-customer-email': customerEmail,
   '2026-12-03T16-00-00-merchant-webhooks': merchantWebhooks,
   '2026-12-03T17-00-00-locales': locales,
+  '2026-12-04T04-00-00-reconciliation': reconciliation,
 };
 
 export const migrationProvider: MigrationProvider = {
