@@ -68,3 +68,11 @@ export function declineRefundsRestPatch(): boolean {
 export function closingNoticesPatch(): boolean {
   return patched('closing-notices');
 }
+
+/**
+ * Asked when reconciliation records a refund made at the gateway (`recordExternalRefund`). No order from
+ * before this change ever accepted that update; the marker keeps any history that did replaying here.
+ */
+export function externalRefundsPatch(): boolean {
+  return patched('external-refunds');
+}
