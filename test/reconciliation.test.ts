@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { merchantEventsOf } from '../domain/merchant-events.js';
+import { sandboxSecret } from '../gateways/sandbox/signature.js';
+import { stateQuery } from '../workflows/messages.js';
+import { dayMerchant, discrepanciesOf, reconcileDate, runDay, type GatewayDay, type PlantedDay } from './support/reconciliation-day.js';
+import { startStack, type Merchant, type Stack } from './support/stack.js';
+
+const sandboxControl = (stack: Stack, merchant: Merchant, method: string, path: string, body: unknown) =>
+  stack.request(method, `/sandbox/api/merchants/${merchant.merchantId}/control${path}`, { key: sandboxSecret(stack.config.masterKey, merchant.merchantId), body });
+
+const sandbox: GatewayDay = {
+  gateway: 'sandbox',
+  async prepare() {},
+  async pay(stack, merchant, checkout, notifications) {
+    await stack.pay(merchant, checkout.payment.id, { notification: { mode: notifications } });
+  },
+  async refundAtGateway(stack, merchant, checkout, amount) {
+    const response = await sandboxControl(stack, merchant, 'POST', `/payments/${checkout.payment.id}/dashboard-refund`, { amount });
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+  },
+  async statements(stack, merchant, { today, broken }) {
+    const response = await sandboxControl(stack, merchant, 'PUT', '/behaviour', { openDayStatements: today, ...(broken && { statementFault: 'truncated' }) });
+    expect(response.status).toBe(200);
+  },
+};
+
+describe.each([sandbox])('reconciliation of a day at $gateway', (gateway) => {
+  let stack: Stack;
+  let merchant: Merchant;
+  let day: PlantedDay;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    await stack.startWorker();
+    merchant = await dayMerchant(stack, gateway);
+    const settings = await stack.request('GET', '/v1/admin/settings', { key: merchant.adminKey });
+    day = await runDay(stack, merchant, gateway, gateway.gateway === 'stripe' ? 'UTC' : settings.body.timeZone);
+  }, 180_000);
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('waits for a statement not ready yet, and fails a malformed one with the gateway\'s words, finding nothing', async () => {
+    const [waiting] = await reconcileDate(stack, merchant, gateway.gateway, day.date);
+    expect(waiting).toMatchObject({ status: 'waiting', applied: 0 });
+
+    await gateway.statements(stack, merchant, { today: true, broken: true });
+    const [failed] = await reconcileDate(stack, merchant, gateway.gateway, day.date);
+    expect(failed!.status).toBe('failed');
+    expect(failed!.error).toMatch(/truncated/);
+    const run = await stack.db.selectFrom('reconciliationRuns').selectAll().where('id', '=', failed!.runId).executeTakeFirstOrThrow();
+    expect(run).toMatchObject({ status: 'failed', counts: {} });
+    expect(await discrepanciesOf(stack, failed!.runId)).toEqual([]);
+    expect(await stack.db.selectFrom('reconciliationLines').select('seq').where('runId', '=', failed!.runId).execute()).toEqual([]);
+  });
+
+  it('finds exactly the planted differences and hands what it can to the orders', async () => {
+    await gateway.statements(stack, merchant, { today: true, broken: false });
+    const [reconciled] = await reconcileDate(stack, merchant, gateway.gateway, day.date);
+    expect(reconciled).toMatchObject({ status: 'completed', applied: 2, open: 0 });
+
+    const run = await stack.db.selectFrom('reconciliationRuns').selectAll().where('id', '=', reconciled!.runId).executeTakeFirstOrThrow();
+    // Five payments (four paid, one unseen), the partial and full refunds, the dashboard refund.
+    expect(run.counts).toEqual({ matched: 6, gateway_only: 1, paystead_only: 0, amount_mismatch: 0, status_mismatch: 1 });
+    expect(await discrepanciesOf(stack, reconciled!.runId)).toEqual(
+      [
+        { kind: 'payment', outcome: 'status_mismatch', orderId: day.notificationsDropped.orderId, paymentId: day.notificationsDropped.paymentId, action: 'deliver_payment', status: 'applied' },
+        { kind: 'refund', outcome: 'gateway_only', orderId: null, paymentId: day.refundedAtGateway.paymentId, action: 'record_external_refund', status: 'applied' },
+      ].sort((a, b) => (a.kind < b.kind ? -1 : 1)),
+    );
+    const fees = await stack.db.selectFrom('reconciliationLines').select(['paymentId', 'fee']).where('runId', '=', reconciled!.runId).where('kind', '=', 'payment').execute();
+    expect(fees).toHaveLength(5);
+    expect(fees.every((f) => f.fee > 0)).toBe(true);
+
+    // The dropped payment moved its order as its notification would have; the dashboard refund is on its order.
+    await stack.waitForOrder(merchant, day.notificationsDropped.orderId, (o) => o.status === 'paid');
+    const refunded = await stack.waitForOrder(merchant, day.refundedAtGateway.orderId, (o) => o.refundedAmount === day.refundedAtGateway.amount);
+    expect(refunded.refunds).toEqual([expect.objectContaining({ status: 'succeeded', initiatedBy: 'gateway', amount: day.refundedAtGateway.amount })]);
+    expect(refunded.timeline.map((e: { event: string }) => e.event)).toEqual(expect.arrayContaining(['refund_external', 'refund_succeeded']));
+    const told = await stack.db.selectFrom('outbox').select('kind').where('orderId', '=', day.refundedAtGateway.orderId).where('kind', '=', 'refund_succeeded').execute();
+    expect(told).toHaveLength(1);
+    // The merchant's webhooks carry it as any refund (events read off the order's timeline).
+    const state = await stack.client.workflow.getHandle(await stack.workflowId(day.refundedAtGateway.orderId)).query(stateQuery);
+    expect(merchantEventsOf(state).filter((e) => e.type === 'refund.succeeded')).toHaveLength(1);
+  });
+
+  it('gives the same result when the day is reconciled again, acting on nothing twice', async () => {
+    const before = await stack.db.selectFrom('reconciliationRuns').select('id').where('merchantId', '=', merchant.merchantId).executeTakeFirstOrThrow();
+    const discrepancies = await discrepanciesOf(stack, before.id);
+    const [again] = await reconcileDate(stack, merchant, gateway.gateway, day.date);
+    expect(again).toMatchObject({ runId: before.id, status: 'completed', applied: 0, open: 0 });
+    expect(await discrepanciesOf(stack, before.id)).toEqual(discrepancies);
+    // Both orders now agree with the statement.
+    const run = await stack.db.selectFrom('reconciliationRuns').selectAll().where('id', '=', before.id).executeTakeFirstOrThrow();
+    expect(run.counts).toMatchObject({ matched: 8, gateway_only: 0, status_mismatch: 0 });
+    const refunded = await stack.order(merchant, day.refundedAtGateway.orderId);
+    expect(refunded.body.refunds).toHaveLength(1);
+    expect(refunded.body.refundedAmount).toBe(day.refundedAtGateway.amount);
+  });
+});
