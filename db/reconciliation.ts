@@ -209,6 +209,7 @@ export async function lastCompletedDate(db: Db, target: ReconciliationTarget): P
 // ---- Reads for people ---------------------------------------------------------------------------------
 
 export interface RunFilter {
+  id?: string;
   gateway?: GatewayName;
   from?: string;
   to?: string;
@@ -230,6 +231,7 @@ export async function selectRuns(db: Db, scope: MerchantScope, filter: RunFilter
     )
     .where('r.merchantId', '=', scope.merchantId)
     .where('r.mode', '=', scope.mode);
+  if (filter.id) query = query.where('r.id', '=', filter.id);
   if (filter.gateway) query = query.where('r.gateway', '=', filter.gateway);
   if (filter.from) query = query.where('r.settlementDate', '>=', filter.from);
   if (filter.to) query = query.where('r.settlementDate', '<=', filter.to);
@@ -245,8 +247,8 @@ export async function selectRunLines(db: Db, id: string) {
   return db.selectFrom('reconciliationLines').selectAll().where('runId', '=', id).orderBy('seq').execute();
 }
 
-/** Discrepancies of one run, or the scope's open ones across runs (newest day first). */
-export async function selectDiscrepancies(db: Db, scope: MerchantScope, filter: { runId?: string; status?: ReconciliationDiscrepancyTable['status'] }) {
+/** The scope's discrepancies: one, one run's, or by status across runs (newest day first). */
+export async function selectDiscrepancies(db: Db, scope: MerchantScope, filter: { id?: string; runId?: string; status?: ReconciliationDiscrepancyTable['status'] }) {
   let query = db
     .selectFrom('reconciliationDiscrepancies as d')
     .innerJoin('reconciliationRuns as r', 'r.id', 'd.runId')
@@ -254,6 +256,7 @@ export async function selectDiscrepancies(db: Db, scope: MerchantScope, filter: 
     .select(['r.gateway', 'r.settlementDate'])
     .where('r.merchantId', '=', scope.merchantId)
     .where('r.mode', '=', scope.mode);
+  if (filter.id) query = query.where('d.id', '=', filter.id);
   if (filter.runId) query = query.where('d.runId', '=', filter.runId);
   if (filter.status) query = query.where('d.status', '=', filter.status);
   return query.orderBy('r.settlementDate', 'desc').orderBy('d.itemKey').limit(500).execute();

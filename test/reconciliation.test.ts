@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { merchantEventsOf } from '../domain/merchant-events.js';
 import { sandboxSecret } from '../gateways/sandbox/signature.js';
 import { stateQuery } from '../workflows/messages.js';
@@ -96,5 +96,78 @@ describe.each([sandbox])('reconciliation of a day at $gateway', (gateway) => {
     const refunded = await stack.order(merchant, day.refundedAtGateway.orderId);
     expect(refunded.body.refunds).toHaveLength(1);
     expect(refunded.body.refundedAmount).toBe(day.refundedAtGateway.amount);
+  });
+});
+
+describe('reconciliation through the admin API, and its schedules', () => {
+  let stack: Stack;
+  let merchant: Merchant;
+  let day: PlantedDay;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    await stack.startWorker();
+    merchant = await dayMerchant(stack, sandbox);
+    const settings = await stack.request('GET', '/v1/admin/settings', { key: merchant.adminKey });
+    day = await runDay(stack, merchant, sandbox, settings.body.timeZone);
+    await sandbox.statements(stack, merchant, { today: true, broken: false });
+  }, 180_000);
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const admin = (method: string, path: string, body?: unknown) => stack.request(method, `/v1/admin/reconciliation${path}`, { key: merchant.adminKey, body });
+
+  it('reconciles a day asked for, lists it with counts, totals and fees, exports its lines, and resolves what is left with a note', async () => {
+    const started = await admin('POST', '/runs', { gateway: 'sandbox', date: day.date });
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    await stack.client.workflow.getHandle(started.body.workflowId).result();
+
+    const runs = await admin('GET', '/runs?gateway=sandbox');
+    expect(runs.status).toBe(200);
+    expect(runs.body.runs).toHaveLength(1);
+    const [run] = runs.body.runs;
+    expect(run).toMatchObject({ gateway: 'sandbox', date: day.date, status: 'completed', openDiscrepancies: 0, counts: { matched: 6, gateway_only: 1, status_mismatch: 1 } });
+    expect(run.totals.CNY.payments.count).toBe(5);
+    expect(run.totals.CNY.fees).toBeGreaterThan(0);
+
+    const detail = await admin('GET', `/runs/${run.id}`);
+    expect(detail.body.discrepancies.map((d: { status: string }) => d.status)).toEqual(['applied', 'applied']);
+
+    const csv = await stack.request('GET', `/v1/admin/reconciliation/runs/${run.id}/lines.csv`, { key: merchant.adminKey });
+    expect(csv.status).toBe(200);
+    const rows = csv.text.trim().split('\r\n');
+    expect(rows[0]).toBe('date,gateway,seq,kind,outcome,our_id,payment_id,order_id,gateway_reference,amount,currency,fee,occurred_at,raw');
+    expect(rows).toHaveLength(1 + 8);
+
+    // Our books disagree on an amount: open until a person resolves it.
+    await stack.db.updateTable('payments').set((eb) => ({ capturedAmount: eb('capturedAmount', '+', 1) })).where('orderId', '=', day.paid[0]!).execute();
+    await reconcileDate(stack, merchant, 'sandbox', day.date);
+    const open = await admin('GET', '/discrepancies');
+    expect(open.body.discrepancies).toEqual([expect.objectContaining({ kind: 'payment', outcome: 'amount_mismatch', orderId: day.paid[0], action: 'open', status: 'open' })]);
+    const resolved = await admin('POST', `/discrepancies/${open.body.discrepancies[0].id}/resolve`, { note: 'Projection corrected by hand.' });
+    expect(resolved.status, JSON.stringify(resolved.body)).toBe(200);
+    expect(resolved.body).toMatchObject({ status: 'resolved', note: 'Projection corrected by hand.' });
+    expect((await admin('POST', `/discrepancies/${open.body.discrepancies[0].id}/resolve`, { note: 'again' })).status).toBe(409);
+    expect((await admin('GET', '/discrepancies')).body.discrepancies).toEqual([]);
+    expect((await admin('GET', '/unmatched-notifications')).body.notifications).toEqual([]);
+  });
+
+  it('schedules a daily run when a gateway\'s credentials are set, and pauses it when they are removed', async () => {
+    await stack.setCredentials(merchant, 'stripe', { secretKey: 'sk_test_reconciliation', webhookSecret: 'whsec_reconciliation' });
+    const handle = stack.client.schedule.getHandle(`reconciliation-${merchant.merchantId}-test-stripe`);
+    const described = await handle.describe();
+    expect(described.spec.timezone).toBe('UTC');
+    expect(described.state.paused).toBe(false);
+    expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'reconciliationWorkflow', args: [{ merchantId: merchant.merchantId, mode: 'test', gateway: 'stripe' }] });
+
+    const removed = await stack.request('DELETE', '/v1/admin/gateways/stripe/credentials', { key: merchant.adminKey });
+    expect(removed.status, JSON.stringify(removed.body)).toBe(200);
+    // A schedule's state changes are applied by its own workflow: seen shortly after.
+    await vi.waitFor(async () => expect((await handle.describe()).state.paused).toBe(true), { timeout: 10_000 });
+
+    await stack.setCredentials(merchant, 'stripe', { secretKey: 'sk_test_reconciliation', webhookSecret: 'whsec_reconciliation' });
+    await vi.waitFor(async () => expect((await handle.describe()).state.paused).toBe(false), { timeout: 10_000 });
+    await handle.delete();
   });
 });
