@@ -145,10 +145,22 @@ describe('reconciliation through the admin API, and its schedules', () => {
     await reconcileDate(stack, merchant, 'sandbox', day.date);
     const open = await admin('GET', '/discrepancies');
     expect(open.body.discrepancies).toEqual([expect.objectContaining({ kind: 'payment', outcome: 'amount_mismatch', orderId: day.paid[0], action: 'open', status: 'open' })]);
-    const resolved = await admin('POST', `/discrepancies/${open.body.discrepancies[0].id}/resolve`, { note: 'Projection corrected by hand.' });
-    expect(resolved.status, JSON.stringify(resolved.body)).toBe(200);
-    expect(resolved.body).toMatchObject({ status: 'resolved', note: 'Projection corrected by hand.' });
-    expect((await admin('POST', `/discrepancies/${open.body.discrepancies[0].id}/resolve`, { note: 'again' })).status).toBe(409);
+    const openId = open.body.discrepancies[0].id as string;
+
+    // The page shows the day and the open difference with its statement line; its form resolves it with a note.
+    const page = await signIn(stack, merchant.adminKey);
+    const html = await (await page.get('/admin/reconciliation')).text();
+    expect(html).toContain(`id="run-sandbox-${day.date}"`);
+    expect(html).toContain(`id="discrepancy-${openId}"`);
+    expect(html).toContain('Amount or currency differs');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+    const posted = await page.post(`/admin/reconciliation/discrepancies/${openId}/resolve`, { _csrf: csrf, note: 'Projection corrected by hand.' });
+    expect(posted.status).toBe(303);
+    const [resolved] = (await admin('GET', '/discrepancies?status=resolved')).body.discrepancies;
+    expect(resolved).toMatchObject({ id: openId, status: 'resolved', note: 'Projection corrected by hand.' });
+    expect((await admin('POST', `/discrepancies/${openId}/resolve`, { note: 'again' })).status).toBe(409);
+    const csvPage = await page.get(`/admin/reconciliation/runs/${run.id}/lines.csv`);
+    expect(csvPage.headers.get('content-type')).toContain('text/csv');
     expect((await admin('GET', '/discrepancies')).body.discrepancies).toEqual([]);
     expect((await admin('GET', '/unmatched-notifications')).body.notifications).toEqual([]);
   });
@@ -171,3 +183,21 @@ describe('reconciliation through the admin API, and its schedules', () => {
     await handle.delete();
   });
 });
+
+/** Signs in to the admin pages over plain HTTP, as a browser without JavaScript would. */
+async function signIn(stack: Stack, key: string) {
+  const cookieOf = (response: globalThis.Response, name: string) => response.headers.getSetCookie().map((c) => new RegExp(`^${name}=([^;]*)`).exec(c)?.[1]).find((v) => v !== undefined);
+  const form = await fetch(`${stack.baseUrl}/admin/login`);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
+  const posted = await fetch(`${stack.baseUrl}/admin/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `paystead_admin_login=${cookieOf(form, 'paystead_admin_login')}` },
+    body: new URLSearchParams({ _csrf: csrf, key }),
+  });
+  const cookie = `paystead_admin=${cookieOf(posted, 'paystead_admin')}`;
+  return {
+    get: (path: string) => fetch(`${stack.baseUrl}${path}`, { redirect: 'manual', headers: { cookie } }),
+    post: (path: string, fields: Record<string, string>) => fetch(`${stack.baseUrl}${path}`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) }),
+  };
+}
