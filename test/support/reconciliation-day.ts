@@ -13,6 +13,13 @@ import type { Merchant, Stack } from './stack.js';
 /** What a gateway's simulator does for the day; every call is test mode. */
 export interface GatewayDay {
   gateway: GatewayName;
+  /** Starts the gateway's simulator for the test file; the stack's environment pointing at it. */
+  start?(): Promise<NodeJS.ProcessEnv>;
+  stop?(): Promise<void>;
+  /** The merchant's settings the gateway needs (its currency, say). */
+  settings?: Record<string, unknown>;
+  /** The gateway says "not ready" for a day until it is over (Stripe's balance is readable as it goes). */
+  notReadyUntilDayEnds: boolean;
   /** Gives the merchant what the gateway needs (credentials, simulator settings). */
   prepare(stack: Stack, merchant: Merchant): Promise<void>;
   /** The shopper pays the checkout's payment at the gateway; `drop`: no notification reaches Paystead. */
@@ -42,7 +49,7 @@ export function middayZone(now = new Date()): string {
 
 /** A merchant whose settlement day (for gateways counted in the merchant's zone) is well inside today. */
 export async function dayMerchant(stack: Stack, day: GatewayDay): Promise<Merchant> {
-  const merchant = await stack.createMerchant({ settings: { timeZone: middayZone(), refundApprovalThreshold: 10_000_000, latePaymentGraceSeconds: 1 } });
+  const merchant = await stack.createMerchant({ settings: { timeZone: middayZone(), refundApprovalThreshold: 10_000_000, latePaymentGraceSeconds: 1, ...day.settings } });
   await day.prepare(stack, merchant);
   return merchant;
 }
