@@ -43,7 +43,8 @@ export function createReconciliationActivities(deps: ActivityDeps) {
       const yesterday = previousDay(new Date(), timeZone).date;
       const earliest = addDays(yesterday, 1 - CATCH_UP_DAYS);
       const last = await lastCompletedDate(db, input);
-      const from = last === undefined || addDays(last, 1) < earliest ? (last === undefined ? yesterday : earliest) : addDays(last, 1);
+      const next = last === undefined ? yesterday : addDays(last, 1);
+      const from = next < earliest ? earliest : next;
       return { timeZone, dates: datesBetween(from, yesterday) };
     },
 
@@ -70,6 +71,12 @@ export function createReconciliationActivities(deps: ActivityDeps) {
       const books = await loadBooks(db, target, dayBounds(day), named);
       const runId = await saveCompletedRun(db, target, day, reconcile(lines, books));
       return { runId, date: day.date, status: 'completed' };
+    },
+
+    /** Records a day whose statement could not be had after every retry (the last error's words). */
+    async recordDayFailure(input: ReconciliationTarget & { day: SettlementDay; error: string }): Promise<DayOutcome> {
+      const { day, error, ...target } = input;
+      return { runId: await saveUnfinishedRun(db, target, day, 'failed', error), date: day.date, status: 'failed', error };
     },
 
     /**

@@ -46,8 +46,8 @@ export async function ensureReconciliationSchedule(temporal: Client, taskQueue: 
     if (!(error instanceof ScheduleAlreadyRunning)) throw error;
   }
   const handle = temporal.schedule.getHandle(wanted.scheduleId);
-  await handle.update((previous) => ({ ...previous, spec: wanted.spec, action: wanted.action, policies: { ...previous.policies, ...wanted.policies } }));
-  await handle.unpause('Gateway credentials set.');
+  // One update, resumed in it: a separate unpause could be overtaken by the update's copy of the paused state.
+  await handle.update((previous) => ({ ...previous, spec: wanted.spec, action: wanted.action, policies: { ...previous.policies, ...wanted.policies }, state: { ...previous.state, paused: false, note: 'Gateway credentials set.' } }));
 }
 
 /** Pauses the schedule, if there is one. */

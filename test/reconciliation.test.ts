@@ -169,6 +169,11 @@ describe('reconciliation through the admin API, and its schedules', () => {
     expect(run.totals.CNY.payments.count).toBe(5);
     expect(run.totals.CNY.fees).toBeGreaterThan(0);
 
+    // The live key sees none of the test mode's reconciliation.
+    const live = (path: string) => stack.request('GET', `/v1/admin/reconciliation${path}`, { key: merchant.liveAdminKey! });
+    expect((await live('/runs')).body.runs).toEqual([]);
+    expect((await live(`/runs/${run.id}`)).status).toBe(404);
+
     const detail = await admin('GET', `/runs/${run.id}`);
     expect(detail.body.discrepancies.map((d: { status: string }) => d.status)).toEqual(['applied', 'applied']);
 

@@ -2,11 +2,12 @@
 // schedule) yesterday and any day missed since the last one reconciled. A statement not ready yet is asked
 // for again later the same day; one that cannot be read fails its day with the gateway's words. Each day
 // reconciled hands what the orders can take to their workflows; the rest stays open for people.
-import { proxyActivities, sleep } from '@temporalio/workflow';
+import { isCancellation, proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { DayOutcome } from '../activities/reconciliation.js';
 import type { Mode } from '../core/modes.js';
 import type { GatewayName } from '../domain/gateways.js';
+import { deepestMessage } from './activity-proxies.js';
 
 export interface ReconciliationInput {
   merchantId: string;
@@ -24,7 +25,7 @@ export interface ReconciliationDay extends DayOutcome {
   open: number;
 }
 
-const { planReconciliation, reconcileDay, actOnDiscrepancies } = proxyActivities<Activities>({
+const { planReconciliation, reconcileDay, recordDayFailure, actOnDiscrepancies } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 12 },
 });
@@ -33,11 +34,22 @@ export async function reconciliationWorkflow(input: ReconciliationInput): Promis
   const target = { merchantId: input.merchantId, mode: input.mode, gateway: input.gateway };
   const { timeZone, dates } = await planReconciliation({ ...target, ...(input.date !== undefined && { date: input.date }) });
   const days: ReconciliationDay[] = [];
+  // A day whose statement could not be had even after the activity's retries is recorded as failed, with
+  // the last error, and the next days still run.
+  const reconcile = async (date: string): Promise<DayOutcome> => {
+    const day = { date, timeZone };
+    try {
+      return await reconcileDay({ ...target, day });
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      return recordDayFailure({ ...target, day, error: deepestMessage(error) });
+    }
+  };
   for (const date of dates) {
-    let outcome = await reconcileDay({ ...target, day: { date, timeZone } });
+    let outcome = await reconcile(date);
     for (let attempt = 1; outcome.status === 'waiting' && attempt < (input.notReadyAttempts ?? 12); attempt += 1) {
       await sleep((input.notReadyRetrySeconds ?? 3600) * 1000);
-      outcome = await reconcileDay({ ...target, day: { date, timeZone } });
+      outcome = await reconcile(date);
     }
     const acted = outcome.status === 'completed' ? await actOnDiscrepancies({ merchantId: input.merchantId, mode: input.mode, runId: outcome.runId }) : { applied: 0, open: 0 };
     days.push({ ...outcome, ...acted });
