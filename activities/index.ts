@@ -4,6 +4,7 @@ import { createCustomerEmailActivities } from './customer-email.js';
 import { createGatewayActivities } from './gateway-calls.js';
 import { createMerchantWebhookActivities } from './merchant-webhooks.js';
 import { createOrderActivities } from './orders.js';
+import { createReconciliationActivities } from './reconciliation.js';
 import { createSystemCheckActivities } from './system-check.js';
 
 /**
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createGatewayActivities(deps),
     ...createCustomerEmailActivities(deps),
     ...createMerchantWebhookActivities(deps),
+    ...createReconciliationActivities(deps),
   });
 }
 

@@ -22,6 +22,7 @@ import { registerAdminOrderRoutes } from './routes/admin-orders.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 import { registerGatewayCredentialRoutes } from './routes/gateway-credentials.js';
 import { registerWebhookEndpointRoutes } from './routes/webhook-endpoints.js';
+import { registerReconciliationRoutes } from './routes/reconciliation.js';
 import { createSandboxRoutes } from '../gateways/sandbox/server.js';
 import { createPages } from '../pages/index.js';
 
@@ -75,6 +76,7 @@ export function createApp(appDeps: AppDeps) {
   registerSettingsRoutes(app, deps);
   registerGatewayCredentialRoutes(app, deps);
   registerWebhookEndpointRoutes(app, deps);
+  registerReconciliationRoutes(app, deps);
   registerQuoteRoutes(app, deps);
   registerCheckoutRoutes(app, deps);
   registerOrderRoutes(app, deps);

@@ -7,6 +7,8 @@ import type { Actor, Customer, OrderStatus, PaymentAction, PaymentStatus, Refund
 import type { PricedItem } from '../domain/pricing.js';
 import type { GatewayNotification } from '../domain/gateway-reports.js';
 import type { RefundCodes } from '../domain/timeline.js';
+import type { ReconciliationOutcome, StatementLine } from '../domain/gateway-statements.js';
+import type { BookEntry, ItemAction, ReconciliationTotals } from '../domain/reconciliation.js';
 import pg from 'pg';
 
 /**
@@ -357,6 +359,64 @@ export interface WebhookAttemptTable {
   error: string | null;
 }
 
+/** One reconciliation of a merchant's gateway account (per mode) for one settlement day; a rerun updates it. */
+export interface ReconciliationRunTable {
+  id: string;
+  merchantId: string;
+  mode: Mode;
+  gateway: GatewayName;
+  /** `YYYY-MM-DD` in `timeZone`. */
+  settlementDate: string;
+  timeZone: string;
+  /** waiting: the statement is not ready yet; failed: it could not be fetched or read (`error`, the gateway's words). */
+  status: 'waiting' | 'completed' | 'failed';
+  error: string | null;
+  counts: JSONColumnType<Record<ReconciliationOutcome, number> | Record<string, never>>;
+  totals: JSONColumnType<Record<string, ReconciliationTotals>>;
+  attempts: Generated<number>;
+  startedAt: Date;
+  finishedAt: Date | null;
+}
+
+/** A statement line as the last run of its day matched it. */
+export interface ReconciliationLineTable {
+  runId: string;
+  seq: number;
+  outcome: ReconciliationOutcome;
+  kind: 'payment' | 'refund';
+  ourId: string | null;
+  paymentId: string | null;
+  orderId: string | null;
+  gatewayReference: string | null;
+  amount: number;
+  currency: string;
+  /** What the gateway charged for the line (negative: a fee returned). */
+  fee: number;
+  occurredAt: Date | string;
+  raw: string;
+}
+
+/** Something that did not match, for a person or for the order's workflow; kept across reruns by `itemKey`. */
+export interface ReconciliationDiscrepancyTable {
+  id: string;
+  runId: string;
+  merchantId: string;
+  itemKey: string;
+  outcome: Exclude<ReconciliationOutcome, 'matched'>;
+  kind: 'payment' | 'refund';
+  ourId: string | null;
+  paymentId: string | null;
+  orderId: string | null;
+  line: JSONColumnType<StatementLine | null, string | null, string | null>;
+  entry: JSONColumnType<BookEntry | null, string | null, string | null>;
+  action: ItemAction;
+  /** applied: handed to the order's workflow, which recorded it; resolved: a person closed it with `note`. */
+  status: 'open' | 'applied' | 'resolved';
+  note: string | null;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
 export interface Database {
   merchants: MerchantTable;
   apiKeys: ApiKeyTable;
@@ -380,6 +440,9 @@ export interface Database {
   merchantEvents: MerchantEventTable;
   webhookDeliveries: WebhookDeliveryTable;
   webhookAttempts: WebhookAttemptTable;
+  reconciliationRuns: ReconciliationRunTable;
+  reconciliationLines: ReconciliationLineTable;
+  reconciliationDiscrepancies: ReconciliationDiscrepancyTable;
 }
 
 export type Db = Kysely<Database>;

@@ -44,3 +44,9 @@ export async function configuredGateways(db: Db, merchantId: string, mode: Mode)
   const rows = await db.selectFrom('gatewayCredentials').select('gateway').where('merchantId', '=', merchantId).where('mode', '=', mode).execute();
   return rows.map((row) => row.gateway);
 }
+
+/** Removes a merchant's credentials for one gateway and mode; false when there were none. */
+export async function deleteGatewayCredentials(db: Db, merchantId: string, gateway: GatewayName, mode: Mode): Promise<boolean> {
+  const deleted = await db.deleteFrom('gatewayCredentials').where('merchantId', '=', merchantId).where('gateway', '=', gateway).where('mode', '=', mode).executeTakeFirst();
+  return deleted.numDeletedRows > 0n;
+}

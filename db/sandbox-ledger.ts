@@ -103,3 +103,38 @@ export async function settleSandboxRefund(db: Db, id: string, status: 'succeeded
     .returningAll()
     .executeTakeFirst();
 }
+
+/**
+ * The sandbox's books of one day for a merchant: payments captured and refunds succeeded within [start, end),
+ * with the payment each refund belongs to.
+ */
+export async function selectSandboxDay(db: Db, merchantId: string, start: Date, end: Date) {
+  const payments = await db
+    .selectFrom('sandboxPayments')
+    .selectAll()
+    .where('merchantId', '=', merchantId)
+    .where('status', '=', 'succeeded')
+    .where('paidAt', '>=', start)
+    .where('paidAt', '<', end)
+    .orderBy('paidAt')
+    .orderBy('id')
+    .execute();
+  const refunds = await db
+    .selectFrom('sandboxRefunds')
+    .innerJoin('sandboxPayments', 'sandboxPayments.id', 'sandboxRefunds.paymentId')
+    .selectAll('sandboxRefunds')
+    .select((eb) => eb.fn.coalesce('sandboxPayments.capturedCurrency', 'sandboxPayments.currency').as('currency'))
+    .where('sandboxPayments.merchantId', '=', merchantId)
+    .where('sandboxRefunds.status', '=', 'succeeded')
+    .where('sandboxRefunds.createdAt', '>=', start)
+    .where('sandboxRefunds.createdAt', '<', end)
+    .orderBy('sandboxRefunds.createdAt')
+    .orderBy('sandboxRefunds.id')
+    .execute();
+  return { payments, refunds };
+}
+
+/** A refund made in the sandbox's own dashboard: settled at once, no notification, no refund number of ours. */
+export async function insertDashboardRefund(db: Db, refund: { id: string; paymentId: string; amount: number }): Promise<SandboxRefund> {
+  return db.insertInto('sandboxRefunds').values({ ...refund, status: 'succeeded' }).returningAll().executeTakeFirstOrThrow();
+}

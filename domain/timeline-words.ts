@@ -44,6 +44,7 @@ const REASONS: { [C in ReasonCode]: Render<Extract<Reason, { code: C }>['params'
   capture_refund: (p, w) => w.t('reason.capture_refund', { text: p.text }),
   approved_by_decline: (_, w) => w.t('reason.approved_by_decline'),
   approved_by_capture_refund: (_, w) => w.t('reason.approved_by_capture_refund'),
+  refunded_at_gateway: (_, w) => w.t('reason.refunded_at_gateway'),
 };
 
 /** A reason in words; undefined for a code this version does not know. */
@@ -104,6 +105,7 @@ const DETAILS: { [E in TimelineEvent]: Render<TimelineParams[E]> } = {
   refund_failed: (p, w) => nested(p.reason, w),
   gateway_refused: (p, w) => w.t('timeline.gateway_refused', { call: w.t(CALLS[p.call] as 'timeline.call.close'), detail: p.detail }),
   projection_failed: (p, w) => w.t('timeline.projection_failed', { detail: p.detail }),
+  refund_external: (p, w) => w.t('timeline.refund_external', { amount: w.money(p.amount, p.currency), reference: p.reference, at: w.dateTime(p.occurredAt) }),
   email_sent: (p, w) => w.t('email.timeline.sent', { kind: emailKindWords(p.kind, w) }),
   email_failed: (p, w) => w.t('email.timeline.failed', { kind: emailKindWords(p.kind, w), reason: p.reason ?? '' }),
 };

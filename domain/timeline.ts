@@ -26,7 +26,9 @@ export type Reason =
   | { code: 'capture_refund'; params: { text: string } }
   /** Approvals the merchant gives by giving the order up. */
   | { code: 'approved_by_decline'; params: Empty }
-  | { code: 'approved_by_capture_refund'; params: Empty };
+  | { code: 'approved_by_capture_refund'; params: Empty }
+  /** A refund made in the gateway's own dashboard, found by reconciliation. */
+  | { code: 'refunded_at_gateway'; params: Empty };
 
 export type ReasonCode = Reason['code'];
 
@@ -70,6 +72,8 @@ export interface TimelineParams {
   gateway_refused: { call: GatewayCall; detail: string };
   projection_failed: { detail: string };
   /** A customer e-mail's send status, read from the outbox when the order is read (db/email-timeline.ts), not recorded by the workflow. */
+  /** A refund made at the gateway, found by reconciliation: the gateway's reference and when it happened there. */
+  refund_external: Money & { reference: string; occurredAt: string };
   email_sent: { kind: string };
   email_failed: { kind: string; reason?: string };
 }

@@ -32,7 +32,9 @@ const otherMode = (mode: Mode): Mode => (mode === 'test' ? 'live' : 'test');
  */
 const LISTS = ['GET /v1/admin/orders'];
 const CREATES = ['POST /v1/checkouts'];
-const PER_MODE_SETTINGS = ['GET /v1/admin/gateways', 'PUT /v1/admin/gateways/{gateway}/credentials'];
+const PER_MODE_SETTINGS = ['GET /v1/admin/gateways', 'PUT /v1/admin/gateways/{gateway}/credentials', 'DELETE /v1/admin/gateways/{gateway}/credentials'];
+/** Reconciliation is per mode: test/reconciliation.test.ts checks the other mode's key sees none of it. */
+const RECONCILIATION = ['GET /v1/admin/reconciliation/runs', 'POST /v1/admin/reconciliation/runs', 'GET /v1/admin/reconciliation/discrepancies', 'GET /v1/admin/reconciliation/unmatched-notifications'];
 /** Webhook endpoints and deliveries are per mode: test/merchant-webhooks.test.ts checks them across modes. */
 const WEBHOOKS = ['GET /v1/admin/webhook-endpoints', 'POST /v1/admin/webhook-endpoints', 'GET /v1/admin/webhook-deliveries'];
 const SHARED = ['GET /v1/admin/products', 'POST /v1/admin/products', 'PATCH /v1/admin/products/{sku}', 'GET /v1/admin/settings', 'PUT /v1/admin/settings', 'POST /v1/quotes'];
@@ -131,7 +133,7 @@ describe('test mode and live mode never cross (every merchant route with a key o
 
   it('every merchant route answers a key of the other mode exactly as it answers another merchant, and changes nothing', async () => {
     const routes = await merchantRoutes();
-    const known = [...LISTS, ...CREATES, ...PER_MODE_SETTINGS, ...WEBHOOKS, ...SHARED];
+    const known = [...LISTS, ...CREATES, ...PER_MODE_SETTINGS, ...WEBHOOKS, ...RECONCILIATION, ...SHARED];
     const unclassified = routes.map((r) => `${r.method} ${r.path}`).filter((route) => !known.includes(route) && !isObjectRoute(route));
     expect(unclassified, 'a new merchant route: say how it keeps the modes apart').toEqual([]);
     const objectRoutes = routes.filter((r) => isObjectRoute(r.path));

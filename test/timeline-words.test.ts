@@ -29,6 +29,7 @@ const REASONS: { [C in ReasonCode]: [Extract<Reason, { code: C }>['params'], str
   capture_refund: [{ text: 'Wrong currency' }, 'Captured payment refunded by the merchant: Wrong currency', '商家退回实收款项：Wrong currency'],
   approved_by_decline: [{}, 'Approved by the merchant’s decline.', '商家拒单时一并批准。'],
   approved_by_capture_refund: [{}, 'Approved as the merchant refunded the captured payment.', '商家退回实收款项时一并批准。'],
+  refunded_at_gateway: [{}, 'Refunded at the gateway.', '已在支付渠道退款。'],
 };
 
 const expiredRefund: Reason = { code: 'late_payment_refund', params: { status: 'expired' } };
@@ -63,6 +64,7 @@ const EVENTS: { [E in TimelineEvent]: [TimelineParams[E], string | undefined, st
   refund_failed: [{ reason: { code: 'refund_refused', params: {} } }, 'The gateway refused the refund.', '支付机构拒绝了退款。'],
   gateway_refused: [{ call: 'payment_query', detail: 'unionpay: query: 11' }, 'payment query: unionpay: query: 11', '查询付款：unionpay: query: 11'],
   projection_failed: [{ detail: 'SQLSTATE 22P05' }, 'SQLSTATE 22P05', '保存失败：SQLSTATE 22P05'],
+  refund_external: [{ amount: 5_000, currency: 'CNY', reference: '2026120322001', occurredAt: '2026-12-03T07:41:00Z' }, 'CN¥50.00 refunded at the gateway (2026120322001, Dec 3, 2026, 3:41 PM)', '已在支付渠道退款 ¥50.00（2026120322001，2026年12月3日 15:41）'],
   email_sent: [{ kind: 'payment_receipt' }, 'Receipt sent to the customer', '已向顾客发送付款收据'],
   email_failed: [{ kind: 'order_shipped', reason: '550 mailbox unavailable' }, 'Shipping notice not sent: 550 mailbox unavailable', '发货通知未能发送：550 mailbox unavailable'],
 };

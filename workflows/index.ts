@@ -4,3 +4,4 @@ export { orderWorkflow } from './order.js';
 export { baselineWorkflow } from './baseline.js';
 export { customerEmailWorkflow } from './customer-email.js';
 export { webhookDeliveryWorkflow } from './webhook-delivery.js';
+export { reconciliationWorkflow } from './reconciliation.js';

@@ -37,7 +37,21 @@ export const requestRefundUpdate = defineUpdate<Refund, [RefundRequest]>('reques
 export const approveRefundUpdate = defineUpdate<Refund, [{ refundId: string; note?: string }]>('approveRefund');
 export const rejectRefundUpdate = defineUpdate<Refund, [{ refundId: string; note: string }]>('rejectRefund');
 
-export const paymentNotificationSignal = defineSignal<[PaymentSignal]>('paymentNotification');
+/** A refund made at the gateway (its dashboard) that reconciliation found on the statement. */
+export interface ExternalRefund {
+  /** The gateway's refund number, or one made from its reference: the refund's id on the order. */
+  refundId: string;
+  amount: number;
+  currency: string;
+  gatewayReference?: string;
+  occurredAt: string;
+}
+
+/** Records an external refund on the order (timeline, refunded amount, customer and merchant told); once per refund. */
+export const recordExternalRefundUpdate = defineUpdate<Refund, [ExternalRefund], 'recordExternalRefund'>('recordExternalRefund');
+
+// The name is part of the type, so code that may import this module only as types can name it, checked.
+export const paymentNotificationSignal = defineSignal<[PaymentSignal], 'paymentNotification'>('paymentNotification');
 export const refundNotificationSignal = defineSignal<[RefundSignal]>('refundNotification');
 
 export const stateQuery = defineQuery<OrderState>('state');

@@ -15,6 +15,7 @@ import {
   paymentNotificationSignal,
   refundNotificationSignal,
   refundPaymentUpdate,
+  recordExternalRefundUpdate,
   rejectRefundUpdate,
   requestRefundUpdate,
   shipUpdate,
@@ -54,5 +55,6 @@ export function setOrderHandlers(order: OrderEntity, payment: OrderPayment, fulf
 
   setHandler(requestRefundUpdate, answered((request) => refunds.request(request)), { validator: (request) => refunds.validateRequest(request) });
   setHandler(approveRefundUpdate, answered((request) => refunds.decide('approve', request)), { validator: (request) => refunds.validateDecision('approve', request) });
+  setHandler(recordExternalRefundUpdate, answered((refund) => refunds.recordExternal(refund)), { validator: (refund) => refunds.validateExternal(refund) });
   setHandler(rejectRefundUpdate, answered((request) => refunds.decide('reject', request)), { validator: (request) => refunds.validateDecision('reject', request) });
 }

@@ -89,3 +89,11 @@ export type PatchedNotice = keyof typeof NOTICE_PATCHES;
 export function noticePatch(kind: PatchedNotice): boolean {
   return patched(NOTICE_PATCHES[kind]);
 }
+
+/**
+ * Asked when reconciliation records a refund made at the gateway (`recordExternalRefund`). No order from
+ * before this change ever accepted that update; the marker keeps any history that did replaying here.
+ */
+export function externalRefundsPatch(): boolean {
+  return patched('external-refunds');
+}

@@ -5,10 +5,11 @@ import { condition, uuid4 } from '@temporalio/workflow';
 import { decideRefund, refundableAmount, refundFingerprint, type Refund } from '../domain/order.js';
 import type { RefundResult } from '../domain/gateway-reports.js';
 import { gateway, gatewayRejection } from './activity-proxies.js';
-import { REJECTION, type RefundRequest, type RefundSignal } from './messages.js';
+import { REJECTION, type ExternalRefund, type RefundRequest, type RefundSignal } from './messages.js';
 import { now, seconds, type OrderEntity } from './order-entity.js';
 import { findRefund, hasOpenRefunds, record, refundId } from './order-state.js';
 import { reason, stated, type Reason, type RefundCodes } from '../domain/timeline.js';
+import { externalRefundsPatch } from './patches.js';
 import { reject, requireText } from './rejections.js';
 
 /** The merchant's decision on a refund waiting for approval. */
@@ -83,6 +84,56 @@ export class OrderRefunds {
     const refund = findRefund(this.order.state, refundId);
     if (!refund) reject(REJECTION.notFound, `No refund ${refundId} on this order.`);
     if (refund.status !== 'pending_approval') reject(REJECTION.conflict, `The refund is ${refund.status}, not pending approval.`);
+  }
+
+  /**
+   * A refund made at the gateway, outside this order's own requests, found by reconciliation: recorded as
+   * succeeded with what it gave back, the customer and merchant told as for any refund. Answered with the
+   * refund already recorded when it comes again.
+   */
+  async recordExternal(external: ExternalRefund): Promise<Refund> {
+    const { state } = this.order;
+    const earlier = this.externalEarlier(external);
+    if (earlier) return earlier;
+    externalRefundsPatch();
+    const at = now();
+    const refund: Refund = {
+      id: external.refundId,
+      paymentId: this.order.payment().id,
+      amount: external.amount,
+      currency: external.currency,
+      reason: 'Refunded at the gateway',
+      codes: { reason: reason('refunded_at_gateway') },
+      status: 'succeeded',
+      initiatedBy: 'gateway',
+      ...(external.gatewayReference !== undefined && { gatewayReference: external.gatewayReference }),
+      createdAt: at,
+      updatedAt: at,
+    };
+    state.refunds.push(refund);
+    state.refundedAmount += refund.amount;
+    record(state, at, 'refund_external', 'gateway', { amount: refund.amount, currency: refund.currency, reference: external.gatewayReference ?? refund.id, occurredAt: external.occurredAt });
+    const fullyRefunded = state.refundedAmount === state.paidAmount;
+    const keepsStatus = state.status === 'cancelled' || state.status === 'expired';
+    record(state, at, 'refund_succeeded', 'gateway', { amount: refund.amount, currency: refund.currency }, fullyRefunded && !keepsStatus ? { status: 'refunded', reason: reason('refunded_at_gateway') } : undefined);
+    await this.order.persistAndNotify('refund_succeeded', { refundId: refund.id, amount: refund.amount, currency: refund.currency, reason: refund.reason }, `refund:${refund.id}`);
+    return refund;
+  }
+
+  /** An external refund must fit in what was paid and not yet refunded, in the payment's currency. */
+  validateExternal(external: ExternalRefund): void {
+    if (this.externalEarlier(external)) return;
+    const { state } = this.order;
+    const payment = this.order.payment();
+    if (payment?.status !== 'succeeded') reject(REJECTION.conflict, 'The order has no captured payment to refund.');
+    const currency = payment.capturedCurrency ?? state.currency;
+    if (external.currency !== currency) reject(REJECTION.invalid, `The refund is in ${external.currency}; the payment was captured in ${currency}.`);
+    const left = state.paidAmount - state.refundedAmount;
+    if (!Number.isSafeInteger(external.amount) || external.amount <= 0 || external.amount > left) reject(REJECTION.invalid, `The refund of ${external.amount} does not fit in the ${left} ${currency} paid and not refunded.`);
+  }
+
+  private externalEarlier(external: ExternalRefund): Refund | undefined {
+    return this.order.state.refunds.find((r) => r.id === external.refundId || (external.gatewayReference !== undefined && r.gatewayReference === external.gatewayReference));
   }
 
   /** A verified refund notification from the gateway. */

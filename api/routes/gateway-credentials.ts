@@ -1,7 +1,8 @@
 // Merchant gateway credentials through the admin API: write-only. A merchant can replace them and see
 // which gateways are configured, never read them back.
 import { createRoute, z } from '@hono/zod-openapi';
-import { configuredGateways, saveGatewayCredentials } from '../../db/gateway-credentials.js';
+import { configuredGateways, deleteGatewayCredentials, saveGatewayCredentials } from '../../db/gateway-credentials.js';
+import { pauseReconciliation, scheduleReconciliation } from '../../services/reconciliation.js';
 import type { Mode } from '../../core/modes.js';
 import { GATEWAYS, hasCredentialFields, type ConfigurableGateway, type CredentialField } from '../../domain/gateways.js';
 import { CREDENTIAL_FIELDS, MAX_CREDENTIAL_LENGTH, modePrefixes, readCredentials, type CredentialProblem } from '../../gateways/credentials.js';
@@ -95,7 +96,29 @@ const save: AppRouteHandler<typeof saveRoute> = async (c) => {
   const { merchantId, mode } = merchantScopeOf(c.get('principal'));
   const credentials = checkCredentials(gateway, mode, c.req.valid('json'));
   await saveGatewayCredentials(db, config.masterKey, merchantId, gateway, mode, credentials);
+  await scheduleReconciliation(c.var.deps, { merchantId, mode }, gateway);
   return c.json({ gateway, configured: true as const }, 200);
+};
+
+const removeRoute = createRoute({
+  method: 'delete',
+  path: '/v1/admin/gateways/{gateway}/credentials',
+  tags: ['settings'],
+  summary: "Remove a gateway's credentials (its daily reconciliation is paused)",
+  security: bearerAuth,
+  request: { params: z.object({ gateway: z.enum(CONFIGURABLE as [ConfigurableGateway, ...ConfigurableGateway[]]) }) },
+  responses: {
+    200: jsonResponse(z.object({ gateway: z.enum(GATEWAYS), configured: z.literal(false) }), 'Removed'),
+    ...errorResponses(401, 403, 404),
+  },
+});
+
+const remove: AppRouteHandler<typeof removeRoute> = async (c) => {
+  const { gateway } = c.req.valid('param');
+  const { merchantId, mode } = merchantScopeOf(c.get('principal'));
+  if (!(await deleteGatewayCredentials(c.var.deps.db, merchantId, gateway, mode))) throw new ApiError(404, 'not_found', `No ${gateway} credentials in ${mode} mode.`);
+  await pauseReconciliation(c.var.deps, { merchantId, mode }, gateway);
+  return c.json({ gateway, configured: false as const }, 200);
 };
 
 export function registerGatewayCredentialRoutes(app: AppOpenAPI, { keys }: RouteDeps) {
@@ -103,4 +126,5 @@ export function registerGatewayCredentialRoutes(app: AppOpenAPI, { keys }: Route
   app.use('/v1/admin/gateways/*', requireKey(keys, 'admin'));
   app.openapi(listRoute, list);
   app.openapi(saveRoute, save);
+  app.openapi(removeRoute, remove);
 }

@@ -16,6 +16,7 @@ import * as merchantWebhooks from './2026-12-03T16-00-00-merchant-webhooks.js';
 import * as locales from './2026-12-03T17-00-00-locales.js';
 import * as orderLocale from './2026-12-04T01-00-00-order-locale.js';
 import * as emailSendStatus from './2026-12-04T01-30-00-email-send-status.js';
+import * as reconciliation from './2026-12-04T04-00-00-reconciliation.js';
 import * as requestIds from './2026-12-04T06-00-00-request-ids.js';
 import * as codedReasons from './2026-12-04T09-00-00-coded-reasons.js';
 
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-03T17-00-00-locales': locales,
   '2026-12-04T01-00-00-order-locale': orderLocale,
   '2026-12-04T01-30-00-email-send-status': emailSendStatus,
+  '2026-12-04T04-00-00-reconciliation': reconciliation,
   '2026-12-04T06-00-00-request-ids': requestIds,
   '2026-12-04T09-00-00-coded-reasons': codedReasons,
 };

@@ -5,8 +5,9 @@ import { z } from 'zod';
 import { profileOf } from '../../domain/gateways.js';
 import { parseAnswer } from '../answers.js';
 import type { GatewayNotification, PaymentResult, RefundResult } from '../../domain/gateway-reports.js';
-import { GatewayError, kindOfHttpStatus, NotificationRejected, type GatewayAdapter, type GatewayContext } from '../types.js';
+import { GatewayError, kindOfHttpStatus, NotificationRejected, StatementNotReady, type GatewayAdapter, type GatewayContext } from '../types.js';
 import { sandboxEventSchema } from './events.js';
+import { readStatement } from './statement.js';
 import { SANDBOX_SIGNATURE_HEADER, sandboxSecret, verifyNotificationSignature } from './signature.js';
 
 export interface SandboxAdapterDeps {
@@ -99,8 +100,17 @@ export function createSandboxAdapter(deps: SandboxAdapterDeps): GatewayAdapter {
   const timeoutMs = deps.timeoutMs ?? 10_000;
   const apiBase = `${deps.baseUrl.replace(/\/+$/, '')}/sandbox/api/merchants`;
 
-  /** One API call; `undefined` for a 404 when the caller treats "unknown" as an answer. */
-  async function call(ctx: GatewayContext, method: 'GET' | 'POST', path: string, body?: unknown, options: { notFoundIsAnswer?: boolean } = {}): Promise<unknown> {
+  /**
+   * One API call; `undefined` for a 404 when the caller treats "unknown" as an answer. `text`: the body as
+   * sent (a statement), not JSON; `refusals`: the error a status is, by the message the sandbox gave.
+   */
+  async function call(
+    ctx: GatewayContext,
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    options: { notFoundIsAnswer?: boolean; text?: boolean; refusals?: Partial<Record<number, (message: string) => Error>> } = {},
+  ): Promise<unknown> {
     let status: number;
     let text: string;
     try {
@@ -128,8 +138,10 @@ export function createSandboxAdapter(deps: SandboxAdapterDeps): GatewayAdapter {
       payload = undefined;
     }
     if (status === 404 && options.notFoundIsAnswer) return undefined;
+    const refusal = options.refusals?.[status];
+    if (refusal) throw refusal(errorMessage(payload) ?? `HTTP ${status}`);
     if (status < 200 || status > 299) throw httpError(status, payload);
-    return payload;
+    return options.text ? text : payload;
   }
 
   const paymentPath = (paymentId: string) => `/payments/${encodeURIComponent(paymentId)}`;
@@ -188,6 +200,15 @@ export function createSandboxAdapter(deps: SandboxAdapterDeps): GatewayAdapter {
       const event = sandboxEventSchema.safeParse(json);
       if (!event.success) throw new NotificationRejected(`notification body is not a sandbox event: ${event.error.message}`, 400);
       return toNotification(event.data);
+    },
+
+    async fetchStatement(ctx, day) {
+      const path = `/statements/${encodeURIComponent(day.date)}?timeZone=${encodeURIComponent(day.timeZone)}`;
+      const text = await call(ctx, 'GET', path, undefined, {
+        text: true,
+        refusals: { 409: (message) => new StatementNotReady(`sandbox: ${message}`) },
+      });
+      return { day, lines: readStatement(text as string) };
     },
 
     acknowledge(accepted) {

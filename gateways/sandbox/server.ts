@@ -9,7 +9,11 @@ import type { Db } from '../../db/database.js';
 import { sandboxReference } from './events.js';
 import { createFaultStore, faultInjection, FaultPlanSchema } from './faults.js';
 import { registerHostedPage } from './hosted-page.js';
-import { closeSandboxPayment, findSandboxPayment, findSandboxRefund, insertSandboxPayment, type SandboxPayment, type SandboxRefund } from '../../db/sandbox-ledger.js';
+import { newId } from '../../core/ids.js';
+import { isTimeZone } from '../../core/i18n/locales.js';
+import { closeSandboxPayment, findSandboxPayment, findSandboxRefund, insertDashboardRefund, insertSandboxPayment, selectSandboxDay, type SandboxPayment, type SandboxRefund } from '../../db/sandbox-ledger.js';
+import { dayBounds } from '../../domain/reconciliation.js';
+import { sandboxFee, writeStatement, type SandboxStatementRow } from './statement.js';
 import { createNotifier } from './notifier.js';
 import { createSimulator, type Simulator } from './simulator.js';
 import { constantTimeEqual, sandboxSecret } from './signature.js';
@@ -62,7 +66,11 @@ const BehaviourBody = z.object({
   refundOutcome: z.enum(['succeeded', 'failed']).optional(),
   refundNotification: z.enum(['deliver', 'drop']).optional(),
   refundDelayMs: z.number().int().min(0).max(600_000).optional(),
+  openDayStatements: z.boolean().optional(),
+  statementFault: z.enum(['truncated']).optional(),
 });
+
+const DashboardRefundBody = z.object({ amount: amount.positive() });
 
 async function parseJson<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
   const parsed = schema.safeParse(await c.req.json().catch(() => undefined));
@@ -177,6 +185,38 @@ export function createSandboxRoutes(deps: SandboxRoutesDeps): Hono {
       throw new ApiError(409, 'payment_not_payable', `Payment ${payment.id} is ${current.status === 'pending' ? 'expired' : current.status}; nothing was charged.`);
     }
     return c.json({ payment: paymentView(result.payment, simulator), deliveries: result.deliveries });
+  });
+
+  // The day's statement: what the sandbox captured and refunded, with its fees (statement.ts).
+  app.get('/api/merchants/:merchantId/statements/:date', async (c) => {
+    const merchantId = c.req.param('merchantId');
+    const date = c.req.param('date');
+    const timeZone = c.req.query('timeZone') ?? 'UTC';
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !isTimeZone(timeZone)) throw new ApiError(400, 'invalid_request', 'A date as YYYY-MM-DD and an IANA time zone are required.');
+    const day = { date, timeZone };
+    const { start, end } = dayBounds(day);
+    const behaviour = simulator.behaviour(merchantId);
+    if (end > new Date() && !behaviour.openDayStatements) throw new ApiError(409, 'statement_not_ready', `The statement of ${date} (${timeZone}) is produced once the day is over.`);
+    const { payments, refunds } = await selectSandboxDay(db, merchantId, start, end);
+    const rows: SandboxStatementRow[] = [
+      ...payments.map((p) => {
+        const captured = p.capturedAmount ?? p.amount;
+        return { kind: 'payment' as const, ourId: p.id, paymentId: p.id, reference: sandboxReference(p.id), amount: captured, currency: simulator.capturedCurrency(p), fee: sandboxFee(captured), occurredAt: p.paidAt!.toISOString() };
+      }),
+      ...refunds.map((r) => ({ kind: 'refund' as const, ourId: r.id, paymentId: r.paymentId, reference: sandboxReference(r.id), amount: r.amount, currency: r.currency, fee: -sandboxFee(r.amount), occurredAt: new Date(r.createdAt).toISOString() })),
+    ];
+    const text = writeStatement(rows);
+    const body = behaviour.statementFault === 'truncated' ? text.split('\n').filter((line, i, all) => i !== all.length - 3).join('\n') : text;
+    return c.body(body, 200, { 'content-type': 'text/csv; charset=utf-8' });
+  });
+
+  // A refund made in the sandbox's own dashboard: money back at once, no notification, no number of ours.
+  app.post('/api/merchants/:merchantId/control/payments/:id/dashboard-refund', async (c) => {
+    const body = await parseJson(c, DashboardRefundBody);
+    const payment = await merchantPayment(c.req.param('merchantId'), c.req.param('id'));
+    if (payment.status !== 'succeeded') throw new ApiError(409, 'payment_not_captured', `Payment ${payment.id} is ${payment.status}; there is nothing to refund.`);
+    const refund = await insertDashboardRefund(db, { id: newId('dash'), paymentId: payment.id, amount: body.amount });
+    return c.json(refundView(refund));
   });
 
   app.put('/api/merchants/:merchantId/control/behaviour', async (c) => {

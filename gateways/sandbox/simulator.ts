@@ -24,6 +24,10 @@ export interface Behaviour {
   refundOutcome?: 'succeeded' | 'failed';
   refundNotification?: 'deliver' | 'drop';
   refundDelayMs?: number;
+  /** Statements of a day not over yet are given (as far as the day has gone) instead of "not ready". */
+  openDayStatements?: boolean;
+  /** Statements come back cut short: the last line is missing, the trailer still counts it. */
+  statementFault?: 'truncated';
 }
 
 export interface NotificationPlan {
@@ -192,6 +196,8 @@ export function createSimulator(deps: { db: Db; masterKey: Buffer; notifier: Not
     setBehaviour(merchantId: string, behaviour: Behaviour): void {
       behaviours.set(merchantId, behaviour);
     },
+
+    behaviour,
 
     /**
      * Charges (or fails) a pending payment at most once, then notifies per `plan`. Returns once the

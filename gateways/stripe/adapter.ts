@@ -10,6 +10,7 @@ import { isInvalidRequest, isMissing, orMissing, stripeClient, toGatewayError } 
 import { ownIds, verifiedEvent } from './notifications.js';
 import { idOf, paymentResult, refundResult } from './results.js';
 import { STRIPE_PROFILE } from './profile.js';
+import { stripeDay } from './statement.js';
 
 export interface StripeAdapterDeps {
   apiUrl: string;
@@ -165,6 +166,10 @@ export function createStripeAdapter(deps: StripeAdapterDeps): GatewayAdapter {
         }
         return { status: 'not_found' };
       });
+    },
+
+    async fetchStatement(ctx, day) {
+      return { day, lines: await withStripe(ctx, 'balance transactions', (stripe) => stripeDay(stripe, ctx.merchantId, day)) };
     },
 
     async verifyNotification(ctx, raw) {

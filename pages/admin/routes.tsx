@@ -15,6 +15,7 @@ import { registerModeSwitch } from './mode-routes.js';
 import { registerOrderPages } from './order-routes.js';
 import { createSessionStore, sameToken } from './session.js';
 import { registerSettingsPages } from './settings-routes.js';
+import { registerReconciliationPages } from './reconciliation-routes.js';
 import { registerTodoPage } from './todo-routes.js';
 import { registerWebhookPages } from './webhook-routes.js';
 import { refusalWords } from './refusal-words.js';
@@ -38,6 +39,7 @@ export function registerAdminPages(app: Hono, deps: PagesDeps): void {
   registerOrderPages(admin, pageDeps);
   registerSettingsPages(admin, pageDeps);
   registerWebhookPages(admin, pageDeps);
+  registerReconciliationPages(admin, pageDeps);
   admin.all('*', (c) => notFound(c));
 
   admin.onError((error, c) => {

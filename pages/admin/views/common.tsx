@@ -60,9 +60,9 @@ function testDataBanner(mode: PageMode, csrfToken: string, back: string, w: Word
   };
 }
 
-export function AdminLayout(props: PageChrome & { title: string; current?: 'todo' | 'orders' | 'settings'; tail?: Child; children?: Child }) {
+export function AdminLayout(props: PageChrome & { title: string; current?: 'todo' | 'orders' | 'settings' | 'reconciliation'; tail?: Child; children?: Child }) {
   const { title, nonce, csrfToken, merchantName, mode, current, tail, children, words, here, todoCount } = props;
-  const back = current === 'settings' ? '/admin/settings' : current === 'todo' ? '/admin/todo' : '/admin';
+  const back = current === 'settings' ? '/admin/settings' : current === 'todo' ? '/admin/todo' : current === 'reconciliation' ? '/admin/reconciliation' : '/admin';
   const nav = csrfToken ? (
     <nav aria-label={words.t('admin.nav')}>
       <ul>
@@ -95,6 +95,11 @@ export function AdminLayout(props: PageChrome & { title: string; current?: 'todo
         <li>
           <a href="/admin" aria-current={current === 'orders' ? 'page' : undefined}>
             {words.t('admin.orders')}
+          </a>
+        </li>
+        <li>
+          <a href="/admin/reconciliation" aria-current={current === 'reconciliation' ? 'page' : undefined}>
+            {words.t('admin.reconciliation')}
           </a>
         </li>
         <li>

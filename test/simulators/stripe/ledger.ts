@@ -152,6 +152,8 @@ export class StripeAccount {
   /** `payment_intent_data` of each session, applied when the shopper pays and the intent is made. */
   private readonly intentData = new Map<string, { metadata: Metadata; description: string | null }>();
   refundBehaviour: RefundBehaviour = { result: 'succeeded' };
+  /** Balance transaction pages come back cut short: `has_more` with nothing in them. */
+  truncateBalanceTransactions = false;
 
   constructor(
     readonly secretKey: string,
@@ -328,5 +330,38 @@ export class StripeAccount {
     const refund = this.refunds.get(id);
     if (!refund) throw missing('refund', id, 'id');
     return refund;
+  }
+
+  /** A refund made in the Dashboard: settled at once, no metadata of ours, no event. */
+  dashboardRefund(intentId: string, amount: number): Refund {
+    const intent = this.intent(intentId);
+    const refund: Refund = { id: newId('re'), object: 'refund', amount, charge: intent.latest_charge, created: now(), currency: intent.currency, failure_reason: null, metadata: {}, payment_intent: intent.id, reason: null, status: 'succeeded' };
+    this.refunds.set(refund.id, refund);
+    return refund;
+  }
+
+  /**
+   * The account's balance transactions: a charge per payment received (fee 2.9 % + 30), a refund per
+   * refund succeeded (no fee back, negative amount). `expand[]=data.source` and `data.source.payment_intent`
+   * are honoured.
+   */
+  listBalanceTransactions(params: Form) {
+    onlyKnown(params, ['created', 'limit', 'starting_after', 'expand', 'type']);
+    const expand = Array.isArray(params.expand) ? params.expand : [];
+    const source = (object: Record<string, unknown>, intentId: string) => {
+      if (!expand.includes('data.source')) return object.id;
+      return expand.includes('data.source.payment_intent') ? { ...object, payment_intent: this.intent(intentId) } : object;
+    };
+    const charges = [...this.intents.values()]
+      .filter((i) => i.status === 'succeeded')
+      .map((i) => {
+        const fee = Math.round(i.amount_received * 0.029) + 30;
+        return { id: `txn_${i.latest_charge!.slice(3)}`, object: 'balance_transaction', amount: i.amount_received, currency: i.currency, fee, net: i.amount_received - fee, type: 'charge', created: i.created, source: source({ id: i.latest_charge, object: 'charge', amount: i.amount_received, payment_intent: i.id }, i.id) };
+      });
+    const refunds = [...this.refunds.values()]
+      .filter((r) => r.status === 'succeeded')
+      .map((r) => ({ id: `txn_${r.id.slice(3)}`, object: 'balance_transaction', amount: -r.amount, currency: r.currency, fee: 0, net: -r.amount, type: 'refund', created: r.created, source: source({ ...r }, r.payment_intent) }));
+    const page = list([...charges, ...refunds].sort((a, b) => a.created - b.created), { ...params, expand: undefined as never }, '/v1/balance_transactions');
+    return this.truncateBalanceTransactions ? { ...page, data: [], has_more: true } : page;
   }
 }

@@ -84,6 +84,8 @@ export async function startStripeSimulator() {
         return account.createRefund(params);
       case 'GET /v1/refunds':
         return account.listRefunds(params);
+      case 'GET /v1/balance_transactions':
+        return account.listBalanceTransactions(params);
     }
     if (method === 'GET' && parts.length === 3 && parts[1] === 'payment_intents') return account.intent(parts[2]!);
     if (method === 'GET' && parts.length === 3 && parts[1] === 'refunds') return account.refund(parts[2]!);
@@ -213,6 +215,17 @@ export async function startStripeSimulator() {
     refunds(ref: string) {
       const { account, session } = find(ref);
       return [...account.refunds.values()].filter((r) => r.payment_intent === session.payment_intent);
+    },
+
+    /** A refund made in the Dashboard of the account holding the payment (our id or the session's). */
+    dashboardRefund(ref: string, amount: number): void {
+      const { account, session } = find(ref);
+      account.dashboardRefund(session.payment_intent ?? '', amount);
+    },
+
+    /** The account's balance transactions come back cut short (or whole again). */
+    truncateBalanceTransactions(secretKey: string, truncated: boolean): void {
+      accountOf(secretKey).truncateBalanceTransactions = truncated;
     },
 
     setRefundBehaviour(secretKey: string, behaviour: RefundBehaviour): void {
