@@ -27,8 +27,8 @@ export function createOrderActivities(deps: ActivityDeps) {
      * projected) and, when the change concerns the customer, their notification: one activity, not three.
      */
     async projectOrder(input: { meta: ProjectionMeta; state: OrderState; notification?: CustomerNotification }): Promise<void> {
-      await writeOrderProjection(db, input.meta, input.state);
-      await recordMerchantEvents(deps, input.state);
+      const { webhookEndpoint } = await writeOrderProjection(db, input.meta, input.state);
+      await recordMerchantEvents(deps, input.state, webhookEndpoint);
       if (input.notification) await enqueue(input.notification);
     },
 

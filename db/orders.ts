@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { modeOf } from '../core/modes.js';
 import type { OrderInput, OrderState } from '../domain/order.js';
 import type { Db } from './database.js';
 
@@ -9,9 +10,10 @@ import type { Db } from './database.js';
  * One statement, one round trip: the order row is upserted first and the payments, refunds and timeline
  * follow only when it was (data-modifying CTEs share one snapshot and are atomic together; foreign keys are
  * checked at the end of the statement). Child rows travel as JSON read back with the tables' own row types,
- * not a hand-written list of column types.
+ * not a hand-written list of column types. The same round trip answers whether the merchant has an enabled
+ * webhook endpoint in the order's mode, which decides whether the projection's merchant events are stored.
  */
-export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idempotencyKey' | 'requestHash' | 'viewToken'> & { workflowId: string }, state: OrderState): Promise<boolean> {
+export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idempotencyKey' | 'requestHash' | 'viewToken'> & { workflowId: string }, state: OrderState): Promise<{ written: boolean; webhookEndpoint: boolean }> {
   const payments = state.payments.map((p) => ({
     id: p.id,
     gateway: p.gateway,
@@ -48,7 +50,7 @@ export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idemp
   const events = state.timeline.map((e) => ({ seq: e.seq, at: e.at, status: e.status, event: e.event, actor: e.actor, message: e.message ?? null }));
   const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
 
-  const result = await sql<{ written: number }>`
+  const result = await sql<{ written: number; webhookEndpoint: boolean }>`
     with o as (
       insert into orders as cur (
         id, merchant_id, order_no, workflow_id, idempotency_key, request_hash, view_token, livemode, status, status_reason,
@@ -102,9 +104,11 @@ export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idemp
       from o, jsonb_populate_recordset(null::order_events, ${json(events)}) as x
       on conflict (order_id, seq) do nothing
     )
-    select count(*)::int as written from o
+    select (select count(*)::int from o) as written,
+      exists (select 1 from webhook_endpoints where merchant_id = ${state.merchantId} and mode = ${modeOf(state.livemode)} and enabled) as webhook_endpoint
   `.execute(db);
-  return (result.rows[0]?.written ?? 0) > 0;
+  const row = result.rows[0];
+  return { written: (row?.written ?? 0) > 0, webhookEndpoint: row?.webhookEndpoint ?? false };
 }
 
 /**
