@@ -11,6 +11,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { metrics } from '../core/metrics.js';
 import type { Db } from '../db/database.js';
 import { markNotificationSent, unsentNotification, unsentNotificationIds } from '../db/outbox.js';
 import type { customerEmailWorkflow } from '../workflows/customer-email.js';
@@ -65,9 +66,11 @@ export function createCustomerEmailActivities({ db, notifier, publicBaseUrl }: A
       try {
         await notifier.send({ notificationId, to: row.recipient, senderName: row.emailSenderName ?? row.merchantName, replyTo: row.emailReplyTo ?? row.contactEmail, ...email });
       } catch (error) {
+        metrics.delivery('email', 'failed');
         if (error instanceof MailRejected) throw ApplicationFailure.create({ type: 'MailRejected', message: error.message, nonRetryable: true });
         throw error;
       }
+      metrics.delivery('email', 'delivered');
       await markNotificationSent(db, notificationId);
       return 'sent';
     },

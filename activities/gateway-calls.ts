@@ -15,6 +15,25 @@ interface GatewayTarget {
 
 const paymentRef = ({ paymentId, createdAt, gatewayReference }: PaymentRef): PaymentRef => ({ paymentId, createdAt, gatewayReference });
 
+/** Well within the gateway activities' heartbeat timeout (workflows/activity-proxies.ts). */
+const HEARTBEAT_INTERVAL_MS = 1000;
+
+/**
+ * Runs `fn` beating every second while it lasts (a quick call sends no beat at all): if this worker dies
+ * mid-call, Temporal retries the call elsewhere once the beats stop, not after the whole start-to-close
+ * timeout. Local activities (checkout's) cannot beat; they die with the workflow task that runs them.
+ */
+async function heartbeating<T>(fn: () => Promise<T>): Promise<T> {
+  const context = Context.current();
+  if (context.info.isLocal) return fn();
+  const beat = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
+  try {
+    return await fn();
+  } finally {
+    clearInterval(beat);
+  }
+}
+
 export function createGatewayActivities(deps: ActivityDeps) {
   /** The gateway's adapter for the order's mode: a test order never reaches a gateway's live endpoint. */
   function adapterFor({ gateway, mode }: GatewayTarget): GatewayAdapter {
@@ -31,7 +50,7 @@ export function createGatewayActivities(deps: ActivityDeps) {
     const adapter = adapterFor(target);
     const ctx = await loadGatewayContext(deps, target.merchantId, target.gateway, target.mode);
     try {
-      return await fn(adapter, ctx);
+      return await heartbeating(() => fn(adapter, ctx));
     } catch (error) {
       if (error instanceof GatewayError && !error.retryable) {
         throw ApplicationFailure.nonRetryable(`${target.gateway}: ${error.message}`, 'GatewayRejected');

@@ -2,6 +2,7 @@
 // a delivery workflow per endpoint) and the delivery attempts themselves.
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { metrics } from '../core/metrics.js';
 import { modeOf } from '../core/modes.js';
 import { SIGNATURE_HEADER, webhookSignature } from '../core/webhook-signature.js';
 import { allowedNetworks, checkWebhookTarget } from '../core/webhook-targets.js';
@@ -103,6 +104,7 @@ export function createMerchantWebhookActivities({ db, masterKey, webhooks }: Act
       }
       const succeeded = statusCode !== null && statusCode >= 200 && statusCode < 300;
       await recordAttempt(db, delivery.id, endpoint.id, { at, statusCode, durationMs: Math.round(performance.now() - started), responseExcerpt: excerpt, error }, succeeded);
+      metrics.delivery('webhook', succeeded ? 'delivered' : 'failed');
       if (succeeded) return 'delivered';
       if (statusCode === 410) {
         await disableWebhookEndpoint(db, endpoint.id, 'The endpoint answered 410 Gone.');
@@ -116,6 +118,7 @@ export function createMerchantWebhookActivities({ db, masterKey, webhooks }: Act
       // A minute's slack: the workflow's 3 days began just before this endpoint's first failure.
       const failingBefore = new Date(Date.now() - WEBHOOK_RETRY_MS + 60_000);
       await abandonDelivery(db, deliveryId, failingBefore, 'Every delivery failed for 3 days.');
+      metrics.delivery('webhook', 'abandoned');
     },
   };
 }

@@ -5,6 +5,7 @@ import { recordNotification } from '../db/outbox.js';
 import { startCustomerEmail } from './customer-email.js';
 import type { ActivityDeps } from './deps.js';
 import { recordMerchantEvents } from './merchant-webhooks.js';
+import { recordProjection } from './order-metrics.js';
 
 export interface ProjectionMeta {
   workflowId: string;
@@ -27,8 +28,9 @@ export function createOrderActivities(deps: ActivityDeps) {
      * projected) and, when the change concerns the customer, their notification: one activity, not three.
      */
     async projectOrder(input: { meta: ProjectionMeta; state: OrderState; notification?: CustomerNotification }): Promise<void> {
-      const { webhookEndpoint } = await writeOrderProjection(db, input.meta, input.state);
-      await recordMerchantEvents(deps, input.state, webhookEndpoint);
+      const projection = await writeOrderProjection(db, input.meta, input.state);
+      recordProjection(input.state, projection);
+      await recordMerchantEvents(deps, input.state, projection.webhookEndpoint);
       if (input.notification) await enqueue(input.notification);
     },
 

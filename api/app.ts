@@ -7,6 +7,7 @@ import type { AppDeps } from '../services/deps.js';
 import { createThrottle } from '../services/throttle.js';
 import type { AppEnv, RouteDeps } from './context.js';
 import { applyInputPolicy, notFoundOrNotAllowed } from './input-policy.js';
+import { recordRequests, registerMetricsRoute } from './metrics.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerDocsRoutes } from './routes/docs.js';
 import { registerPlatformRoutes } from './routes/platform.js';
@@ -39,6 +40,7 @@ export function createRouter() {
 export function createApp(appDeps: AppDeps) {
   const deps: RouteDeps = { ...appDeps, keys: createKeyResolver(appDeps.db, appDeps.config.platformApiKey, appDeps.config.http.keyCacheMs), throttle: createThrottle(appDeps.db, appDeps.config.throttle) };
   const app = createRouter();
+  app.use('*', recordRequests());
   // Route handlers are named module constants (`AppRouteHandler<typeof route>`): they find the deps here.
   app.use('*', async (c, next) => {
     c.set('deps', deps);
@@ -63,6 +65,7 @@ export function createApp(appDeps: AppDeps) {
   app.use('/v1/*', timing({ totalDescription: 'Paystead API' }));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'A merchant’s secret or admin key (`sk_test_…`, `sk_live_…`, `ak_test_…`, `ak_live_…`: the mode is in the prefix), or the platform key.' });
   registerHealthRoutes(app);
+  registerMetricsRoute(app);
   registerPlatformRoutes(app, deps);
   registerCatalogRoutes(app, deps);
   registerSettingsRoutes(app, deps);

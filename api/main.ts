@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfigOrExit } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
+import { collectProcessMetrics } from '../core/metrics.js';
 import { temporalConnectionOptions } from '../core/temporal-connection.js';
 import { createDb } from '../db/database.js';
 import { CREDENTIAL_FIELD_NAMES } from '../domain/gateways.js';
@@ -12,6 +13,7 @@ import { createNotificationDispatcher } from '../services/notification-dispatch.
 
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel, 'api', { secretFields: CREDENTIAL_FIELD_NAMES });
+collectProcessMetrics();
 const db = createDb(config.database.url, config.database.poolSize);
 const applied = await migrateToLatest(db);
 if (applied.length > 0) logger.info({ applied }, 'migrations applied');

@@ -73,6 +73,8 @@ export const envSchema = z
     TEMPORAL_API_KEY: optionalText,
     TEMPORAL_UI_URL: optionalText.pipe(z.url().optional()),
     WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(100),
+    WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+    METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     DATABASE_URL: z
       .string({ error: 'is required (postgres://user:password@host:port/database)' })
       .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL'),
@@ -177,6 +179,10 @@ export interface Config {
   gatewayUrls: Record<Mode, GatewayUrls>;
   platformApiKey: string;
   masterKey: Buffer;
+  /** The worker's own HTTP listener: `/healthz`, `/readyz` and `/metrics`. */
+  worker: { port: number };
+  /** When set, `/metrics` (API and worker) answers only `Authorization: Bearer <token>`; else anyone who reaches it. */
+  metricsToken?: string;
   logLevel: (typeof LOG_LEVELS)[number];
   /**
    * How long a call may wait for an order (checkout; a merchant's or customer's action) before it is
@@ -245,6 +251,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     platformApiKey: e.PLATFORM_API_KEY,
     masterKey: e.MASTER_KEY,
+    worker: { port: e.WORKER_PORT },
+    ...(e.METRICS_TOKEN && { metricsToken: e.METRICS_TOKEN }),
     logLevel: e.LOG_LEVEL,
     bounds: { checkoutSeconds: e.CHECKOUT_TIMEOUT_SECONDS, actionSeconds: e.ORDER_ACTION_TIMEOUT_SECONDS, paymentCreationSeconds: e.PAYMENT_CREATION_TIMEOUT_SECONDS },
     throttle: {

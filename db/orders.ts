@@ -10,10 +10,13 @@ import type { Db } from './database.js';
  * One statement, one round trip: the order row is upserted first and the payments, refunds and timeline
  * follow only when it was (data-modifying CTEs share one snapshot and are atomic together; foreign keys are
  * checked at the end of the statement). Child rows travel as JSON read back with the tables' own row types,
- * not a hand-written list of column types. The same round trip answers whether the merchant has an enabled
- * webhook endpoint in the order's mode, which decides whether the projection's merchant events are stored.
+ * not a hand-written list of column types.
+ *
+ * `written`: the snapshot was newer and is now the projection; `newEvents`: the timeline events it added
+ * (each event is added once, whatever the retries); `webhookEndpoint`: the merchant has an enabled webhook
+ * endpoint in the order's mode (which decides whether merchant events are stored), in the same round trip.
  */
-export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idempotencyKey' | 'requestHash' | 'viewToken'> & { workflowId: string }, state: OrderState): Promise<{ written: boolean; webhookEndpoint: boolean }> {
+export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idempotencyKey' | 'requestHash' | 'viewToken'> & { workflowId: string }, state: OrderState): Promise<{ written: boolean; newEvents: string[]; webhookEndpoint: boolean }> {
   const payments = state.payments.map((p) => ({
     id: p.id,
     gateway: p.gateway,
@@ -50,7 +53,7 @@ export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idemp
   const events = state.timeline.map((e) => ({ seq: e.seq, at: e.at, status: e.status, event: e.event, actor: e.actor, message: e.message ?? null }));
   const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
 
-  const result = await sql<{ written: number; webhookEndpoint: boolean }>`
+  const result = await sql<{ written: number; events: string[]; webhookEndpoint: boolean }>`
     with o as (
       insert into orders as cur (
         id, merchant_id, order_no, workflow_id, idempotency_key, request_hash, view_token, livemode, status, status_reason,
@@ -103,12 +106,13 @@ export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idemp
       select o.id, x.seq, x.at, x.status, x.event, x.actor, x.message
       from o, jsonb_populate_recordset(null::order_events, ${json(events)}) as x
       on conflict (order_id, seq) do nothing
+      returning seq, event
     )
-    select (select count(*)::int from o) as written,
+    select (select count(*)::int from o) as written, coalesce((select array_agg(event order by seq) from e), '{}') as events,
       exists (select 1 from webhook_endpoints where merchant_id = ${state.merchantId} and mode = ${modeOf(state.livemode)} and enabled) as webhook_endpoint
   `.execute(db);
   const row = result.rows[0];
-  return { written: (row?.written ?? 0) > 0, webhookEndpoint: row?.webhookEndpoint ?? false };
+  return { written: (row?.written ?? 0) > 0, newEvents: row?.events ?? [], webhookEndpoint: row?.webhookEndpoint ?? false };
 }
 
 /**

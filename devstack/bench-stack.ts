@@ -1,6 +1,7 @@
 // The stack the benchmark measures, in either topology, behind one shape: the API addresses, Temporal's
 // address and task queue, each part's processes (for CPU and memory accounting) and Paystead's database.
-import type { Db } from '../db/database.js';
+import { createDb, type Db } from '../db/database.js';
+import { startCluster, type ClusterProcess } from './cluster.js';
 import { startLocalStack } from './local-stack.js';
 
 export const TOPOLOGIES = ['dev', 'cluster'] as const;
@@ -24,7 +25,7 @@ export interface BenchStack {
  * `cluster`: the production topology (devstack/cluster.ts).
  */
 export async function startBenchStack(topology: Topology, log: (line: string) => void): Promise<BenchStack> {
-  if (topology === 'cluster') throw new Error('the cluster topology (devstack/cluster.ts) is not in this tree yet');
+  if (topology === 'cluster') return startClusterStack(log);
   const stack = await startLocalStack({ name: 'bench', log });
   return {
     topology,
@@ -35,5 +36,26 @@ export async function startBenchStack(topology: Topology, log: (line: string) =>
     db: stack.db,
     pids: () => ({ temporal: [stack.temporal.process.child.pid!], postgres: [stack.postgres.process.child.pid!], worker: [stack.worker.pid!], api: [stack.api.pid!] }),
     stop: () => stack.stop(),
+  };
+}
+
+/** The production topology: Temporal on Postgres (4 history shards), two APIs, two workers; no Web UI. */
+async function startClusterStack(log: (line: string) => void): Promise<BenchStack> {
+  const cluster = await startCluster({ taskQueue: 'bench-orders', env: { LOG_LEVEL: 'warn' }, log, onOutput: (name, line) => log(`[${name}] ${line}`) });
+  const db = createDb(cluster.databaseUrl, 4);
+  const pid = (proc: ClusterProcess) => (proc.pid === undefined ? [] : [proc.pid]);
+  return {
+    topology: 'cluster',
+    apiUrls: cluster.apiUrls,
+    temporalAddress: cluster.temporalAddress,
+    taskQueue: cluster.env.TEMPORAL_TASK_QUEUE!,
+    masterKey: Buffer.from(cluster.env.MASTER_KEY!, 'base64'),
+    db,
+    // Postgres's processes also carry Temporal's persistence here.
+    pids: () => ({ temporal: pid(cluster.temporal), postgres: pid(cluster.postgres), worker: cluster.workers.flatMap(pid), api: cluster.apis.flatMap(pid) }),
+    async stop() {
+      await db.destroy();
+      await cluster.stop();
+    },
   };
 }

@@ -102,3 +102,18 @@ export async function waitFor<T>(what: string, check: () => Promise<T>, timeoutM
   }
   throw new Error(`${what} not ready after ${timeoutMs} ms: ${String(lastError)}`);
 }
+
+/** Resolves once `ready` does; when it fails or the process exits first, kills the process and throws. */
+export async function untilReadyOrKill(proc: ManagedProcess, name: string, ready: Promise<unknown>): Promise<void> {
+  try {
+    await Promise.race([
+      ready,
+      proc.exited.then((code) => {
+        throw new Error(`${name} exited early (${String(code)})`);
+      }),
+    ]);
+  } catch (error) {
+    await proc.stop('SIGKILL');
+    throw error;
+  }
+}

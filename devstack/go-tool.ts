@@ -9,8 +9,10 @@ import { CACHE_DIR } from './paths.js';
 const CACHE_BIN = path.join(CACHE_DIR, 'bin');
 
 interface GoTool {
-  /** The binary's name, on PATH and in the cache. */
+  /** The file `go install` writes. */
   binary: string;
+  /** The tool's name on PATH and its folder in the cache, when `binary` is too generic (`server`). */
+  name?: string;
   /** Environment variable naming a binary to use instead. */
   envVar: string;
   /** `module/path/cmd@version`, pinned. */
@@ -28,23 +30,29 @@ function onPath(name: string): string | undefined {
   return undefined;
 }
 
+/** The Go toolchain, if installed. */
+export function goBinary(): string | undefined {
+  return onPath('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+}
+
 export async function findOrGoInstall(tool: GoTool, log: (line: string) => void): Promise<string> {
   const fromEnv = process.env[tool.envVar];
   if (fromEnv) {
     if (!existsSync(fromEnv)) throw new Error(`${tool.envVar}=${fromEnv} does not exist`);
     return fromEnv;
   }
+  const name = tool.name ?? tool.binary;
   const version = tool.module.slice(tool.module.lastIndexOf('@') + 1);
-  const binDir = path.join(CACHE_BIN, `${tool.binary}@${version}`);
+  const binDir = path.join(CACHE_BIN, `${name}@${version}`);
   const cached = path.join(binDir, tool.binary);
-  const found = onPath(tool.binary) ?? (existsSync(cached) ? cached : undefined);
+  const found = onPath(name) ?? (existsSync(cached) ? cached : undefined);
   if (found) return found;
 
-  const go = onPath('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+  const go = goBinary();
   if (!go) {
     const elsewhere = tool.fallback?.();
     if (elsewhere) return elsewhere;
-    throw new Error(`No ${tool.label} found and Go is not installed: install Go, or set ${tool.envVar} to a ${tool.binary} binary.`);
+    throw new Error(`No ${tool.label} found and Go is not installed: install Go, or set ${tool.envVar} to a ${name} binary.`);
   }
   mkdirSync(binDir, { recursive: true });
   log(`Building ${tool.label} (${tool.module}) into ${binDir}...`);

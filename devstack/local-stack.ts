@@ -50,6 +50,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_TASK_QUEUE: `${options.name}-orders`,
     PORT: String(port),
+    WORKER_PORT: String(await freePort()),
     PUBLIC_BASE_URL: baseUrl,
     PLATFORM_API_KEY: `pk_${randomBytes(24).toString('hex')}`,
     MASTER_KEY: randomBytes(32).toString('base64'),

@@ -17,7 +17,7 @@ export interface PostgresCluster {
   stop(): Promise<void>;
 }
 
-const USER = 'paystead';
+const SUPERUSER = 'paystead';
 
 /** The folder of the machine's Postgres server binaries (initdb, postgres), if any. */
 export function findPostgresBinaries(): string | undefined {
@@ -97,6 +97,14 @@ function privateClusterDir(account: ServerAccount | undefined): string {
 }
 
 /**
+ * A fresh private folder for a cluster that must survive restarts of its server but not the run (the caller
+ * passes it as `dir` and deletes it at the end).
+ */
+export function scratchClusterDir(): string {
+  return privateClusterDir(serverAccount());
+}
+
+/**
  * Where `npm run dev` keeps its persistent cluster: `<devDir>/postgres` when the server runs as the current
  * user; as root (the server runs as `postgres`, which may not be able to enter the clone) a folder owned by
  * `postgres` under /var/lib/paystead, named after `devDir`.
@@ -116,9 +124,12 @@ export async function startPostgresCluster(options: {
   binDir: string;
   dir?: string;
   port?: number;
+  /** The superuser initdb creates (`paystead` unless given); only a new cluster takes it. */
+  superuser?: string;
   onOutput?: (line: string) => void;
 }): Promise<PostgresCluster> {
   const { binDir } = options;
+  const superuser = options.superuser ?? SUPERUSER;
   const account = serverAccount();
   const persistent = options.dir !== undefined;
   const dir = options.dir ?? privateClusterDir(account);
@@ -138,7 +149,7 @@ export async function startPostgresCluster(options: {
   let proc: ManagedProcess | undefined;
   try {
     if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
-      await run(path.join(binDir, 'initdb'), ['-D', dataDir, '-U', USER, '--auth=trust', '-E', 'UTF8', ...(persistent ? [] : ['--no-sync']), '--no-instructions'], {
+      await run(path.join(binDir, 'initdb'), ['-D', dataDir, '-U', superuser, '--auth=trust', '-E', 'UTF8', ...(persistent ? [] : ['--no-sync']), '--no-instructions'], {
         ...asServer,
         cwd: dir,
       });
@@ -156,7 +167,7 @@ export async function startPostgresCluster(options: {
     const args = ['-D', dataDir, ...Object.entries(settings).flatMap(([key, value]) => ['-c', `${key}=${value}`])];
     const started = startProcess(path.join(binDir, 'postgres'), args, { ...asServer, cwd: dir, onOutput: options.onOutput });
     proc = started;
-    const url = (database: string) => `postgres://${USER}@127.0.0.1:${port}/${database}`;
+    const url = (database: string) => `postgres://${superuser}@127.0.0.1:${port}/${database}`;
     await Promise.race([
       waitFor('Postgres', async () => {
         const client = new pg.Client({ connectionString: url('postgres') });

@@ -89,6 +89,7 @@ async function measure(stack: BenchStack) {
   /** Of which the database read. */
   const getDbLatencies: number[] = [];
   let requests = 0;
+  let reads = 0;
   async function call(method: string, route: string, key: string, body?: unknown, headers: Record<string, string> = {}) {
     // Spread over the APIs in turn.
     const baseUrl = apiUrls[(requests += 1) % apiUrls.length]!;
@@ -96,6 +97,7 @@ async function measure(stack: BenchStack) {
     const response = await apiRequest(baseUrl, method, route, { key, body, headers });
     const ms = performance.now() - started;
     if (method === 'GET') {
+      reads += 1;
       getLatencies.push(ms);
       const timing = response.headers.get('server-timing') ?? '';
       const serverMs = /\btotal;dur=([\d.]+)/.exec(timing)?.[1];
@@ -148,11 +150,11 @@ async function measure(stack: BenchStack) {
   const baseline = () => driveBaseline(client, stack.taskQueue, `baseline-${process.pid}-${(keySeq += 1)}`);
 
   /** CPU seconds so far of each part of the stack, of this load generator (which shares the cores), and Postgres's transactions. */
-  async function countersNow(): Promise<{ cpu: Record<string, number>; transactions: number; requests: number }> {
+  async function countersNow(): Promise<{ cpu: Record<string, number>; transactions: number; requests: number; reads: number }> {
     const { user, system } = process.cpuUsage();
     const parts = Object.entries(stack.pids()).map(([part, pids]) => [part, pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)]);
     const { rows } = await sql<{ commits: string }>`select sum(xact_commit) as commits from pg_stat_database`.execute(db);
-    return { cpu: { ...Object.fromEntries(parts), client: (user + system) / 1e6 }, transactions: Number(rows[0]!.commits), requests };
+    return { cpu: { ...Object.fromEntries(parts), client: (user + system) / 1e6 }, transactions: Number(rows[0]!.commits), requests, reads };
   }
 
   /** `throughput`, plus what each process spent meanwhile (in all, and CPU ms per completion), Postgres transactions and API requests per completion. */
@@ -169,7 +171,9 @@ async function measure(stack: BenchStack) {
     // Less this function's own two reads.
     const transactionsPerUnit = round((after.transactions - before.transactions - 2) / done);
     const requestsPerUnit = round((after.requests - before.requests) / done);
-    return { rate, done, used, perUnitMs, stolenPercent, transactionsPerUnit, requestsPerUnit };
+    // How often the client polled the order depends on how fast the order moved.
+    const readsPerUnit = round((after.reads - before.reads) / done);
+    return { rate, done, used, perUnitMs, stolenPercent, transactionsPerUnit, requestsPerUnit, readsPerUnit };
   }
 
   log(`${topology}: warming up...`);
@@ -228,7 +232,7 @@ async function measure(stack: BenchStack) {
     topology,
     processes: Object.fromEntries(Object.entries(stack.pids()).map(([part, pids]) => [part, pids.length])),
     conversation,
-    perRun: { order: { ...shapeFigures(orderShape), historyBytes, apiRequests: orders.requestsPerUnit, postgresTransactions: orders.transactionsPerUnit }, baseline: { ...shapeFigures(baselineShape), apiRequests: 0, postgresTransactions: bare.transactionsPerUnit } },
+    perRun: { order: { ...shapeFigures(orderShape), historyBytes, apiRequests: orders.requestsPerUnit, orderReads: orders.readsPerUnit, postgresTransactions: orders.transactionsPerUnit }, baseline: { ...shapeFigures(baselineShape), apiRequests: 0, postgresTransactions: bare.transactionsPerUnit } },
     throughput: { ordersPerSecond: round(orderRate, 2), baselinePerSecond: round(bare.rate, 2), ratio: round(orderRate / bare.rate, 3) },
     checkoutMs: { atPerSecond: round(halfRate, 2), p50: round(percentile(samples.checkout, 50)), p95: round(percentile(samples.checkout, 95)), p99: round(percentile(samples.checkout, 99)), samples: samples.checkout.length },
     notificationToVisibleMs: { p50: round(percentile(samples.visible, 50)), p99: round(percentile(samples.visible, 99)) },
@@ -258,7 +262,7 @@ function print(r: Results) {
   const { order, baseline } = r.perRun;
   console.log(`\n${r.topology} topology (${Object.entries(r.processes).map(([part, n]) => `${n} ${part}`).join(', ')})`);
   console.log(`orders/s ${r.throughput.ordersPerSecond}, baseline runs/s ${r.throughput.baselinePerSecond} (${r.conversation.messages.join(', ')}; ${r.conversation.localActivities} local + ${r.conversation.activities} activities)`);
-  console.log(`per order: ${order.workflowTasks} workflow tasks (baseline ${baseline.workflowTasks}), ${order.timersStarted} timers (${baseline.timersStarted}), ${order.searchAttributeUpserts} search attribute upserts, ${order.historyEvents} history events (${baseline.historyEvents}), ${order.historyBytes} bytes; ${order.apiRequests} API requests, ${order.postgresTransactions} Postgres transactions (baseline ${baseline.postgresTransactions})`);
+  console.log(`per order: ${order.workflowTasks} workflow tasks (baseline ${baseline.workflowTasks}), ${order.timersStarted} timers (${baseline.timersStarted}), ${order.searchAttributeUpserts} search attribute upserts, ${order.historyEvents} history events (${baseline.historyEvents}), ${order.historyBytes} bytes; ${order.apiRequests} API requests (of which ${order.orderReads} polls of the order), ${order.postgresTransactions} Postgres transactions (baseline ${baseline.postgresTransactions})`);
   console.log(`checkout ms at ${r.checkoutMs.atPerSecond}/s: p50 ${r.checkoutMs.p50} p95 ${r.checkoutMs.p95} p99 ${r.checkoutMs.p99}; notification->visible ms p50 ${r.notificationToVisibleMs.p50} p99 ${r.notificationToVisibleMs.p99}`);
   console.log(`GET /v1/orders/{id} p99 ms ${r.orderReadMs.p99} as this client saw it, ${r.orderReadMs.serverP99} inside the API, ${r.orderReadMs.databaseP99} reading Postgres (${r.orderReadMs.samples} reads)`);
   console.log(`API RSS ${r.memoryWithOpenOrders.apiMiB} MiB; CPU share ${JSON.stringify(r.cpuShare)}; API CPU ms per request ${r.apiCpuMsPerRequest}`);

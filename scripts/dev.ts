@@ -87,6 +87,7 @@ try {
     log(`database: ${database.kind === 'postgres' ? 'Postgres' : 'PGlite'}, data in ${database.dataDir}`);
   }
   env.PORT ??= String(await freePort(3000));
+  env.WORKER_PORT ??= String(await freePort(Number(env.PORT) + 1));
   const config = loadConfigOrExit(env);
 
   const db = createDb(config.database.url, 1);
@@ -106,6 +107,7 @@ try {
   log(`  Admin         ${api}/admin  (sign in with the merchant's admin key)`);
   log(`  Temporal UI   ${temporalUi}`);
   log(`  Mail inbox    ${mailInbox}`);
+  log(`  Metrics       ${api}/metrics  (worker: http://localhost:${config.worker.port}/metrics, readiness /readyz)`);
   log(`  Temporal gRPC ${config.temporal.address}`);
   log(`  Database      ${config.database.url.replace(/\/\/[^@]*@/, '//')}`);
   log(`  Demo merchant ${demo.merchantId}`);

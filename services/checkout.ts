@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { ApiError } from '../core/errors.js';
+import { metrics, type CheckoutOutcome } from '../core/metrics.js';
 import { newId } from '../core/ids.js';
 import { isLive, type Mode } from '../core/modes.js';
 import { ORDER_SEARCH_KEYS } from '../core/search-attributes.js';
@@ -206,11 +207,30 @@ function orderInput(deps: AppDeps, { merchantId, mode }: MerchantScope, request:
   return input;
 }
 
+/** A failed checkout's outcome for the metrics, by the status it is answered with. */
+function failedCheckoutOutcome(error: unknown): CheckoutOutcome {
+  if (!(error instanceof ApiError)) return 'error';
+  if (error.status === 502) return 'gateway_error';
+  if (error.status === 503 || error.status === 504) return 'busy';
+  return error.status < 500 ? 'refused' : 'error';
+}
+
 /**
  * Checks out a cart: the order it makes, with the payment action. `replayed` when the answer is an earlier
  * request's order found before starting anything (a concurrent retry that joined the running order is not).
  */
 export async function checkout(deps: AppDeps, key: MerchantKey, request: CheckoutRequest, idempotencyKey: string): Promise<{ checkout: Checkout; replayed: boolean }> {
+  try {
+    const answer = await checkoutOrder(deps, key, request, idempotencyKey);
+    metrics.checkout(request.paymentMethod, key.mode, answer.replayed ? 'replayed' : 'created');
+    return answer;
+  } catch (error) {
+    metrics.checkout(request.paymentMethod, key.mode, failedCheckoutOutcome(error));
+    throw error;
+  }
+}
+
+async function checkoutOrder(deps: AppDeps, key: MerchantKey, request: CheckoutRequest, idempotencyKey: string): Promise<{ checkout: Checkout; replayed: boolean }> {
   const { merchantId } = key;
   const requestHash = sha256(canonicalJson(request));
 

@@ -2,6 +2,7 @@
 // rejected, stored and logged, never signalled); store the raw event before acknowledging; signal the
 // order's workflow once per provider event; acknowledge with the exact body the gateway expects.
 import { ApiError } from '../core/errors.js';
+import { metrics } from '../core/metrics.js';
 import type { Mode } from '../core/modes.js';
 import { BODY_TEXT, findTextIssue, type TextIssue } from '../core/text.js';
 import type { Logger } from '../core/logger.js';
@@ -38,11 +39,13 @@ function logRejection(logger: Logger, fields: { gateway: string; merchantId: str
 async function handleNotification(deps: AppDeps, dispatcher: NotificationDispatcher, adapter: GatewayAdapter, merchantId: string, mode: Mode, raw: RawNotification): Promise<DispatchStatus> {
   const { db, config, logger } = deps;
   const gateway = adapter.name;
-  const ctx = await loadGatewayContext({ db, masterKey: config.masterKey, publicBaseUrl: config.http.publicBaseUrl }, merchantId, gateway, mode);
   let notification: GatewayNotification;
   try {
+    const ctx = await loadGatewayContext({ db, masterKey: config.masterKey, publicBaseUrl: config.http.publicBaseUrl }, merchantId, gateway, mode);
     notification = await adapter.verifyNotification(ctx, raw);
+    metrics.notification(gateway, mode, 'verified');
   } catch (error) {
+    metrics.notification(gateway, mode, error instanceof NotificationRejected ? 'rejected' : 'unverifiable');
     if (!(error instanceof NotificationRejected)) throw error;
     const count = await insertRejectedEvent(db, { gateway, merchantId, mode, raw, reason: error.message }, REJECTED_NOTIFICATION_BUDGET);
     logRejection(logger, { gateway, merchantId, reason: error.message }, count);

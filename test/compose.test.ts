@@ -5,6 +5,8 @@ import { parse } from 'yaml';
 import { envSchema, loadConfig } from '../core/config.js';
 import { SEARCH_ATTRIBUTE_NAMES, SEARCH_ATTRIBUTE_TYPES } from '../core/search-attributes.js';
 import { compiledEntry, nodeArgs } from '../devstack/node-args.js';
+import { chooseTemporalPorts, clusterServerEnv, TEMPORAL_CONFIG_FILE, TEMPORAL_DYNAMIC_CONFIG_FILE } from '../devstack/temporal-cluster.js';
+import { TEMPORAL_SERVER_VERSION } from '../devstack/temporal-cluster-tools.js';
 
 // Static checks of the deployment files: they catch drift between docker-compose.yml, the Dockerfile,
 // the config schema and the search attributes without needing a Docker daemon.
@@ -101,11 +103,12 @@ const sampleVars: Env = {
 
 describe('docker-compose.yml', () => {
   it('defines every service of the deployment', () => {
-    for (const name of ['postgres', 'temporal', 'temporal-setup', 'temporal-ui', 'api', 'worker']) {
+    for (const name of ['postgres', 'temporal-schema', 'temporal', 'temporal-setup', 'temporal-ui', 'api', 'worker']) {
       expect(services, name).toHaveProperty([name]);
     }
     expect(service('postgres').image).toMatch(/^postgres:16(\b|$)/);
-    expect(service('temporal').image).toMatch(/^temporalio\/auto-setup:1\.2\d\.\d+$/);
+    expect(service('temporal').image).toMatch(/^temporalio\/server:/);
+    expect(service('temporal-schema').image).toMatch(/^temporalio\/admin-tools:/);
     expect(service('temporal-setup').image).toMatch(/^temporalio\/admin-tools:/);
     expect(service('temporal-ui').image).toMatch(/^temporalio\/ui:/);
   });
@@ -126,11 +129,12 @@ describe('docker-compose.yml', () => {
     expect(compose.volumes ?? {}).toHaveProperty([volume?.[0] ?? '<none>']);
 
     const temporal = environmentOf('temporal');
-    expect(temporal.DB).toBe('postgres12');
     expect(temporal.POSTGRES_SEEDS).toBe('postgres');
     expect(temporal.DB_PORT).toBe('5432');
     expect(temporal.POSTGRES_USER).toBe(pg.POSTGRES_USER);
     expect(temporal.POSTGRES_PWD).toBe(pg.POSTGRES_PASSWORD);
+    const schema = environmentOf('temporal-schema');
+    expect(schema).toMatchObject({ SQL_PLUGIN: 'postgres12', SQL_HOST: 'postgres', SQL_PORT: '5432', SQL_USER: pg.POSTGRES_USER, SQL_PASSWORD: pg.POSTGRES_PASSWORD });
     expect(environmentOf('temporal-ui').TEMPORAL_ADDRESS).toBe('temporal:7233');
   });
 
@@ -142,7 +146,8 @@ describe('docker-compose.yml', () => {
         'temporal-setup': 'service_completed_successfully',
       });
     }
-    expect(dependsOn('temporal')).toMatchObject({ postgres: 'service_healthy' });
+    expect(dependsOn('temporal-schema')).toMatchObject({ postgres: 'service_healthy' });
+    expect(dependsOn('temporal')).toMatchObject({ postgres: 'service_healthy', 'temporal-schema': 'service_completed_successfully' });
     expect(dependsOn('temporal-setup')).toMatchObject({ temporal: 'service_healthy' });
   });
 
@@ -161,7 +166,7 @@ describe('docker-compose.yml', () => {
       expect(commandText(check?.test), `${name} healthcheck`).not.toBe('');
     }
     expect(commandText(service('postgres').healthcheck?.test)).toContain('pg_isready');
-    expect(commandText(service('temporal').healthcheck?.test)).toMatch(/temporal operator cluster health|tctl.*cluster health/);
+    expect(commandText(service('temporal').healthcheck?.test)).toContain(':7243/api/v1/cluster-info');
   });
 
   it('checks api readiness on /readyz without curl', () => {
@@ -251,6 +256,70 @@ describe('docker-compose.yml', () => {
     expect(scripts['start:api']).toBe(['node', ...nodeArgs('api/main.ts', 'compiled')].join(' '));
     // The api either keeps the Dockerfile's CMD or names its own entry point explicitly.
     if (api.command !== undefined) expect(commandText(api.command)).toContain(compiledEntry('api/main.ts'));
+  });
+});
+
+/** The variables a Temporal config template reads with `env "NAME"`. */
+const templateVariables = (text: string) => new Set([...text.matchAll(/env "([A-Z0-9_]+)"/g)].map((match) => match[1]));
+
+describe('Temporal configuration shared by docker-compose.yml and npm run cluster', () => {
+  const config = readFileSync(TEMPORAL_CONFIG_FILE, 'utf8');
+  /** The temporal service's bind mounts: container path -> absolute path in the repository. */
+  const mounts = () =>
+    Object.fromEntries(
+      (service('temporal').volumes ?? []).map((volume) => {
+        const [source = '', target = ''] = typeof volume === 'string' ? volume.split(':') : [volume.source ?? '', volume.target];
+        return [target, source.startsWith('./') ? root(source.slice(2)) : source];
+      }),
+    );
+
+  it('runs the server version the cluster builds, with admin tools of that version', () => {
+    expect(service('temporal').image).toBe(`temporalio/server:${TEMPORAL_SERVER_VERSION}`);
+    for (const name of ['temporal-schema', 'temporal-setup']) {
+      expect(service(name).image?.startsWith(`temporalio/admin-tools:${TEMPORAL_SERVER_VERSION}`), name).toBe(true);
+    }
+  });
+
+  it("starts the server from the cluster's config file, 4 history shards on Postgres", () => {
+    const started = /temporal-server --root (\S+) --config (\S+) --env (\S+) start/.exec(commandText(service('temporal').command));
+    expect(started, 'temporal-server command').not.toBeNull();
+    const [, rootDir = '', configDir = '', env = ''] = started ?? [];
+    expect(mounts()[`${rootDir}/${configDir}/${env}.yaml`]).toBe(TEMPORAL_CONFIG_FILE);
+    // The server renders it as a template itself, whatever the image's entrypoint does.
+    expect(config.split('\n')[0]).toBe('# enable-template');
+    expect(config).toMatch(/^ {4}numHistoryShards: 4$/m);
+    expect(config.match(/pluginName: postgres12$/gm)).toHaveLength(2);
+  });
+
+  it("gives the server the cluster's dynamic config", () => {
+    const target = environmentOf('temporal').DYNAMIC_CONFIG_FILE_PATH ?? '';
+    expect(mounts()[target]).toBe(TEMPORAL_DYNAMIC_CONFIG_FILE);
+    const dynamic = parse(readFileSync(TEMPORAL_DYNAMIC_CONFIG_FILE, 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(dynamic)).toContain('system.forceSearchAttributesCacheRefreshOnRead');
+    for (const [key, values] of Object.entries(dynamic)) {
+      expect(key).toMatch(/^[a-z]+\.[A-Za-z]+$/);
+      expect(values, key).toEqual([{ value: expect.anything() }]);
+    }
+  });
+
+  it('sets only variables the config reads, in compose and in the cluster', async () => {
+    const read = templateVariables(config);
+    // The server reads TEMPORAL_ALLOW_NO_AUTH itself; compose's command sets BIND_ON_IP.
+    const composeKeys = Object.keys(environmentOf('temporal')).filter((key) => key !== 'TEMPORAL_ALLOW_NO_AUTH');
+    expect(commandText(service('temporal').command)).toContain('export BIND_ON_IP');
+    const clusterKeys = Object.keys(clusterServerEnv({ postgresPort: 5432, ports: await chooseTemporalPorts() }));
+    for (const key of [...composeKeys, ...clusterKeys, 'BIND_ON_IP']) expect(read, key).toContain(key);
+    for (const key of ['POSTGRES_SEEDS', 'DB_PORT', 'POSTGRES_USER', 'DYNAMIC_CONFIG_FILE_PATH']) {
+      expect(composeKeys, key).toContain(key);
+      expect(clusterKeys, key).toContain(key);
+    }
+  });
+
+  it("sets up both of Temporal's databases from the schema tool's versioned steps", () => {
+    const script = commandText(service('temporal-schema').command);
+    expect(script).toContain('for pair in temporal:temporal temporal_visibility:visibility;');
+    expect(script).toContain('setup-schema -v 0.0');
+    expect(script).toContain('update-schema -d "/etc/temporal/schema/postgresql/v12/$$schema/versioned"');
   });
 });
 

@@ -1,4 +1,4 @@
-import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerOptions as SdkWorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Activities } from '../activities/index.js';
 
 export interface WorkerOptions {
@@ -11,6 +11,8 @@ export interface WorkerOptions {
   /** Identity shown in the Temporal UI for tasks this worker ran. */
   identity?: string;
   maxCachedWorkflows?: number;
+  /** After shutdown(), how long in-flight activities may run before they are cancelled (default: at once). */
+  shutdownGraceTime?: SdkWorkerOptions['shutdownGraceTime'];
 }
 
 export function createWorker(options: WorkerOptions): Promise<Worker> {
@@ -22,5 +24,6 @@ export function createWorker(options: WorkerOptions): Promise<Worker> {
     workflowBundle: options.workflowBundle,
     ...(options.identity && { identity: options.identity }),
     ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
+    ...(options.shutdownGraceTime !== undefined && { shutdownGraceTime: options.shutdownGraceTime }),
   });
 }

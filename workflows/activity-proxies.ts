@@ -13,8 +13,16 @@ const gatewayProfile = {
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['GatewayRejected'] },
 } satisfies ActivityOptions & LocalActivityOptions;
 
+/**
+ * Gateway activities beat every second while a call lasts (activities/gateway-calls.ts): a worker killed
+ * mid-call is noticed within these 5 seconds and the call retried on another, rather than after its
+ * start-to-close timeout. Activity options are not compared on replay (only each activity's id and type
+ * are), so running orders take this up at their next call.
+ */
+const GATEWAY_HEARTBEAT_TIMEOUT = '5 seconds';
+
 export const db = proxyActivities<Activities>(dbProfile);
-export const gateway = proxyActivities<Activities>(gatewayProfile);
+export const gateway = proxyActivities<Activities>({ ...gatewayProfile, heartbeatTimeout: GATEWAY_HEARTBEAT_TIMEOUT });
 /** The same two profiles as local activities, for checkout only (see `checkout-in-one-task` in patches.ts). */
 export const localActivities = { db: proxyLocalActivities<Activities>(dbProfile), gateway: proxyLocalActivities<Activities>(gatewayProfile) };
 
@@ -48,7 +56,7 @@ export function boundedPaymentCreation(local: boolean, seconds: number) {
     scheduleToCloseTimeout: ms,
     retry: { ...gatewayProfile.retry, initialInterval: Math.min(ms / 16, 1000), maximumInterval: Math.min(ms / 8, 30_000), maximumAttempts: 5 },
   };
-  return (local ? proxyLocalActivities<Activities>(options) : proxyActivities<Activities>(options)).createGatewayPayment;
+  return (local ? proxyLocalActivities<Activities>(options) : proxyActivities<Activities>({ ...options, heartbeatTimeout: GATEWAY_HEARTBEAT_TIMEOUT })).createGatewayPayment;
 }
 
 /** The innermost message of an activity's failure: a timeout's cause is the last attempt's error. */
