@@ -41,7 +41,13 @@ export async function startBenchStack(topology: Topology, log: (line: string) =>
 
 /** The production topology: Temporal on Postgres (4 history shards), two APIs, two workers; no Web UI. */
 async function startClusterStack(log: (line: string) => void): Promise<BenchStack> {
-  const cluster = await startCluster({ taskQueue: 'bench-orders', env: { LOG_LEVEL: 'warn' }, log, onOutput: (name, line) => log(`[${name}] ${line}`) });
+  const cluster = await startCluster({
+    taskQueue: 'bench-orders',
+    env: { LOG_LEVEL: 'warn' },
+    log,
+    onOutput: (name, line) => log(`[${name}] ${line}`),
+    onUnexpectedExit: (name, code) => log(`[${name}] ERROR exited during the benchmark (${String(code)})`),
+  });
   const db = createDb(cluster.databaseUrl, 4);
   const pid = (proc: ClusterProcess) => (proc.pid === undefined ? [] : [proc.pid]);
   return {
