@@ -7,13 +7,19 @@
 //
 // Sent once: one workflow per notification id at a time, the outbox row read unsent before each attempt,
 // and `sentAt` written only after the server accepted the message. The one duplicate window is a crash
-// between the server's acceptance and that write; the repeat then carries the same Message-ID.
+// between the server's acceptance and that write; the repeat then carries the same Message-ID. A failed
+// attempt writes its reason on the row (`lastError`), which the order's timeline shows (db/email-timeline.ts).
+//
+// Each message is written in the order's language (set at checkout), else the merchant's default language,
+// else English; money and times through Intl in the merchant's time zone.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { metrics } from '../core/metrics.js';
 import type { Db } from '../db/database.js';
-import { markNotificationSent, unsentNotification, unsentNotificationIds } from '../db/outbox.js';
+import { isLocale, isTimeZone } from '../core/i18n/locales.js';
+import { wordsFor } from '../core/i18n/messages.js';
+import { markNotificationSent, recordNotificationFailure, unsentNotification, unsentNotificationIds } from '../db/outbox.js';
 import type { customerEmailWorkflow } from '../workflows/customer-email.js';
 import type { ActivityDeps } from './deps.js';
 import { composeEmail } from './emails/compose.js';
@@ -58,15 +64,17 @@ export function createCustomerEmailActivities({ db, notifier, publicBaseUrl }: A
     async sendCustomerEmail({ notificationId }: { notificationId: string }): Promise<'sent' | 'already_sent'> {
       const row = await unsentNotification(db, notificationId);
       if (!row) return 'already_sent';
-      // Retried: SMTP may be configured again by the time the next attempt runs.
-      if (!notifier) throw new Error('E-mail is not configured (SMTP_URL).');
-      const { currency, subtotal, shippingFee, tax, total, paymentMethod } = row;
-      const facts = { orderNo: row.orderNo, payload: row.payload, order: { currency, subtotal, shippingFee, tax, total, paymentMethod } };
-      const email = composeEmail(row.kind, facts, { orderUrl: `${publicBaseUrl}/o/${row.viewToken}`, merchantName: row.merchantName, contactEmail: row.contactEmail });
       try {
+        // Retried: SMTP may be configured again by the time the next attempt runs.
+        if (!notifier) throw new Error('E-mail is not configured (SMTP_URL).');
+        const { status, currency, subtotal, shippingFee, tax, taxIncluded, total, paymentMethod } = row;
+        const facts = { orderNo: row.orderNo, payload: row.payload, order: { status, currency, subtotal, shippingFee, tax, taxIncluded, total, paymentMethod }, orderUrl: `${publicBaseUrl}/o/${row.viewToken}`, now: new Date() };
+        const words = wordsFor([row.locale, row.merchantLocale].find(isLocale) ?? 'en', isTimeZone(row.timeZone) ? row.timeZone : 'UTC');
+        const email = composeEmail(row.kind, facts, { merchantName: row.merchantName, contactEmail: row.contactEmail }, words);
         await notifier.send({ notificationId, to: row.recipient, senderName: row.emailSenderName ?? row.merchantName, replyTo: row.emailReplyTo ?? row.contactEmail, ...email });
       } catch (error) {
         metrics.delivery('email', 'failed');
+        await recordNotificationFailure(db, notificationId, error instanceof Error ? error.message : String(error));
         if (error instanceof MailRejected) throw ApplicationFailure.create({ type: 'MailRejected', message: error.message, nonRetryable: true });
         throw error;
       }

@@ -6,6 +6,7 @@ import type { MerchantEventType } from '../domain/merchant-events.js';
 import type { Actor, Customer, OrderStatus, PaymentAction, PaymentStatus, RefundStatus, Shipment, ShippingAddress } from '../domain/order.js';
 import type { PricedItem } from '../domain/pricing.js';
 import type { GatewayNotification } from '../domain/gateway-reports.js';
+import type { RefundCodes } from '../domain/timeline.js';
 import pg from 'pg';
 
 /**
@@ -102,13 +103,19 @@ export interface OrderTable {
   /** Live: real money. Test: the sandbox or a gateway's sandbox environment. Fixed at checkout. */
   livemode: boolean;
   status: OrderStatus;
+  /** Rows written before reasons had codes: the reason as an English sentence (or a person's words). */
   statusReason: string | null;
+  /** Why the order reached its status, as a code (domain/timeline.ts `Reason`) and its parameters. */
+  statusReasonCode: string | null;
+  statusReasonParams: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
   currency: string;
   subtotal: number;
   shippingFee: number;
   tax: number;
   /** `tax` is included in the item prices, not added to the total. */
   taxIncluded: boolean;
+  /** The customer's language for messages (set at checkout); null for orders from before it was kept. */
+  locale: Locale | null;
   total: number;
   paidAmount: number;
   refundedAmount: number;
@@ -157,6 +164,8 @@ export interface RefundTable {
   note: string | null;
   gatewayReference: string | null;
   failureReason: string | null;
+  /** `reason`, `note` and `failureReason` as codes (domain/timeline.ts `RefundCodes`); null in rows written before. */
+  codes: JSONColumnType<RefundCodes | null, string | null, string | null>;
   /** Set when the refund was asked for with an Idempotency-Key: answers a retry after the order's run ended. */
   idempotencyKey: string | null;
   requestFingerprint: string | null;
@@ -171,7 +180,10 @@ export interface OrderEventTable {
   status: OrderStatus;
   event: string;
   actor: Actor;
+  /** Rows written before parameters: the sentence as the workflow wrote it. */
   message: string | null;
+  /** The event's parameters (domain/timeline.ts `TimelineParams`); null in rows written before. */
+  params: Record<string, unknown> | null;
 }
 
 export interface WebhookEventTable {
@@ -219,6 +231,9 @@ export interface OutboxTable {
   payload: JSONColumnType<Record<string, unknown>>;
   createdAt: CreatedAt;
   sentAt: Date | null;
+  /** Why the last attempt to send failed (null: none failed, or none made yet). */
+  lastError: string | null;
+  lastAttemptAt: Date | null;
 }
 
 export interface GatewayCredentialTable {

@@ -5,6 +5,7 @@ import { sql, type ExpressionBuilder, type Selectable } from 'kysely';
 import { isLive, type MerchantScope } from '../core/modes.js';
 import type { OrderStatus } from '../domain/order.js';
 import type { Database, Db, OrderEventTable, PaymentTable, RefundTable } from './database.js';
+import { emailStatusRows } from './email-timeline.js';
 
 type JsonRow = Record<string, unknown>;
 
@@ -27,14 +28,14 @@ function camelRows<Row>(rows: JsonRow[]): Row[] {
 }
 
 /**
- * One of the scope's orders with its payments, refunds and timeline, in one statement (the children ride
- * along as JSON arrays); undefined when the scope has no such order.
+ * One of the scope's orders with its payments, refunds, timeline and e-mail send status, in one statement
+ * (the children ride along as JSON arrays); undefined when the scope has no such order.
  */
 export async function findOrderWithChildren(db: Db, scope: MerchantScope, orderId: string) {
   const order = await db
     .selectFrom('orders')
     .selectAll()
-    .select([childRows('payments', 'c.created_at'), childRows('refunds', 'c.created_at, c.id'), childRows('orderEvents', 'c.seq')])
+    .select([childRows('payments', 'c.created_at'), childRows('refunds', 'c.created_at, c.id'), childRows('orderEvents', 'c.seq'), emailStatusRows])
     .where('id', '=', orderId)
     .where(inScope(scope))
     .executeTakeFirst();

@@ -1,9 +1,15 @@
 // One order as the API shows it (`GET /v1/orders/{id}`), read from the projection: the same view goes out
-// in the merchant's webhooks.
+// in the merchant's webhooks. Timeline entries and the status reason carry their codes and parameters (the
+// pages render them in the reader's language) and, for compatibility, their words in English.
 import type { Selectable } from 'kysely';
+import { wordsFor } from '../core/i18n/messages.js';
 import type { MerchantScope } from '../core/modes.js';
+import { reasonWords, timelineDetail } from '../domain/timeline-words.js';
 import type { Db, RefundTable } from './database.js';
+import { withEmailStatus } from './email-timeline.js';
 import { findOrderWithChildren } from './order-reads.js';
+
+const english = wordsFor('en', 'UTC');
 
 const iso = (value: Date | string | null | undefined) => (value == null ? null : new Date(value).toISOString());
 
@@ -20,6 +26,7 @@ export function refundView(r: Selectable<RefundTable>) {
     note: r.note,
     gatewayReference: r.gatewayReference,
     failureReason: r.failureReason,
+    codes: r.codes,
     createdAt: iso(r.createdAt),
     updatedAt: iso(r.updatedAt),
   };
@@ -33,8 +40,11 @@ export async function loadOrderView(db: Db, scope: MerchantScope, orderId: strin
     id: order.id,
     orderNo: order.orderNo,
     livemode: order.livemode,
+    locale: order.locale,
     status: order.status,
-    statusReason: order.statusReason,
+    statusReason: order.statusReasonCode === null ? order.statusReason : (reasonWords({ code: order.statusReasonCode, params: order.statusReasonParams }, english) ?? order.statusReason),
+    statusReasonCode: order.statusReasonCode,
+    statusReasonParams: order.statusReasonParams,
     currency: order.currency,
     subtotal: order.subtotal,
     shippingFee: order.shippingFee,
@@ -63,7 +73,11 @@ export async function loadOrderView(db: Db, scope: MerchantScope, orderId: strin
     })),
     refunds: order.refunds.map(refundView),
     shipment: order.shipment,
-    timeline: order.orderEvents.map((e) => ({ seq: e.seq, at: iso(e.at), status: e.status, event: e.event, actor: e.actor, message: e.message })),
+    // The workflow's entries, and each customer e-mail's send status among them (db/email-timeline.ts).
+    timeline: withEmailStatus(
+      order.orderEvents.map((e) => ({ seq: e.seq, at: iso(e.at), status: e.status, event: e.event, actor: e.actor, message: timelineDetail(e, english) ?? null, params: e.params })),
+      order.emailStatus,
+    ).map((entry) => (entry.seq === null ? { ...entry, message: timelineDetail(entry, english) ?? null } : entry)),
     alerts: order.alerts,
     viewToken: order.viewToken,
     createdAt: iso(order.createdAt),

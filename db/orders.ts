@@ -47,27 +47,34 @@ export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idemp
     note: r.note ?? null,
     gateway_reference: r.gatewayReference ?? null,
     failure_reason: r.failureReason ?? null,
+    codes: r.codes ?? null,
     created_at: r.createdAt,
     updated_at: r.updatedAt,
   }));
-  const events = state.timeline.map((e) => ({ seq: e.seq, at: e.at, status: e.status, event: e.event, actor: e.actor, message: e.message ?? null }));
+  const events = state.timeline.map((e) => ({ seq: e.seq, at: e.at, status: e.status, event: e.event, actor: e.actor, message: e.message ?? null, params: e.params ?? null }));
+  // States from before coded reasons (an activity retried across the change) carry the sentence.
+  const reason = state.statusReason as OrderState['statusReason'] | string | undefined;
+  const reasonText = typeof reason === 'string' ? reason : null;
+  const reasonCoded = typeof reason === 'object' ? reason : undefined;
   const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
 
   const result = await sql<{ written: number; events: string[]; webhookEndpoint: boolean }>`
     with o as (
       insert into orders as cur (
-        id, merchant_id, order_no, workflow_id, idempotency_key, request_hash, view_token, livemode, status, status_reason,
-        currency, subtotal, shipping_fee, tax, tax_included, total, paid_amount, refunded_amount, items, customer, customer_email,
+        id, merchant_id, order_no, workflow_id, idempotency_key, request_hash, view_token, livemode, locale, status, status_reason,
+        status_reason_code, status_reason_params, currency, subtotal, shipping_fee, tax, tax_included, total, paid_amount, refunded_amount, items, customer, customer_email,
         customer_phone, shipping_address, payment_method, shipment, version, created_at, updated_at
       ) values (
         ${state.orderId}, ${state.merchantId}, ${state.orderNo}, ${meta.workflowId}, ${meta.idempotencyKey}, ${meta.requestHash},
-        ${meta.viewToken}, ${state.livemode}, ${state.status}, ${state.statusReason ?? null}, ${state.currency}, ${state.subtotal}, ${state.shippingFee},
+        ${meta.viewToken}, ${state.livemode}, ${state.locale ?? null}, ${state.status}, ${reasonText},
+        ${reasonCoded?.code ?? null}, ${reasonCoded ? json(reasonCoded.params) : null}, ${state.currency}, ${state.subtotal}, ${state.shippingFee},
         ${state.tax}, ${taxIncluded}, ${state.total}, ${state.paidAmount}, ${state.refundedAmount}, ${json(state.items)}, ${json(state.customer)},
         ${state.customer.email.toLowerCase()}, ${state.customer.phone}, ${json(state.shippingAddress)}, ${state.paymentMethod},
         ${state.shipment ? json(state.shipment) : null}, ${state.version}, ${state.createdAt}, ${state.updatedAt}
       )
       on conflict (id) do update set
-        status = excluded.status, status_reason = excluded.status_reason, currency = excluded.currency,
+        status = excluded.status, status_reason = excluded.status_reason, status_reason_code = excluded.status_reason_code,
+        status_reason_params = excluded.status_reason_params, currency = excluded.currency,
         subtotal = excluded.subtotal, shipping_fee = excluded.shipping_fee, tax = excluded.tax, total = excluded.total,
         paid_amount = excluded.paid_amount, refunded_amount = excluded.refunded_amount, items = excluded.items,
         customer = excluded.customer, customer_email = excluded.customer_email, customer_phone = excluded.customer_phone,
@@ -92,18 +99,18 @@ export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idemp
     r as (
       insert into refunds as cur (
         id, order_id, merchant_id, payment_id, amount, currency, reason, status, initiated_by, note,
-        gateway_reference, failure_reason, idempotency_key, request_fingerprint, created_at, updated_at
+        gateway_reference, failure_reason, codes, idempotency_key, request_fingerprint, created_at, updated_at
       )
       select x.id, o.id, ${state.merchantId}, x.payment_id, x.amount, x.currency, x.reason, x.status, x.initiated_by, x.note,
-        x.gateway_reference, x.failure_reason, x.idempotency_key, x.request_fingerprint, x.created_at, x.updated_at
+        x.gateway_reference, x.failure_reason, x.codes, x.idempotency_key, x.request_fingerprint, x.created_at, x.updated_at
       from o, jsonb_populate_recordset(null::refunds, ${json(refunds)}) as x
       on conflict (id) do update set
         status = excluded.status, note = excluded.note, gateway_reference = excluded.gateway_reference,
-        failure_reason = excluded.failure_reason, updated_at = excluded.updated_at
+        failure_reason = excluded.failure_reason, codes = excluded.codes, updated_at = excluded.updated_at
     ),
     e as (
-      insert into order_events (order_id, seq, at, status, event, actor, message)
-      select o.id, x.seq, x.at, x.status, x.event, x.actor, x.message
+      insert into order_events (order_id, seq, at, status, event, actor, message, params)
+      select o.id, x.seq, x.at, x.status, x.event, x.actor, x.message, x.params
       from o, jsonb_populate_recordset(null::order_events, ${json(events)}) as x
       on conflict (order_id, seq) do nothing
       returning seq, event

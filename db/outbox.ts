@@ -18,7 +18,15 @@ export async function markNotificationSent(db: Db, id: string): Promise<void> {
   await db.updateTable('outbox').set({ sentAt: new Date() }).where('id', '=', id).execute();
 }
 
-/** An unsent notification with what its e-mail needs (the order's totals and link token, the merchant's name, contact and e-mail settings); undefined once sent. */
+/** Why an attempt to send failed (the latest only; the order's timeline shows it until a later attempt succeeds). */
+export async function recordNotificationFailure(db: Db, id: string, error: string): Promise<void> {
+  await db.updateTable('outbox').set({ lastError: error.slice(0, 1000), lastAttemptAt: new Date() }).where('id', '=', id).where('sentAt', 'is', null).execute();
+}
+
+/**
+ * An unsent notification with what its e-mail needs (the order's status, totals, language and link token,
+ * the merchant's name, contact, e-mail settings, default language and time zone); undefined once sent.
+ */
 export async function unsentNotification(db: Db, id: string) {
   return db
     .selectFrom('outbox')
@@ -32,16 +40,21 @@ export async function unsentNotification(db: Db, id: string) {
       'outbox.payload',
       'orders.orderNo',
       'orders.viewToken',
+      'orders.status',
+      'orders.locale',
       'orders.currency',
       'orders.subtotal',
       'orders.shippingFee',
       'orders.tax',
+      'orders.taxIncluded',
       'orders.total',
       'orders.paymentMethod',
       'merchants.name as merchantName',
       'merchants.contactEmail',
       'merchantSettings.emailSenderName',
       'merchantSettings.emailReplyTo',
+      'merchantSettings.locale as merchantLocale',
+      'merchantSettings.timeZone',
     ])
     .where('outbox.id', '=', id)
     .where('outbox.sentAt', 'is', null)

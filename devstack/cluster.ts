@@ -51,7 +51,8 @@ export interface ClusterOptions {
   /** Start the Temporal Web UI. */
   ui?: boolean;
   /** Preferred ports, each used when free (Temporal's frontend: 7233 unless given). */
-  ports?: { postgres?: number; temporal?: number; ui?: number; api?: number };
+  /** First ports wanted (the n-th API or worker takes the next ones); free ones are picked otherwise. */
+  ports?: { postgres?: number; temporal?: number; ui?: number; api?: number; worker?: number };
   taskQueue?: string;
   /** More environment for the APIs and workers. */
   env?: NodeJS.ProcessEnv;
@@ -180,6 +181,12 @@ export async function startCluster(options: ClusterOptions = {}) {
       apiPorts.push(await freePort(options.ports?.api ? options.ports.api + i : 0));
     }
     const apiUrls = apiPorts.map((port) => `http://127.0.0.1:${port}`);
+    // Each worker's own listener (health, readiness, /metrics).
+    const workerPorts: number[] = [];
+    for (let i = 0; i < (options.workers ?? 2); i += 1) {
+      workerPorts.push(await freePort(options.ports?.worker ? options.ports.worker + i : 0));
+    }
+    const workerUrls = workerPorts.map((port) => `http://127.0.0.1:${port}`);
     const secrets = options.secrets ?? { PLATFORM_API_KEY: `pk_${randomBytes(24).toString('hex')}`, MASTER_KEY: randomBytes(32).toString('base64') };
     const env: NodeJS.ProcessEnv = {
       ...SERVICE_ENV_DEFAULTS,
@@ -206,7 +213,7 @@ export async function startCluster(options: ClusterOptions = {}) {
         options.onUnexpectedExit,
       );
     const apis = apiPorts.map((port, i) => service(`api-${i + 1}`, 'api/main.ts', { ...env, PORT: String(port) }, () => untilApiReady(apiUrls[i] as string)));
-    const workers = Array.from({ length: options.workers ?? 2 }, (_, i) => service(`worker-${i + 1}`, 'worker/main.ts', env));
+    const workers = workerPorts.map((port, i) => service(`worker-${i + 1}`, 'worker/main.ts', { ...env, WORKER_PORT: String(port) }));
     stack.push(...workers, ...apis);
     await Promise.all([...workers, ...apis].map((proc) => proc.start()));
 
@@ -219,6 +226,7 @@ export async function startCluster(options: ClusterOptions = {}) {
       namespace: NAMESPACE,
       uiUrl,
       apiUrls,
+      workerUrls,
       postgres,
       temporal,
       ui,

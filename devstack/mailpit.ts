@@ -36,6 +36,8 @@ export interface MailpitOptions {
   http?: number;
   /** SQLite file that keeps the messages across restarts; without it they live only as long as the process. */
   database?: string;
+  /** More of Mailpit's flags (a test's `--smtp-allowed-recipients` makes it refuse others). */
+  extraArgs?: string[];
 }
 
 /** Starts Mailpit on loopback, on the ports given or free ones. */
@@ -45,6 +47,7 @@ export async function startMailpit(binary: string, options: MailpitOptions = {})
   const lines: string[] = [];
   const args = ['--smtp', `127.0.0.1:${smtpPort}`, '--listen', `127.0.0.1:${httpPort}`, '--max', '0', '--quiet'];
   if (options.database) args.push('--database', options.database);
+  args.push(...(options.extraArgs ?? []));
   const proc = startProcess(binary, args, { onOutput: (line) => lines.push(line) });
   const webUrl = `http://127.0.0.1:${httpPort}`;
   let exited = false;

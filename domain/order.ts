@@ -1,7 +1,9 @@
 // The order's vocabulary: statuses, the state the workflow owns, and the rules that are pure functions of
 // it. Imported by the workflow (which applies them), the API (which shows them) and the activities.
+import type { Locale } from '../core/i18n/locales.js';
 import type { GatewayName, PaymentFlow } from './gateways.js';
 import type { Quote } from './pricing.js';
+import type { Reason, RefundCodes } from './timeline.js';
 
 export const ORDER_STATUSES = [
   'awaiting_payment',
@@ -89,6 +91,8 @@ export interface Refund {
   note?: string;
   gatewayReference?: string;
   failureReason?: string;
+  /** `reason`, `note` and `failureReason` as codes; absent in refunds recorded before codes. */
+  codes?: RefundCodes;
   createdAt: string;
   updatedAt: string;
 }
@@ -104,8 +108,12 @@ export interface TimelineEntry {
   seq: number;
   at: string;
   status: OrderStatus;
+  /** The event's code (`TimelineEvent` in domain/timeline.ts for what the workflow records). */
   event: string;
   actor: Actor;
+  /** What the event's words need (`TimelineParams`); absent in entries recorded before, which carry `message`. */
+  params?: Record<string, unknown>;
+  /** Entries recorded before parameters: the sentence as the workflow wrote it. */
   message?: string;
 }
 
@@ -140,6 +148,8 @@ export interface OrderInput extends Omit<Quote, 'taxIncluded'> {
   payer?: Payer;
   returnUrl?: string;
   viewToken: string;
+  /** The customer's language for messages: the shopper's, else the merchant's default at checkout. Absent in orders started before it was kept. */
+  locale?: Locale;
   /** Live: real money. Absent in orders started before modes: see `livemodeOf`. */
   livemode?: boolean;
   policy: MerchantPolicy;
@@ -155,8 +165,11 @@ export interface OrderState extends Quote {
   merchantId: string;
   /** Fixed at checkout: a test order never becomes live, nor the other way. */
   livemode: boolean;
+  /** Fixed at checkout (`OrderInput.locale`); absent in orders started before it was kept. */
+  locale?: Locale;
   status: OrderStatus;
-  statusReason?: string;
+  /** Why the order reached its status, when that needs saying (an end before payment, a review). */
+  statusReason?: Reason;
   paidAmount: number;
   refundedAmount: number;
   customer: Customer;

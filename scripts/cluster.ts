@@ -47,7 +47,7 @@ try {
       MASTER_KEY: process.env.MASTER_KEY ?? secrets.MASTER_KEY,
     },
     ui: true,
-    ports: { postgres: 5434, temporal: 7233, ui: 8080, api: 3000 },
+    ports: { postgres: 5434, temporal: 7233, ui: 8080, api: 3000, worker: 3100 },
     env,
     log,
     // Postgres's routine log, the UI's access log and the servers' shutdown chatter are noise.
@@ -74,6 +74,7 @@ try {
   log(`  API docs      ${api}/docs  (OpenAPI: ${api}/openapi.json)`);
   log(`  Admin         ${api}/admin  (sign in with the merchant's admin key)`);
   log(`  Workers       ${pids(cluster.workers)}, task queue ${cluster.env.TEMPORAL_TASK_QUEUE}`);
+  log(`  Metrics       ${[...cluster.apiUrls, ...cluster.workerUrls].map((url) => `${url}/metrics`).join(', ')}`);
   log(`  Temporal UI   ${cluster.uiUrl}`);
   log(`  Temporal gRPC ${cluster.temporalAddress}  (4 history shards, namespace ${cluster.namespace}, config deploy/temporal/config.yaml)`);
   log(`  Postgres      ${cluster.adminUrl('postgres')}  (databases paystead, temporal, temporal_visibility, each owned by its own user)`);

@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { ApiError } from '../core/errors.js';
+import { LOCALES } from '../core/i18n/locales.js';
 import { metrics, type CheckoutOutcome } from '../core/metrics.js';
 import { newId } from '../core/ids.js';
 import { isLive, type Mode } from '../core/modes.js';
@@ -46,6 +47,7 @@ export const CheckoutRequestSchema = z
       .strict()
       .optional(),
     returnUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+    locale: z.enum(LOCALES).optional().openapi({ description: "The shopper's language (`en` or `zh-CN`): the customer's e-mail about this order is written in it. Absent: the merchant's default language." }),
   })
   .strict()
   .openapi('CheckoutRequest');
@@ -191,6 +193,7 @@ function orderInput(deps: AppDeps, { merchantId, mode }: MerchantScope, request:
     returnUrl: request.returnUrl,
     livemode: isLive(mode),
     viewToken: randomBytes(24).toString('base64url'),
+    locale: request.locale ?? settings.locale,
     paymentCreationSeconds: deps.config.bounds.paymentCreationSeconds,
     policy: {
       paymentWindowSeconds: settings.paymentWindowSeconds,

@@ -1,9 +1,10 @@
 // The merchant's actions on an order, one row each: its name (the path segment of both faces), the workflow
-// update it sends, the schema of its input and the sentence that reports it done. The JSON API
+// update it sends, the schema of its input and the sentence (from the catalogs) that reports it done. The JSON API
 // (`/v1/admin/...`) and the admin page's form posts both loop over these tables.
 import { z } from '@hono/zod-openapi';
 import type { WorkflowHandle } from '@temporalio/client';
 import { ApiError } from '../core/errors.js';
+import type { Words } from '../core/i18n/messages.js';
 import type { MerchantScope } from '../core/modes.js';
 import { findRefundOrderId } from '../db/order-reads.js';
 import { formatMoney } from '../domain/money.js';
@@ -35,7 +36,8 @@ interface ActionRow<Name extends string, S extends z.ZodObject | undefined, Args
   input: S;
   // Methods, so a row with a typed input is still a row of the erased type the faces loop over.
   update(handle: WorkflowHandle, input: InputOf<S>, ...args: Args): Promise<Result>;
-  done(input: InputOf<S>, result: Result): string;
+  /** The outcome in the reader's words. */
+  done(input: InputOf<S>, result: Result, w: Words): string;
 }
 
 type OrderActionName = Exclude<OrderAction, 'cancel'>;
@@ -52,6 +54,8 @@ const orderAction = <S extends z.ZodObject | undefined>(row: ActionRow<OrderActi
 const refundDecision = <S extends z.ZodObject>(row: ActionRow<RefundDecisionName, S, [refundId: string], Refund>) => row;
 
 const refundAmount = (refund: Refund) => formatMoney(refund.amount, refund.currency);
+/** An order status inside a sentence: `the order is paid`. */
+const statusInSentence = (order: OrderState, w: Words) => w.t(`badge.${order.status}`).toLocaleLowerCase(w.locale);
 const capturedMoney = (order: OrderState) => {
   const payment = order.payments[0];
   return formatMoney(payment?.capturedAmount ?? 0, payment?.capturedCurrency ?? order.currency);
@@ -64,42 +68,42 @@ export const ORDER_ACTION_ROWS: readonly OrderActionRow[] = [
     summary: 'Confirm a paid order',
     input: undefined,
     update: (h) => h.executeUpdate(confirmUpdate),
-    done: () => 'Order confirmed. Ship it when it is ready.',
+    done: (_input, _order, w) => w.t('admin.done.confirm'),
   }),
   orderAction({
     name: 'decline',
     summary: 'Decline a paid order: refunded in full and cancelled',
     input: z.object({ reason: Note }).strict(),
     update: (h, input) => h.executeUpdate(declineUpdate, { args: [input] }),
-    done: () => 'Order declined; the payment is being refunded in full.',
+    done: (_input, _order, w) => w.t('admin.done.decline'),
   }),
   orderAction({
     name: 'ship',
     summary: 'Ship a confirmed order with carrier and tracking number (the customer is notified)',
     input: z.object({ carrier: z.string().trim().min(1).max(100), trackingNumber: z.string().trim().min(1).max(100) }).strict(),
     update: (h, input) => h.executeUpdate(shipUpdate, { args: [input] }),
-    done: (input) => `Order shipped with ${input.carrier}, tracking number ${input.trackingNumber}. The customer has been notified.`,
+    done: (input, _order, w) => w.t('admin.done.ship', { carrier: input.carrier, trackingNumber: input.trackingNumber }),
   }),
   orderAction({
     name: 'deliver',
     summary: 'Mark a shipped order delivered; the refund window starts',
     input: undefined,
     update: (h) => h.executeUpdate(deliverUpdate),
-    done: () => 'Order marked as delivered.',
+    done: (_input, _order, w) => w.t('admin.done.deliver'),
   }),
   orderAction({
     name: 'accept-payment',
     summary: 'Accept a payment captured with another amount or currency (needs_review): the order is paid with what was captured',
     input: z.object({ note: Note.optional() }).strict(),
     update: (h, input) => h.executeUpdate(acceptPaymentUpdate, { args: [input] }),
-    done: (_, order) => `Payment of ${capturedMoney(order)} accepted; the order is ${order.status}.`,
+    done: (_input, order, w) => w.t('admin.done.accept-payment', { amount: capturedMoney(order), status: statusInSentence(order, w) }),
   }),
   orderAction({
     name: 'refund-payment',
     summary: 'Refund a payment captured with another amount or currency (needs_review), in the captured currency, and cancel the order',
     input: z.object({ reason: Note }).strict(),
     update: (h, input) => h.executeUpdate(refundPaymentUpdate, { args: [input] }),
-    done: (_, order) => `Order cancelled; the captured ${capturedMoney(order)} is being refunded.`,
+    done: (_input, order, w) => w.t('admin.done.refund-payment', { amount: capturedMoney(order) }),
   }),
 ];
 
@@ -110,14 +114,14 @@ export const REFUND_DECISION_ROWS: readonly RefundDecisionRow[] = [
     summary: 'Approve a refund waiting for the merchant',
     input: z.object({ note: Note.optional() }).strict(),
     update: (h, input, refundId) => h.executeUpdate(approveRefundUpdate, { args: [{ refundId, note: input.note }] }),
-    done: (_, refund) => `Refund of ${refundAmount(refund)} approved; it is being processed.`,
+    done: (_input, refund, w) => w.t('admin.done.approve', { amount: refundAmount(refund) }),
   }),
   refundDecision({
     name: 'reject',
     summary: 'Reject a refund waiting for the merchant, with a note for the customer',
     input: z.object({ note: Note }).strict(),
     update: (h, input, refundId) => h.executeUpdate(rejectRefundUpdate, { args: [{ refundId, note: input.note }] }),
-    done: (_, refund) => `Refund of ${refundAmount(refund)} rejected; the customer has been told why.`,
+    done: (_input, refund, w) => w.t('admin.done.reject', { amount: refundAmount(refund) }),
   }),
 ];
 
@@ -145,5 +149,5 @@ export async function refundOrderId(deps: Pick<AppDeps, 'db'>, scope: MerchantSc
 /** The customer cancels an order before paying for it. */
 export async function cancelOrder(deps: Deps, scope: MerchantScope, orderId: string): Promise<OrderState> {
   const workflowId = await orderWorkflowId(deps.db, scope, orderId);
-  return updateOrder(deps.temporal, workflowId, (handle) => handle.executeUpdate(cancelUpdate, { args: [{ actor: 'customer', reason: 'Cancelled by the customer before payment.' }] }), deps.config.bounds.actionSeconds);
+  return updateOrder(deps.temporal, workflowId, (handle) => handle.executeUpdate(cancelUpdate, { args: [{ actor: 'customer' }] }), deps.config.bounds.actionSeconds);
 }

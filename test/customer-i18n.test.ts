@@ -149,8 +149,10 @@ describe('the customer page in Chinese and English (real stack, headless Chromiu
     const { order } = created.body as { order: { id: string } };
     const { context, page } = await open(`${stack.baseUrl}/admin/login`, { locale: 'zh-CN' });
     try {
-      await page.getByLabel('Admin key').fill(shop.adminKey);
-      await Promise.all([page.waitForURL(/\/admin\/todo$/), page.getByRole('button', { name: 'Sign in' }).click()]);
+      // The sign-in page already speaks the browser's language.
+      expect(await page.locator('h1').textContent()).toBe('登录店铺管理后台');
+      await page.getByLabel('管理密钥').fill(shop.adminKey);
+      await Promise.all([page.waitForURL(/\/admin\/todo$/), page.getByRole('button', { name: '登录' }).click()]);
       await page.goto(`${stack.baseUrl}/admin/orders/${order.id}`);
       expect(await lang(page)).toBe('zh-CN');
       expect(await page.locator('h1 .badge').textContent()).toBe('待付款');
@@ -163,11 +165,12 @@ describe('the customer page in Chinese and English (real stack, headless Chromiu
       // A zone Intl does not know is refused next to its field; a real one is saved.
       await page.goto(`${stack.baseUrl}/admin/settings`);
       await page.locator('#settings-time-zone').fill('Mars/Olympus');
-      await page.getByRole('button', { name: 'Save settings' }).click();
-      expect(await page.locator('#settings-time-zone-error').textContent()).toContain('Time zone');
+      await page.getByRole('button', { name: '保存设置' }).click();
+      expect(await page.locator('#settings-time-zone-error').textContent()).toBe('时区无效。');
       await page.locator('#settings-time-zone').fill('Europe/Berlin');
       await page.locator('#settings-locale').selectOption('en');
-      await Promise.all([page.waitForURL(/flash=/), page.getByRole('button', { name: 'Save settings' }).click()]);
+      await Promise.all([page.waitForURL(/flash=/), page.getByRole('button', { name: '保存设置' }).click()]);
+      expect(await page.locator('[role=status]').first().textContent()).toBe('设置已保存。新订单将使用新设置；已下的订单保持原设置。');
       const settings = await stack.request('GET', '/v1/admin/settings', { key: shop.adminKey });
       expect((settings.body as { settings: unknown }).settings).toMatchObject({ locale: 'en', timeZone: 'Europe/Berlin' });
 

@@ -29,6 +29,12 @@ describe('message catalogs', () => {
 });
 
 describe('money and dates through Intl, in the merchant time zone', () => {
+  it('says durations in whole units as each language lists them', () => {
+    const [zh, english] = [wordsFor('zh-CN', 'Asia/Shanghai'), wordsFor('en', 'UTC')];
+    expect([60, 120, 5_400, 604_800, 90_061, 0].map((s) => english.duration(s))).toEqual(['1 minute', '2 minutes', '1 hour, 30 minutes', '7 days', '1 day, 1 hour, 1 minute, 1 second', '0 seconds']);
+    expect([60, 5_400, 0].map((s) => zh.duration(s))).toEqual(['1分钟', '1小时30分钟', '0秒钟']);
+  });
+
   const at = '2026-12-03T07:41:09Z';
 
   it('formats money in minor units for the reader', () => {

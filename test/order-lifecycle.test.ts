@@ -51,7 +51,7 @@ describe('order lifecycle through the HTTP API (real Temporal, real Postgres, sa
     await stack.recordHistory(order.id, 'completed');
     // Without SMTP_URL (this stack) the customer's messages wait in the outbox: test/customer-email.test.ts sends them.
     const outbox = await stack.db.selectFrom('outbox').select(['kind', 'sentAt']).where('orderId', '=', order.id).orderBy('createdAt').execute();
-    expect(outbox.map((n) => n.kind)).toEqual(['payment_receipt', 'order_shipped']);
+    expect(outbox.map((n) => n.kind)).toEqual(['order_received', 'payment_receipt', 'order_shipped', 'order_delivered']);
     expect(outbox.every((n) => n.sentAt === null)).toBe(true);
   });
 });

@@ -39,7 +39,7 @@ describe('payment phase: notifications, queries, expiry, cancellation', () => {
     const short = await stack.createMerchant({ settings: { paymentWindowSeconds: 2, paymentCheckIntervalSeconds: 1, latePaymentGraceSeconds: 1 } });
     const { body } = await stack.checkout(short);
     const expired = await stack.waitForOrder(short, body.order.id, (o) => o.status === 'expired');
-    expect(expired.statusReason).toMatch(/payment window/);
+    expect(expired).toMatchObject({ statusReason: 'The payment window closed before payment.', statusReasonCode: 'payment_window_expired', statusReasonParams: {} });
     expect((await sandboxPayment(body.payment.id)).status).toBe('closed');
     expect(expired.payments[0].status).toBe('closed');
     await stack.recordHistory(body.order.id, 'expired');
@@ -49,7 +49,7 @@ describe('payment phase: notifications, queries, expiry, cancellation', () => {
     const { body } = await stack.checkout(merchant);
     const cancel = await stack.request('POST', `/v1/orders/${body.order.id}/cancel`, { key: merchant.secretKey });
     expect(cancel.status, JSON.stringify(cancel.body)).toBe(200);
-    expect(cancel.body.status).toBe('cancelled');
+    expect(cancel.body).toMatchObject({ status: 'cancelled', statusReason: 'Cancelled by the customer before payment.', statusReasonCode: 'cancelled_by_customer' });
     expect((await sandboxPayment(body.payment.id)).status).toBe('closed');
     await stack.recordHistory(body.order.id, 'cancelled');
     const again = await stack.request('POST', `/v1/orders/${body.order.id}/cancel`, { key: merchant.secretKey });
@@ -85,7 +85,9 @@ describe('payment phase: notifications, queries, expiry, cancellation', () => {
     await stack.pay(merchant, body.payment.id, { amount: body.order.total - 100 });
     const review = await stack.waitForOrder(merchant, body.order.id, (o) => o.status === 'needs_review');
     expect(review.paidAmount).toBe(body.order.total - 100);
-    expect(review.statusReason).toContain(String(body.order.total));
+    expect(review.statusReasonCode).toBe('amount_mismatch');
+    expect(review.statusReasonParams).toEqual({ amount: body.order.total - 100, currency: 'CNY', total: body.order.total, orderCurrency: 'CNY' });
+    expect(review.statusReason).toMatch(/^The gateway captured CN¥[\d,.]+; the order total is CN¥[\d,.]+\.$/);
     expect(events(review)).not.toContain('payment_succeeded');
     await stack.recordHistory(body.order.id, 'needs-review');
   });
@@ -102,6 +104,7 @@ describe('payment phase: notifications, queries, expiry, cancellation', () => {
     await stack.pay(merchant, body.payment.id, { outcome: 'failed' });
     const cancelled = await stack.waitForOrder(merchant, body.order.id, (o) => o.status === 'cancelled');
     expect(events(cancelled)).toContain('payment_failed');
+    await stack.recordHistory(body.order.id, 'payment-failed');
   });
 
   it('acknowledges a duplicated notification without signalling it twice', async () => {

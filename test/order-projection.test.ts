@@ -4,6 +4,10 @@ import { newId } from '../core/ids.js';
 import { createMerchant } from '../db/merchants.js';
 import { writeOrderProjection } from '../db/orders.js';
 import type { OrderInput } from '../domain/order.js';
+import { sql } from 'kysely';
+import { wordsFor } from '../core/i18n/messages.js';
+import { timelineDetail } from '../domain/timeline-words.js';
+import { statusReasonWords } from '../pages/shared/status-reason.js';
 import { initialState, record } from '../workflows/order-state.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 
@@ -52,7 +56,7 @@ describe('order projection', () => {
     state.payments.push({ id: order.paymentId, gateway: 'alipay', status: 'pending', amount: 100, currency: 'CNY', expiresAt: order.createdAt, createdAt: order.createdAt, action: { type: 'form_post', url: 'https://gateway.example/pay', fields } });
     const meta = { workflowId: `order-${order.orderId}`, idempotencyKey: order.idempotencyKey, requestHash: order.requestHash, viewToken: order.viewToken };
     const older = structuredClone(state);
-    record(state, order.createdAt, 'payment_created', 'system');
+    record(state, order.createdAt, 'payment_created', 'system', { gateway: 'alipay' });
     expect(await writeOrderProjection(database.db, meta, state)).toEqual({ written: true, newEvents: ['order_created', 'payment_created'], webhookEndpoint: false });
     expect(await writeOrderProjection(database.db, meta, older)).toEqual({ written: false, newEvents: [], webhookEndpoint: false });
 
@@ -68,7 +72,7 @@ describe('order projection', () => {
     state.paidAmount = 100;
     state.refunds.push({ id: 'rfd_a', paymentId: order.paymentId, amount: 40, currency: 'CNY', reason: 'damaged', status: 'succeeded', initiatedBy: 'merchant', gatewayReference: 'R1', createdAt: order.createdAt, updatedAt: order.createdAt });
     state.refundedAmount = 40;
-    record(state, order.createdAt, 'payment_succeeded', 'gateway', { status: 'paid', message: '100 CNY' });
+    record(state, order.createdAt, 'payment_succeeded', 'gateway', { amount: 100, currency: 'CNY' }, { status: 'paid' });
     const meta = { workflowId: `order-${order.orderId}`, idempotencyKey: order.idempotencyKey, requestHash: order.requestHash, viewToken: order.viewToken };
     expect((await writeOrderProjection(database.db, meta, state)).written).toBe(true);
 
@@ -78,14 +82,37 @@ describe('order projection', () => {
       { id: order.paymentId, gateway: 'alipay', status: 'succeeded', amount: 100, currency: 'CNY', capturedAmount: 100, capturedCurrency: 'CNY', gatewayReference: 'T1', action: null, expiresAt: at, paidAt: at, createdAt: at },
     ]);
     expect(view?.refunds).toEqual([
-      { id: 'rfd_a', paymentId: order.paymentId, amount: 40, currency: 'CNY', reason: 'damaged', status: 'succeeded', initiatedBy: 'merchant', note: null, gatewayReference: 'R1', failureReason: null, createdAt: at, updatedAt: at },
+      { id: 'rfd_a', paymentId: order.paymentId, amount: 40, currency: 'CNY', reason: 'damaged', status: 'succeeded', initiatedBy: 'merchant', note: null, gatewayReference: 'R1', failureReason: null, codes: null, createdAt: at, updatedAt: at },
     ]);
     expect(view?.timeline).toEqual([
-      { seq: 1, at, status: 'awaiting_payment', event: 'order_created', actor: 'customer', message: null },
-      { seq: 2, at, status: 'paid', event: 'payment_succeeded', actor: 'gateway', message: '100 CNY' },
+      { seq: 1, at, status: 'awaiting_payment', event: 'order_created', actor: 'customer', message: null, params: {} },
+      { seq: 2, at, status: 'paid', event: 'payment_succeeded', actor: 'gateway', message: 'CN¥1.00', params: { amount: 100, currency: 'CNY' } },
     ]);
     expect(view?.livemode).toBe(true);
     expect(await loadOrderView(database.db, { merchantId: 'mer_someone_else', mode: 'live' }, order.orderId)).toBeUndefined();
     expect(await loadOrderView(database.db, { merchantId, mode: 'test' }, order.orderId)).toBeUndefined();
+  });
+  it('reads coded reasons and entries with their English words; rows written before codes keep their sentences', async () => {
+    const order = input();
+    const state = initialState(order);
+    state.payments.push({ id: order.paymentId, gateway: 'alipay', status: 'pending', amount: 100, currency: 'CNY', expiresAt: order.createdAt, createdAt: order.createdAt });
+    record(state, order.createdAt, 'late_payment', 'gateway', { amount: 100, currency: 'CNY', status: 'awaiting_payment' });
+    record(state, order.createdAt, 'expired', 'system', {}, { status: 'expired', reason: { code: 'payment_window_expired', params: {} } });
+    const meta = { workflowId: `order-${order.orderId}`, idempotencyKey: order.idempotencyKey, requestHash: order.requestHash, viewToken: order.viewToken };
+    expect((await writeOrderProjection(database.db, meta, state)).written).toBe(true);
+
+    const coded = (await loadOrderView(database.db, live(), order.orderId))!;
+    expect(coded).toMatchObject({ statusReason: 'The payment window closed before payment.', statusReasonCode: 'payment_window_expired', statusReasonParams: {} });
+    expect(coded.timeline[1]).toMatchObject({ event: 'late_payment', message: 'CN¥1.00 arrived after the order ended (Awaiting payment)', params: { amount: 100, currency: 'CNY', status: 'awaiting_payment' } });
+
+    // The same rows as the projection wrote them before codes: sentences, no codes or parameters.
+    await sql`update order_events set params = null, message = '100 CNY arrived after the order was awaiting_payment' where order_id = ${order.orderId} and seq = 2`.execute(database.db);
+    await sql`update orders set status_reason = 'Sold out, sorry.', status_reason_code = null, status_reason_params = null where id = ${order.orderId}`.execute(database.db);
+    const old = (await loadOrderView(database.db, live(), order.orderId))!;
+    expect(old).toMatchObject({ statusReason: 'Sold out, sorry.', statusReasonCode: null, statusReasonParams: null });
+    expect(old.timeline[1]).toMatchObject({ event: 'late_payment', message: '100 CNY arrived after the order was awaiting_payment', params: null });
+    const zh = wordsFor('zh-CN', 'Asia/Shanghai');
+    expect(timelineDetail(old.timeline[1]!, zh)).toBe('100 CNY arrived after the order was awaiting_payment');
+    expect(statusReasonWords(old, zh)).toBe('付款时间已过，未收到付款。');
   });
 });

@@ -139,6 +139,7 @@ describe('refunds: policy, approval, limits, gateway results', () => {
     await stack.waitForOrder(merchant, order.id, (o) => o.refunds[0]?.status === 'succeeded');
     const again = await admin(`/v1/admin/refunds/${requested.body.id}/approve`, {});
     expect(again.status).toBe(409);
+    await stack.recordHistory(order.id, 'refund-approved');
   });
 
   it('after shipping a customer refund waits for the merchant, who may reject it with a note', async () => {

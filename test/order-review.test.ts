@@ -45,8 +45,10 @@ describe('needs_review: accept the captured payment or refund it', () => {
     expect(accepted.body).toMatchObject({ status: 'paid', paidAmount: 30_000 });
     const entry = accepted.body.timeline.find((e: any) => e.event === 'payment_accepted');
     expect(entry).toMatchObject({ actor: 'merchant', status: 'paid' });
-    expect(entry.message).toContain(`${order.total - 30_000} CNY less than the order total`);
-    expect(entry.message).toContain('Customer paid the rest in cash.');
+    // Recorded as parameters; the API adds the words in English.
+    expect(entry.params).toEqual({ amount: 30_000, currency: 'CNY', total: order.total, orderCurrency: 'CNY', note: 'Customer paid the rest in cash.' });
+    const cny = (amount: number) => new Intl.NumberFormat('en', { style: 'currency', currency: 'CNY' }).format(amount / 100);
+    expect(entry.message).toBe(`Accepted ${cny(30_000)}: ${cny(order.total - 30_000)} less than the order total of ${cny(order.total)}. Customer paid the rest in cash.`);
     await vi.waitFor(async () => expect((await notice(order.id, 'payment_receipt'))?.payload).toMatchObject({ amount: 30_000, currency: 'CNY' }), { timeout: 5_000 });
     // Refunds are measured against the capture: never beyond it.
     const above = await admin(`/v1/admin/orders/${order.id}/refunds`, { amount: 30_001, reason: 'too much' });
@@ -77,7 +79,7 @@ describe('needs_review: accept the captured payment or refund it', () => {
     expect((await admin(`/v1/admin/orders/${order.id}/refund-payment`, {})).status).toBe(400);
     const refused = await admin(`/v1/admin/orders/${order.id}/refund-payment`, { reason: 'We only take CNY.' });
     expect(refused.status, JSON.stringify(refused.body)).toBe(200);
-    expect(refused.body).toMatchObject({ status: 'cancelled', statusReason: 'We only take CNY.' });
+    expect(refused.body).toMatchObject({ status: 'cancelled', statusReason: 'We only take CNY.', statusReasonCode: 'stated', statusReasonParams: { text: 'We only take CNY.' } });
     const done = await stack.waitForOrder(merchant, order.id, (o) => o.refunds[0]?.status === 'succeeded');
     expect(done).toMatchObject({ status: 'cancelled', paidAmount: 4_600, refundedAmount: 4_600 });
     expect(done.refunds).toEqual([expect.objectContaining({ amount: 4_600, currency: 'USD', initiatedBy: 'merchant' })]);

@@ -165,7 +165,7 @@ describe('request limits (real stack)', () => {
     expect(refused.headers.get('content-type')).toMatch(/^text\/html/);
     const text = await refused.text();
     expect(text).toContain('Please wait a moment');
-    expect(text).toContain('Too many refund requests were sent for this order. Please try again in 1 min.');
+    expect(text).toContain('Too many refund requests were sent for this order. Please try again in 1 minute.');
 
     expect((await post(second.token)).status).toBe(303);
   });

@@ -2,6 +2,7 @@
 // completes once the refund window after delivery has passed.
 import { condition } from '@temporalio/workflow';
 import { FINAL_STATUSES, refundableAmount, type OrderState } from '../domain/order.js';
+import { stated } from '../domain/timeline.js';
 import { now, seconds, type OrderEntity } from './order-entity.js';
 import { hasOpenRefunds, record } from './order-state.js';
 import { declineRefundsRestPatch } from './patches.js';
@@ -17,17 +18,18 @@ export class OrderFulfilment {
   // ---- Handlers ---------------------------------------------------------------------------------------
 
   async confirm(): Promise<OrderState> {
-    record(this.order.state, now(), 'confirmed', 'merchant', { status: 'confirmed' });
+    record(this.order.state, now(), 'confirmed', 'merchant', {}, { status: 'confirmed' });
     await this.order.persist();
     return this.order.state;
   }
 
   async decline({ reason }: { reason: string }): Promise<OrderState> {
     const { state } = this.order;
-    record(state, now(), 'declined', 'merchant', { status: 'cancelled', reason, message: reason });
+    record(state, now(), 'declined', 'merchant', { reason }, { status: 'cancelled', reason: stated(reason) });
     const refundReason = `Order declined by the merchant: ${reason}`;
-    if (declineRefundsRestPatch()) this.refunds.refundRest(refundReason, "Approved by the merchant's decline.");
-    else this.refunds.start(refundableAmount(state), refundReason, 'merchant', 'processing');
+    const coded = { reason: { code: 'declined_refund', params: { text: reason } } } as const;
+    if (declineRefundsRestPatch()) this.refunds.refundRest(refundReason, "Approved by the merchant's decline.", { ...coded, note: { code: 'approved_by_decline', params: {} } });
+    else this.refunds.start(refundableAmount(state), refundReason, 'merchant', 'processing', coded.reason);
     await this.order.persist();
     return state;
   }
@@ -35,7 +37,7 @@ export class OrderFulfilment {
   async ship({ carrier, trackingNumber }: { carrier: string; trackingNumber: string }): Promise<OrderState> {
     const { state } = this.order;
     state.shipment = { carrier, trackingNumber, shippedAt: now() };
-    record(state, state.shipment.shippedAt, 'shipped', 'merchant', { status: 'shipped', message: `${carrier} ${trackingNumber}` });
+    record(state, state.shipment.shippedAt, 'shipped', 'merchant', { carrier, trackingNumber }, { status: 'shipped' });
     await this.order.persistAndNotify('order_shipped', { carrier, trackingNumber });
     return state;
   }
@@ -43,8 +45,8 @@ export class OrderFulfilment {
   async deliver(): Promise<OrderState> {
     const { state } = this.order;
     state.shipment!.deliveredAt = now();
-    record(state, state.shipment!.deliveredAt, 'delivered', 'merchant', { status: 'delivered' });
-    await this.order.persist();
+    record(state, state.shipment!.deliveredAt, 'delivered', 'merchant', {}, { status: 'delivered' });
+    await this.order.persistWithNewNotice('order_delivered', { deliveredAt: state.shipment!.deliveredAt });
     return state;
   }
 
@@ -72,7 +74,7 @@ export class OrderFulfilment {
           // The window is over; refunds already under way are finished first.
           await condition(() => !hasOpenRefunds(state));
           if (state.status === 'delivered') {
-            record(state, now(), 'completed', 'system', { status: 'completed' });
+            record(state, now(), 'completed', 'system', {}, { status: 'completed' });
             await this.order.persist();
           }
         }

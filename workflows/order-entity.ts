@@ -6,10 +6,11 @@ import type { CustomerNotification } from '../domain/customer-notification.js';
 import { modeOf, type Mode } from '../core/modes.js';
 import { ORDER_SEARCH_KEYS } from '../core/search-attributes.js';
 import type { MerchantPolicy, OrderInput, OrderState, Payment } from '../domain/order.js';
+import type { GatewayCall } from '../domain/timeline.js';
 import { db, finalFailure, gatewayRejection } from './activity-proxies.js';
 import { ORDER_ALERT, REJECTION } from './messages.js';
 import { initialState, record } from './order-state.js';
-import { projectionAlertsPatch, type OrderPatches } from './patches.js';
+import { noticePatch, projectionAlertsPatch, type OrderPatches, type PatchedNotice } from './patches.js';
 import { reject } from './rejections.js';
 
 export const now = () => new Date().toISOString();
@@ -81,7 +82,7 @@ export class OrderEntity {
   private async raiseProjectionAlert(reason: string, activities: typeof db): Promise<void> {
     if (this.projectionAlert !== undefined) return;
     this.projectionAlert = ORDER_ALERT.projectionFailed;
-    record(this.state, now(), 'projection_failed', 'system', { message: reason.slice(0, 500) });
+    record(this.state, now(), 'projection_failed', 'system', { detail: reason.slice(0, 500) });
     upsertSearchAttributes([{ key: ORDER_SEARCH_KEYS.alert, value: ORDER_ALERT.projectionFailed }]);
     try {
       await activities.raiseOrderAlert({ orderId: this.state.orderId, alert: ORDER_ALERT.projectionFailed });
@@ -102,7 +103,7 @@ export class OrderEntity {
   }
 
   /** Persists a change the customer hears about; the notification is keyed by order and event, so sent once. */
-  async persistAndNotify(kind: string, payload: Record<string, unknown>, key = kind): Promise<void> {
+  async persistAndNotify(kind: string, payload: Record<string, unknown>, key = kind, activities = db): Promise<void> {
     const { state } = this;
     const notification = {
       id: `${state.orderId}:${key}`,
@@ -112,9 +113,15 @@ export class OrderEntity {
       recipient: state.customer.email,
       payload: { orderNo: state.orderNo, ...payload },
     };
-    if (this.patches.noticeWithProjection) return this.persist(notification);
-    await this.persist();
-    await db.enqueueNotification(notification);
+    if (this.patches.noticeWithProjection) return this.persist(notification, activities);
+    await this.persist(undefined, activities);
+    await activities.enqueueNotification(notification);
+  }
+
+  /** Persists a change with a message older runs did not send: with it from its patch on (patches.ts `noticePatch`), else without. */
+  async persistWithNewNotice(kind: PatchedNotice, payload: Record<string, unknown>, key: string = kind, activities = db): Promise<void> {
+    if (noticePatch(kind)) await this.persistAndNotify(kind, payload, key, activities);
+    else await this.persist(undefined, activities);
   }
 
   /**
@@ -137,13 +144,13 @@ export class OrderEntity {
    * on our side (a bug), must not fail the order: the failure is put on the timeline for people to see, and
    * the order carries on as if nothing was learnt.
    */
-  async askGateway<T>(what: string, call: () => Promise<T>): Promise<T | undefined> {
+  async askGateway<T>(what: GatewayCall, call: () => Promise<T>): Promise<T | undefined> {
     try {
       return await call();
     } catch (error) {
       const message = gatewayRejection(error) ?? finalFailure(error);
       if (message === undefined) throw error;
-      record(this.state, now(), 'gateway_refused', 'gateway', { message: `${what}: ${message}` });
+      record(this.state, now(), 'gateway_refused', 'gateway', { call: what, detail: message });
       await this.persist();
       return undefined;
     }

@@ -1,5 +1,6 @@
 // Pure helpers over the order state the workflow owns: no Temporal imports, so they are easy to test.
 import { livemodeOf, type Actor, type OrderInput, type OrderState, type OrderStatus, type Payment, type Refund } from '../domain/order.js';
+import type { Reason, TimelineEvent, TimelineParams } from '../domain/timeline.js';
 import type { PaymentSignal } from './messages.js';
 
 export function initialState(input: OrderInput): OrderState {
@@ -8,6 +9,7 @@ export function initialState(input: OrderInput): OrderState {
     orderNo: input.orderNo,
     merchantId: input.merchantId,
     livemode: livemodeOf(input),
+    ...(input.locale && { locale: input.locale }),
     status: 'awaiting_payment',
     currency: input.currency,
     items: input.items,
@@ -24,33 +26,23 @@ export function initialState(input: OrderInput): OrderState {
     payments: [],
     refunds: [],
     refundRequests: [],
-    timeline: [{ seq: 1, at: input.createdAt, status: 'awaiting_payment', event: 'order_created', actor: 'customer' }],
+    timeline: [{ seq: 1, at: input.createdAt, status: 'awaiting_payment', event: 'order_created', actor: 'customer', params: {} }],
     version: 1,
     createdAt: input.createdAt,
     updatedAt: input.createdAt,
   };
 }
 
-/** Records an event on the timeline (optionally moving the status) and bumps the version. */
-export function record(
-  state: OrderState,
-  at: string,
-  event: string,
-  actor: Actor,
-  options: { status?: OrderStatus; message?: string; reason?: string } = {},
-): void {
-  if (options.status) {
-    state.status = options.status;
-    state.statusReason = options.reason;
+/**
+ * Records an event on the timeline as its code and parameters (optionally moving the status, with the
+ * reason for it) and bumps the version. Words are rendered where people read them.
+ */
+export function record<E extends TimelineEvent>(state: OrderState, at: string, event: E, actor: Actor, params: TimelineParams[E], move?: { status: OrderStatus; reason?: Reason }): void {
+  if (move) {
+    state.status = move.status;
+    state.statusReason = move.reason;
   }
-  state.timeline.push({
-    seq: state.timeline.length + 1,
-    at,
-    status: state.status,
-    event,
-    actor,
-    ...(options.message !== undefined && { message: options.message }),
-  });
+  state.timeline.push({ seq: state.timeline.length + 1, at, status: state.status, event, actor, params: { ...params } });
   state.version += 1;
   state.updatedAt = at;
 }

@@ -68,3 +68,24 @@ export function declineRefundsRestPatch(): boolean {
 export function closingNoticesPatch(): boolean {
   return patched('closing-notices');
 }
+
+/**
+ * The customer messages orders from before this change never sent, by the patch asked right where each is
+ * due: `order_received` once the payment exists (in the checkout's workflow task, before its projection),
+ * `payment_failed` when the gateway reports a failed payment, `order_delivered` when the merchant marks it
+ * delivered, `refund_requested` when a request waits for approval, `refund_approved` on approval. Each rides
+ * on the projection write that was there already; older histories keep that write without it.
+ */
+const NOTICE_PATCHES = {
+  order_received: 'order-received-notice',
+  payment_failed: 'payment-failed-notice',
+  order_delivered: 'delivered-notice',
+  refund_requested: 'refund-requested-notice',
+  refund_approved: 'refund-approved-notice',
+} as const;
+
+export type PatchedNotice = keyof typeof NOTICE_PATCHES;
+
+export function noticePatch(kind: PatchedNotice): boolean {
+  return patched(NOTICE_PATCHES[kind]);
+}

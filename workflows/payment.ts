@@ -4,6 +4,7 @@
 import { condition, isCancellation } from '@temporalio/workflow';
 import type { Actor, OrderState } from '../domain/order.js';
 import type { PaymentResult } from '../domain/gateway-reports.js';
+import { reason, stated, type Reason } from '../domain/timeline.js';
 import { boundedPaymentCreation, db, deepestMessage, finalFailure, gateway, gatewayRejection, localActivities } from './activity-proxies.js';
 import { REJECTION, type CheckoutResult, type PaymentSignal } from './messages.js';
 import { now, seconds, type OrderEntity } from './order-entity.js';
@@ -15,12 +16,14 @@ import { reject } from './rejections.js';
 /** For orders whose input does not say (started before the bound was configurable). */
 const DEFAULT_PAYMENT_CREATION_SECONDS = 60;
 
+/** Why the checkout is refused: the failure type the API maps, its (English) message for the caller, and the order's reason. */
+type CheckoutRefusal = { type: string; message: string; reason?: Reason };
+
 type PaymentOutcome = Pick<PaymentSignal, 'status' | 'amount' | 'currency' | 'gatewayReference' | 'occurredAt'>;
 
 export class OrderPayment {
   private checkout: CheckoutResult | undefined;
-  /** Why the checkout is refused, as the failure type the API maps and its message. */
-  private checkoutRefusal: { type: string; message: string } | undefined;
+  private checkoutRefusal: CheckoutRefusal | undefined;
   private outcome: PaymentSignal | undefined;
   private cancelRequest: { actor: Actor; reason?: string } | undefined;
 
@@ -91,17 +94,18 @@ export class OrderPayment {
       });
       order.payment().action = created.action;
       order.payment().gatewayReference = created.gatewayReference;
-      record(state, now(), 'payment_created', 'system', { message: input.paymentMethod });
+      record(state, now(), 'payment_created', 'system', { gateway: input.paymentMethod });
     } catch (error) {
-      this.checkoutRefusal = this.creationRefusal(error, bound);
-      if (this.checkoutRefusal === undefined) throw error;
-      const reason = this.checkoutRefusal.message;
+      const refusal = this.creationRefusal(error, bound);
+      if (refusal === undefined) throw error;
+      this.checkoutRefusal = refusal;
+      const { reason } = refusal;
       order.payment().status = 'failed';
-      record(state, now(), 'payment_creation_failed', 'gateway', { status: 'cancelled', reason, message: reason });
+      record(state, now(), 'payment_creation_failed', 'gateway', { reason }, { status: 'cancelled', reason });
       await order.persist(undefined, calls.db);
       return false;
     }
-    await order.persist(undefined, calls.db);
+    await order.persistWithNewNotice('order_received', { amount: input.total, currency: input.currency, expiresAt }, 'order_received', calls.db);
     if (!order.isProjected()) {
       // Nobody could read the order: the storefront hears why, the order waits out its window.
       this.checkoutRefusal = { type: REJECTION.projectionFailed, message: 'The order could not be saved; the merchant has been alerted.' };
@@ -119,13 +123,19 @@ export class OrderPayment {
    * Why payment creation failed for good: the gateway's refusal; with a bound, also a gateway that could
    * not be reached in time (the last attempt's error). Undefined for a failure that is not the gateway's.
    */
-  private creationRefusal(error: unknown, bound: number | undefined): { type: string; message: string } | undefined {
+  private creationRefusal(error: unknown, bound: number | undefined): (CheckoutRefusal & { reason: Reason }) | undefined {
     const rejection = gatewayRejection(error);
-    if (rejection !== undefined) return { type: 'GatewayRejected', message: rejection };
+    if (rejection !== undefined) return { type: 'GatewayRejected', message: rejection, reason: reason('gateway_rejected', { detail: rejection }) };
     if (bound === undefined || isCancellation(error)) return undefined;
     const final = finalFailure(error);
+    if (final !== undefined) return { type: REJECTION.gatewayUnavailable, message: final, reason: reason('failed', { detail: final }) };
     const gatewayName = this.order.input.paymentMethod;
-    return { type: REJECTION.gatewayUnavailable, message: final ?? `The ${gatewayName} gateway could not be reached within ${bound} s: ${deepestMessage(error)}` };
+    const detail = deepestMessage(error);
+    return {
+      type: REJECTION.gatewayUnavailable,
+      message: `The ${gatewayName} gateway could not be reached within ${bound} s: ${detail}`,
+      reason: reason('gateway_unreachable', { gateway: gatewayName, seconds: bound, detail }),
+    };
   }
 
   /** Waits for the verified payment result within the window, querying the gateway at each check interval. */
@@ -140,15 +150,17 @@ export class OrderPayment {
         const paid = await this.closeAtGateway();
         if (paid) await this.applyOutcome(paid);
         else {
-          const reason = this.cancelRequest.reason ?? 'Cancelled before payment.';
-          record(state, now(), 'cancelled', this.cancelRequest.actor, { status: 'cancelled', reason });
-          await this.closeBeforePayment('order_cancelled', { reason });
+          const { actor, reason: why } = this.cancelRequest;
+          const byCustomer = why === undefined && actor === 'customer';
+          record(state, now(), 'cancelled', actor, {}, { status: 'cancelled', reason: why !== undefined ? stated(why) : reason(byCustomer ? 'cancelled_by_customer' : 'cancelled_before_payment') });
+          // The customer's e-mail is worded in English from this payload.
+          await this.closeBeforePayment('order_cancelled', { reason: why ?? (byCustomer ? 'Cancelled by the customer before payment.' : 'Cancelled before payment.') });
         }
       } else if (remaining <= 0) {
         const paid = await this.closeAtGateway();
         if (paid) await this.applyOutcome(paid);
         else {
-          record(state, now(), 'expired', 'system', { status: 'expired', reason: 'The payment window closed before payment.' });
+          record(state, now(), 'expired', 'system', {}, { status: 'expired', reason: reason('payment_window_expired') });
           await this.closeBeforePayment('order_expired', {});
         }
       } else {
@@ -173,8 +185,10 @@ export class OrderPayment {
     const late = arrived ? this.outcome : this.fromQuery(await this.query());
     if (late?.status !== 'succeeded') return;
     recordPayment(state, this.order.payment(), late);
-    record(state, now(), 'late_payment', 'gateway', { message: `${late.amount ?? '?'} ${late.currency ?? '?'} arrived after the order was ${state.status}` });
-    if (state.paidAmount > 0) this.refunds.start(state.paidAmount, `Automatic refund: payment arrived after the order was ${state.status}.`, 'system', 'processing');
+    record(state, now(), 'late_payment', 'gateway', { ...reported(late), status: state.status });
+    if (state.paidAmount > 0) {
+      this.refunds.start(state.paidAmount, `Automatic refund: payment arrived after the order was ${state.status}.`, 'system', 'processing', reason('late_payment_refund', { status: state.status }));
+    }
     await this.order.persist();
   }
 
@@ -186,29 +200,28 @@ export class OrderPayment {
     const at = now();
     if (outcome.status === 'failed') {
       this.order.payment().status = 'failed';
-      record(state, at, 'payment_failed', 'gateway', { status: 'cancelled', reason: 'The payment failed at the gateway.' });
-      await this.order.persist();
+      record(state, at, 'payment_failed', 'gateway', {}, { status: 'cancelled', reason: reason('payment_failed') });
+      await this.order.persistWithNewNotice('payment_failed', { amount: state.total, currency: state.currency });
       return;
     }
     recordPayment(state, this.order.payment(), outcome);
     if (outcome.currency !== state.currency || outcome.amount !== state.total) {
       // Never mark paid without matching amount and currency: a person must look at this one.
-      record(state, at, 'payment_mismatch', 'gateway', {
+      record(state, at, 'payment_mismatch', 'gateway', reported(outcome), {
         status: 'needs_review',
-        reason: `The gateway captured ${outcome.amount ?? '?'} ${outcome.currency ?? '?'}; the order total is ${state.total} ${state.currency}.`,
-        message: `captured ${outcome.amount ?? '?'} ${outcome.currency ?? '?'}`,
+        reason: reason('amount_mismatch', { ...reported(outcome), total: state.total, orderCurrency: state.currency }),
       });
       await this.order.persist();
       return;
     }
-    record(state, at, 'payment_succeeded', 'gateway', { status: 'paid', message: `${state.total} ${state.currency}` });
-    if (policy.autoConfirm) record(state, at, 'confirmed', 'system', { status: 'confirmed', message: 'auto-confirmed' });
+    record(state, at, 'payment_succeeded', 'gateway', { amount: state.total, currency: state.currency }, { status: 'paid' });
+    if (policy.autoConfirm) record(state, at, 'confirmed', 'system', { automatic: true }, { status: 'confirmed' });
     await this.order.persistAndNotify('payment_receipt', { amount: state.total, currency: state.currency, items: state.items });
   }
 
   /** Asks the gateway how the payment stands; undefined when it refused to say. */
   private query(): Promise<PaymentResult | undefined> {
-    return this.order.askGateway('payment query', () => gateway.queryGatewayPayment({ ...this.order.gatewayRef, ...this.order.paymentRef() }));
+    return this.order.askGateway('payment_query', () => gateway.queryGatewayPayment({ ...this.order.gatewayRef, ...this.order.paymentRef() }));
   }
 
   private fromQuery(result: PaymentResult | undefined): PaymentSignal | undefined {
@@ -224,4 +237,9 @@ export class OrderPayment {
     this.order.payment().status = 'closed';
     return undefined;
   }
+}
+
+/** What a gateway reported it captured; either part may be missing. */
+function reported(outcome: Pick<PaymentOutcome, 'amount' | 'currency'>): { amount?: number; currency?: string } {
+  return { ...(outcome.amount !== undefined && { amount: outcome.amount }), ...(outcome.currency !== undefined && { currency: outcome.currency }) };
 }

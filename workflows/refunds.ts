@@ -8,6 +8,7 @@ import { gateway, gatewayRejection } from './activity-proxies.js';
 import { REJECTION, type RefundRequest, type RefundSignal } from './messages.js';
 import { now, seconds, type OrderEntity } from './order-entity.js';
 import { findRefund, hasOpenRefunds, record, refundId } from './order-state.js';
+import { reason, stated, type Reason, type RefundCodes } from '../domain/timeline.js';
 import { reject, requireText } from './rejections.js';
 
 /** The merchant's decision on a refund waiting for approval. */
@@ -25,9 +26,12 @@ export class OrderRefunds {
     const amount = request.amount ?? refundableAmount(state);
     const decision = decideRefund(state, { amount, actor: request.actor }, policy);
     if (decision.outcome === 'refuse') reject(decision.code, decision.message);
-    const refund = this.start(amount, request.reason, request.actor, decision.outcome);
+    const refund = this.start(amount, request.reason, request.actor, decision.outcome, stated(request.reason));
     if (request.idempotencyKey !== undefined) state.refundRequests.push({ idempotencyKey: request.idempotencyKey, fingerprint: refundFingerprint(request), refundId: refund.id });
-    await this.order.persist();
+    // A refund under way is followed by its outcome's message soon; one waiting for the merchant is acknowledged now.
+    if (refund.status === 'pending_approval') {
+      await this.order.persistWithNewNotice('refund_requested', { refundId: refund.id, amount: refund.amount, currency: refund.currency, reason: refund.reason }, `refund-requested:${refund.id}`);
+    } else await this.order.persist();
     return refund;
   }
 
@@ -46,13 +50,14 @@ export class OrderRefunds {
   async decide(decision: RefundDecision, { refundId, note }: { refundId: string; note?: string }): Promise<Refund> {
     const refund = findRefund(this.order.state, refundId)!;
     if (decision === 'approve') {
-      this.approve(refund, note);
-      await this.order.persist();
+      this.approve(refund, note, note === undefined ? undefined : stated(note));
+      await this.order.persistWithNewNotice('refund_approved', { refundId, amount: refund.amount, currency: refund.currency, reason: refund.reason, note }, `refund-approved:${refundId}`);
     } else {
       refund.status = 'rejected';
       refund.note = note;
+      if (note !== undefined) addCodes(refund, { note: stated(note) });
       refund.updatedAt = now();
-      record(this.order.state, refund.updatedAt, 'refund_rejected', 'merchant', { message: note });
+      record(this.order.state, refund.updatedAt, 'refund_rejected', 'merchant', note === undefined ? {} : { note });
       await this.order.persistAndNotify('refund_rejected', { refundId, amount: refund.amount, currency: refund.currency, reason: note }, `refund:${refundId}`);
     }
     return refund;
@@ -61,13 +66,15 @@ export class OrderRefunds {
   /**
    * Gives back everything still held when the merchant gives the order up: refunds waiting for approval are
    * approved (the customer asked for that money and gets it under their own request, rather than being told
-   * "rejected" while it is refunded anyway), and only a positive remainder is refunded anew. The caller persists.
+   * "rejected" while it is refunded anyway), and only a positive remainder is refunded anew. `reason` and
+   * `note` are the refund's words as the gateway and the refund record get them; `coded`, the same as codes.
+   * The caller persists.
    */
-  refundRest(reason: string, note: string): void {
+  refundRest(reason: string, note: string, coded: { reason: Reason; note: Reason }): void {
     const { state } = this.order;
-    for (const refund of state.refunds.filter((r) => r.status === 'pending_approval')) this.approve(refund, note);
+    for (const refund of state.refunds.filter((r) => r.status === 'pending_approval')) this.approve(refund, note, coded.note);
     const rest = refundableAmount(state);
-    if (rest > 0) this.start(rest, reason, 'merchant', 'processing');
+    if (rest > 0) this.start(rest, reason, 'merchant', 'processing', coded.reason);
   }
 
   /** A rejection must say why; either decision needs a refund that is waiting for one. */
@@ -85,7 +92,8 @@ export class OrderRefunds {
     if (refund) this.applyResult(refund, { status: signal.status, gatewayReference: signal.gatewayReference, failureReason: signal.failureReason });
   }
 
-  start(amount: number, reason: string, actor: Refund['initiatedBy'], status: 'processing' | 'pending_approval'): Refund {
+  /** Starts a refund; `reason` as the gateway and the refund record get it, `coded` as the timeline's code. */
+  start(amount: number, reason: string, actor: Refund['initiatedBy'], status: 'processing' | 'pending_approval', coded: Reason): Refund {
     const { state } = this.order;
     const at = now();
     const refund: Refund = {
@@ -97,11 +105,12 @@ export class OrderRefunds {
       reason,
       status,
       initiatedBy: actor,
+      codes: { reason: coded },
       createdAt: at,
       updatedAt: at,
     };
     state.refunds.push(refund);
-    record(state, at, status === 'processing' ? 'refund_started' : 'refund_requested', actor, { message: `${amount} ${refund.currency}: ${reason}` });
+    record(state, at, status === 'processing' ? 'refund_started' : 'refund_requested', actor, { amount, currency: refund.currency, reason: coded });
     if (status === 'processing') this.inflight.push(this.settle(refund));
     return refund;
   }
@@ -114,11 +123,12 @@ export class OrderRefunds {
   }
 
   /** Approves a refund waiting for the merchant and asks the gateway for it; the caller persists. */
-  private approve(refund: Refund, note: string | undefined): void {
+  private approve(refund: Refund, note: string | undefined, coded: Reason | undefined): void {
     refund.status = 'processing';
     refund.note = note;
+    if (coded !== undefined) addCodes(refund, { note: coded });
     refund.updatedAt = now();
-    record(this.order.state, refund.updatedAt, 'refund_approved', 'merchant', { message: note });
+    record(this.order.state, refund.updatedAt, 'refund_approved', 'merchant', coded === undefined ? {} : { note: coded });
     this.inflight.push(this.settle(refund));
   }
 
@@ -159,7 +169,7 @@ export class OrderRefunds {
     while (refund.status === 'processing') {
       const settled = await condition(() => refund.status !== 'processing', seconds(order.policy.paymentCheckIntervalSeconds));
       if (!settled) {
-        const result = await order.askGateway('refund query', () => gateway.queryGatewayRefund({ ...order.gatewayRef, refundId: refund.id, paymentId: refund.paymentId, createdAt: refund.createdAt, refundReference: refund.gatewayReference }));
+        const result = await order.askGateway('refund_query', () => gateway.queryGatewayRefund({ ...order.gatewayRef, refundId: refund.id, paymentId: refund.paymentId, createdAt: refund.createdAt, refundReference: refund.gatewayReference }));
         if (result) this.applyResult(refund, result);
       }
     }
@@ -180,15 +190,19 @@ export class OrderRefunds {
     refund.gatewayReference = result.gatewayReference ?? refund.gatewayReference;
     if (result.status === 'failed') {
       refund.failureReason = result.failureReason ?? 'The gateway refused the refund.';
-      record(state, at, 'refund_failed', 'gateway', { message: refund.failureReason });
+      const failure = result.failureReason === undefined ? reason('refund_refused') : reason('gateway_rejected', { detail: result.failureReason });
+      addCodes(refund, { failure });
+      record(state, at, 'refund_failed', 'gateway', { reason: failure });
       return;
     }
     state.refundedAmount += refund.amount;
     const fullyRefunded = state.refundedAmount === state.paidAmount;
     const keepsStatus = state.status === 'cancelled' || state.status === 'expired';
-    record(state, at, 'refund_succeeded', 'gateway', {
-      message: `${refund.amount} ${refund.currency}`,
-      ...(fullyRefunded && !keepsStatus && { status: 'refunded', reason: refund.reason }),
-    });
+    record(state, at, 'refund_succeeded', 'gateway', { amount: refund.amount, currency: refund.currency }, fullyRefunded && !keepsStatus ? { status: 'refunded', reason: refund.codes?.reason ?? stated(refund.reason) } : undefined);
   }
+}
+
+/** Adds codes to a refund's (each refund has its reason's code from the start). */
+function addCodes(refund: Refund, codes: Partial<RefundCodes>): void {
+  refund.codes = { reason: stated(refund.reason), ...refund.codes, ...codes };
 }

@@ -3,6 +3,7 @@
 // what was captured, in the currency it was captured in, and cancels the order. Either way the capture
 // becomes the paid amount, so refunds are measured against the money actually held.
 import type { OrderState, Payment } from '../domain/order.js';
+import { stated } from '../domain/timeline.js';
 import { now, type OrderEntity } from './order-entity.js';
 import { record } from './order-state.js';
 import type { OrderRefunds } from './refunds.js';
@@ -20,9 +21,9 @@ export class OrderReview {
     const { state, policy } = this.order;
     const payment = this.takeCapture();
     const at = now();
-    const message = [`accepted ${captured(payment)}: ${difference(state, payment)}`, note].filter(Boolean).join('. ');
-    record(state, at, 'payment_accepted', 'merchant', { status: 'paid', message });
-    if (policy.autoConfirm) record(state, at, 'confirmed', 'system', { status: 'confirmed', message: 'auto-confirmed' });
+    const params = { amount: payment.capturedAmount!, currency: payment.capturedCurrency!, total: state.total, orderCurrency: state.currency };
+    record(state, at, 'payment_accepted', 'merchant', { ...params, ...(note && { note }) }, { status: 'paid' });
+    if (policy.autoConfirm) record(state, at, 'confirmed', 'system', { automatic: true }, { status: 'confirmed' });
     await this.order.persistAndNotify('payment_receipt', { amount: payment.capturedAmount, currency: payment.capturedCurrency, items: state.items });
     return state;
   }
@@ -31,8 +32,11 @@ export class OrderReview {
   async refund({ reason }: { reason: string }): Promise<OrderState> {
     const { state } = this.order;
     const payment = this.takeCapture();
-    record(state, now(), 'payment_refused', 'merchant', { status: 'cancelled', reason, message: `refunding ${captured(payment)}: ${reason}` });
-    this.refunds.refundRest(`Captured payment refunded by the merchant: ${reason}`, 'Approved as the merchant refunded the captured payment.');
+    record(state, now(), 'payment_refused', 'merchant', { amount: payment.capturedAmount!, currency: payment.capturedCurrency!, reason }, { status: 'cancelled', reason: stated(reason) });
+    this.refunds.refundRest(`Captured payment refunded by the merchant: ${reason}`, 'Approved as the merchant refunded the captured payment.', {
+      reason: { code: 'capture_refund', params: { text: reason } },
+      note: { code: 'approved_by_capture_refund', params: {} },
+    });
     await this.order.persistAndNotify('payment_refunded', { amount: payment.capturedAmount, currency: payment.capturedCurrency, reason });
     return state;
   }
@@ -61,13 +65,4 @@ export class OrderReview {
     this.order.state.paidAmount = payment.capturedAmount!;
     return payment;
   }
-}
-
-const captured = (payment: Payment) => `${payment.capturedAmount} ${payment.capturedCurrency}`;
-
-/** How the capture differs from the order's total, in words for the timeline. */
-function difference(state: OrderState, payment: Payment): string {
-  if (payment.capturedCurrency !== state.currency) return `captured in ${payment.capturedCurrency}, the order total is ${state.total} ${state.currency}`;
-  const delta = payment.capturedAmount! - state.total;
-  return `${Math.abs(delta)} ${state.currency} ${delta < 0 ? 'less' : 'more'} than the order total of ${state.total}`;
 }

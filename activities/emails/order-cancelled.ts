@@ -1,7 +1,7 @@
-import { text, type EmailTemplate } from './template.js';
+import { reasonLines, type EmailTemplate } from './template.js';
 
-/** The order was cancelled before payment: nothing was charged. */
-export const orderCancelled: EmailTemplate = ({ orderNo, payload }) => ({
-  subject: `Order ${orderNo} was cancelled`,
-  paragraphs: [`Your order ${orderNo} was cancelled before payment; nothing was charged.`, ...(text(payload.reason) ? [`Reason: ${text(payload.reason)}`] : [])],
+/** The order was cancelled before payment: nothing was charged; the reason given. */
+export const orderCancelled: EmailTemplate = ({ orderNo, payload }, w) => ({
+  subject: w.t('email.order_cancelled.subject', { orderNo }),
+  paragraphs: [w.t('email.order_cancelled.text', { orderNo }), ...reasonLines(w, payload.reason)],
 });

@@ -1,21 +1,23 @@
-import { GATEWAY_PROFILES, type GatewayName } from '../../domain/gateways.js';
-import { formatAmount, text, type EmailTemplate } from './template.js';
+import { GATEWAYS, type GatewayName } from '../../domain/gateways.js';
+import { money, text, type EmailTemplate } from './template.js';
+
+const isGateway = (value: string): value is GatewayName => (GATEWAYS as readonly string[]).includes(value);
 
 /** The payment was received: the receipt, itemised. */
-export const paymentReceipt: EmailTemplate = ({ orderNo, payload, order }) => {
+export const paymentReceipt: EmailTemplate = ({ orderNo, payload, order }, w) => {
   const items = Array.isArray(payload.items) ? (payload.items as Array<Record<string, unknown>>) : [];
-  const { currency } = order;
-  const method = GATEWAY_PROFILES[order.paymentMethod as GatewayName]?.label ?? order.paymentMethod;
+  const m = (amount: number) => w.money(amount, order.currency);
+  const method = isGateway(order.paymentMethod) ? w.t(`gateway.${order.paymentMethod}`) : order.paymentMethod;
   return {
-    subject: `Payment received for order ${orderNo}`,
+    subject: w.t('email.payment_receipt.subject', { orderNo }),
     paragraphs: [
-      `We received your payment of ${formatAmount(payload.amount, currency)} for order ${orderNo}. Thank you!`,
-      ...items.map((item) => `${text(item.quantity)} × ${text(item.name) || text(item.sku)}: ${formatAmount(item.lineTotal, currency)}`),
-      `Subtotal: ${formatAmount(order.subtotal, currency)}`,
-      `Shipping: ${formatAmount(order.shippingFee, currency)}`,
-      `Tax: ${formatAmount(order.tax, currency)}`,
-      `Total: ${formatAmount(order.total, currency)}, paid with ${method}`,
-      'We will let you know when your order ships.',
+      w.t('email.payment_receipt.text', { orderNo, amount: money(w, payload.amount, order.currency) }),
+      ...items.map((item) => w.t('email.payment_receipt.item', { quantity: text(item.quantity), name: text(item.name) || text(item.sku), amount: money(w, item.lineTotal, order.currency) })),
+      w.t('email.payment_receipt.subtotal', { amount: m(order.subtotal) }),
+      w.t('email.payment_receipt.shipping', { amount: m(order.shippingFee) }),
+      w.t(order.taxIncluded ? 'email.payment_receipt.tax_included' : 'email.payment_receipt.tax', { amount: m(order.tax) }),
+      w.t('email.payment_receipt.total', { amount: m(order.total), method }),
+      w.t('email.payment_receipt.next'),
     ],
   };
 };

@@ -1,7 +1,7 @@
-import { formatAmount, text, type EmailTemplate } from './template.js';
+import { money, reasonLines, type EmailTemplate } from './template.js';
 
 /** A payment that needed review was declined by the merchant and refunded in full. */
-export const paymentRefunded: EmailTemplate = ({ orderNo, payload }) => ({
-  subject: `Order ${orderNo} was refunded`,
-  paragraphs: [`Your payment of ${formatAmount(payload.amount, payload.currency)} for order ${orderNo} is being refunded in full.`, ...(text(payload.reason) ? [`Reason: ${text(payload.reason)}`] : [])],
+export const paymentRefunded: EmailTemplate = ({ orderNo, payload }, w) => ({
+  subject: w.t('email.payment_refunded.subject', { orderNo }),
+  paragraphs: [w.t('email.payment_refunded.text', { orderNo, amount: money(w, payload.amount, payload.currency) }), ...reasonLines(w, payload.reason)],
 });

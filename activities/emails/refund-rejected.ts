@@ -1,7 +1,8 @@
-import { formatAmount, text, type EmailTemplate } from './template.js';
+import { money, noteLines, type EmailTemplate } from './template.js';
 
 /** The merchant declined a refund request, with their note. */
-export const refundRejected: EmailTemplate = ({ orderNo, payload }) => ({
-  subject: `Refund request for order ${orderNo} declined`,
-  paragraphs: [`Your request for a refund of ${formatAmount(payload.amount, payload.currency)} for order ${orderNo} was declined.`, ...(text(payload.reason) ? [`The merchant's note: ${text(payload.reason)}`] : [])],
+export const refundRejected: EmailTemplate = ({ orderNo, payload }, w) => ({
+  subject: w.t('email.refund_rejected.subject', { orderNo }),
+  // The workflow sends the merchant's note as `reason`.
+  paragraphs: [w.t('email.refund_rejected.text', { orderNo, amount: money(w, payload.amount, payload.currency) }), ...noteLines(w, payload.reason)],
 });

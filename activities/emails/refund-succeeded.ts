@@ -1,10 +1,7 @@
-import { formatAmount, text, type EmailTemplate } from './template.js';
+import { money, reasonLines, type EmailTemplate } from './template.js';
 
 /** A refund went through at the gateway: amount and reason. */
-export const refundSucceeded: EmailTemplate = ({ orderNo, payload }) => ({
-  subject: `Refund for order ${orderNo}`,
-  paragraphs: [
-    `We refunded ${formatAmount(payload.amount, payload.currency)} for order ${orderNo}. It may take a few days to reach your account.`,
-    ...(text(payload.reason) ? [`Reason: ${text(payload.reason)}`] : []),
-  ],
+export const refundSucceeded: EmailTemplate = ({ orderNo, payload }, w) => ({
+  subject: w.t('email.refund_succeeded.subject', { orderNo }),
+  paragraphs: [w.t('email.refund_succeeded.text', { orderNo, amount: money(w, payload.amount, payload.currency) }), ...reasonLines(w, payload.reason)],
 });

@@ -29,7 +29,17 @@ export interface Words {
   money(amount: number, currency: string): string;
   /** A point in time in the merchant's zone: `2026年12月3日 15:41`, `Dec 3, 2026, 3:41 PM`; `—` for none. */
   dateTime(value: string | Date | null | undefined): string;
+  /** A length of time in whole units: `5400` -> `1 hour, 30 minutes` (en) or `1小时30分钟` (zh-CN). */
+  duration(seconds: number): string;
 }
+
+/** The units a duration is told in, largest first, with their length in seconds. */
+const DURATION_UNITS = [
+  ['day', 86_400],
+  ['hour', 3_600],
+  ['minute', 60],
+  ['second', 1],
+] as const;
 
 /** The currency's minor-unit digits, as `Intl` knows them (CNY 2, JPY 0). */
 const fractionDigits = (currency: string) => new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
@@ -37,6 +47,9 @@ const fractionDigits = (currency: string) => new Intl.NumberFormat('en', { style
 export function wordsFor(locale: Locale, timeZone: string): Words {
   const catalog = CATALOGS[locale];
   const dates = new Intl.DateTimeFormat(locale, { dateStyle: locale === 'zh-CN' ? 'long' : 'medium', timeStyle: 'short', timeZone });
+  // Node 20 has no Intl.DurationFormat: each unit through NumberFormat, joined as the language lists units.
+  const units = DURATION_UNITS.map(([unit, size]) => [new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' }), size] as const);
+  const unitList = new Intl.ListFormat(locale, { style: 'long', type: 'unit' });
   return {
     locale,
     timeZone,
@@ -55,6 +68,16 @@ export function wordsFor(locale: Locale, timeZone: string): Words {
       if (value == null) return '—';
       const date = new Date(value);
       return Number.isNaN(date.getTime()) ? '—' : dates.format(date);
+    },
+    duration(seconds) {
+      let rest = Math.max(0, Math.round(seconds));
+      const parts: string[] = [];
+      for (const [format, size] of units) {
+        const n = Math.floor(rest / size);
+        rest -= n * size;
+        if (n > 0) parts.push(format.format(n));
+      }
+      return parts.length ? unitList.format(parts) : units[units.length - 1]![0].format(0);
     },
   };
 }

@@ -14,6 +14,9 @@ import * as pricesIncludeTax from './2026-12-03T13-00-00-prices-include-tax.js';
 import * as customerEmail from './2026-12-03T15-00-00-customer-email.js';
 import * as merchantWebhooks from './2026-12-03T16-00-00-merchant-webhooks.js';
 import * as locales from './2026-12-03T17-00-00-locales.js';
+import * as orderLocale from './2026-12-04T01-00-00-order-locale.js';
+import * as emailSendStatus from './2026-12-04T01-30-00-email-send-status.js';
+import * as codedReasons from './2026-12-04T09-00-00-coded-reasons.js';
 
 /** Every migration, listed explicitly in order: no directory scanning, so bundles and tests see the same set. */
 const migrations: Record<string, Migration> = {
@@ -32,6 +35,9 @@ const migrations: Record<string, Migration> = {
   '2026-12-03T15-00-00-customer-email': customerEmail,
   '2026-12-03T16-00-00-merchant-webhooks': merchantWebhooks,
   '2026-12-03T17-00-00-locales': locales,
+  '2026-12-04T01-00-00-order-locale': orderLocale,
+  '2026-12-04T01-30-00-email-send-status': emailSendStatus,
+  '2026-12-04T09-00-00-coded-reasons': codedReasons,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -3,7 +3,7 @@ import type { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { hashApiKey } from '../../core/api-keys.js';
 import { isStoppedKey, resolvePrincipal } from '../../services/api-keys.js';
-import { clearAdminCookie, LOGIN_COOKIE, pageWords, SESSION_COOKIE, setAdminCookie, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
+import { clearAdminCookie, here, LOGIN_COOKIE, pageWords, SESSION_COOKIE, setAdminCookie, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
 import { field } from './forms.js';
 import { randomToken, sameToken, SESSION_TTL_MS } from './session.js';
 import { LoginPage } from './views/login.js';
@@ -22,20 +22,21 @@ export function registerAuthPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps): 
   function loginPage(c: AdminContext, status: 200 | 401 | 403 | 429, options: { error?: string; notice?: string; next?: string } = {}) {
     const formToken = randomToken();
     setAdminCookie(c, deps, LOGIN_COOKIE, formToken, 60 * 60);
-    return c.html(<LoginPage nonce={c.get('nonce')} formToken={formToken} words={pageWords(c)} path={c.req.path} {...options} />, status);
+    return c.html(<LoginPage nonce={c.get('nonce')} formToken={formToken} words={pageWords(c)} here={here(c)} {...options} />, status);
   }
 
   admin.get('/login', async (c) => {
     if (await deps.sessions.get(getCookie(c, SESSION_COOKIE))) return c.redirect(landing(safeNext(c.req.query('next'))), 303);
-    const notice = c.req.query('signed_out') === '1' ? 'You have signed out.' : undefined;
+    const notice = c.req.query('signed_out') === '1' ? pageWords(c).t('admin.login.signed_out') : undefined;
     return loginPage(c, 200, { notice, next: safeNext(c.req.query('next')) });
   });
 
   /** Past the failed sign-ins allowed per address, every sign-in from it waits, even with the right key. */
   function tooManySignIns(c: AdminContext, retryAfterSeconds: number, next: string | undefined) {
     c.header('Retry-After', String(retryAfterSeconds));
-    const minutes = Math.ceil(retryAfterSeconds / 60);
-    const error = `Too many failed sign-ins from your network. Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`;
+    // Told in whole minutes, rounded up: never promised shorter than it is.
+    const w = pageWords(c);
+    const error = w.t('admin.login.too_many', { duration: w.duration(Math.ceil(retryAfterSeconds / 60) * 60) });
     return loginPage(c, 429, { error, next });
   }
 
@@ -46,7 +47,7 @@ export function registerAuthPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps): 
     const waiting = await deps.throttle.adminSignIns.check(address);
     if (waiting) return tooManySignIns(c, waiting.retryAfterSeconds, next);
     if (!sameToken(field(body, '_csrf'), getCookie(c, LOGIN_COOKIE))) {
-      return loginPage(c, 403, { error: 'The sign-in form had expired. Please enter your admin key again.', next });
+      return loginPage(c, 403, { error: pageWords(c).t('admin.login.expired'), next });
     }
     const key = field(body, 'key').trim();
     const principal = key && key.length <= 200 ? await resolvePrincipal(deps.db, deps.config.platformApiKey, `Bearer ${key}`) : undefined;
@@ -54,9 +55,9 @@ export function registerAuthPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps): 
     if (!principal || principal.kind !== 'admin') {
       const refused = await deps.throttle.adminSignIns.hit(address);
       if (refused) return tooManySignIns(c, refused.retryAfterSeconds, next);
-      return loginPage(c, 401, { error: 'That admin key is not valid.', next });
+      return loginPage(c, 401, { error: pageWords(c).t('admin.login.invalid'), next });
     }
-    if (isStoppedKey(principal)) return loginPage(c, 403, { error: 'This merchant account is suspended.', next });
+    if (isStoppedKey(principal)) return loginPage(c, 403, { error: pageWords(c).t('admin.login.suspended'), next });
 
     // A new token on every sign-in (no fixation); any session this browser had ends here.
     await deps.sessions.destroy(getCookie(c, SESSION_COOKIE));

@@ -74,9 +74,15 @@ export function pageMode(c: AdminContext): PageMode | undefined {
 /** The reader's words: the merchant's language and zone once signed in, English and UTC before. */
 export const pageWords = (c: AdminContext): Words => requestWords(c, c.get('language') ?? { locale: 'en', timeZone: 'UTC' });
 
+/** The page's own path and query, as asked for (the language switch keeps the query). */
+export function here(c: AdminContext): string {
+  const url = new URL(c.req.url);
+  return url.pathname + url.search;
+}
+
 /** Layout inputs for a signed-in page. */
 export function chrome(c: AdminContext): PageChrome & { csrfToken: string } {
-  return { nonce: c.get('nonce'), csrfToken: sessionOf(c).csrfToken, merchantName: c.get('merchantName'), mode: pageMode(c), words: pageWords(c), path: c.req.path, todoCount: c.get('todoCount') };
+  return { nonce: c.get('nonce'), csrfToken: sessionOf(c).csrfToken, merchantName: c.get('merchantName'), mode: pageMode(c), words: pageWords(c), here: here(c), todoCount: c.get('todoCount') };
 }
 
 /** Post/redirect/get: keeps the message in the session and sends the browser to `path` (303). */

@@ -1,5 +1,7 @@
 // Turning HTML form posts into the typed input the shared API schemas validate, and their complaints into
-// sentences for people. The rules themselves stay in the API's zod schemas; nothing is re-checked here.
+// sentences for people, in the reader's language. The rules themselves stay in the API's zod schemas;
+// nothing is re-checked here.
+import type { MessageKey, Words } from '../../core/i18n/messages.js';
 import { currencyExponent, fromDecimalString } from '../../domain/money.js';
 import { money } from '../shared/format.js';
 
@@ -17,7 +19,8 @@ export type Units = 'text' | 'money' | 'percent' | 'seconds';
 export interface FieldInfo {
   /** The input's id on the page. */
   id: string;
-  label: string;
+  /** Its label, from the catalogs. */
+  label: MessageKey & `field.${string}`;
   units?: Units;
 }
 
@@ -30,36 +33,40 @@ export function field(body: FormBody, name: string): string {
 /** A checkbox: present means checked. */
 export const checked = (body: FormBody, name: string) => field(body, name) !== '';
 
+/** A label inside a sentence: `Enter shipping fee.` (lower case where the language has it). */
+const inSentence = (label: string, w: Words) => label.toLocaleLowerCase(w.locale);
+
 /** `'12.50'` in the currency's major units -> exact minor units, or a problem; never rounded. */
-export function parseMoney(value: string, currency: string, info: FieldInfo, problems: Problem[]): number | undefined {
+export function parseMoney(value: string, currency: string, info: FieldInfo, problems: Problem[], w: Words): number | undefined {
   if (value.trim() === '') {
-    problems.push({ field: info.id, message: `Enter ${info.label.toLowerCase()}.` });
+    problems.push({ field: info.id, message: w.t('form.enter', { field: inSentence(w.t(info.label), w) }) });
     return undefined;
   }
   try {
     return fromDecimalString(value.replace(/,/g, ''), currency);
   } catch {
-    const example = currencyExponent(currency) === 0 ? '1250' : `12.${'5'.padEnd(currencyExponent(currency), '0')}`;
-    problems.push({ field: info.id, message: `${info.label} must be an amount in ${currency} such as ${example}, with at most ${currencyExponent(currency)} decimal places.` });
+    const decimals = currencyExponent(currency);
+    const example = decimals === 0 ? '1250' : `12.${'5'.padEnd(decimals, '0')}`;
+    problems.push({ field: info.id, message: w.t('form.money', { field: w.t(info.label), currency, example, decimals }) });
     return undefined;
   }
 }
 
 /** A whole number (seconds and the like), or a problem. */
-export function parseWhole(value: string, info: FieldInfo, problems: Problem[]): number | undefined {
+export function parseWhole(value: string, info: FieldInfo, problems: Problem[], w: Words): number | undefined {
   const trimmed = value.trim();
   if (!/^\d{1,12}$/.test(trimmed)) {
-    problems.push({ field: info.id, message: trimmed === '' ? `Enter ${info.label.toLowerCase()}.` : `${info.label} must be a whole number.` });
+    problems.push({ field: info.id, message: trimmed === '' ? w.t('form.enter', { field: inSentence(w.t(info.label), w) }) : w.t('form.whole', { field: w.t(info.label) }) });
     return undefined;
   }
   return Number(trimmed);
 }
 
 /** A percentage with up to two decimals (`6`, `6.25`) -> basis points, exactly; or a problem. */
-export function parsePercent(value: string, info: FieldInfo, problems: Problem[]): number | undefined {
+export function parsePercent(value: string, info: FieldInfo, problems: Problem[], w: Words): number | undefined {
   const match = /^(\d{1,5})(?:\.(\d{1,2}))?$/.exec(value.trim());
   if (!match) {
-    problems.push({ field: info.id, message: `${info.label} must be a percentage such as 6 or 6.25.` });
+    problems.push({ field: info.id, message: w.t('form.percent', { field: w.t(info.label) }) });
     return undefined;
   }
   return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
@@ -81,24 +88,27 @@ interface IssueLike {
   maximum?: number | bigint;
 }
 
+/** `{count} characters`, singular or plural as the language counts. */
+export const characters = (count: number, w: Words) => w.t(new Intl.PluralRules(w.locale).select(count) === 'one' ? 'form.characters.one' : 'form.characters.other', { count });
+
 /** The schema's complaints as sentences about the fields people see, limits in the units they typed. */
-export function describeIssues(issues: readonly IssueLike[], fields: Record<string, FieldInfo>, currency: string): Problem[] {
+export function describeIssues(issues: readonly IssueLike[], fields: Record<string, FieldInfo>, currency: string, w: Words): Problem[] {
   return issues.map((issue) => {
     const info = fields[String(issue.path[0] ?? '')];
-    const label = info?.label ?? 'This form';
+    const label = info ? w.t(info.label) : w.t('form.this_form');
     const bound = (n: number | bigint | undefined) => {
       const value = Number(n);
-      if (issue.origin === 'string') return `${value} character${value === 1 ? '' : 's'}`;
+      if (issue.origin === 'string') return characters(value, w);
       if (info?.units === 'money') return money(value, currency);
       if (info?.units === 'percent') return `${bpsToPercent(value)}%`;
-      if (info?.units === 'seconds') return `${value} seconds`;
+      if (info?.units === 'seconds') return w.duration(value);
       return String(value);
     };
     let message: string;
-    if (issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) === 1) message = `Enter ${label.toLowerCase()}.`;
-    else if (issue.code === 'too_small') message = `${label} must be at least ${bound(issue.minimum)}.`;
-    else if (issue.code === 'too_big') message = `${label} must be at most ${bound(issue.maximum)}.`;
-    else message = `${label}: ${issue.message}.`.replace(/\.\.$/, '.');
+    if (issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) === 1) message = w.t('form.enter', { field: inSentence(label, w) });
+    else if (issue.code === 'too_small') message = w.t('form.at_least', { field: label, bound: bound(issue.minimum) });
+    else if (issue.code === 'too_big') message = w.t('form.at_most', { field: label, bound: bound(issue.maximum) });
+    else message = w.t('form.invalid', { field: label });
     return { ...(info && { field: info.id }), message };
   });
 }

@@ -4,15 +4,11 @@ import type { Hono } from 'hono';
 import { ApiError } from '../../core/errors.js';
 import { MODES, type Mode } from '../../core/modes.js';
 import { safeNext } from './auth-routes.js';
-import { redirectWithFlash, sessionOf, type AdminEnv, type AdminPagesDeps } from './context.js';
+import { pageWords, redirectWithFlash, sessionOf, type AdminEnv, type AdminPagesDeps } from './context.js';
 import { field } from './forms.js';
 
 const isMode = (value: string): value is Mode => (MODES as readonly string[]).includes(value);
 
-const SWITCHED: Record<Mode, string> = {
-  test: 'Now showing test data: nothing here moves real money.',
-  live: 'Now showing live data: real orders and real money.',
-};
 
 export function registerModeSwitch(admin: Hono<AdminEnv>, deps: AdminPagesDeps): void {
   admin.post('/mode', async (c) => {
@@ -23,6 +19,6 @@ export function registerModeSwitch(admin: Hono<AdminEnv>, deps: AdminPagesDeps):
     if (!(await deps.sessions.setMode(sessionOf(c), mode))) {
       throw new ApiError(403, 'live_mode_not_allowed', 'You signed in with a test admin key, which shows only test data. Sign in with a live admin key (issued when the merchant is verified) to see live data.');
     }
-    return redirectWithFlash(c, deps, safeNext(field(body, 'next')) ?? '/admin', { kind: 'success', message: SWITCHED[mode] });
+    return redirectWithFlash(c, deps, safeNext(field(body, 'next')) ?? '/admin', { kind: 'success', message: pageWords(c).t(`admin.mode.${mode}`) });
   });
 }

@@ -4,6 +4,7 @@ import type { Hono } from 'hono';
 import type { z } from 'zod';
 import type { Config } from '../../core/config.js';
 import { ApiError } from '../../core/errors.js';
+import type { Words } from '../../core/i18n/messages.js';
 import { refundableAmount, type Refund } from '../../domain/order.js';
 import { emailBacklog } from '../../services/customer-email.js';
 import { listOrders, OrderListQuery, type OrderListPage } from '../../services/order-list.js';
@@ -13,14 +14,15 @@ import { loadOrderView, type OrderView } from '../../services/order-reads.js';
 import { orderWorkflowId, RefundRequestSchema, requestRefund } from '../../services/order-updates.js';
 import { money } from '../shared/format.js';
 import { refundRequestIdOf } from '../shared/refund-request-id.js';
-import { chrome, redirectWithFlash, sessionOf, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
+import { chrome, pageWords, redirectWithFlash, sessionOf, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
 import { describeIssues, field, parseMoney, type FieldInfo, type FormBody, type Problem } from './forms.js';
+import { refusalWords } from './refusal-words.js';
 import { OrderPage } from './views/order.js';
 import { OrdersPage } from './views/orders.js';
 
 const LIST_FIELDS: Record<string, FieldInfo> = {
-  status: { id: 'filter-status', label: 'Status' },
-  q: { id: 'filter-q', label: 'Search' },
+  status: { id: 'filter-status', label: 'field.status' },
+  q: { id: 'filter-q', label: 'field.search' },
 };
 
 /** The run in the Temporal Web UI, when `TEMPORAL_UI_URL` is configured; otherwise no link is shown. */
@@ -36,11 +38,11 @@ const refundableOf = (order: OrderView) => refundableAmount({ paidAmount: order.
 /** The inputs of each action's form on the order page: their ids (the flash's problems name them) and labels. */
 const ACTION_FIELDS: Record<OrderActionRow['name'], Record<string, FieldInfo>> = {
   confirm: {},
-  decline: { reason: { id: 'decline-reason', label: 'Reason' } },
-  ship: { carrier: { id: 'ship-carrier', label: 'Carrier' }, trackingNumber: { id: 'ship-tracking', label: 'Tracking number' } },
+  decline: { reason: { id: 'decline-reason', label: 'field.reason' } },
+  ship: { carrier: { id: 'ship-carrier', label: 'field.carrier' }, trackingNumber: { id: 'ship-tracking', label: 'field.tracking' } },
   deliver: {},
-  'accept-payment': { note: { id: 'accept-payment-note', label: 'Note' } },
-  'refund-payment': { reason: { id: 'refund-payment-reason', label: 'Reason' } },
+  'accept-payment': { note: { id: 'accept-payment-note', label: 'field.note' } },
+  'refund-payment': { reason: { id: 'refund-payment-reason', label: 'field.reason' } },
 };
 
 /** The form's fields that the schema names, as typed; an optional one left empty is left out. */
@@ -56,9 +58,9 @@ function formInput(schema: z.ZodObject, body: FormBody): Record<string, string> 
 /** A form that does not pass its schema: one sentence per problem, shown as the flash after the redirect. */
 class FormRejected extends Error {}
 
-function validated<T>(result: { success: true; data: T } | { success: false; error: { issues: Parameters<typeof describeIssues>[0] } }, fields: Record<string, FieldInfo>, currency: string): T {
+function validated<T>(result: { success: true; data: T } | { success: false; error: { issues: Parameters<typeof describeIssues>[0] } }, fields: Record<string, FieldInfo>, currency: string, w: Words): T {
   if (result.success) return result.data;
-  throw new FormRejected(describeIssues(result.error.issues, fields, currency).map((p) => p.message).join(' '));
+  throw new FormRejected(describeIssues(result.error.issues, fields, currency, w).map((p) => p.message).join(' '));
 }
 
 export function registerOrderPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps): void {
@@ -71,13 +73,13 @@ export function registerOrderPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps):
     let page: OrderListPage | undefined;
     let problems: Problem[] | undefined;
     if (!parsed.success) {
-      problems = describeIssues(parsed.error.issues, LIST_FIELDS, 'CNY');
+      problems = describeIssues(parsed.error.issues, LIST_FIELDS, 'CNY', pageWords(c));
     } else {
       try {
         page = await listOrders(db, sessionOf(c), parsed.data);
       } catch (error) {
         if (!(error instanceof ApiError) || error.status !== 400) throw error;
-        problems = [{ message: error.message }];
+        problems = [{ message: refusalWords(error, pageWords(c)) }];
       }
     }
     const email = await emailBacklog(db, config, sessionOf(c));
@@ -95,22 +97,23 @@ export function registerOrderPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps):
   });
 
   /**
-   * One action: run it, then redirect (303) to the order with its outcome as the flash. The workflow's
-   * refusal (e.g. "Only an order that is confirmed can be shipped; this order is paid.") is shown as is;
-   * another merchant's order is a 404 page.
+   * One action: run it, then redirect (303) to the order with its outcome as the flash, in the reader's
+   * words. A refusal is said by refusalWords (in English the workflow's own "Only an order that is
+   * confirmed can be shipped; this order is paid."); another merchant's order is a 404 page.
    */
-  function action(path: string, run: (c: AdminContext, order: OrderView, body: FormBody) => Promise<string>) {
+  function action(path: string, run: (c: AdminContext, order: OrderView, body: FormBody, w: Words) => Promise<string>) {
     admin.post(`/orders/:id/${path}`, async (c) => {
       const order = await loadOrderView(db, sessionOf(c), c.req.param('id'));
       if (!order) throw new ApiError(404, 'not_found', 'No such order.');
       const back = `/admin/orders/${encodeURIComponent(order.id)}`;
+      const w = pageWords(c);
       try {
-        const message = await run(c, order, await c.req.parseBody());
+        const message = await run(c, order, await c.req.parseBody(), w);
         return await redirectWithFlash(c, deps, back, { kind: 'success', message });
       } catch (error) {
         if (error instanceof FormRejected) return await redirectWithFlash(c, deps, back, { kind: 'error', message: error.message });
         if (error instanceof ApiError && error.status !== 404) {
-          const message = error.code === 'refund_exceeds_paid' ? `At most ${money(refundableOf(order), order.currency)} can still be refunded.` : error.message;
+          const message = error.code === 'refund_exceeds_paid' ? w.t('admin.done.refund_exceeds', { amount: money(refundableOf(order), order.currency) }) : refusalWords(error, w);
           return await redirectWithFlash(c, deps, back, { kind: 'error', message });
         }
         throw error;
@@ -119,31 +122,31 @@ export function registerOrderPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps):
   }
 
   for (const row of ORDER_ACTION_ROWS) {
-    action(row.name, async (c, order, body) => {
-      const input = row.input && validated(row.input.safeParse(formInput(row.input, body)), ACTION_FIELDS[row.name], order.currency);
-      return row.done(input, await runOrderAction(deps, sessionOf(c), order.id, row, input));
+    action(row.name, async (c, order, body, w) => {
+      const input = row.input && validated(row.input.safeParse(formInput(row.input, body)), ACTION_FIELDS[row.name], order.currency, w);
+      return row.done(input, await runOrderAction(deps, sessionOf(c), order.id, row, input), w);
     });
   }
 
-  action('refunds', async (c, order, body) => {
-    const amountInfo = { id: 'refund-amount', label: 'Amount', units: 'money' } as const;
+  action('refunds', async (c, order, body, w) => {
+    const amountInfo = { id: 'refund-amount', label: 'field.amount', units: 'money' } as const;
     const problems: Problem[] = [];
     const typed = field(body, 'amount').trim();
     // Entered by a person in major units (`12.50`), converted exactly; empty means everything refundable.
-    const amount = typed === '' ? undefined : parseMoney(typed, order.currency, amountInfo, problems);
+    const amount = typed === '' ? undefined : parseMoney(typed, order.currency, amountInfo, problems, w);
     if (problems.length) throw new FormRejected(problems.map((p) => p.message).join(' '));
-    const input = validated(RefundRequestSchema.safeParse({ amount, reason: field(body, 'reason') }), { amount: amountInfo, reason: { id: 'refund-reason', label: 'Reason' } }, order.currency);
+    const input = validated(RefundRequestSchema.safeParse({ amount, reason: field(body, 'reason') }), { amount: amountInfo, reason: { id: 'refund-reason', label: 'field.reason' } }, order.currency, w);
     const refund = await requestRefund({ db, temporal, config }, sessionOf(c), order.id, { ...input, actor: 'merchant', idempotencyKey: refundRequestIdOf(body) });
-    return `Refund of ${money(refund.amount, refund.currency)} started.`;
+    return w.t('admin.done.refund', { amount: money(refund.amount, refund.currency) });
   });
 
   /** Approve or reject a refund waiting for the merchant; the refund must belong to this order. */
   for (const row of REFUND_DECISION_ROWS) {
-    action(`refunds/:refundId/${row.name}`, async (c, order, body) => {
+    action(`refunds/:refundId/${row.name}`, async (c, order, body, w) => {
       const refundId = c.req.param('refundId') ?? '';
       if (!order.refunds.some((r) => r.id === refundId)) throw new ApiError(404, 'not_found', 'No such refund.');
-      const input = validated(row.input.safeParse(formInput(row.input, body)), { note: { id: `${row.name}-note-${refundId}`, label: 'Note' } }, order.currency);
-      return row.done(input, await runRefundDecision(deps, sessionOf(c), order.id, refundId, row, input));
+      const input = validated(row.input.safeParse(formInput(row.input, body)), { note: { id: `${row.name}-note-${refundId}`, label: 'field.note' } }, order.currency, w);
+      return row.done(input, await runRefundDecision(deps, sessionOf(c), order.id, refundId, row, input), w);
     });
   }
 }

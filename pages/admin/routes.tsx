@@ -9,7 +9,7 @@ import type { PagesDeps } from '../index.js';
 import { registerAuthPages } from './auth-routes.js';
 import { getSettings } from '../../db/merchants.js';
 import { todoTotal } from '../../services/todo.js';
-import { clearAdminCookie, pageMode, pageWords, SESSION_COOKIE, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
+import { clearAdminCookie, here, pageMode, pageWords, SESSION_COOKIE, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
 import { field } from './forms.js';
 import { registerModeSwitch } from './mode-routes.js';
 import { registerOrderPages } from './order-routes.js';
@@ -17,6 +17,7 @@ import { createSessionStore, sameToken } from './session.js';
 import { registerSettingsPages } from './settings-routes.js';
 import { registerTodoPage } from './todo-routes.js';
 import { registerWebhookPages } from './webhook-routes.js';
+import { refusalWords } from './refusal-words.js';
 import { ErrorPage, NotFoundPage } from './views/errors.js';
 
 /** Paths reachable without a session. */
@@ -27,7 +28,7 @@ export function registerAdminPages(app: Hono, deps: PagesDeps): void {
   const admin = new Hono<AdminEnv>();
 
   admin.use('*', securityHeaders());
-  admin.use('*', bodyLimit({ maxSize: 256 * 1024, onError: (c) => c.text('Request too large.', 413) }));
+  admin.use('*', bodyLimit({ maxSize: 256 * 1024, onError: (c) => c.text(pageWords(c).t('admin.error.too_large'), 413) }));
   admin.use('*', authenticate(pageDeps));
   admin.use('*', checkCsrf());
 
@@ -42,10 +43,12 @@ export function registerAdminPages(app: Hono, deps: PagesDeps): void {
   admin.onError((error, c) => {
     if (error instanceof ApiError && error.status === 404) return notFound(c);
     if (error instanceof ApiError && error.status < 500) {
-      return c.html(<ErrorPage {...pageChrome(c)} title="That did not work" message={error.message} />, error.status);
+      const w = pageWords(c);
+      return c.html(<ErrorPage {...pageChrome(c)} title={w.t('admin.error.refused')} message={refusalWords(error, w)} />, error.status);
     }
     deps.logger.error({ err: error, method: c.req.method, path: c.req.path }, 'admin page failed');
-    return c.html(<ErrorPage {...pageChrome(c)} title="Something went wrong" message="Something went wrong on our side. Please try again." />, 500);
+    const w = pageWords(c);
+    return c.html(<ErrorPage {...pageChrome(c)} title={w.t('admin.error.failed.title')} message={w.t('admin.error.failed.text')} />, 500);
   });
 
   app.route('/admin', admin);
@@ -53,7 +56,7 @@ export function registerAdminPages(app: Hono, deps: PagesDeps): void {
 
 /** Layout inputs whether or not anyone is signed in (error pages can happen before authentication). */
 function pageChrome(c: AdminContext) {
-  return { nonce: c.get('nonce'), csrfToken: c.get('session')?.csrfToken, merchantName: c.get('merchantName'), mode: pageMode(c), words: pageWords(c), path: c.req.path, todoCount: c.get('todoCount') };
+  return { nonce: c.get('nonce'), csrfToken: c.get('session')?.csrfToken, merchantName: c.get('merchantName'), mode: pageMode(c), words: pageWords(c), here: here(c), todoCount: c.get('todoCount') };
 }
 
 function notFound(c: AdminContext) {
@@ -117,10 +120,8 @@ function checkCsrf(): MiddlewareHandler<AdminEnv> {
     const session = c.get('session');
     const body = await c.req.parseBody();
     if (!session || !sameToken(field(body, '_csrf'), session.csrfToken)) {
-      return c.html(
-        <ErrorPage {...pageChrome(c)} title="Form expired" message="This form was not sent from your current session, so nothing was changed. Go back, reload the page and try again." />,
-        403,
-      );
+      const w = pageWords(c);
+      return c.html(<ErrorPage {...pageChrome(c)} title={w.t('admin.error.csrf.title')} message={w.t('admin.error.csrf.text')} />, 403);
     }
     await next();
   };

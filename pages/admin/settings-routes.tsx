@@ -7,14 +7,15 @@ import { configuredGateways, saveGatewayCredentials } from '../../db/gateway-cre
 import { getMerchant, getSettings } from '../../db/merchants.js';
 import { listProducts } from '../../db/products.js';
 import { hasCredentialFields } from '../../domain/gateways.js';
-import { MAX_CREDENTIAL_LENGTH, modePrefixes, readCredentials } from '../../gateways/credentials.js';
+import { MAX_CREDENTIAL_LENGTH, readCredentials } from '../../gateways/credentials.js';
 import { addProduct, changeProduct, NewProductSchema, ProductPatchSchema } from '../../services/catalog.js';
 import { listEndpoints } from '../../services/merchant-webhooks.js';
 import { changeSettings, SettingsPatchSchema } from '../../services/settings.js';
 import { money } from '../shared/format.js';
-import { chrome, redirectWithFlash, sessionOf, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
+import { chrome, pageWords, redirectWithFlash, sessionOf, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
 import { checked, describeIssues, field, parseMoney, parsePercent, parseWhole, type FormBody, type Problem } from './forms.js';
-import { GATEWAY_FORMS } from './gateway-fields.js';
+import { credentialLabel, GATEWAY_FORMS, gatewayName } from './gateway-fields.js';
+import { refusalWords } from './refusal-words.js';
 import { gatewayFieldId, productFields, SETTINGS_FIELDS } from './settings-fields.js';
 import { SettingsPage, type FailedForm } from './views/settings.js';
 
@@ -54,20 +55,21 @@ export function registerSettingsPages(admin: Hono<AdminEnv>, deps: AdminPagesDep
 
   admin.post('/settings', async (c) => {
     const body = await c.req.parseBody();
+    const w = pageWords(c);
     const merchantId = sessionOf(c).merchantId;
     const { currency } = await getSettings(db, merchantId);
     const f = SETTINGS_FIELDS;
     const problems: Problem[] = [];
     const input = {
-      shippingFee: parseMoney(field(body, 'shippingFee'), currency, f.shippingFee, problems),
-      taxRateBps: parsePercent(field(body, 'taxRateBps'), f.taxRateBps, problems),
+      shippingFee: parseMoney(field(body, 'shippingFee'), currency, f.shippingFee, problems, w),
+      taxRateBps: parsePercent(field(body, 'taxRateBps'), f.taxRateBps, problems, w),
       pricesIncludeTax: checked(body, 'pricesIncludeTax'),
-      paymentWindowSeconds: parseWhole(field(body, 'paymentWindowSeconds'), f.paymentWindowSeconds, problems),
-      paymentCheckIntervalSeconds: parseWhole(field(body, 'paymentCheckIntervalSeconds'), f.paymentCheckIntervalSeconds, problems),
-      latePaymentGraceSeconds: parseWhole(field(body, 'latePaymentGraceSeconds'), f.latePaymentGraceSeconds, problems),
+      paymentWindowSeconds: parseWhole(field(body, 'paymentWindowSeconds'), f.paymentWindowSeconds, problems, w),
+      paymentCheckIntervalSeconds: parseWhole(field(body, 'paymentCheckIntervalSeconds'), f.paymentCheckIntervalSeconds, problems, w),
+      latePaymentGraceSeconds: parseWhole(field(body, 'latePaymentGraceSeconds'), f.latePaymentGraceSeconds, problems, w),
       autoConfirm: checked(body, 'autoConfirm'),
-      refundWindowSeconds: parseWhole(field(body, 'refundWindowSeconds'), f.refundWindowSeconds, problems),
-      refundApprovalThreshold: parseMoney(field(body, 'refundApprovalThreshold'), currency, f.refundApprovalThreshold, problems),
+      refundWindowSeconds: parseWhole(field(body, 'refundWindowSeconds'), f.refundWindowSeconds, problems, w),
+      refundApprovalThreshold: parseMoney(field(body, 'refundApprovalThreshold'), currency, f.refundApprovalThreshold, problems, w),
       emailSenderName: field(body, 'emailSenderName').trim() || null,
       emailReplyTo: field(body, 'emailReplyTo').trim() || null,
       // Absent from a form made before these fields existed: left as they are.
@@ -75,38 +77,39 @@ export function registerSettingsPages(admin: Hono<AdminEnv>, deps: AdminPagesDep
       ...(field(body, 'timeZone') && { timeZone: field(body, 'timeZone').trim() }),
     };
     const parsed = problems.length ? undefined : SettingsPatchSchema.safeParse(input);
-    if (parsed && !parsed.success) problems.push(...describeIssues(parsed.error.issues, f, currency));
+    if (parsed && !parsed.success) problems.push(...describeIssues(parsed.error.issues, f, currency, w));
     const values = echo(body, Object.keys(f));
     return submit(c, 'settings', values, problems, async () => {
       try {
         await changeSettings(db, merchantId, parsed!.data!);
       } catch (error) {
         if (error instanceof ApiError && error.code === 'invalid_settings') {
-          throw new SaveRejected(422, [{ field: f.paymentCheckIntervalSeconds.id, message: 'The payment check interval must not be longer than the payment window.' }]);
+          throw new SaveRejected(422, [{ field: f.paymentCheckIntervalSeconds.id, message: w.t('form.interval_longer') }]);
         }
-        if (error instanceof ApiError && error.status < 500) throw new SaveRejected(error.status === 409 ? 409 : 422, [{ message: error.message }]);
+        if (error instanceof ApiError && error.status < 500) throw new SaveRejected(error.status === 409 ? 409 : 422, [{ message: refusalWords(error, w) }]);
         throw error;
       }
-      return 'Settings saved. New orders use them; orders already placed keep theirs.';
+      return w.t('admin.settings.saved');
     }, '#orders-settings-heading');
   });
 
   admin.post('/settings/products', async (c) => {
     const body = await c.req.parseBody();
+    const w = pageWords(c);
     const merchantId = sessionOf(c).merchantId;
     const { currency } = await getSettings(db, merchantId);
     const pf = productFields('product-new');
     const problems: Problem[] = [];
-    const unitAmount = parseMoney(field(body, 'unitAmount'), currency, pf.unitAmount, problems);
+    const unitAmount = parseMoney(field(body, 'unitAmount'), currency, pf.unitAmount, problems, w);
     const parsed = NewProductSchema.safeParse({ sku: field(body, 'sku'), name: field(body, 'name'), unitAmount: unitAmount ?? 0, currency, active: checked(body, 'active') });
-    if (!parsed.success) problems.push(...describeIssues(parsed.error.issues, pf, currency));
+    if (!parsed.success) problems.push(...describeIssues(parsed.error.issues, pf, currency, w));
     return submit(c, 'product-new', echo(body, ['sku', 'name', 'unitAmount', 'active']), problems, async () => {
       try {
         const product = await addProduct(db, merchantId, parsed.data!);
-        return `Product ${product.sku} added at ${money(product.unitAmount, product.currency)}.`;
+        return w.t('admin.products.added', { sku: product.sku, amount: money(product.unitAmount, product.currency) });
       } catch (error) {
-        if (error instanceof ApiError && error.code === 'sku_exists') throw new SaveRejected(409, [{ field: pf.sku.id, message: error.message }]);
-        if (error instanceof ApiError && error.status < 500) throw new SaveRejected(422, [{ message: error.message }]);
+        if (error instanceof ApiError && error.code === 'sku_exists') throw new SaveRejected(409, [{ field: pf.sku.id, message: refusalWords(error, w) }]);
+        if (error instanceof ApiError && error.status < 500) throw new SaveRejected(422, [{ message: refusalWords(error, w) }]);
         throw error;
       }
     }, '#products-heading');
@@ -114,19 +117,20 @@ export function registerSettingsPages(admin: Hono<AdminEnv>, deps: AdminPagesDep
 
   admin.post('/settings/products/:sku', async (c) => {
     const body = await c.req.parseBody();
+    const w = pageWords(c);
     const merchantId = sessionOf(c).merchantId;
     const sku = c.req.param('sku');
     const { currency } = await getSettings(db, merchantId);
     const prefix = `product-${sku}` as const;
     const pf = productFields(prefix);
     const problems: Problem[] = [];
-    const unitAmount = parseMoney(field(body, 'unitAmount'), currency, pf.unitAmount, problems);
+    const unitAmount = parseMoney(field(body, 'unitAmount'), currency, pf.unitAmount, problems, w);
     const parsed = ProductPatchSchema.safeParse({ name: field(body, 'name'), unitAmount: unitAmount ?? 0, active: checked(body, 'active') });
-    if (!parsed.success) problems.push(...describeIssues(parsed.error.issues, pf, currency));
+    if (!parsed.success) problems.push(...describeIssues(parsed.error.issues, pf, currency, w));
     return submit(c, prefix, echo(body, ['name', 'unitAmount', 'active']), problems, async () => {
       // Another merchant's (or no) product: changeProduct's 404 becomes the not-found page.
       const product = await changeProduct(db, merchantId, sku, parsed.data!);
-      return `Product ${product.sku} saved.`;
+      return w.t('admin.products.saved', { sku: product.sku });
     }, `#${prefix}`);
   });
 
@@ -134,20 +138,24 @@ export function registerSettingsPages(admin: Hono<AdminEnv>, deps: AdminPagesDep
     const gateway = GATEWAY_FORMS.find((g) => g.gateway === c.req.param('gateway'));
     if (!gateway || !hasCredentialFields(gateway.gateway)) throw new ApiError(404, 'not_found', 'No such gateway.');
     const body = await c.req.parseBody();
+    const w = pageWords(c);
     const merchantId = sessionOf(c).merchantId;
     const { mode } = sessionOf(c);
     const { credentials, problems: found } = readCredentials(gateway.gateway, mode, (name) => field(body, name));
-    const problems: Problem[] = found.map(({ field: credential, problem }) => ({
-      field: gatewayFieldId(gateway.gateway, credential.name),
-      message:
-        problem === 'missing' ? `Enter ${credential.label}.`
-        : problem === 'too_long' ? `${credential.label} must be at most ${MAX_CREDENTIAL_LENGTH} characters.`
-        : `${credential.label} must start with ${modePrefixes(credential, mode)} in ${mode} mode.`,
-    }));
+    const problems: Problem[] = found.map(({ field: credential, problem }) => {
+      const label = credentialLabel(gateway.gateway, credential, w);
+      return {
+        field: gatewayFieldId(gateway.gateway, credential.name),
+        message:
+          problem === 'missing' ? w.t('form.enter', { field: label })
+          : problem === 'too_long' ? w.t('form.credential.too_long', { field: label, max: MAX_CREDENTIAL_LENGTH })
+          : w.t('form.credential.prefix', { field: label, prefixes: new Intl.ListFormat(w.locale, { type: 'disjunction' }).format(credential.prefixes?.[mode] ?? []), mode: w.t(`admin.mode.name.${mode}`) }),
+      };
+    });
     // Credentials are never echoed back into the page, not even after a mistake.
     return submit(c, `gateway-${gateway.gateway}`, {}, problems, async () => {
       await saveGatewayCredentials(db, config.masterKey, merchantId, gateway.gateway, mode, credentials);
-      return `${gateway.label} credentials saved. They are stored encrypted and will not be shown again.`;
+      return w.t('admin.gateways.saved', { gateway: gatewayName(gateway.gateway, w) });
     }, `#gateway-${gateway.gateway}`);
   });
 }

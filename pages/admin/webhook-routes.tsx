@@ -4,8 +4,9 @@ import type { Hono } from 'hono';
 import { ApiError } from '../../core/errors.js';
 import { MERCHANT_EVENT_TYPES } from '../../domain/merchant-events.js';
 import { changeEndpoint, createEndpoint, EndpointCreateSchema, removeEndpoint, resendDelivery, rotateSecret, type EndpointView } from '../../services/merchant-webhooks.js';
-import { chrome, redirectWithFlash, sessionOf, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
+import { chrome, pageWords, redirectWithFlash, sessionOf, type AdminContext, type AdminEnv, type AdminPagesDeps } from './context.js';
 import { field } from './forms.js';
+import { refusalWords } from './refusal-words.js';
 import { WebhookSecretPage } from './views/webhooks.js';
 
 const BACK = '/admin/settings';
@@ -17,7 +18,7 @@ export function registerWebhookPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps
     try {
       return await redirectWithFlash(c, deps, BACK, { kind: 'success', message: await run() }, FRAGMENT);
     } catch (error) {
-      if (error instanceof ApiError && error.status !== 404 && error.status < 500) return redirectWithFlash(c, deps, BACK, { kind: 'error', message: error.message }, FRAGMENT);
+      if (error instanceof ApiError && error.status !== 404 && error.status < 500) return redirectWithFlash(c, deps, BACK, { kind: 'error', message: refusalWords(error, pageWords(c)) }, FRAGMENT);
       throw error;
     }
   }
@@ -28,21 +29,21 @@ export function registerWebhookPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps
     const body = await c.req.parseBody();
     const eventTypes = MERCHANT_EVENT_TYPES.filter((type) => field(body, `eventType-${type}`) === 'on');
     const parsed = EndpointCreateSchema.safeParse({ url: field(body, 'url'), eventTypes, enabled: true });
-    if (!parsed.success) return redirectWithFlash(c, deps, BACK, { kind: 'error', message: 'Enter the endpoint URL and choose at least one event.' }, FRAGMENT);
+    if (!parsed.success) return redirectWithFlash(c, deps, BACK, { kind: 'error', message: pageWords(c).t('form.webhook') }, FRAGMENT);
     try {
       return secretPage(c, await createEndpoint(deps, sessionOf(c), parsed.data));
     } catch (error) {
-      if (error instanceof ApiError && error.status === 422) return redirectWithFlash(c, deps, BACK, { kind: 'error', message: error.message }, FRAGMENT);
+      if (error instanceof ApiError && error.status === 422) return redirectWithFlash(c, deps, BACK, { kind: 'error', message: refusalWords(error, pageWords(c)) }, FRAGMENT);
       throw error;
     }
   });
 
-  admin.post('/settings/webhooks/:id/enable', (c) => settle(c, async () => `Endpoint ${(await changeEndpoint(deps, sessionOf(c), c.req.param('id'), { enabled: true })).url} enabled.`));
-  admin.post('/settings/webhooks/:id/disable', (c) => settle(c, async () => `Endpoint ${(await changeEndpoint(deps, sessionOf(c), c.req.param('id'), { enabled: false })).url} disabled.`));
+  admin.post('/settings/webhooks/:id/enable', (c) => settle(c, async () => pageWords(c).t('admin.webhooks.enabled_flash', { url: (await changeEndpoint(deps, sessionOf(c), c.req.param('id'), { enabled: true })).url })));
+  admin.post('/settings/webhooks/:id/disable', (c) => settle(c, async () => pageWords(c).t('admin.webhooks.disabled_flash', { url: (await changeEndpoint(deps, sessionOf(c), c.req.param('id'), { enabled: false })).url })));
   admin.post('/settings/webhooks/:id/delete', (c) =>
     settle(c, async () => {
       await removeEndpoint(deps, sessionOf(c), c.req.param('id'));
-      return 'Endpoint deleted.';
+      return pageWords(c).t('admin.webhooks.deleted');
     }),
   );
   admin.post('/settings/webhooks/:id/rotate', async (c) => secretPage(c, await rotateSecret(deps, sessionOf(c), c.req.param('id'))));
@@ -52,9 +53,9 @@ export function registerWebhookPages(admin: Hono<AdminEnv>, deps: AdminPagesDeps
     try {
       await resendDelivery(deps, sessionOf(c), c.req.param('deliveryId'));
     } catch (error) {
-      if (error instanceof ApiError && error.status === 409) return redirectWithFlash(c, deps, back, { kind: 'error', message: error.message }, '#deliveries');
+      if (error instanceof ApiError && error.status === 409) return redirectWithFlash(c, deps, back, { kind: 'error', message: refusalWords(error, pageWords(c)) }, '#deliveries');
       throw error;
     }
-    return redirectWithFlash(c, deps, back, { kind: 'success', message: 'Webhook sent again.' }, '#deliveries');
+    return redirectWithFlash(c, deps, back, { kind: 'success', message: pageWords(c).t('admin.deliveries.resent') }, '#deliveries');
   });
 }

@@ -110,8 +110,9 @@ export function registerCustomerPages(app: Hono, deps: PagesDeps): void {
   /** A limit reached (services/throttle.ts): a page that says when to come back, and `Retry-After`. */
   function tooMany(c: Context, retryAfterSeconds: number, why: 'error.too_many_windows' | 'error.too_many_refunds') {
     c.header('Retry-After', String(retryAfterSeconds));
-    const minutes = Math.ceil(retryAfterSeconds / 60);
-    return messagePage(c, 429, (w) => ({ title: w.t('error.wait.title'), message: `${w.t(why)} ${w.t('error.wait.retry', { minutes })}` }));
+    // Told in whole minutes: the wait is rounded up, never promised shorter than it is.
+    const duration = Math.ceil(retryAfterSeconds / 60) * 60;
+    return messagePage(c, 429, (w) => ({ title: w.t('error.wait.title'), message: `${w.t(why)} ${w.t('error.wait.retry', { duration: w.duration(duration) })}` }));
   }
   const notFound = (c: Context) => messagePage(c, 404, (w) => ({ title: w.t('error.not_found.title'), message: w.t('error.not_found.text') }));
 

@@ -9,6 +9,7 @@ import { LocaleSwitch } from '../i18n/locale-switch.js';
 import { Message } from '../i18n/message.js';
 import { Layout } from '../shared/layout.js';
 import { statusReasonWords } from '../shared/status-reason.js';
+import { refundText } from '../../domain/timeline-words.js';
 import { Time } from '../shared/ui.js';
 import { CLIENT_SCRIPT } from './client-script.js';
 import type { CustomerOrder } from '../../services/order-reads.js';
@@ -289,17 +290,17 @@ function RefundsSection({ order, w }: { order: Order; w: Words }) {
                   <Time value={refund.createdAt} words={w} />
                 </dd>
                 <dt>{w.t(refund.initiatedBy === 'customer' ? 'refunds.your_reason' : 'refunds.reason')}</dt>
-                <dd>{refund.reason}</dd>
+                <dd>{refundText(refund, 'reason', w)}</dd>
                 {refund.note && (
                   <>
                     <dt>{w.t('refunds.note')}</dt>
-                    <dd>{refund.note}</dd>
+                    <dd>{refundText(refund, 'note', w)}</dd>
                   </>
                 )}
                 {refund.status === 'failed' && refund.failureReason && (
                   <>
                     <dt>{w.t('refunds.failure')}</dt>
-                    <dd>{refund.failureReason}</dd>
+                    <dd>{refundText(refund, 'failure', w)}</dd>
                   </>
                 )}
               </dl>
@@ -404,7 +405,7 @@ export function OrderPage({ data, token, formToken, nonce, notice, words: w, bas
       nonce={nonce}
       referrer="no-referrer"
       words={w}
-      nav={<LocaleSwitch words={w} path={orderPath(token)} />}
+      nav={<LocaleSwitch words={w} here={orderPath(token)} />}
       banner={data.livemode ? undefined : testOrderBanner(w)}
       tail={
         <>

@@ -1,9 +1,11 @@
-// Why an order ended as it did, in the reader's language. The projection stores the reason as the workflow
-// wrote it (English, or the merchant's own words); the words come from the event that set the status, by
-// its code. Older rows whose reason is one of the system's fixed English sentences render translated too;
-// anything else is a person's (or a gateway's) own text and is shown as written.
+// Why an order ended as it did, in the reader's language. The projection stores the reason as a code with
+// parameters (domain/timeline-words.ts renders it). Rows from before codes hold the sentence the workflow
+// wrote (English, or a person's own words): their words come from the event that set the status, by its
+// code, or from one of the system's fixed English sentences; anything else is a person's (or a gateway's)
+// own text and is shown as written.
 import type { PlainKey, Words } from '../../core/i18n/messages.js';
 import type { OrderStatus } from '../../domain/order.js';
+import { reasonWords } from '../../domain/timeline-words.js';
 
 /** Events whose reason the system words itself, whatever the stored sentence says. */
 const REASON_BY_EVENT: Partial<Record<string, PlainKey>> = {
@@ -15,6 +17,7 @@ const REASON_BY_EVENT: Partial<Record<string, PlainKey>> = {
 /** The fixed sentences the workflow has stored as reasons. */
 const KNOWN_REASONS: Partial<Record<string, PlainKey>> = {
   'Cancelled before payment.': 'reason.cancelled_before_payment',
+  'Cancelled by the customer before payment.': 'reason.cancelled_by_customer',
   'The payment window closed before payment.': 'reason.expired',
   'The payment failed at the gateway.': 'reason.payment_failed',
 };
@@ -22,6 +25,8 @@ const KNOWN_REASONS: Partial<Record<string, PlainKey>> = {
 interface ReasonFacts {
   status: OrderStatus;
   statusReason: string | null;
+  statusReasonCode: string | null;
+  statusReasonParams: Record<string, unknown> | null;
   timeline: ReadonlyArray<{ status: OrderStatus; event: string }>;
 }
 
@@ -33,6 +38,10 @@ function statusEvent(order: ReasonFacts): string | undefined {
 }
 
 export function statusReasonWords(order: ReasonFacts, w: Words): string | undefined {
+  if (order.statusReasonCode !== null) {
+    const words = reasonWords({ code: order.statusReasonCode, params: order.statusReasonParams }, w);
+    if (words !== undefined) return words;
+  }
   if (!order.statusReason) return undefined;
   const event = statusEvent(order);
   const key = (event && REASON_BY_EVENT[event]) ?? KNOWN_REASONS[order.statusReason];

@@ -17,8 +17,8 @@ export interface PageChrome {
   mode?: PageMode;
   /** The reader's language and the merchant's time zone. */
   words: Words;
-  /** The page's own path, for the language switch. */
-  path: string;
+  /** The page's own path and query, for the language switch. */
+  here: string;
   /** What waits for the merchant (each kind capped), shown on the navigation's to-do link. */
   todoCount?: number;
 }
@@ -61,7 +61,7 @@ function testDataBanner(mode: PageMode, csrfToken: string, back: string, w: Word
 }
 
 export function AdminLayout(props: PageChrome & { title: string; current?: 'todo' | 'orders' | 'settings'; tail?: Child; children?: Child }) {
-  const { title, nonce, csrfToken, merchantName, mode, current, tail, children, words, path, todoCount } = props;
+  const { title, nonce, csrfToken, merchantName, mode, current, tail, children, words, here, todoCount } = props;
   const back = current === 'settings' ? '/admin/settings' : current === 'todo' ? '/admin/todo' : '/admin';
   const nav = csrfToken ? (
     <nav aria-label={words.t('admin.nav')}>
@@ -119,7 +119,7 @@ export function AdminLayout(props: PageChrome & { title: string; current?: 'todo
       nav={
         <>
           {nav}
-          <LocaleSwitch words={words} path={path} />
+          <LocaleSwitch words={words} here={here} />
         </>
       }
       words={words}
@@ -151,11 +151,11 @@ export function FlashMessage({ flash }: { flash?: Flash }) {
 }
 
 /** Lists what is wrong with a form, each linked to its field. */
-export function ErrorSummary({ problems, id = 'error-summary' }: { problems?: Problem[]; id?: string }) {
+export function ErrorSummary({ problems, id = 'error-summary', words }: { problems?: Problem[]; id?: string; words: Words }) {
   if (!problems || problems.length === 0) return null;
   return (
     <div class="errors" role="alert" id={id} tabindex={-1}>
-      <h2>There is a problem</h2>
+      <h2>{words.t('form.problem')}</h2>
       <ul>
         {problems.map((problem) => (
           <li>{problem.field ? <a href={`#${problem.field}`}>{problem.message}</a> : problem.message}</li>

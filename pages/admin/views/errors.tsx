@@ -1,12 +1,13 @@
 import { AdminLayout, type PageChrome } from './common.js';
 
 export function NotFoundPage(props: PageChrome) {
+  const w = props.words;
   return (
-    <AdminLayout {...props} title="Not found">
-      <h1>Not found</h1>
-      <p>There is nothing here, or it belongs to another store.</p>
+    <AdminLayout {...props} title={w.t('admin.error.not_found.title')}>
+      <h1>{w.t('admin.error.not_found.title')}</h1>
+      <p>{w.t('admin.error.not_found.text')}</p>
       <p>
-        <a href="/admin">Back to your orders</a>
+        <a href="/admin">{w.t('admin.error.back')}</a>
       </p>
     </AdminLayout>
   );
@@ -18,7 +19,7 @@ export function ErrorPage(props: PageChrome & { title: string; message: string }
       <h1>{props.title}</h1>
       <p role="alert">{props.message}</p>
       <p>
-        <a href="/admin">Back to your orders</a>
+        <a href="/admin">{props.words.t('admin.error.back')}</a>
       </p>
     </AdminLayout>
   );

@@ -9,19 +9,19 @@ export interface LoginPageProps {
   error?: string;
   notice?: string;
   words: Words;
-  path: string;
+  here: string;
 }
 
-export function LoginPage({ nonce, formToken, next, error, notice, words, path }: LoginPageProps) {
+export function LoginPage({ nonce, formToken, next, error, notice, words: w, here }: LoginPageProps) {
   return (
-    <AdminLayout title="Sign in" nonce={nonce} words={words} path={path}>
-      <h1>Sign in to your store's admin</h1>
+    <AdminLayout title={w.t('admin.login.title')} nonce={nonce} words={w} here={here}>
+      <h1>{w.t('admin.login.heading')}</h1>
       <div role="status" class={notice ? 'flash flash-success' : 'flash'}>
         {notice ?? ''}
       </div>
       {error && (
         <div class="errors" role="alert" id="error-summary">
-          <h2>Could not sign in</h2>
+          <h2>{w.t('admin.login.failed')}</h2>
           <p>
             <a href="#admin-key">{error}</a>
           </p>
@@ -35,15 +35,15 @@ export function LoginPage({ nonce, formToken, next, error, notice, words, path }
             id="admin-key"
             name="key"
             type="password"
-            label="Admin key"
-            hint="The admin key (ak_…) you were given when your merchant account was created. It is not stored in your browser."
+            label={w.t('admin.login.key')}
+            hint={w.t('admin.login.key_hint')}
             error={error}
             autocomplete="current-password"
             required
             maxlength={200}
           />
           <div>
-            <button type="submit">Sign in</button>
+            <button type="submit">{w.t('admin.login.submit')}</button>
           </div>
         </form>
       </section>

@@ -2,12 +2,15 @@ import { raw } from 'hono/html';
 import { actionAllowed, REFUNDS_ALLOWED } from '../../../domain/order-actions.js';
 import type { DeliveryView } from '../../../services/merchant-webhooks.js';
 import type { OrderView } from '../../../services/order-reads.js';
-import { humanize, money } from '../../shared/format.js';
+import { money } from '../../shared/format.js';
+import { gatewayName } from '../gateway-fields.js';
+import { Message } from '../../i18n/message.js';
 import { StatusBadge, Time } from '../../shared/ui.js';
 import type { Flash } from '../session.js';
 import type { Words } from '../../../core/i18n/messages.js';
 import { statusReasonWords } from '../../shared/status-reason.js';
 import { actorWords, eventWords } from '../../shared/timeline-words.js';
+import { refundText, timelineDetail } from '../../../domain/timeline-words.js';
 import { AdminLayout, CsrfField, Field, FlashMessage, type PageChrome } from './common.js';
 import { RefundRequestIdField } from '../../shared/refund-request-id.js';
 import { payablePayment } from '../../shared/payable-payment.js';
@@ -79,7 +82,7 @@ function PaymentCode({ order, merchantName, words }: { order: OrderView; merchan
   );
 }
 
-function Actions({ order, refundable, csrfToken }: Pick<OrderPageProps, 'order' | 'refundable' | 'csrfToken'>) {
+function Actions({ order, refundable, csrfToken, words: w }: Pick<OrderPageProps, 'order' | 'refundable' | 'csrfToken' | 'words'>) {
   const base = `/admin/orders/${encodeURIComponent(order.id)}`;
   const pending = order.refunds.filter((r) => r.status === 'pending_approval');
   const canRefund = refundable > 0 && REFUNDS_ALLOWED[order.status];
@@ -87,11 +90,11 @@ function Actions({ order, refundable, csrfToken }: Pick<OrderPageProps, 'order' 
   if (actionAllowed('confirm', order.status)) {
     forms.push(
       <section class="card" aria-labelledby="confirm-heading">
-        <h3 id="confirm-heading">Confirm the order</h3>
-        <p>The payment has arrived. Confirm to prepare the goods for shipping.</p>
+        <h3 id="confirm-heading">{w.t('admin.action.confirm.heading')}</h3>
+        <p>{w.t('admin.action.confirm.text')}</p>
         <form method="post" action={`${base}/confirm`}>
           <CsrfField token={csrfToken} />
-          <button type="submit">Confirm order</button>
+          <button type="submit">{w.t('admin.action.confirm.submit')}</button>
         </form>
       </section>,
     );
@@ -99,13 +102,13 @@ function Actions({ order, refundable, csrfToken }: Pick<OrderPageProps, 'order' 
   if (actionAllowed('decline', order.status)) {
     forms.push(
       <section class="card" aria-labelledby="decline-heading">
-        <h3 id="decline-heading">Decline the order</h3>
+        <h3 id="decline-heading">{w.t('admin.action.decline.heading')}</h3>
         <form method="post" action={`${base}/decline`} class="stacked">
           <CsrfField token={csrfToken} />
-          <Field id="decline-reason" name="reason" label="Reason" hint="Shown to the customer; the payment is refunded in full." required maxlength={500} />
+          <Field id="decline-reason" name="reason" label={w.t('field.reason')} hint={w.t('admin.action.decline.hint')} required maxlength={500} />
           <div>
             <button type="submit" class="danger">
-              Decline and refund
+              {w.t('admin.action.decline.submit')}
             </button>
           </div>
         </form>
@@ -115,13 +118,13 @@ function Actions({ order, refundable, csrfToken }: Pick<OrderPageProps, 'order' 
   if (actionAllowed('ship', order.status)) {
     forms.push(
       <section class="card" aria-labelledby="ship-heading">
-        <h3 id="ship-heading">Ship the order</h3>
+        <h3 id="ship-heading">{w.t('admin.action.ship.heading')}</h3>
         <form method="post" action={`${base}/ship`} class="stacked">
           <CsrfField token={csrfToken} />
-          <Field id="ship-carrier" name="carrier" label="Carrier" hint="For example SF Express" required maxlength={100} />
-          <Field id="ship-tracking" name="trackingNumber" label="Tracking number" required maxlength={100} />
+          <Field id="ship-carrier" name="carrier" label={w.t('field.carrier')} hint={w.t('admin.action.ship.carrier_hint')} required maxlength={100} />
+          <Field id="ship-tracking" name="trackingNumber" label={w.t('field.tracking')} required maxlength={100} />
           <div>
-            <button type="submit">Mark as shipped</button>
+            <button type="submit">{w.t('admin.action.ship.submit')}</button>
           </div>
         </form>
       </section>,
@@ -130,10 +133,10 @@ function Actions({ order, refundable, csrfToken }: Pick<OrderPageProps, 'order' 
   if (actionAllowed('deliver', order.status)) {
     forms.push(
       <section class="card" aria-labelledby="deliver-heading">
-        <h3 id="deliver-heading">Delivery</h3>
+        <h3 id="deliver-heading">{w.t('admin.action.deliver.heading')}</h3>
         <form method="post" action={`${base}/deliver`}>
           <CsrfField token={csrfToken} />
-          <button type="submit">Mark as delivered</button>
+          <button type="submit">{w.t('admin.action.deliver.submit')}</button>
         </form>
       </section>,
     );
@@ -143,25 +146,24 @@ function Actions({ order, refundable, csrfToken }: Pick<OrderPageProps, 'order' 
     const captured = money(payment?.capturedAmount ?? 0, payment?.capturedCurrency ?? order.currency);
     forms.push(
       <section class="card" aria-labelledby="review-heading">
-        <h3 id="review-heading">Review the payment</h3>
+        <h3 id="review-heading">{w.t('admin.action.review.heading')}</h3>
         <p>
-          The gateway captured <span class="amount">{captured}</span>; the order total is <span class="amount">{money(order.total, order.currency)}</span>. Keep the
-          payment and go on with the order, or refund what was captured and cancel it.
+          <Message words={w} id="admin.action.review.text" params={{ captured: <span class="amount">{captured}</span>, total: <span class="amount">{money(order.total, order.currency)}</span> }} />
         </p>
         <div class="grid">
           <form method="post" action={`${base}/accept-payment`} class="stacked">
             <CsrfField token={csrfToken} />
-            <Field id="accept-payment-note" name="note" label="Note (optional)" maxlength={500} />
+            <Field id="accept-payment-note" name="note" label={w.t('admin.action.note_optional')} maxlength={500} />
             <div>
-              <button type="submit">Accept {captured}</button>
+              <button type="submit">{w.t('admin.action.accept.submit', { amount: captured })}</button>
             </div>
           </form>
           <form method="post" action={`${base}/refund-payment`} class="stacked">
             <CsrfField token={csrfToken} />
-            <Field id="refund-payment-reason" name="reason" label="Reason" hint="Shown to the customer; what was captured is refunded in its currency." required maxlength={500} />
+            <Field id="refund-payment-reason" name="reason" label={w.t('field.reason')} hint={w.t('admin.action.refund_payment.hint')} required maxlength={500} />
             <div>
               <button type="submit" class="danger">
-                Refund {captured} and cancel
+                {w.t('admin.action.refund_payment.submit', { amount: captured })}
               </button>
             </div>
           </form>
@@ -174,25 +176,25 @@ function Actions({ order, refundable, csrfToken }: Pick<OrderPageProps, 'order' 
     forms.push(
       <section class="card" aria-labelledby={`decide-${refund.id}`}>
         <h3 id={`decide-${refund.id}`}>
-          Refund request of <span class="amount">{money(refund.amount, refund.currency)}</span>
+          <Message words={w} id="admin.action.decide.heading" params={{ amount: <span class="amount">{money(refund.amount, refund.currency)}</span> }} />
         </h3>
         <p>
-          Reason given: <q>{refund.reason}</q>
+          <Message words={w} id="admin.action.decide.reason" params={{ reason: <q>{refund.reason}</q> }} />
         </p>
         <div class="grid">
           <form method="post" action={`${base}/refunds/${id}/approve`} class="stacked">
             <CsrfField token={csrfToken} />
-            <Field id={`approve-note-${refund.id}`} name="note" label="Note (optional)" maxlength={500} />
+            <Field id={`approve-note-${refund.id}`} name="note" label={w.t('admin.action.note_optional')} maxlength={500} />
             <div>
-              <button type="submit">Approve refund</button>
+              <button type="submit">{w.t('admin.action.approve.submit')}</button>
             </div>
           </form>
           <form method="post" action={`${base}/refunds/${id}/reject`} class="stacked">
             <CsrfField token={csrfToken} />
-            <Field id={`reject-note-${refund.id}`} name="note" label="Note for the customer" hint="Required: why the refund is rejected." required maxlength={500} />
+            <Field id={`reject-note-${refund.id}`} name="note" label={w.t('admin.action.reject.note')} hint={w.t('admin.action.reject.hint')} required maxlength={500} />
             <div>
               <button type="submit" class="danger">
-                Reject refund
+                {w.t('admin.action.reject.submit')}
               </button>
             </div>
           </form>
@@ -203,27 +205,27 @@ function Actions({ order, refundable, csrfToken }: Pick<OrderPageProps, 'order' 
   if (canRefund) {
     forms.push(
       <section class="card" aria-labelledby="refund-heading">
-        <h3 id="refund-heading">Refund</h3>
+        <h3 id="refund-heading">{w.t('admin.action.refund.heading')}</h3>
         <form method="post" action={`${base}/refunds`} class="stacked">
           <CsrfField token={csrfToken} />
           <RefundRequestIdField />
           <Field
             id="refund-amount"
             name="amount"
-            label={`Amount (${order.currency})`}
-            hint={`Up to ${money(refundable, order.currency)}. Leave empty to refund all of it.`}
+            label={w.t('admin.action.refund.amount', { currency: order.currency })}
+            hint={w.t('admin.action.refund.hint', { amount: money(refundable, order.currency) })}
             inputmode="decimal"
             maxlength={20}
           />
-          <Field id="refund-reason" name="reason" label="Reason" required maxlength={500} />
+          <Field id="refund-reason" name="reason" label={w.t('field.reason')} required maxlength={500} />
           <div>
-            <button type="submit">Refund</button>
+            <button type="submit">{w.t('admin.action.refund.submit')}</button>
           </div>
         </form>
       </section>,
     );
   }
-  if (forms.length === 0) return <p class="muted">No action is open for an order that is {humanize(order.status).toLowerCase()}.</p>;
+  if (forms.length === 0) return <p class="muted">{w.t('admin.action.none', { status: w.t(`badge.${order.status}`).toLocaleLowerCase(w.locale) })}</p>;
   return <div class="grid">{forms}</div>;
 }
 
@@ -286,7 +288,7 @@ export function OrderPage(props: OrderPageProps) {
         <PaymentCode order={order} merchantName={props.merchantName ?? ''} words={props.words} />
 
         <h2>{w.t('admin.actions')}</h2>
-        <Actions order={order} refundable={refundable} csrfToken={csrfToken} />
+        <Actions order={order} refundable={refundable} csrfToken={csrfToken} words={w} />
 
         <h2 id="items-heading">{w.t('admin.items')}</h2>
         <table class="stack" aria-labelledby="items-heading">
@@ -415,7 +417,7 @@ export function OrderPage(props: OrderPageProps) {
                   <td data-label={w.t('admin.payment')} class="mono">
                     {p.id}
                   </td>
-                  <td data-label={w.t('admin.gateway')}>{humanize(p.gateway)}</td>
+                  <td data-label={w.t('admin.gateway')}>{gatewayName(p.gateway, w)}</td>
                   <td data-label={w.t('admin.gateway_reference')} class="mono">
                     {p.gatewayReference ?? '—'}
                   </td>
@@ -475,11 +477,11 @@ export function OrderPage(props: OrderPageProps) {
                   <td data-label={w.t('admin.status')}>
                     <StatusBadge status={r.status} words={w} />
                   </td>
-                  <td data-label={w.t('admin.reason')}>{r.reason}</td>
+                  <td data-label={w.t('admin.reason')}>{refundText(r, 'reason', w)}</td>
                   <td data-label={w.t('admin.requested_by')}>{actorWords(r.initiatedBy, w)}</td>
-                  <td data-label={w.t('admin.note')}>{r.note ?? '—'}</td>
+                  <td data-label={w.t('admin.note')}>{refundText(r, 'note', w) ?? '—'}</td>
                   <td data-label={w.t('admin.gateway')}>
-                    {r.failureReason ? <span>{w.t('admin.refund_failed', { reason: r.failureReason })}</span> : <span class="mono">{r.gatewayReference ?? '—'}</span>}
+                    {r.failureReason ? <span>{w.t('admin.refund_failed', { reason: refundText(r, 'failure', w) ?? r.failureReason })}</span> : <span class="mono">{r.gatewayReference ?? '—'}</span>}
                   </td>
                   <td data-label={w.t('admin.requested')}>
                     <Time value={r.createdAt} words={w} />
@@ -513,7 +515,7 @@ export function OrderPage(props: OrderPageProps) {
                 <td data-label={w.t('admin.event')}>{eventWords(entry.event, w)}</td>
                 <td data-label={w.t('admin.actor')}>{actorWords(entry.actor, w)}</td>
                 <td data-label={w.t('admin.status')}>{w.t(`badge.${entry.status}`)}</td>
-                <td data-label={w.t('admin.message')}>{entry.message ?? ''}</td>
+                <td data-label={w.t('admin.message')}>{timelineDetail(entry, w) ?? ''}</td>
               </tr>
             ))}
           </tbody>

@@ -1,10 +1,12 @@
 import { ORDER_STATUSES } from '../../../domain/order.js';
 import type { EmailBacklog } from '../../../services/customer-email.js';
 import type { OrderListPage } from '../../../services/order-list.js';
-import { humanize, money } from '../../shared/format.js';
+import { money } from '../../shared/format.js';
+import { gatewayName } from '../gateway-fields.js';
 import { StatusBadge, Time } from '../../shared/ui.js';
 import type { Problem } from '../forms.js';
 import type { Flash } from '../session.js';
+import type { Words } from '../../../core/i18n/messages.js';
 import { AdminLayout, ErrorSummary, FlashMessage, type PageChrome } from './common.js';
 
 export interface OrdersPageProps extends PageChrome {
@@ -28,43 +30,43 @@ export function OrdersPage(props: OrdersPageProps) {
   const { filters, page, problems, flash, email } = props;
   const filtered = Boolean(filters.status || filters.q);
   return (
-    <AdminLayout {...props} title="Orders" current="orders">
-      <h1>Orders</h1>
+    <AdminLayout {...props} title={w.t('admin.orders')} current="orders">
+      <h1>{w.t('admin.orders')}</h1>
       <FlashMessage flash={flash} />
-      <EmailNotice email={email} />
-      <ErrorSummary problems={problems} />
+      <EmailNotice email={email} words={w} />
+      <ErrorSummary problems={problems} words={w} />
       <section class="card" aria-labelledby="filter-heading">
         <h2 id="filter-heading" class="visually-hidden">
-          Find orders
+          {w.t('admin.list.find')}
         </h2>
         <form method="get" action="/admin" class="inline" role="search">
           <div class="field">
-            <label for="filter-status">Status</label>
+            <label for="filter-status">{w.t('field.status')}</label>
             <select id="filter-status" name="status">
               <option value="" selected={!filters.status}>
-                All statuses
+                {w.t('admin.list.all_statuses')}
               </option>
               {ORDER_STATUSES.map((status) => (
                 <option value={status} selected={filters.status === status}>
-                  {humanize(status)}
+                  {w.t(`badge.${status}`)}
                 </option>
               ))}
             </select>
           </div>
           <div class="field">
-            <label for="filter-q">Search</label>
+            <label for="filter-q">{w.t('field.search')}</label>
             <input id="filter-q" name="q" type="search" value={filters.q} maxlength={200} aria-describedby="filter-q-hint" />
             <span class="hint" id="filter-q-hint">
-              Order number, customer email or phone
+              {w.t('admin.list.search_hint')}
             </span>
           </div>
           <div class="field">
-            <button type="submit">Show orders</button>
+            <button type="submit">{w.t('admin.list.show')}</button>
           </div>
           {filtered && (
             <div class="field">
               <a class="button secondary" href="/admin">
-                Clear
+                {w.t('admin.list.clear')}
               </a>
             </div>
           )}
@@ -105,7 +107,7 @@ export function OrdersPage(props: OrdersPageProps) {
                 <td data-label={w.t('admin.status')}>
                   <StatusBadge status={order.status} words={props.words} />
                 </td>
-                <td data-label={w.t('admin.payment')}>{humanize(order.paymentMethod)}</td>
+                <td data-label={w.t('admin.payment')}>{gatewayName(order.paymentMethod, w)}</td>
                 <td data-label={w.t('admin.total')} class="num">
                   <span>
                     <span class="amount">{money(order.total, order.currency)}</span>
@@ -137,12 +139,12 @@ export function OrdersPage(props: OrdersPageProps) {
 }
 
 /** Customer e-mail that has not gone out: because SMTP is not configured, or still being retried. */
-function EmailNotice({ email }: { email?: EmailBacklog }) {
+function EmailNotice({ email, words: w }: { email?: EmailBacklog; words: Words }) {
   if (!email || (email.configured && email.waiting === 0)) return null;
-  const messages = `${email.waiting} ${email.waiting === 1 ? 'message' : 'messages'} waiting`;
+  const count = new Intl.PluralRules(w.locale).select(email.waiting) === 'one' ? 'one' : 'other';
   return (
     <p class="notice" id="email-notice">
-      {email.configured ? `Customer e-mail: ${messages} to be delivered.` : `E-mail is not configured: ${messages}.`}
+      {w.t(`admin.list.${email.configured ? 'email_waiting' : 'email_unconfigured'}.${count}`, { count: email.waiting })}
     </p>
   );
 }

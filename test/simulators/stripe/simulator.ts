@@ -101,6 +101,9 @@ export async function startStripeSimulator() {
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const method = request.method ?? 'GET';
     const target = new URL(request.url ?? '/', 'http://localhost');
+    // The hosted Checkout page a session's `url` opens in the shopper's browser (paid with `pay`).
+    const hosted = method === 'GET' ? /^\/c\/pay\/([\w-]+)$/.exec(target.pathname) : null;
+    if (hosted) return checkoutPage(hosted[1]!, response);
     const body = await readBody(request);
     const params = parseForm(method === 'GET' ? target.search.slice(1) : body);
     const idempotencyKey = method === 'POST' ? (request.headers['idempotency-key'] as string | undefined) : undefined;
@@ -151,6 +154,12 @@ export async function startStripeSimulator() {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  function checkoutPage(id: string, response: ServerResponse): void {
+    const session = [...accounts.values()].map((account) => account.sessions.get(id)).find(Boolean);
+    const body = session ? `<h1>Stripe Checkout (simulated)</h1><p>Pay ${session.amount_total} ${session.currency} minor units</p>` : '<h1>Not found</h1>';
+    response.writeHead(session ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><html><head><title>Stripe Checkout</title></head><body>${body}</body></html>`);
+  }
 
   function accountOf(secretKey: string): StripeAccount {
     const account = accounts.get(secretKey);

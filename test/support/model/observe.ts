@@ -37,8 +37,11 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? 'undefined';
 }
 
-/** The fields both sides hold, in one comparable shape (the projection's nulls are the state's absent keys). */
-function comparable(o: Pick<OrderState, 'status' | 'statusReason' | 'paidAmount' | 'refundedAmount' | 'customer' | 'shippingAddress' | 'shipment'> & { payments: any[]; refunds: any[]; timeline: any[] }) {
+/**
+ * The fields both sides hold, in one comparable shape (the projection's nulls are the state's absent keys;
+ * reasons and timeline entries as their codes and parameters).
+ */
+function comparable(o: Pick<OrderState, 'status' | 'paidAmount' | 'refundedAmount' | 'customer' | 'shippingAddress' | 'shipment'> & { statusReason?: unknown; payments: any[]; refunds: any[]; timeline: any[] }) {
   return {
     status: o.status,
     statusReason: n(o.statusReason),
@@ -50,14 +53,14 @@ function comparable(o: Pick<OrderState, 'status' | 'statusReason' | 'paidAmount'
     payments: o.payments.map((p) => ({ id: p.id, status: p.status, capturedAmount: n(p.capturedAmount), capturedCurrency: n(p.capturedCurrency), gatewayReference: n(p.gatewayReference) })),
     refunds: [...o.refunds]
       .sort((a, b) => (a.id < b.id ? -1 : 1))
-      .map((r) => ({ id: r.id, amount: r.amount, status: r.status, reason: r.reason, note: n(r.note), initiatedBy: r.initiatedBy })),
-    timeline: o.timeline.map((e) => `${e.seq}:${e.event}:${e.status}:${e.actor}:${n(e.message)}`),
+      .map((r) => ({ id: r.id, amount: r.amount, status: r.status, reason: r.reason, note: n(r.note), initiatedBy: r.initiatedBy, codes: n(r.codes) })),
+    timeline: o.timeline.map((e) => `${e.seq}:${e.event}:${e.status}:${e.actor}:${canonical(n(e.params))}`),
   };
 }
 
 /** Where the projection differs from the workflow's own state, field by field. */
 export function projectionDiff(view: OrderView, state: OrderState): string[] {
-  const a = comparable(view);
+  const a = comparable({ ...view, statusReason: view.statusReasonCode === null ? null : { code: view.statusReasonCode, params: view.statusReasonParams } });
   const b = comparable(state);
   return (Object.keys(a) as Array<keyof typeof a>)
     .filter((key) => canonical(a[key]) !== canonical(b[key]))
