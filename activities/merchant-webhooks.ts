@@ -6,7 +6,7 @@ import { metrics } from '../core/metrics.js';
 import { modeOf } from '../core/modes.js';
 import { SIGNATURE_HEADER, webhookSignature } from '../core/webhook-signature.js';
 import { allowedNetworks, checkWebhookTarget } from '../core/webhook-targets.js';
-import { abandonDelivery, disableWebhookEndpoint, hasEnabledWebhookEndpoint, loadDelivery, markDeliveriesStarted, recordAttempt, signingSecrets, storedEventIds, storeEventsAndDeliveries } from '../db/merchant-webhooks.js';
+import { abandonDelivery, disableWebhookEndpoint, loadDelivery, markDeliveriesStarted, recordAttempt, signingSecrets, storedEventIds, storeEventsAndDeliveries } from '../db/merchant-webhooks.js';
 import { loadOrderView } from '../db/order-view.js';
 import { merchantEventsOf, WEBHOOK_RETRY_MS } from '../domain/merchant-events.js';
 import type { OrderState } from '../domain/order.js';
@@ -45,12 +45,13 @@ export async function startDeliveryWorkflow(
 /**
  * After a projection write: the state's merchant events not stored yet become event rows (with the order
  * as the API shows it now), each gets a delivery per interested endpoint, and every delivery not yet
- * started is. Nothing is read off the state for a merchant without an enabled endpoint in the order's mode.
+ * started is. Nothing is read off the state for a merchant without an enabled endpoint in the order's mode
+ * (`webhookEndpoint`, as the projection write found it).
  */
-export async function recordMerchantEvents({ db, temporal, webhooks }: ActivityDeps, state: OrderState): Promise<void> {
+export async function recordMerchantEvents({ db, temporal, webhooks }: ActivityDeps, state: OrderState, webhookEndpoint: boolean): Promise<void> {
   const events = merchantEventsOf(state);
   const scope = { merchantId: state.merchantId, mode: modeOf(state.livemode) };
-  if (events.length === 0 || !(await hasEnabledWebhookEndpoint(db, scope))) return;
+  if (events.length === 0 || !webhookEndpoint) return;
   const stored = await storedEventIds(db, state.orderId);
   const fresh = events.filter((event) => !stored.has(event.id));
   const order = fresh.length > 0 ? await loadOrderView(db, scope, state.orderId) : undefined;

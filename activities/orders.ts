@@ -28,8 +28,9 @@ export function createOrderActivities(deps: ActivityDeps) {
      * projected) and, when the change concerns the customer, their notification: one activity, not three.
      */
     async projectOrder(input: { meta: ProjectionMeta; state: OrderState; notification?: CustomerNotification }): Promise<void> {
-      recordProjection(input.state, await writeOrderProjection(db, input.meta, input.state));
-      await recordMerchantEvents(deps, input.state);
+      const projection = await writeOrderProjection(db, input.meta, input.state);
+      recordProjection(input.state, projection);
+      await recordMerchantEvents(deps, input.state, projection.webhookEndpoint);
       if (input.notification) await enqueue(input.notification);
     },
 

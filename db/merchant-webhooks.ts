@@ -86,11 +86,6 @@ export function signingSecrets(masterKey: Buffer, endpoint: WebhookEndpoint, now
   return secrets;
 }
 
-export async function hasEnabledWebhookEndpoint(db: Db, scope: MerchantScope): Promise<boolean> {
-  const row = await db.selectFrom('webhookEndpoints').select('id').where('merchantId', '=', scope.merchantId).where('mode', '=', scope.mode).where('enabled', '=', true).limit(1).executeTakeFirst();
-  return row !== undefined;
-}
-
 export async function storedEventIds(db: Db, orderId: string): Promise<Set<string>> {
   const rows = await db.selectFrom('merchantEvents').select('id').where('orderId', '=', orderId).execute();
   return new Set(rows.map((row) => row.id));

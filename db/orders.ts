@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { modeOf } from '../core/modes.js';
 import type { OrderInput, OrderState } from '../domain/order.js';
 import type { Db } from './database.js';
 
@@ -12,9 +13,10 @@ import type { Db } from './database.js';
  * not a hand-written list of column types.
  *
  * `written`: the snapshot was newer and is now the projection; `newEvents`: the timeline events it added
- * (each event is added once, whatever the retries).
+ * (each event is added once, whatever the retries); `webhookEndpoint`: the merchant has an enabled webhook
+ * endpoint in the order's mode (which decides whether merchant events are stored), in the same round trip.
  */
-export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idempotencyKey' | 'requestHash' | 'viewToken'> & { workflowId: string }, state: OrderState): Promise<{ written: boolean; newEvents: string[] }> {
+export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idempotencyKey' | 'requestHash' | 'viewToken'> & { workflowId: string }, state: OrderState): Promise<{ written: boolean; newEvents: string[]; webhookEndpoint: boolean }> {
   const payments = state.payments.map((p) => ({
     id: p.id,
     gateway: p.gateway,
@@ -56,7 +58,7 @@ export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idemp
   const reasonCoded = typeof reason === 'object' ? reason : undefined;
   const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
 
-  const result = await sql<{ written: number; events: string[] }>`
+  const result = await sql<{ written: number; events: string[]; webhookEndpoint: boolean }>`
     with o as (
       insert into orders as cur (
         id, merchant_id, order_no, workflow_id, idempotency_key, request_hash, view_token, livemode, locale, status, status_reason,
@@ -113,10 +115,11 @@ export async function writeOrderProjection(db: Db, meta: Pick<OrderInput, 'idemp
       on conflict (order_id, seq) do nothing
       returning seq, event
     )
-    select (select count(*)::int from o) as written, coalesce((select array_agg(event order by seq) from e), '{}') as events
+    select (select count(*)::int from o) as written, coalesce((select array_agg(event order by seq) from e), '{}') as events,
+      exists (select 1 from webhook_endpoints where merchant_id = ${state.merchantId} and mode = ${modeOf(state.livemode)} and enabled) as webhook_endpoint
   `.execute(db);
   const row = result.rows[0];
-  return { written: (row?.written ?? 0) > 0, newEvents: row?.events ?? [] };
+  return { written: (row?.written ?? 0) > 0, newEvents: row?.events ?? [], webhookEndpoint: row?.webhookEndpoint ?? false };
 }
 
 /**

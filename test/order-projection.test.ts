@@ -57,8 +57,8 @@ describe('order projection', () => {
     const meta = { workflowId: `order-${order.orderId}`, idempotencyKey: order.idempotencyKey, requestHash: order.requestHash, viewToken: order.viewToken };
     const older = structuredClone(state);
     record(state, order.createdAt, 'payment_created', 'system', { gateway: 'alipay' });
-    expect(await writeOrderProjection(database.db, meta, state)).toEqual({ written: true, newEvents: ['order_created', 'payment_created'] });
-    expect(await writeOrderProjection(database.db, meta, older)).toEqual({ written: false, newEvents: [] });
+    expect(await writeOrderProjection(database.db, meta, state)).toEqual({ written: true, newEvents: ['order_created', 'payment_created'], webhookEndpoint: false });
+    expect(await writeOrderProjection(database.db, meta, older)).toEqual({ written: false, newEvents: [], webhookEndpoint: false });
 
     const view = await loadOrderView(database.db, live(), order.orderId);
     expect(view?.payments[0]?.action).toEqual({ type: 'form_post', url: 'https://gateway.example/pay', fields });
