@@ -2,6 +2,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes, routePath } from 'hono/route';
 import { metrics, metricsText, scrapeAllowed } from '../core/metrics.js';
+import { refreshDiscrepancyMetric } from '../services/reconciliation.js';
 import type { AppEnv, AppOpenAPI } from './context.js';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -32,6 +33,7 @@ export function registerMetricsRoute(app: AppOpenAPI): void {
     if (!scrapeAllowed(c.req.header('authorization'), c.var.deps.config.metricsToken)) {
       return c.json({ error: { code: 'unauthorized', message: 'This endpoint needs the metrics token.' } }, 401);
     }
+    await refreshDiscrepancyMetric(c.var.deps);
     const { contentType, body } = await metricsText();
     return c.body(body, 200, { 'content-type': contentType });
   });

@@ -3,7 +3,7 @@
 // Prometheus text at `/metrics` by the API and the worker (with the Temporal SDK's own metrics beside).
 // Labels are low in cardinality: route patterns, gateways, modes and outcomes, never an order's id.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Mode } from './modes.js';
 
 /** What a checkout call came to: `refused` a 4xx, `gateway_error` a 502, `busy` a 503/504, `error` anything else. */
@@ -73,6 +73,12 @@ const deliveries = new Counter({
   labelNames: ['channel', 'outcome'] as const,
   registers,
 });
+const openDiscrepancies = new Gauge({
+  name: 'paystead_reconciliation_open_discrepancies',
+  help: 'Reconciliation discrepancies waiting for a person, by gateway and mode (read from Postgres at each scrape of the API)',
+  labelNames: ['gateway', 'mode'] as const,
+  registers,
+});
 
 /** The recorders; labels typed by the vocabularies above (gateways as `GatewayName` strings). */
 export const metrics = {
@@ -96,6 +102,11 @@ export const metrics = {
   },
   delivery(channel: DeliveryChannel, outcome: DeliveryOutcome): void {
     deliveries.inc({ channel, outcome });
+  },
+  /** The whole set of open discrepancy counts: pairs no longer listed drop out. */
+  openDiscrepancies(counts: ReadonlyArray<{ gateway: string; mode: Mode; open: number }>): void {
+    openDiscrepancies.reset();
+    for (const { gateway, mode, open } of counts) openDiscrepancies.set({ gateway, mode }, open);
   },
 };
 

@@ -4,9 +4,10 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { z } from '@hono/zod-openapi';
 import { ApiError } from '../core/errors.js';
+import { metrics } from '../core/metrics.js';
 import type { MerchantScope } from '../core/modes.js';
 import { getSettings } from '../db/merchants.js';
-import { closeDiscrepancy, findRun, selectDiscrepancies, selectRunLines, selectRuns, selectUnmatchedNotifications, type RunFilter } from '../db/reconciliation.js';
+import { closeDiscrepancy, countOpenDiscrepancies, findRun, selectDiscrepancies, selectRunLines, selectRuns, selectUnmatchedNotifications, type RunFilter } from '../db/reconciliation.js';
 import { GATEWAYS, type GatewayName } from '../domain/gateways.js';
 import { ensureReconciliationSchedule, pauseReconciliationSchedule } from './reconciliation-schedules.js';
 import type { ReconciliationInput } from '../workflows/reconciliation.js';
@@ -138,4 +139,10 @@ export async function scheduleReconciliation(deps: AppDeps, scope: MerchantScope
 /** After a gateway's credentials are removed: its daily reconciliation is paused. */
 export async function pauseReconciliation(deps: AppDeps, scope: MerchantScope, gateway: GatewayName): Promise<void> {
   await pauseReconciliationSchedule(deps.temporal, { ...scope, gateway }, 'Gateway credentials removed.');
+}
+
+/** Brings the open-discrepancy gauge up to date (at each scrape of the API's `/metrics`). */
+export async function refreshDiscrepancyMetric(deps: Pick<AppDeps, 'db'>): Promise<void> {
+  const counts = await countOpenDiscrepancies(deps.db);
+  metrics.openDiscrepancies(counts.map((row) => ({ gateway: row.gateway, mode: row.mode, open: Number(row.open) })));
 }

@@ -189,6 +189,8 @@ describe('reconciliation through the admin API, and its schedules', () => {
     const open = await admin('GET', '/discrepancies');
     expect(open.body.discrepancies).toEqual([expect.objectContaining({ kind: 'payment', outcome: 'amount_mismatch', orderId: day.paid[0], action: 'open', status: 'open' })]);
     const openId = open.body.discrepancies[0].id as string;
+    const gauge = async () => /^paystead_reconciliation_open_discrepancies\{gateway="sandbox",mode="test"\} (\d+)$/m.exec((await stack.request('GET', '/metrics')).text)?.[1];
+    expect(await gauge()).toBe('1');
 
     // The page shows the day and the open difference with its statement line; its form resolves it with a note.
     const page = await signIn(stack, merchant.adminKey);
@@ -205,6 +207,7 @@ describe('reconciliation through the admin API, and its schedules', () => {
     const csvPage = await page.get(`/admin/reconciliation/runs/${run.id}/lines.csv`);
     expect(csvPage.headers.get('content-type')).toContain('text/csv');
     expect((await admin('GET', '/discrepancies')).body.discrepancies).toEqual([]);
+    expect(await gauge()).toBeUndefined();
     expect((await admin('GET', '/unmatched-notifications')).body.notifications).toEqual([]);
   });
 
