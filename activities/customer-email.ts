@@ -68,8 +68,11 @@ export function createCustomerEmailActivities({ db, notifier, publicBaseUrl }: A
         // Retried: SMTP may be configured again by the time the next attempt runs.
         if (!notifier) throw new Error('E-mail is not configured (SMTP_URL).');
         const { status, currency, subtotal, shippingFee, tax, taxIncluded, total, paymentMethod } = row;
-        const facts = { orderNo: row.orderNo, payload: row.payload, order: { status, currency, subtotal, shippingFee, tax, taxIncluded, total, paymentMethod }, orderUrl: `${publicBaseUrl}/o/${row.viewToken}`, now: new Date() };
-        const words = wordsFor([row.locale, row.merchantLocale].find(isLocale) ?? 'en', isTimeZone(row.timeZone) ? row.timeZone : 'UTC');
+        const locale = [row.locale, row.merchantLocale].find(isLocale) ?? 'en';
+        // The link opens the order page in the message's language, whatever the shopper's browser says.
+        const orderUrl = `${publicBaseUrl}/o/${row.viewToken}?lang=${locale}`;
+        const facts = { orderNo: row.orderNo, payload: row.payload, order: { status, currency, subtotal, shippingFee, tax, taxIncluded, total, paymentMethod }, orderUrl, now: new Date() };
+        const words = wordsFor(locale, isTimeZone(row.timeZone) ? row.timeZone : 'UTC');
         const email = composeEmail(row.kind, facts, { merchantName: row.merchantName, contactEmail: row.contactEmail }, words);
         await notifier.send({ notificationId, to: row.recipient, senderName: row.emailSenderName ?? row.merchantName, replyTo: row.emailReplyTo ?? row.contactEmail, ...email });
       } catch (error) {
