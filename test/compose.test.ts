@@ -25,6 +25,7 @@ interface Service {
   healthcheck?: { test?: string | string[]; disable?: boolean };
   restart?: string;
   volumes?: (string | { source?: string; target: string })[];
+  stop_grace_period?: string;
 }
 interface ComposeFile {
   services: Record<string, Service>;
@@ -103,7 +104,7 @@ const sampleVars: Env = {
 
 describe('docker-compose.yml', () => {
   it('defines every service of the deployment', () => {
-    for (const name of ['postgres', 'temporal-schema', 'temporal', 'temporal-setup', 'temporal-ui', 'api', 'worker']) {
+    for (const name of ['postgres', 'temporal-schema', 'temporal', 'temporal-setup', 'temporal-ui', 'api', 'worker', 'prometheus']) {
       expect(services, name).toHaveProperty([name]);
     }
     expect(service('postgres').image).toMatch(/^postgres:16(\b|$)/);
@@ -173,6 +174,23 @@ describe('docker-compose.yml', () => {
     const test = commandText(service('api').healthcheck?.test);
     expect(test).toContain('http://localhost:3000/readyz');
     expect(test).toMatch(/\bnode\b.*fetch\(/);
+  });
+
+  it("checks the worker's readiness on its own port's /readyz and gives it time to drain", () => {
+    const test = commandText(service('worker').healthcheck?.test);
+    expect(test).toContain(`http://localhost:${envSchema.shape.WORKER_PORT.parse(undefined)}/readyz`);
+    expect(test).toMatch(/\bnode\b.*fetch\(/);
+    const grace = /^(\d+)s$/.exec(service('worker').stop_grace_period ?? '');
+    expect(Number(grace?.[1])).toBeGreaterThanOrEqual(10);
+  });
+
+  it("has Prometheus scrape every API's and worker's /metrics", () => {
+    const mount = (service('prometheus').volumes ?? []).map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`)).find((v) => v.includes('prometheus.yml'));
+    expect(mount).toMatch(/^\.\/deploy\/prometheus\/prometheus\.yml:\/etc\/prometheus\/prometheus\.yml/);
+    const config = parse(readFileSync(root('deploy/prometheus/prometheus.yml'), 'utf8')) as { scrape_configs: { metrics_path?: string; static_configs: { targets: string[] }[] }[] };
+    const targets = config.scrape_configs.flatMap((job) => job.static_configs.flatMap((c) => c.targets.map((t) => `${t}${job.metrics_path ?? '/metrics'}`)));
+    expect(targets.sort()).toEqual([`api:${environmentOf('api').PORT}/metrics`, `worker:${envSchema.shape.WORKER_PORT.parse(undefined)}/metrics`]);
+    expect(environmentOf('worker').WORKER_PORT).toBeUndefined();
   });
 
   it('runs temporal-setup once and registers every search attribute with its type', () => {
