@@ -111,7 +111,7 @@ export async function startLocalStack(options: LocalStackOptions) {
 export type LocalStack = Awaited<ReturnType<typeof startLocalStack>>;
 
 /** Mailpit on fixed ports with its messages in a file, so stopping and starting it again loses nothing. */
-async function startStackMail(dir: string, log: (line: string) => void) {
+export async function startStackMail(dir: string, log: (line: string) => void) {
   mkdirSync(dir, { recursive: true });
   const binary = await findOrBuildMailpit(log);
   const options = { smtp: await freePort(), http: await freePort(), database: path.join(dir, 'mailpit.db') };

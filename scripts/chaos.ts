@@ -1,5 +1,7 @@
-// `npm run chaos -- --seed N --orders M`: orders flow through the HTTP API while the worker and the API are
-// SIGKILLed, the Temporal dev server restarts, Postgres freezes, the mail server and the merchant's webhook
+// `npm run chaos -- --seed N --orders M [--topology cluster]`: orders flow through the HTTP API while the worker
+// and the API are SIGKILLed, the Temporal server restarts, Postgres freezes (on the cluster: two APIs taking
+// requests in turn and two workers, one of which may die while the other carries on; Postgres also stopped
+// and restarted), the mail server and the merchant's webhook
 // receiver go down for a while, the sandbox gateway fails, stalls or hangs up after doing the work, and
 // notifications are dropped, duplicated, reordered or delayed. Then, with everything healed, every order,
 // e-mail and webhook is checked. One seed replays the same fault schedule (timing aside).
@@ -18,7 +20,7 @@ import { createDrivers, PRODUCTS, type OrderRun } from '../devstack/chaos/orders
 import { createRandom } from '../devstack/chaos/random.js';
 import { createWebhookReceiver, type WebhookReceiver } from '../devstack/chaos/webhook-receiver.js';
 import { MERCHANT_EVENT_TYPES } from '../domain/merchant-events.js';
-import { startLocalStack, type LocalStack } from '../devstack/local-stack.js';
+import { startChaosStack, type ChaosStack, type Topology } from '../devstack/chaos/topology.js';
 import { DATA_DIR, ROOT } from '../devstack/paths.js';
 import { sandboxSecret } from '../gateways/sandbox/signature.js';
 
@@ -28,11 +30,13 @@ const { values: args } = parseArgs({
     orders: { type: 'string' },
     concurrency: { type: 'string' },
     quick: { type: 'boolean', default: false },
+    topology: { type: 'string', default: 'dev' },
     'settle-timeout': { type: 'string', default: '180' },
     'fault-seconds': { type: 'string' },
   },
 });
 const SEED = Number(args.seed);
+const TOPOLOGY = args.topology as Topology;
 const QUICK = args.quick;
 const ORDERS = Number(args.orders ?? (QUICK ? 12 : 30));
 const CONCURRENCY = Number(args.concurrency ?? (QUICK ? 4 : 6));
@@ -41,8 +45,8 @@ const SETTLE_TIMEOUT_S = Number(args['settle-timeout']);
 const FAULT_SECONDS = Number(args['fault-seconds'] ?? (QUICK ? 60 : 150));
 /** Seconds between the end of one fault and the start of the next. */
 const FAULT_GAP: [number, number] = QUICK ? [1.5, 3.5] : [2, 6];
-if (![SEED, ORDERS, CONCURRENCY, SETTLE_TIMEOUT_S, FAULT_SECONDS].every(Number.isSafeInteger) || ORDERS < 1 || CONCURRENCY < 1) {
-  console.error('usage: npm run chaos -- [--seed N] [--orders M] [--concurrency C] [--quick] [--settle-timeout S] [--fault-seconds S]');
+if (![SEED, ORDERS, CONCURRENCY, SETTLE_TIMEOUT_S, FAULT_SECONDS].every(Number.isSafeInteger) || ORDERS < 1 || CONCURRENCY < 1 || !['dev', 'cluster'].includes(TOPOLOGY)) {
+  console.error('usage: npm run chaos -- [--topology dev|cluster] [--seed N] [--orders M] [--concurrency C] [--quick] [--settle-timeout S] [--fault-seconds S]');
   process.exit(2);
 }
 
@@ -66,7 +70,7 @@ mkdirSync(logDir, { recursive: true });
 const logPath = path.join(logDir, `seed-${SEED}-${new Date(startedAt).toISOString().replaceAll(':', '-')}.log`);
 const serviceLog = createWriteStream(logPath);
 let injector: Injector | undefined;
-let stack: LocalStack | undefined;
+let stack: ChaosStack | undefined;
 let receiver: WebhookReceiver | undefined;
 
 async function cleanUp(): Promise<void> {
@@ -86,12 +90,14 @@ process.once('SIGINT', () => {
 
 async function main(): Promise<{ faults: number; report: CheckReport; runs: OrderRun[] }> {
   const root = createRandom(SEED);
-  print(`[chaos] seed ${SEED}, ${ORDERS} orders, concurrency ${CONCURRENCY}${QUICK ? ' (quick)' : ''}; service output in ${path.relative(ROOT, logPath)}`);
-  print('[chaos] starting Postgres, Temporal (SQLite), Mailpit, API and worker...');
-  stack = await startLocalStack({
+  print(`[chaos] ${TOPOLOGY} topology, seed ${SEED}, ${ORDERS} orders, concurrency ${CONCURRENCY}${QUICK ? ' (quick)' : ''}; service output in ${path.relative(ROOT, logPath)}`);
+  print(
+    TOPOLOGY === 'cluster'
+      ? '[chaos] starting Postgres, the Temporal server (on Postgres, 4 shards), Mailpit, 2 APIs and 2 workers...'
+      : '[chaos] starting Postgres, Temporal (SQLite), Mailpit, API and worker...',
+  );
+  stack = await startChaosStack(TOPOLOGY, {
     name: 'chaos',
-    persistTemporal: true,
-    mail: true,
     // A receiver back after a short outage is tried again within seconds, not the default 30.
     env: { WEBHOOK_FIRST_RETRY_SECONDS: '1' },
     log: (line) => {
@@ -107,13 +113,13 @@ async function main(): Promise<{ faults: number; report: CheckReport; runs: Orde
   for (const product of PRODUCTS) await insertProduct(db, { merchantId: merchant.id, ...product, currency: 'CNY', active: true });
   const sandboxKey = sandboxSecret(masterKey, merchant.id);
 
-  const http = createHttp(stack.baseUrl);
+  const http = createHttp(stack.baseUrls);
   receiver = await createWebhookReceiver();
   const endpoint = await http.retrying('POST', '/v1/admin/webhook-endpoints', { key: adminKey, body: { url: receiver.url, eventTypes: [...MERCHANT_EVENT_TYPES] } });
   if (endpoint.status !== 201) throw new Error(`adding the webhook endpoint: HTTP ${endpoint.status} ${JSON.stringify(endpoint.body)}`);
   receiver.secret = endpoint.body.secret as string;
   const clock = Date.now();
-  injector = createInjector({ stack, http, merchantId: merchant.id, sandboxKey, startedAt: clock, print, receiver });
+  injector = createInjector({ stack, merchantId: merchant.id, sandboxKey, startedAt: clock, print, receiver });
   const drivers = createDrivers({ http, merchant: { merchantId: merchant.id, secretKey, adminKey, sandboxKey }, paymentWindowMs: SETTINGS.paymentWindowSeconds * 1000, log: print, fault: injector.fault });
   // createMerchant's keys are test keys: every order of the run is a test order (a check says so at the end).
   print(`[chaos] stack ready in ${((clock - startedAt) / 1000).toFixed(1)}s; merchant ${merchant.id}, test mode`);
@@ -151,7 +157,7 @@ async function main(): Promise<{ faults: number; report: CheckReport; runs: Orde
 
   const connection = await Connection.connect({ address: stack.temporal.address });
   try {
-    const findings = await deliveryFindings(db, merchant.id, receiver, { webUrl: stack.mail!.webUrl, from: stack.env.MAIL_FROM ?? 'orders@localhost' });
+    const findings = await deliveryFindings(db, merchant.id, receiver, { webUrl: stack.mail.webUrl, from: stack.env.MAIL_FROM ?? 'orders@localhost' });
     const report = await checkInvariants(db, new Client({ connection }), merchant.id, runs, findings);
     return { faults: injector.total(), report, runs };
   } finally {

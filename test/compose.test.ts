@@ -5,7 +5,8 @@ import { parse } from 'yaml';
 import { envSchema, loadConfig } from '../core/config.js';
 import { SEARCH_ATTRIBUTE_NAMES, SEARCH_ATTRIBUTE_TYPES } from '../core/search-attributes.js';
 import { compiledEntry, nodeArgs } from '../devstack/node-args.js';
-import { chooseTemporalPorts, clusterServerEnv, TEMPORAL_CONFIG_FILE, TEMPORAL_DYNAMIC_CONFIG_FILE } from '../devstack/temporal-cluster.js';
+import { PAYSTEAD_DATABASE } from '../devstack/cluster.js';
+import { chooseTemporalPorts, clusterServerEnv, TEMPORAL_CONFIG_FILE, TEMPORAL_DYNAMIC_CONFIG_FILE, TEMPORAL_PERSISTENCE, TEMPORAL_VISIBILITY } from '../devstack/temporal-cluster.js';
 import { TEMPORAL_SERVER_VERSION } from '../devstack/temporal-cluster-tools.js';
 
 // Static checks of the deployment files: they catch drift between docker-compose.yml, the Dockerfile,
@@ -25,6 +26,7 @@ interface Service {
   healthcheck?: { test?: string | string[]; disable?: boolean };
   restart?: string;
   volumes?: (string | { source?: string; target: string })[];
+  stop_grace_period?: string;
 }
 interface ComposeFile {
   services: Record<string, Service>;
@@ -98,12 +100,12 @@ const commandText = (command: string | string[] | undefined) =>
 const sampleVars: Env = {
   PLATFORM_API_KEY: 'p'.repeat(40),
   MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
-  POSTGRES_PASSWORD: 'sample-password',
+  PAYSTEAD_DB_PASSWORD: 'sample-password',
 };
 
 describe('docker-compose.yml', () => {
   it('defines every service of the deployment', () => {
-    for (const name of ['postgres', 'temporal-schema', 'temporal', 'temporal-setup', 'temporal-ui', 'api', 'worker']) {
+    for (const name of ['postgres', 'temporal-schema', 'temporal', 'temporal-setup', 'temporal-ui', 'api', 'worker', 'prometheus']) {
       expect(services, name).toHaveProperty([name]);
     }
     expect(service('postgres').image).toMatch(/^postgres:16(\b|$)/);
@@ -119,9 +121,8 @@ describe('docker-compose.yml', () => {
     expect(publishedPorts('temporal-ui')).toContainEqual({ host: 8080, container: 8080 });
   });
 
-  it('creates the app database on a persistent volume and gives Temporal the same server', () => {
+  it('keeps the data on a persistent volume, each database with its own user, Temporal on the same server', () => {
     const pg = environmentOf('postgres');
-    expect(pg.POSTGRES_DB).toBe('paystead');
     const volume = (service('postgres').volumes ?? [])
       .map((v) => (typeof v === 'string' ? v.split(':') : [v.source ?? '', v.target]))
       .find(([, target]) => target === '/var/lib/postgresql/data');
@@ -131,10 +132,23 @@ describe('docker-compose.yml', () => {
     const temporal = environmentOf('temporal');
     expect(temporal.POSTGRES_SEEDS).toBe('postgres');
     expect(temporal.DB_PORT).toBe('5432');
-    expect(temporal.POSTGRES_USER).toBe(pg.POSTGRES_USER);
-    expect(temporal.POSTGRES_PWD).toBe(pg.POSTGRES_PASSWORD);
+    // The users and databases npm run cluster makes, made here by the init script on a new volume.
+    const init = (service('postgres').volumes ?? []).find((v) => typeof v === 'string' && v.endsWith(':/docker-entrypoint-initdb.d/init-users.sh:ro'));
+    expect(init).toBe('./deploy/postgres/init-users.sh:/docker-entrypoint-initdb.d/init-users.sh:ro');
+    const script = readFileSync(root('deploy/postgres/init-users.sh'), 'utf8');
+    for (const account of [PAYSTEAD_DATABASE, TEMPORAL_PERSISTENCE, TEMPORAL_VISIBILITY]) {
+      expect(script).toContain(`CREATE ROLE ${account.user} LOGIN PASSWORD`);
+      expect(script).toContain(`CREATE DATABASE ${account.database} OWNER ${account.user};`);
+    }
+    expect(script).not.toContain('SUPERUSER');
+    expect(pg.POSTGRES_USER).toBe('postgres');
+    expect(pg.PAYSTEAD_DB_PASSWORD).toBe('${PAYSTEAD_DB_PASSWORD:?set PAYSTEAD_DB_PASSWORD}');
+    expect(temporal.POSTGRES_USER).toBe(TEMPORAL_PERSISTENCE.user);
+    expect(temporal.VISIBILITY_POSTGRES_USER).toBe(TEMPORAL_VISIBILITY.user);
+    expect(temporal.POSTGRES_PWD).toBe(pg.TEMPORAL_DB_PASSWORD);
     const schema = environmentOf('temporal-schema');
-    expect(schema).toMatchObject({ SQL_PLUGIN: 'postgres12', SQL_HOST: 'postgres', SQL_PORT: '5432', SQL_USER: pg.POSTGRES_USER, SQL_PASSWORD: pg.POSTGRES_PASSWORD });
+    expect(schema).toMatchObject({ SQL_PLUGIN: 'postgres12', SQL_HOST: 'postgres', SQL_PORT: '5432', SQL_PASSWORD: pg.TEMPORAL_DB_PASSWORD });
+    expect(commandText(service('temporal-schema').command)).toContain('--db "$$db" --user "$$db"');
     expect(environmentOf('temporal-ui').TEMPORAL_ADDRESS).toBe('temporal:7233');
   });
 
@@ -173,6 +187,23 @@ describe('docker-compose.yml', () => {
     const test = commandText(service('api').healthcheck?.test);
     expect(test).toContain('http://localhost:3000/readyz');
     expect(test).toMatch(/\bnode\b.*fetch\(/);
+  });
+
+  it("checks the worker's readiness on its own port's /readyz and gives it time to drain", () => {
+    const test = commandText(service('worker').healthcheck?.test);
+    expect(test).toContain(`http://localhost:${envSchema.shape.WORKER_PORT.parse(undefined)}/readyz`);
+    expect(test).toMatch(/\bnode\b.*fetch\(/);
+    const grace = /^(\d+)s$/.exec(service('worker').stop_grace_period ?? '');
+    expect(Number(grace?.[1])).toBeGreaterThanOrEqual(10);
+  });
+
+  it("has Prometheus scrape every API's and worker's /metrics", () => {
+    const mount = (service('prometheus').volumes ?? []).map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`)).find((v) => v.includes('prometheus.yml'));
+    expect(mount).toMatch(/^\.\/deploy\/prometheus\/prometheus\.yml:\/etc\/prometheus\/prometheus\.yml/);
+    const config = parse(readFileSync(root('deploy/prometheus/prometheus.yml'), 'utf8')) as { scrape_configs: { metrics_path?: string; static_configs: { targets: string[] }[] }[] };
+    const targets = config.scrape_configs.flatMap((job) => job.static_configs.flatMap((c) => c.targets.map((t) => `${t}${job.metrics_path ?? '/metrics'}`)));
+    expect(targets.sort()).toEqual([`api:${environmentOf('api').PORT}/metrics`, `worker:${envSchema.shape.WORKER_PORT.parse(undefined)}/metrics`]);
+    expect(environmentOf('worker').WORKER_PORT).toBeUndefined();
   });
 
   it('runs temporal-setup once and registers every search attribute with its type', () => {
@@ -229,11 +260,9 @@ describe('docker-compose.yml', () => {
       const db = new URL(config.database.url);
       expect(db.hostname).toBe('postgres');
       expect(db.port).toBe('5432');
-      expect(db.pathname).toBe(`/${environmentOf('postgres').POSTGRES_DB}`);
-      expect(db.username).toBe(environmentOf('postgres').POSTGRES_USER);
-      expect(decodeURIComponent(db.password)).toBe(
-        interpolate(environmentOf('postgres').POSTGRES_PASSWORD ?? '', sampleVars),
-      );
+      expect(db.pathname).toBe(`/${PAYSTEAD_DATABASE.database}`);
+      expect(db.username).toBe(PAYSTEAD_DATABASE.user);
+      expect(decodeURIComponent(db.password)).toBe(interpolate(environmentOf('postgres').PAYSTEAD_DB_PASSWORD ?? '', sampleVars));
       expect(env.TEMPORAL_ADDRESS).toBe('temporal:7233');
       expect(config.temporal.address).toBe('temporal:7233');
       expect(config.http.port).toBe(3000);

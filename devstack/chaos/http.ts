@@ -25,11 +25,14 @@ function unknownOutcome(result: HttpResult): boolean {
   return result.status >= 500;
 }
 
-export function createHttp(baseUrl: string) {
+/** Requests go to `baseUrls` in turn (one API, or several behind no load balancer), so a retry meets the next. */
+export function createHttp(baseUrls: string | readonly string[]) {
+  const urls = typeof baseUrls === 'string' ? [baseUrls] : baseUrls;
   const stats = { requests: 0, retries: 0, networkErrors: 0, serverErrors: 0 };
 
   /** One attempt. Throws UnknownOutcome when there is no definite answer. */
   async function once(method: string, path: string, options: ApiRequestOptions = {}): Promise<HttpResult> {
+    const baseUrl = urls[stats.requests % urls.length]!;
     stats.requests += 1;
     let response: ApiResponse;
     try {

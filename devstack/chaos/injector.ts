@@ -1,14 +1,15 @@
-// Fault injection against a running local stack: kills and restarts the worker and the API, restarts the
-// Temporal dev server, freezes Postgres, stops the mail server and the merchant's webhook receiver for a
-// while, and sets the sandbox gateway's fault plan. Every fault is logged
+// Fault injection against a running stack (either topology): kills and restarts workers and APIs, restarts
+// the Temporal server, freezes Postgres (on the cluster also stops and restarts it), stops the mail server and
+// the merchant's webhook receiver for a while, and sets the sandbox gateway's fault plan. On the cluster a
+// plain worker or API kill takes one of the two while the other carries on. Every fault is logged
 // (`[chaos] t+12.3s worker SIGKILL`) and counted. A supervisor restarts anything that dies on its own, as
 // systemd or Kubernetes would.
 import type { FaultPlanInput } from '../../gateways/sandbox/faults.js';
-import type { LocalStack } from '../local-stack.js';
 import { processTree } from '../proc-stats.js';
-import type { Http } from './http.js';
+import { createHttp } from './http.js';
 import { inflight } from './orders.js';
 import type { Random } from './random.js';
+import type { ChaosProcess, ChaosStack } from './topology.js';
 import type { WebhookReceiver } from './webhook-receiver.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -33,11 +34,12 @@ export const FAULT_KINDS = [
   'api-kill-in-payment',
   'gateway-plan',
 ] as const;
-export type ScheduledFault = (typeof FAULT_KINDS)[number];
+/** Faults only the cluster has: Postgres is its own process there, which can be stopped and started. */
+export const CLUSTER_FAULT_KINDS = ['postgres-restart'] as const;
+export type ScheduledFault = (typeof FAULT_KINDS)[number] | (typeof CLUSTER_FAULT_KINDS)[number];
 
 export interface InjectorDeps {
-  stack: LocalStack;
-  http: Http;
+  stack: ChaosStack;
   merchantId: string;
   sandboxKey: string;
   startedAt: number;
@@ -47,9 +49,15 @@ export interface InjectorDeps {
 }
 
 export function createInjector(deps: InjectorDeps) {
-  const { stack, http } = deps;
+  const { stack } = deps;
   const counts = new Map<string, number>();
-  const down = { api: false, worker: false, temporal: false };
+  const { apis, workers } = stack;
+  const cluster = stack.topology === 'cluster';
+  const kinds: readonly ScheduledFault[] = cluster ? [...FAULT_KINDS, ...CLUSTER_FAULT_KINDS] : FAULT_KINDS;
+  /** Processes the injector has taken down and not yet brought back (the supervisor leaves them alone). */
+  const down = new Set<ChaosProcess | 'temporal' | 'postgres'>();
+  // Each API holds its own sandbox fault plan: it is set on every one.
+  const perApi = new Map(apis.map((api, i) => [api, createHttp(stack.baseUrls[i]!)]));
   let frozenPostgres: number[] = [];
   let gatewayPlan: FaultPlanInput | undefined;
   let onGatewayFault: (() => void) | undefined;
@@ -64,9 +72,10 @@ export function createInjector(deps: InjectorDeps) {
     say(message);
   }
 
-  /** Output of the API and worker: the sandbox logs each fault it injects. */
+  /** Output of the APIs and workers, tagged `[name]`: the sandbox logs each fault it injects. */
   function onServiceLine(line: string): void {
-    if (line.startsWith('[worker]') && line.includes("state: 'RUNNING'")) workerRunningAt = Date.now();
+    const worker = /^\[(worker[^\]]*)\]/.exec(line)?.[1];
+    if (worker && line.includes("state: 'RUNNING'")) workerRunningAt.set(worker, Date.now());
     if (!line.includes('sandbox fault injected')) return;
     try {
       const entry = JSON.parse(line.slice(line.indexOf('{'))) as { fault?: string; operation?: string };
@@ -79,10 +88,15 @@ export function createInjector(deps: InjectorDeps) {
     trigger?.();
   }
 
-  async function putGatewayPlan(plan: FaultPlanInput | undefined): Promise<void> {
+  async function putGatewayPlan(plan: FaultPlanInput | undefined, only?: ChaosProcess): Promise<void> {
     const path = `/sandbox/api/merchants/${deps.merchantId}/control/faults`;
-    const result = plan ? await http.retrying('PUT', path, { key: deps.sandboxKey, body: plan }) : await http.retrying('DELETE', path, { key: deps.sandboxKey });
-    if (result.status !== 200) throw new Error(`setting the sandbox fault plan: HTTP ${result.status} ${JSON.stringify(result.body)}`);
+    for (const api of only ? [only] : apis) {
+      // A plan set while an API is down reaches it when it starts again (startApi).
+      if (down.has(api)) continue;
+      const client = perApi.get(api)!;
+      const result = plan ? await client.retrying('PUT', path, { key: deps.sandboxKey, body: plan }) : await client.retrying('DELETE', path, { key: deps.sandboxKey });
+      if (result.status !== 200) throw new Error(`setting the sandbox fault plan on ${api.name}: HTTP ${result.status} ${JSON.stringify(result.body)}`);
+    }
   }
 
   function describePlan(plan: FaultPlanInput | undefined): string {
@@ -97,39 +111,54 @@ export function createInjector(deps: InjectorDeps) {
     say(`gateway fault plan: ${describePlan(plan)}`);
   }
 
-  let workerRunningAt = 0;
+  const workerRunningAt = new Map<string, number>();
 
-  /** Starts the worker and waits until it polls (it bundles the workflow code first, which takes a while). */
-  async function startWorker(): Promise<void> {
+  /** Starts a worker and waits until it polls (it bundles the workflow code first, which takes a while). */
+  async function startWorker(worker: ChaosProcess): Promise<void> {
     const deadline = Date.now() + 120_000;
+    const running = (since: number) => (workerRunningAt.get(worker.name) ?? 0) >= since;
     for (;;) {
       const since = Date.now();
-      stack.worker.start();
-      const pid = stack.worker.pid;
-      while (workerRunningAt < since && alive(pid) && Date.now() < deadline) await sleep(100);
-      if (workerRunningAt >= since) break;
-      if (Date.now() > deadline) throw new Error('the worker did not start polling within 2 minutes');
+      await worker.start();
+      const pid = worker.pid;
+      while (!running(since) && alive(pid) && Date.now() < deadline) await sleep(100);
+      if (running(since)) break;
+      if (Date.now() > deadline) throw new Error(`${worker.name} did not start polling within 2 minutes`);
       // It exits when Temporal cannot be reached at start-up (e.g. while the server restarts).
-      say('worker exited while starting; starting it again');
+      say(`${worker.name} exited while starting; starting it again`);
+      await worker.stop();
       await sleep(1000);
     }
-    down.worker = false;
+    down.delete(worker);
   }
 
-  async function startApi(): Promise<void> {
-    stack.api.start();
-    await stack.apiReady();
-    down.api = false;
+  async function startApi(api: ChaosProcess): Promise<void> {
+    await api.start();
+    down.delete(api);
     // The plan lives in the API's memory: a new API process starts without one.
-    if (gatewayPlan) await putGatewayPlan(gatewayPlan);
+    if (gatewayPlan) await putGatewayPlan(gatewayPlan, api);
   }
 
-  async function killWorker(downMs: number, where: string): Promise<void> {
-    down.worker = true;
-    await stack.worker.stop('SIGKILL');
-    fault('worker SIGKILL', `worker SIGKILL${where}; restart in ${(downMs / 1000).toFixed(1)}s`);
+  /** Names the processes for a log line: `worker`, or `worker-1`, or `every worker` on the cluster. */
+  const named = (procs: ChaosProcess[], all: ChaosProcess[]) => (procs.length === all.length && all.length > 1 ? `every ${all[0]!.name.replace(/-\d+$/, '')}` : procs.map((p) => p.name).join(', '));
+
+  async function killWorkers(targets: ChaosProcess[], downMs: number, where: string): Promise<void> {
+    for (const worker of targets) down.add(worker);
+    await Promise.all(targets.map((worker) => worker.stop('SIGKILL')));
+    const others = workers.filter((w) => !targets.includes(w));
+    fault('worker SIGKILL', `${named(targets, workers)} SIGKILL${where}${others.length ? ` (${named(others, workers)} carries on)` : ''}; restart in ${(downMs / 1000).toFixed(1)}s`);
     await sleep(downMs);
-    await startWorker();
+    for (const worker of targets) await startWorker(worker);
+  }
+
+  async function killApi(api: ChaosProcess, downMs: number, where: string): Promise<void> {
+    down.add(api);
+    await api.stop('SIGKILL');
+    const others = apis.filter((a) => a !== api);
+    fault('api SIGKILL', `${api.name} SIGKILL${where}${others.length ? ` (${named(others, apis)} carries on)` : ''}; restart in ${(downMs / 1000).toFixed(1)}s`);
+    await sleep(downMs);
+    await startApi(api);
+    say(`${api.name} back`);
   }
 
   /**
@@ -139,14 +168,15 @@ export function createInjector(deps: InjectorDeps) {
    * the system moving again, and every in-flight transaction survives the freeze.
    */
   function freezePostgres(): void {
-    const root = stack.postgres.process.child.pid!;
+    const root = stack.postgres.pid!;
     frozenPostgres = processTree(root);
     for (const pid of frozenPostgres) process.kill(pid, 'SIGSTOP');
   }
 
   function thawPostgres(): void {
     if (frozenPostgres.length === 0) return;
-    const pids = new Set([...frozenPostgres, ...processTree(stack.postgres.process.child.pid!)]);
+    const root = stack.postgres.pid;
+    const pids = new Set([...frozenPostgres, ...(root === undefined ? [] : processTree(root))]);
     for (const pid of pids) {
       try {
         process.kill(pid, 'SIGCONT');
@@ -159,21 +189,32 @@ export function createInjector(deps: InjectorDeps) {
 
   async function restartTemporal(downMs: number): Promise<void> {
     const before = stack.temporal.address;
-    down.temporal = true;
-    fault('temporal restart', `Temporal dev server stopped; restart after ${(downMs / 1000).toFixed(1)}s`);
+    const server = cluster ? 'Temporal server' : 'Temporal dev server';
+    down.add('temporal');
+    fault('temporal restart', `${server} stopped; restart after ${(downMs / 1000).toFixed(1)}s`);
     const started = Date.now();
-    await stack.restartTemporal(downMs);
-    down.temporal = false;
-    say(`Temporal dev server back after ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    await stack.temporal.restart(downMs);
+    down.delete('temporal');
+    say(`${server} back after ${((Date.now() - started) / 1000).toFixed(1)}s`);
     if (stack.temporal.address !== before) {
-      // The old port was taken meanwhile: point the API and worker at the new one.
-      say(`Temporal moved from ${before} to ${stack.temporal.address}; restarting API and worker`);
+      // The old port was taken meanwhile: point the APIs and workers at the new one.
+      say(`Temporal moved from ${before} to ${stack.temporal.address}; restarting APIs and workers`);
       stack.env.TEMPORAL_ADDRESS = stack.temporal.address;
-      down.api = down.worker = true;
-      await Promise.all([stack.api.stop(), stack.worker.stop()]);
-      await startWorker();
-      await startApi();
+      for (const proc of [...apis, ...workers]) down.add(proc);
+      await Promise.all([...apis, ...workers].map((proc) => proc.stop()));
+      for (const worker of workers) await startWorker(worker);
+      for (const api of apis) await startApi(api);
     }
+  }
+
+  /** Postgres stopped (fast shutdown: every connection cut) and started again on the same data. */
+  async function restartPostgres(downMs: number): Promise<void> {
+    down.add('postgres');
+    fault('postgres restart', `Postgres stopped; restart after ${(downMs / 1000).toFixed(1)}s`);
+    const started = Date.now();
+    await stack.postgres.restart!(downMs);
+    down.delete('postgres');
+    say(`Postgres back after ${((Date.now() - started) / 1000).toFixed(1)}s`);
   }
 
   /** Runs one scheduled fault to its end (the broken part is back when it resolves). */
@@ -185,9 +226,12 @@ export function createInjector(deps: InjectorDeps) {
     const slowMs = rnd.int(2000, 5000);
     const offsetMs = rnd.int(0, 150);
     const plan = drawGatewayPlan(rnd);
+    // Drawn last, so the dev topology's stream stays as it was: which API or worker a plain kill takes.
+    const api = apis[rnd.int(0, apis.length - 1)]!;
+    const worker = workers[rnd.int(0, workers.length - 1)]!;
     switch (kind) {
       case 'worker-kill':
-        await killWorker(downMs, '');
+        await killWorkers([worker], downMs, '');
         break;
       case 'worker-kill-in-gateway-call': {
         // The next gateway call is made slow, and the worker dies while it waits for the answer; the
@@ -199,21 +243,22 @@ export function createInjector(deps: InjectorDeps) {
         await putGatewayPlan({ ...gatewayPlan, slow: { probability: gatewayPlan?.slow?.probability ?? 0, delayMs: slowMs, count: 1 } });
         const during = await hit;
         onGatewayFault = undefined;
-        await killWorker(downMs, during ? ' during a gateway call' : ' (no gateway call came)');
+        // Every worker: the one making the call is not known.
+        await killWorkers(workers, downMs, during ? ' during a gateway call' : ' (no gateway call came)');
         break;
       }
       case 'worker-kill-in-db-call':
         freezePostgres();
         fault('postgres freeze', `Postgres frozen (SIGSTOP) for ${(freezeMs / 1000).toFixed(1)}s, worker killed inside`);
         await sleep(killAfterMs);
-        down.worker = true;
-        await stack.worker.stop('SIGKILL');
-        fault('worker SIGKILL', 'worker SIGKILL while database activities hang');
+        for (const w of workers) down.add(w);
+        await Promise.all(workers.map((w) => w.stop('SIGKILL')));
+        fault('worker SIGKILL', `${named(workers, workers)} SIGKILL while database activities hang`);
         await sleep(Math.max(0, freezeMs - killAfterMs));
         thawPostgres();
         say('Postgres resumed (SIGCONT)');
         await sleep(downMs);
-        await startWorker();
+        for (const w of workers) await startWorker(w);
         break;
       case 'temporal-restart':
         await restartTemporal(downMs);
@@ -230,12 +275,7 @@ export function createInjector(deps: InjectorDeps) {
         while (inflight.checkouts === 0 && Date.now() < deadline) await sleep(10);
         const during = inflight.checkouts > 0;
         await sleep(offsetMs);
-        down.api = true;
-        await stack.api.stop('SIGKILL');
-        fault('api SIGKILL', `API SIGKILL${during ? ` with ${inflight.checkouts} checkout(s) in flight` : ' (no checkout in flight)'}; restart in ${(downMs / 1000).toFixed(1)}s`);
-        await sleep(downMs);
-        await startApi();
-        say('API back');
+        await killApi(api, downMs, during ? ` with ${inflight.checkouts} checkout(s) in flight` : ' (no checkout in flight)');
         break;
       }
       case 'api-kill-in-payment': {
@@ -245,16 +285,15 @@ export function createInjector(deps: InjectorDeps) {
         while (inflight.payments === 0 && Date.now() < deadline) await sleep(5);
         const during = inflight.payments > 0;
         await sleep(offsetMs / 5);
-        down.api = true;
-        await stack.api.stop('SIGKILL');
-        fault('api SIGKILL', `API SIGKILL${during ? ' with a payment and its notification in flight' : ' (no payment in flight)'}; restart in ${(downMs / 1000).toFixed(1)}s`);
-        await sleep(downMs);
-        await startApi();
-        say('API back');
+        // The notification goes to the first API (PUBLIC_BASE_URL), where the sandbox sends it.
+        await killApi(apis[0]!, downMs, during ? ' with a payment and its notification in flight' : ' (no payment in flight)');
         break;
       }
       case 'gateway-plan':
         await setGatewayPlan(plan);
+        break;
+      case 'postgres-restart':
+        await restartPostgres(downMs);
         break;
     }
   }
@@ -275,17 +314,22 @@ export function createInjector(deps: InjectorDeps) {
 
   /**
    * Injects faults one after another until `done()` or the budget is spent (the orders then finish on a
-   * healthy stack): the first ones run through every kind once (in a seeded order), so even a short run
+   * healthy stack): the first ones run through every kind once (in a seeded order), so a run long enough
    * meets each; then seeded picks, at seeded gaps.
    */
   async function run(rnd: Random, done: () => boolean, gapSeconds: [number, number], budgetSeconds: number): Promise<void> {
     const stopAt = Date.now() + budgetSeconds * 1000;
     const over = () => done() || Date.now() > stopAt;
-    const firstRound = [...FAULT_KINDS];
-    for (let i = firstRound.length - 1; i > 0; i -= 1) {
-      const j = rnd.int(0, i);
-      [firstRound[i], firstRound[j]] = [firstRound[j]!, firstRound[i]!];
-    }
+    const shuffled = <T>(items: T[]) => {
+      for (let i = items.length - 1; i > 0; i -= 1) {
+        const j = rnd.int(0, i);
+        [items[i], items[j]] = [items[j]!, items[i]!];
+      }
+      return items;
+    };
+    // On the cluster, what only it has comes first, so even a quick run meets it.
+    const lead: ScheduledFault[] = cluster ? ['postgres-restart', 'worker-kill', 'temporal-restart'] : [];
+    const firstRound = [...shuffled(lead), ...shuffled(kinds.filter((kind) => !lead.includes(kind)))];
     for (let n = 0; ; n += 1) {
       const gapMs = rnd.between(gapSeconds[0], gapSeconds[1]) * 1000;
       const kind: ScheduledFault =
@@ -300,7 +344,8 @@ export function createInjector(deps: InjectorDeps) {
               ['api-kill-in-checkout', 2],
               ['api-kill-in-payment', 1.5],
               ['gateway-plan', 2],
-            ] as const);
+              ...(cluster ? ([['postgres-restart', 1.5]] as const) : []),
+            ]);
       const faultRnd = rnd.fork(`fault-${n}`);
       const until = Date.now() + gapMs;
       while (Date.now() < until && !over()) await sleep(100);
@@ -353,17 +398,19 @@ export function createInjector(deps: InjectorDeps) {
       busy = true;
       void (async () => {
         try {
-          if (!down.worker && !alive(stack.worker.pid)) {
-            say('worker exited on its own; restarting it');
-            down.worker = true;
-            await startWorker();
+          for (const worker of workers) {
+            if (down.has(worker) || alive(worker.pid)) continue;
+            say(`${worker.name} exited on its own; restarting it`);
+            down.add(worker);
+            await startWorker(worker);
           }
-          if (!down.api && !alive(stack.api.pid)) {
-            say('API exited on its own; restarting it');
-            down.api = true;
-            await startApi();
+          for (const api of apis) {
+            if (down.has(api) || alive(api.pid)) continue;
+            say(`${api.name} exited on its own; restarting it`);
+            down.add(api);
+            await startApi(api);
           }
-          if (!down.temporal && stack.temporal.process.child.exitCode !== null) {
+          if (!down.has('temporal') && stack.temporal.exited) {
             say('Temporal exited on its own; restarting it');
             await restartTemporal(0);
           }
@@ -381,11 +428,10 @@ export function createInjector(deps: InjectorDeps) {
     thawPostgres();
     await Promise.all([stack.mail?.start(), deps.receiver.start()]);
     const deadline = Date.now() + 120_000;
-    while (!(alive(stack.worker.pid) && alive(stack.api.pid) && !down.api && !down.worker && !down.temporal)) {
+    while (!([...workers, ...apis].every((proc) => alive(proc.pid)) && down.size === 0)) {
       if (Date.now() > deadline) throw new Error('the stack did not come back within 2 minutes');
       await sleep(200);
     }
-    await stack.apiReady();
     await setGatewayPlan(undefined);
   }
 
