@@ -5,6 +5,7 @@ import { findOrBuildMailpit } from '../devstack/mailpit.js';
 import { ensurePostgresBinaries } from '../devstack/postgres-cluster.js';
 import { findOrBuildStripeMock } from '../devstack/stripe-mock.js';
 import { findOrBuildTemporalCli } from '../devstack/temporal-cli.js';
+import { findOrBuildTemporalServer, findOrBuildTemporalSqlTool } from '../devstack/temporal-cluster-tools.js';
 
 const log = (line: string) => console.log(`[prepare-tests] ${line}`);
 const found = (label: string) => (path: string) => log(`${label}: ${path}`);
@@ -13,6 +14,9 @@ await Promise.all([
   findOrBuildTemporalCli(log).then(found('Temporal CLI')),
   findOrBuildStripeMock(log).then(found('stripe-mock')),
   findOrBuildMailpit(log).then(found('Mailpit')),
+  // The cluster test's Temporal server on Postgres and its schema tool.
+  findOrBuildTemporalServer(log).then(found('Temporal server')),
+  findOrBuildTemporalSqlTool(log).then(found('Temporal SQL tool')),
   ensurePostgresBinaries(log)
     .then(found('Postgres binaries'))
     .then(() => ensureChromium(log))
