@@ -6,7 +6,7 @@ import { metrics } from '../core/metrics.js';
 import { modeOf } from '../core/modes.js';
 import { SIGNATURE_HEADER, webhookSignature } from '../core/webhook-signature.js';
 import { allowedNetworks, checkWebhookTarget } from '../core/webhook-targets.js';
-import { abandonDelivery, disableWebhookEndpoint, loadDelivery, markDeliveriesStarted, recordAttempt, signingSecrets, storedEventIds, storeEventsAndDeliveries } from '../db/merchant-webhooks.js';
+import { abandonDelivery, disableWebhookEndpoint, loadDelivery, markDeliveriesStarted, recordAttempt, signingSecrets, storedEventIds, storeEventsAndDeliveries, succeededInRun } from '../db/merchant-webhooks.js';
 import { loadOrderView } from '../db/order-view.js';
 import { merchantEventsOf, WEBHOOK_RETRY_MS } from '../domain/merchant-events.js';
 import type { OrderState } from '../domain/order.js';
@@ -73,44 +73,57 @@ export async function recordMerchantEvents({ db, temporal, webhooks }: ActivityD
   await markDeliveriesStarted(db, unstarted.map((d) => d.id));
 }
 
-export function createMerchantWebhookActivities({ db, masterKey, webhooks }: ActivityDeps) {
+/**
+ * One attempt of a delivery by the delivery workflow `workflowId`: checked target, signed body, the answer
+ * stored; what the workflow does next. The one duplicate left is a crash between the receiver's answer and
+ * its storing.
+ */
+export async function deliverWebhookAttempt({ db, masterKey, webhooks }: Pick<ActivityDeps, 'db' | 'masterKey' | 'webhooks'>, deliveryId: string, workflowId: string): Promise<DeliveryOutcome> {
   const allowed = allowedNetworks(webhooks.allowedHosts);
+  const found = await loadDelivery(db, deliveryId);
+  if (!found || !found.endpoint.enabled) return 'skipped';
+  // An activity retried after its success was stored (its completion never reached Temporal) sends nothing.
+  if (await succeededInRun(db, deliveryId, workflowId)) return 'delivered';
+  const { delivery, endpoint } = found;
+  const at = new Date();
+  const started = performance.now();
+  let statusCode: number | null = null;
+  let excerpt: string | null = null;
+  let error: string | null = null;
+  try {
+    const target = await checkWebhookTarget(endpoint.url, endpoint.mode, allowed);
+    const answer = await postWebhook(
+      target,
+      {
+        'content-type': 'application/json',
+        'user-agent': 'Paystead-Webhooks/1',
+        [SIGNATURE_HEADER]: webhookSignature(signingSecrets(masterKey, endpoint, at), delivery.body, at),
+      },
+      delivery.body,
+    );
+    statusCode = answer.statusCode;
+    excerpt = answer.excerpt;
+  } catch (caught) {
+    error = errorText(caught);
+  }
+  const succeeded = statusCode !== null && statusCode >= 200 && statusCode < 300;
+  await recordAttempt(db, delivery.id, endpoint.id, { at, statusCode, durationMs: Math.round(performance.now() - started), responseExcerpt: excerpt, error, workflowId }, succeeded);
+  metrics.delivery('webhook', succeeded ? 'delivered' : 'failed');
+  if (succeeded) return 'delivered';
+  if (statusCode === 410) {
+    await disableWebhookEndpoint(db, endpoint.id, 'The endpoint answered 410 Gone.');
+    return 'gone';
+  }
+  return 'retry';
+}
+
+export function createMerchantWebhookActivities(deps: ActivityDeps) {
+  const { db } = deps;
   return {
-    /** One attempt: checked target, signed body, the answer stored; what the workflow does next. */
-    async deliverWebhook(deliveryId: string): Promise<DeliveryOutcome> {
-      const found = await loadDelivery(db, deliveryId);
-      if (!found || !found.endpoint.enabled) return 'skipped';
-      const { delivery, endpoint } = found;
-      const at = new Date();
-      const started = performance.now();
-      let statusCode: number | null = null;
-      let excerpt: string | null = null;
-      let error: string | null = null;
-      try {
-        const target = await checkWebhookTarget(endpoint.url, endpoint.mode, allowed);
-        const answer = await postWebhook(
-          target,
-          {
-            'content-type': 'application/json',
-            'user-agent': 'Paystead-Webhooks/1',
-            [SIGNATURE_HEADER]: webhookSignature(signingSecrets(masterKey, endpoint, at), delivery.body, at),
-          },
-          delivery.body,
-        );
-        statusCode = answer.statusCode;
-        excerpt = answer.excerpt;
-      } catch (caught) {
-        error = errorText(caught);
-      }
-      const succeeded = statusCode !== null && statusCode >= 200 && statusCode < 300;
-      await recordAttempt(db, delivery.id, endpoint.id, { at, statusCode, durationMs: Math.round(performance.now() - started), responseExcerpt: excerpt, error }, succeeded);
-      metrics.delivery('webhook', succeeded ? 'delivered' : 'failed');
-      if (succeeded) return 'delivered';
-      if (statusCode === 410) {
-        await disableWebhookEndpoint(db, endpoint.id, 'The endpoint answered 410 Gone.');
-        return 'gone';
-      }
-      return 'retry';
+    /** One attempt (deliverWebhookAttempt), named by the delivery workflow that asks for it. */
+    deliverWebhook(deliveryId: string): Promise<DeliveryOutcome> {
+      const { workflowExecution } = Context.current().info;
+      return deliverWebhookAttempt(deps, deliveryId, workflowExecution?.workflowId ?? '');
     },
 
     /** The delivery failed for the whole retry window; so did its endpoint, unless another delivery got through since. */

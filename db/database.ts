@@ -357,6 +357,8 @@ export interface WebhookAttemptTable {
   durationMs: number;
   responseExcerpt: string | null;
   error: string | null;
+  /** The delivery workflow that made the attempt (its first run or a resend); null in attempts made before. */
+  workflowId: string | null;
 }
 
 /** One reconciliation of a merchant's gateway account (per mode) for one settlement day; a rerun updates it. */

@@ -144,6 +144,22 @@ export interface AttemptRecord {
   durationMs: number;
   responseExcerpt: string | null;
   error: string | null;
+  /** The delivery workflow making it. */
+  workflowId: string;
+}
+
+/** Whether the delivery workflow `workflowId` already has a 2xx attempt stored for the delivery. */
+export async function succeededInRun(db: Db, deliveryId: string, workflowId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('webhookAttempts')
+    .select('id')
+    .where('deliveryId', '=', deliveryId)
+    .where('workflowId', '=', workflowId)
+    .where('statusCode', '>=', 200)
+    .where('statusCode', '<', 300)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** Stores an attempt; a success settles the delivery and ends the endpoint's failing streak, a failure starts one. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchantWebhookActivities } from '../activities/merchant-webhooks.js';
+import { createMerchantWebhookActivities, deliverWebhookAttempt } from '../activities/merchant-webhooks.js';
 import { allowedNetworks, checkWebhookTarget } from '../core/webhook-targets.js';
 import { insertWebhookEndpoint } from '../db/merchant-webhooks.js';
 import { issueApiKey } from '../db/merchants.js';
@@ -146,6 +146,16 @@ describe('merchant webhooks: signed, durable, per mode, never into private netwo
       expect(delivery.attempts[0]).toMatchObject({ statusCode: 200, error: null });
       expect(delivery.attempts[0].responseExcerpt.length).toBe(4096);
     }
+
+    // The attempt's activity retried after its success was stored (Temporal never heard it complete) sends
+    // nothing again; a resend, a workflow of its own, does send.
+    const [first] = log;
+    const deps = testActivityDeps(stack.db, stack.config, stack.client);
+    const before = mine().length;
+    expect(await deliverWebhookAttempt(deps, first.id, `webhook-${first.eventId}-${endpoint.id}`)).toBe('delivered');
+    expect(mine()).toHaveLength(before);
+    expect(await deliverWebhookAttempt(deps, first.id, `webhook-${first.eventId}-${endpoint.id}-resend-1`)).toBe('delivered');
+    await until('the resend', async () => mine().length === before + 1);
   });
 
   it('the receiver down for a while, then back: every event arrives, one success each; 410 disables its endpoint', async () => {
@@ -242,8 +252,7 @@ describe('merchant webhooks: signed, durable, per mode, never into private netwo
 
     const event = await stack.db.selectFrom('merchantEvents').selectAll().where('orderId', '=', orderId).executeTakeFirstOrThrow();
     await stack.db.insertInto('webhookDeliveries').values({ id: 'whd_rebinding', eventId: event.id, endpointId: liveEndpoint.id, merchantId: merchant.merchantId, orderId, status: 'pending', startedAt: new Date() }).execute();
-    const { deliverWebhook } = createMerchantWebhookActivities(testActivityDeps(stack.db, stack.config, stack.client));
-    expect(await deliverWebhook('whd_rebinding')).toBe('retry');
+    expect(await deliverWebhookAttempt(testActivityDeps(stack.db, stack.config, stack.client), 'whd_rebinding', 'webhook-test')).toBe('retry');
     const attempt = await stack.db.selectFrom('webhookAttempts').selectAll().where('deliveryId', '=', 'whd_rebinding').executeTakeFirstOrThrow();
     expect(attempt).toMatchObject({ statusCode: null });
     expect(attempt.error).toContain('loopback');
@@ -257,9 +266,10 @@ describe('merchant webhooks: signed, durable, per mode, never into private netwo
     // An event this endpoint does not want, delivered by hand: the workflow path is the tests above.
     const eventId = `evt_${orderId}_${event.seq}`;
     await stack.db.insertInto('webhookDeliveries').values({ id: 'whd_silent', eventId, endpointId: endpoint.id, merchantId: merchant.merchantId, orderId, status: 'pending', startedAt: new Date() }).execute();
-    const { deliverWebhook, abandonWebhookDelivery } = createMerchantWebhookActivities(testActivityDeps(stack.db, stack.config, stack.client));
+    const deps = testActivityDeps(stack.db, stack.config, stack.client);
+    const { abandonWebhookDelivery } = createMerchantWebhookActivities(deps);
     const started = Date.now();
-    expect(await deliverWebhook('whd_silent')).toBe('retry');
+    expect(await deliverWebhookAttempt(deps, 'whd_silent', 'webhook-test')).toBe('retry');
     expect(Date.now() - started).toBeLessThan(7_000);
     const attempt = await stack.db.selectFrom('webhookAttempts').selectAll().where('deliveryId', '=', 'whd_silent').executeTakeFirstOrThrow();
     expect(attempt.error).toContain('no answer within 5000 ms');

@@ -19,6 +19,7 @@ import * as emailSendStatus from './2026-12-04T01-30-00-email-send-status.js';
 import * as reconciliation from './2026-12-04T04-00-00-reconciliation.js';
 import * as requestIds from './2026-12-04T06-00-00-request-ids.js';
 import * as codedReasons from './2026-12-04T09-00-00-coded-reasons.js';
+import * as webhookAttemptRuns from './2026-12-04T10-00-00-webhook-attempt-runs.js';
 
 /** Every migration, listed explicitly in order: no directory scanning, so bundles and tests see the same set. */
 const migrations: Record<string, Migration> = {
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-04T04-00-00-reconciliation': reconciliation,
   '2026-12-04T06-00-00-request-ids': requestIds,
   '2026-12-04T09-00-00-coded-reasons': codedReasons,
+  '2026-12-04T10-00-00-webhook-attempt-runs': webhookAttemptRuns,
 };
 
 export const migrationProvider: MigrationProvider = {
