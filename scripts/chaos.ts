@@ -156,7 +156,7 @@ async function main(): Promise<{ faults: number; report: CheckReport; runs: Orde
     const client = new Client({ connection });
     const report = await checkInvariants(db, client, merchant.id, runs, findings);
     // Last: reconciliation plants dashboard refunds, which the checks above would not expect.
-    const reconciled = await checkReconciliation({ db, http, client, say: injector.say }, { merchantId: merchant.id, adminKey, sandboxKey }, clock);
+    const reconciled = await checkReconciliation({ db, http, client, say: injector.say }, { merchantId: merchant.id, secretKey, adminKey, sandboxKey }, clock);
     injector.say(`reconciliation: ${reconciled.summary}`);
     report.results.set('reconciliation', { passed: reconciled.passed, failed: reconciled.failed });
     report.violations.push(...reconciled.violations);

@@ -1,4 +1,5 @@
-// After the faults: refunds made in the sandbox's own dashboard are planted on a few paid orders, the
+// After the faults: a few orders are paid (the run's own are all final by now, their workflows ended) and a
+// refund made in the sandbox's own dashboard is planted on each; the
 // payments whose notifications were all dropped are noted, and the run's days are reconciled through the
 // admin API. Reconciliation must find every planted refund (recorded on its order), match every payment
 // the notifications never told of, and leave no discrepancy nobody can explain.
@@ -25,7 +26,7 @@ export interface ReconciliationCheck {
 
 export async function checkReconciliation(
   deps: { db: Db; http: Http; client: Client; say: (line: string) => void },
-  merchant: { merchantId: string; adminKey: string; sandboxKey: string },
+  merchant: { merchantId: string; secretKey: string; adminKey: string; sandboxKey: string },
   runStartedAt: number,
 ): Promise<ReconciliationCheck> {
   const { db, http, client, say } = deps;
@@ -37,6 +38,24 @@ export async function checkReconciliation(
   };
   const sandbox = (method: string, path: string, body: unknown) => http.retrying(method, `/sandbox/api/merchants/${merchant.merchantId}/control${path}`, { key: merchant.sandboxKey, body });
   const admin = (method: string, path: string, body?: unknown) => http.retrying(method, `/v1/admin/reconciliation${path}`, { key: merchant.adminKey, ...(body !== undefined && { body }) });
+
+  for (let i = 1; i <= PLANTED_REFUNDS; i += 1) {
+    const created = await http.retrying('POST', '/v1/checkouts', {
+      key: merchant.secretKey,
+      headers: { 'idempotency-key': `reconciliation-${runStartedAt}-${i}` },
+      body: { items: [{ sku: 'TEA', quantity: 1 }], customer: { name: `Reconciled Customer ${i}`, email: `r${i}@chaos.test`, phone: '+86 138 0000 0000' }, shippingAddress: { line1: '1 Chaos Road', city: 'Hangzhou', postalCode: '310000', country: 'CN' }, paymentMethod: 'sandbox' },
+    });
+    if (created.status !== 201) {
+      violations.push(`reconciliation: checkout answered HTTP ${created.status} ${JSON.stringify(created.body).slice(0, 200)}`);
+      continue;
+    }
+    await sandbox('POST', `/payments/${created.body.payment.id as string}/complete`, { outcome: 'succeeded' });
+    for (let t = 0; t < 60; t += 1) {
+      const order = await db.selectFrom('orders').select('status').where('id', '=', created.body.order.id as string).executeTakeFirst();
+      if (order?.status === 'paid') break;
+      await sleep(500);
+    }
+  }
 
   // Refunds made at the gateway only, on orders whose workflow still runs and has room for them.
   const candidates = await db
