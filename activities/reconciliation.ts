@@ -8,7 +8,7 @@ import { findPaymentOrder } from '../db/order-reads.js';
 import { getSettings } from '../db/merchants.js';
 import { closeDiscrepancy, lastCompletedDate, loadBooks, saveCompletedRun, saveUnfinishedRun, selectActionable, type ReconciliationTarget } from '../db/reconciliation.js';
 import type { SettlementDay, StatementLine } from '../domain/gateway-statements.js';
-import { addDays, datesBetween, dayBounds, previousDay, reconcile, settlementTimeZone } from '../domain/reconciliation.js';
+import { addDays, datesBetween, previousDay, reconcile, settlementDayBounds, settlementTimeZone } from '../domain/reconciliation.js';
 import { loadGatewayContext } from '../gateways/context.js';
 import { GatewayError, StatementNotReady, StatementUnreadable } from '../gateways/types.js';
 import type { ExternalRefund, paymentNotificationSignal, PaymentSignal, recordExternalRefundUpdate } from '../workflows/messages.js';
@@ -68,7 +68,7 @@ export function createReconciliationActivities(deps: ActivityDeps) {
         paymentIds: lines.flatMap((l) => (l.kind === 'payment' && l.ourId !== undefined ? [l.ourId] : [])),
         refundIds: lines.flatMap((l) => (l.kind === 'refund' && l.ourId !== undefined ? [l.ourId] : [])),
       };
-      const books = await loadBooks(db, target, dayBounds(day), named);
+      const books = await loadBooks(db, target, settlementDayBounds(target.gateway, day), named);
       const runId = await saveCompletedRun(db, target, day, reconcile(lines, books));
       return { runId, date: day.date, status: 'completed' };
     },

@@ -168,6 +168,16 @@ export function dayBounds(day: SettlementDay): { start: Date; end: Date } {
   return { start: zonedMidnight(day.date, day.timeZone), end: zonedMidnight(addDays(day.date, 1), day.timeZone) };
 }
 
+/**
+ * The instants a gateway's settlement day covers. UnionPay's day ends at 23:00 Beijing time and is named
+ * by the date it ends on; the others end at midnight in their zone.
+ */
+export function settlementDayBounds(gateway: GatewayName, day: SettlementDay): { start: Date; end: Date } {
+  const { start, end } = dayBounds(day);
+  const early = gateway === 'unionpay' ? 3_600_000 : 0;
+  return { start: new Date(start.getTime() - early), end: new Date(end.getTime() - early) };
+}
+
 /** Midnight at the start of `date` in `timeZone`, as an instant. */
 function zonedMidnight(date: string, timeZone: string): Date {
   const utcMidnight = Date.parse(`${date}T00:00:00Z`);

@@ -18,6 +18,7 @@ import { createInjector, type Injector } from '../devstack/chaos/injector.js';
 import { deliveryFindings, waitUntilDelivered } from '../devstack/chaos/deliveries.js';
 import { createDrivers, PRODUCTS, type OrderRun } from '../devstack/chaos/orders.js';
 import { createRandom } from '../devstack/chaos/random.js';
+import { checkReconciliation } from '../devstack/chaos/reconciliation.js';
 import { createWebhookReceiver, type WebhookReceiver } from '../devstack/chaos/webhook-receiver.js';
 import { MERCHANT_EVENT_TYPES } from '../domain/merchant-events.js';
 import { startChaosStack, type ChaosStack, type Topology } from '../devstack/chaos/topology.js';
@@ -158,7 +159,13 @@ async function main(): Promise<{ faults: number; report: CheckReport; runs: Orde
   const connection = await Connection.connect({ address: stack.temporal.address });
   try {
     const findings = await deliveryFindings(db, merchant.id, receiver, { webUrl: stack.mail.webUrl, from: stack.env.MAIL_FROM ?? 'orders@localhost' });
-    const report = await checkInvariants(db, new Client({ connection }), merchant.id, runs, findings);
+    const client = new Client({ connection });
+    const report = await checkInvariants(db, client, merchant.id, runs, findings);
+    // Last: reconciliation plants dashboard refunds, which the checks above would not expect.
+    const reconciled = await checkReconciliation({ db, http, client, say: injector.say }, { merchantId: merchant.id, secretKey, adminKey, sandboxKey }, clock);
+    injector.say(`reconciliation: ${reconciled.summary}`);
+    report.results.set('reconciliation', { passed: reconciled.passed, failed: reconciled.failed });
+    report.violations.push(...reconciled.violations);
     return { faults: injector.total(), report, runs };
   } finally {
     await connection.close();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StatementLine } from '../domain/gateway-statements.js';
-import { actionFor, dayBounds, itemKey, previousDay, reconcile, settlementTimeZone, type BookEntry } from '../domain/reconciliation.js';
+import { actionFor, dayBounds, itemKey, settlementDayBounds, previousDay, reconcile, settlementTimeZone, type BookEntry } from '../domain/reconciliation.js';
 
 const line = (over: Partial<StatementLine>): StatementLine => ({ kind: 'payment', amount: 1000, currency: 'CNY', fee: 6, occurredAt: '2026-12-02T02:00:00Z', raw: 'raw', ...over });
 const entry = (over: Partial<BookEntry>): BookEntry => ({ kind: 'payment', id: 'pay_1', orderId: 'ord_1', paymentId: 'pay_1', settled: true, status: 'succeeded', amount: 1000, currency: 'CNY', inDay: true, ...over });
@@ -78,5 +78,12 @@ describe('settlement days', () => {
   it('covers the day in its zone, including a day the offset changes', () => {
     expect(dayBounds({ date: '2026-12-02', timeZone: 'Asia/Shanghai' })).toEqual({ start: new Date('2026-12-01T16:00:00Z'), end: new Date('2026-12-02T16:00:00Z') });
     expect(dayBounds({ date: '2026-03-29', timeZone: 'Europe/Paris' })).toEqual({ start: new Date('2026-03-28T23:00:00Z'), end: new Date('2026-03-29T22:00:00Z') });
+  });
+
+  it("counts our books for UnionPay's day from 23:00 Beijing time the evening before to 23:00, as its statement does", () => {
+    const day = { date: '2026-12-02', timeZone: 'Asia/Shanghai' };
+    expect(settlementDayBounds('unionpay', day)).toEqual({ start: new Date('2026-12-01T15:00:00Z'), end: new Date('2026-12-02T15:00:00Z') });
+    expect(settlementDayBounds('alipay', day)).toEqual(dayBounds(day));
+    expect(settlementDayBounds('wechatpay', day)).toEqual(dayBounds(day));
   });
 });

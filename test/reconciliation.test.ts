@@ -6,6 +6,7 @@ import { stateQuery } from '../workflows/messages.js';
 import { dayMerchant, discrepanciesOf, reconcileDate, runDay, type GatewayDay, type PlantedDay } from './support/reconciliation-day.js';
 import { startStripeSimulator, type StripeSimulator } from './simulators/stripe/simulator.js';
 import { startStack, type Merchant, type Stack } from './support/stack.js';
+import { alipayDay, unionPayDay, wechatPayDay } from './support/chinese-gateway-days.js';
 
 const sandboxControl = (stack: Stack, merchant: Merchant, method: string, path: string, body: unknown) =>
   stack.request(method, `/sandbox/api/merchants/${merchant.merchantId}/control${path}`, { key: sandboxSecret(stack.config.masterKey, merchant.merchantId), body });
@@ -58,7 +59,7 @@ const stripe: GatewayDay = {
   },
 };
 
-describe.each([sandbox, stripe])('reconciliation of a day at $gateway', (gateway) => {
+describe.each([sandbox, stripe, alipayDay(), wechatPayDay(), unionPayDay()])('reconciliation of a day at $gateway', (gateway) => {
   let stack: Stack;
   let merchant: Merchant;
   let day: PlantedDay;
@@ -84,7 +85,7 @@ describe.each([sandbox, stripe])('reconciliation of a day at $gateway', (gateway
     await gateway.statements(stack, merchant, { today: true, broken: true });
     const [failed] = await reconcileDate(stack, merchant, gateway.gateway, day.date);
     expect(failed!.status).toBe('failed');
-    expect(failed!.error).toMatch(/truncated|more follow but holds none/);
+    expect(failed!.error).toMatch(/truncated|more follow but holds none|cut short/);
     const run = await stack.db.selectFrom('reconciliationRuns').selectAll().where('id', '=', failed!.runId).executeTakeFirstOrThrow();
     expect(run).toMatchObject({ status: 'failed', counts: {} });
     expect(await discrepanciesOf(stack, failed!.runId)).toEqual([]);

@@ -24,6 +24,7 @@ export const CHECKS = [
   'test orders only',
   'e-mails sent',
   'webhooks delivered',
+  'reconciliation',
 ] as const;
 export type CheckName = (typeof CHECKS)[number];
 

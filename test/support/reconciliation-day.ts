@@ -26,6 +26,11 @@ export interface GatewayDay {
   pay(stack: Stack, merchant: Merchant, checkout: any, notifications: 'deliver' | 'drop'): Promise<void>;
   /** A refund made in the gateway's own dashboard, Paystead not asked. */
   refundAtGateway(stack: Stack, merchant: Merchant, checkout: any, amount: number): Promise<void>;
+  /**
+   * The settlement day the planted orders fall in, when the gateway counts it its own way (the Chinese
+   * gateways' Beijing days); it may wait out a day about to end. Default: today in the settlement zone.
+   */
+  plantingDate?(): Promise<string>;
   /** Today's statement is given (gateways give a day's once it is over); `broken`: it comes back malformed. */
   statements(stack: Stack, merchant: Merchant, options: { today: boolean; broken: boolean }): Promise<void>;
 }
@@ -56,6 +61,7 @@ export async function dayMerchant(stack: Stack, day: GatewayDay): Promise<Mercha
 
 /** Runs the day's orders through the gateway's simulator and waits until Paystead has seen what it can. */
 export async function runDay(stack: Stack, merchant: Merchant, day: GatewayDay, timeZone: string): Promise<PlantedDay> {
+  const date = (await day.plantingDate?.()) ?? localDate(new Date(), timeZone);
   const setPolicy = async (windowSeconds: number) => {
     const put = await stack.request('PUT', '/v1/admin/settings', { key: merchant.adminKey, body: { paymentWindowSeconds: windowSeconds, paymentCheckIntervalSeconds: windowSeconds } });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
@@ -99,7 +105,7 @@ export async function runDay(stack: Stack, merchant: Merchant, day: GatewayDay, 
   expect(unseen.body.status, 'a payment whose notifications were dropped is not seen until reconciliation').toBe('awaiting_payment');
 
   return {
-    date: localDate(new Date(), timeZone),
+    date,
     timeZone,
     paid: [paid, partial, full, dashboard].map((b) => b.order.id),
     partiallyRefunded: partial.order.id,
