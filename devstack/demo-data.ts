@@ -42,3 +42,18 @@ export async function ensureDemoMerchant(db: Db): Promise<{ merchantId: string; 
   }
   return { merchantId: merchant.id, keys: { test: { secretKey, adminKey }, live } };
 }
+
+/** The summary lines about the demo merchant's keys, as `npm run dev` and `npm run cluster` print them. */
+export function printDemoKeys(demo: { keys?: Record<Mode, DemoKeys> }, log: (line: string) => void): void {
+  if (!demo.keys) {
+    log('  Demo keys were printed on the first start (only their hashes are stored).');
+    return;
+  }
+  log("  Test mode (the sandbox and gateways' test environments; no money moves):");
+  log(`    Demo secret key (storefront server): ${demo.keys.test.secretKey}`);
+  log(`    Demo admin key  (merchant staff):    ${demo.keys.test.adminKey}`);
+  log("  Live mode (real gateways only, with the merchant's live credentials):");
+  log(`    Demo secret key (storefront server): ${demo.keys.live.secretKey}`);
+  log(`    Demo admin key  (merchant staff):    ${demo.keys.live.adminKey}`);
+  log('  These keys are shown once; only their hashes are stored.');
+}

@@ -8,7 +8,7 @@ import { createDb } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import type { ManagedProcess } from '../devstack/child-process.js';
 import { findOrBuildMailpit, startMailpit } from '../devstack/mailpit.js';
-import { ensureDemoMerchant } from '../devstack/demo-data.js';
+import { ensureDemoMerchant, printDemoKeys } from '../devstack/demo-data.js';
 import { loadOrCreateDevSecrets } from '../devstack/dev-secrets.js';
 import { startDevDatabase } from '../devstack/dev-database.js';
 import { DATA_DIR } from '../devstack/paths.js';
@@ -111,17 +111,7 @@ try {
   log(`  Temporal gRPC ${config.temporal.address}`);
   log(`  Database      ${config.database.url.replace(/\/\/[^@]*@/, '//')}`);
   log(`  Demo merchant ${demo.merchantId}`);
-  if (demo.keys) {
-    log('  Test mode (the sandbox and gateways\' test environments; no money moves):');
-    log(`    Demo secret key (storefront server): ${demo.keys.test.secretKey}`);
-    log(`    Demo admin key  (merchant staff):    ${demo.keys.test.adminKey}`);
-    log('  Live mode (real gateways only, with the merchant\'s live credentials):');
-    log(`    Demo secret key (storefront server): ${demo.keys.live.secretKey}`);
-    log(`    Demo admin key  (merchant staff):    ${demo.keys.live.adminKey}`);
-    log('  These keys are shown once; only their hashes are stored.');
-  } else {
-    log('  Demo keys were printed on the first start (only their hashes are stored).');
-  }
+  printDemoKeys(demo, log);
   log('Ctrl-C stops everything.');
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);

@@ -4,6 +4,7 @@ import { customerEmailWorkflowId, resumeCustomerEmail } from '../activities/cust
 import { startMailpit, type Mailpit } from '../devstack/mailpit.js';
 import { freePort } from '../devstack/ports.js';
 import { mailpitInbox, runMailpit, type MailSummary } from './support/mailpit.js';
+import { adminPage } from './support/admin-http.js';
 import { CUSTOMER, startStack, type Merchant, type Stack } from './support/stack.js';
 
 const MAIL_FROM = 'orders@paystead.test';
@@ -312,20 +313,3 @@ describe('customer e-mail without SMTP_URL', () => {
     await allSent(stack, order.id, 2);
   });
 });
-
-/** Signs in with the admin key (as a browser without JavaScript) and returns the page's HTML. */
-async function adminPage(stack: Stack, key: string, path: string): Promise<string> {
-  const form = await fetch(`${stack.baseUrl}/admin/login`);
-  const loginCookie = form.headers.getSetCookie().map((c) => /^paystead_admin_login=([^;]*)/.exec(c)?.[1]).find(Boolean);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1];
-  const posted = await fetch(`${stack.baseUrl}/admin/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `paystead_admin_login=${loginCookie}` },
-    body: new URLSearchParams({ _csrf: csrf!, key }),
-  });
-  const session = posted.headers.getSetCookie().map((c) => /^paystead_admin=([^;]*)/.exec(c)?.[1]).find(Boolean);
-  const page = await fetch(`${stack.baseUrl}${path}`, { headers: { cookie: `paystead_admin=${session}` } });
-  expect(page.status).toBe(200);
-  return page.text();
-}
