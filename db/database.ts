@@ -297,6 +297,13 @@ export interface SandboxRefundTable {
   createdAt: CreatedAt;
 }
 
+/** The sandbox's per-merchant switches (refund outcomes, statements): shared by every API process. */
+export interface SandboxBehaviourTable {
+  merchantId: string;
+  behaviour: JSONColumnType<Record<string, unknown>>;
+  updatedAt: Generated<Date>;
+}
+
 /** Something held open (a live-update stream) under `key` until released or `expiresAt`. */
 export interface ThrottleLeaseTable {
   key: string;
@@ -437,6 +444,7 @@ export interface Database {
   adminFlashes: AdminFlashTable;
   sandboxPayments: SandboxPaymentTable;
   sandboxRefunds: SandboxRefundTable;
+  sandboxBehaviours: SandboxBehaviourTable;
   throttleLeases: ThrottleLeaseTable;
   webhookEndpoints: WebhookEndpointTable;
   merchantEvents: MerchantEventTable;

@@ -138,3 +138,19 @@ export async function selectSandboxDay(db: Db, merchantId: string, start: Date, 
 export async function insertDashboardRefund(db: Db, refund: { id: string; paymentId: string; amount: number }): Promise<SandboxRefund> {
   return db.insertInto('sandboxRefunds').values({ ...refund, status: 'succeeded' }).returningAll().executeTakeFirstOrThrow();
 }
+
+/** The merchant's sandbox switches as last set (none: `{}`). */
+export async function getSandboxBehaviour(db: Db, merchantId: string): Promise<Record<string, unknown>> {
+  const row = await db.selectFrom('sandboxBehaviours').select('behaviour').where('merchantId', '=', merchantId).executeTakeFirst();
+  return row?.behaviour ?? {};
+}
+
+/** Replaces the merchant's sandbox switches. */
+export async function setSandboxBehaviour(db: Db, merchantId: string, behaviour: Record<string, unknown>): Promise<void> {
+  const value = JSON.stringify(behaviour);
+  await db
+    .insertInto('sandboxBehaviours')
+    .values({ merchantId, behaviour: value })
+    .onConflict((oc) => oc.column('merchantId').doUpdateSet({ behaviour: value, updatedAt: sql`now()` }))
+    .execute();
+}

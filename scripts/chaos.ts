@@ -34,6 +34,7 @@ const { values: args } = parseArgs({
     topology: { type: 'string', default: 'dev' },
     'settle-timeout': { type: 'string', default: '180' },
     'fault-seconds': { type: 'string' },
+    deadline: { type: 'string' },
   },
 });
 const SEED = Number(args.seed);
@@ -44,10 +45,12 @@ const CONCURRENCY = Number(args.concurrency ?? (QUICK ? 4 : 6));
 const SETTLE_TIMEOUT_S = Number(args['settle-timeout']);
 /** No new fault starts after this many seconds: the rest of the run shows the system recovering. */
 const FAULT_SECONDS = Number(args['fault-seconds'] ?? (QUICK ? 60 : 150));
+/** The whole run, stack start to verdict, ends within this many seconds: past it, it stops and fails. */
+const DEADLINE_S = Number(args.deadline ?? (QUICK ? 900 : Math.max(3600, ORDERS * 10)));
 /** Seconds between the end of one fault and the start of the next. */
 const FAULT_GAP: [number, number] = QUICK ? [1.5, 3.5] : [2, 6];
-if (![SEED, ORDERS, CONCURRENCY, SETTLE_TIMEOUT_S, FAULT_SECONDS].every(Number.isSafeInteger) || ORDERS < 1 || CONCURRENCY < 1 || !['dev', 'cluster'].includes(TOPOLOGY)) {
-  console.error('usage: npm run chaos -- [--topology dev|cluster] [--seed N] [--orders M] [--concurrency C] [--quick] [--settle-timeout S] [--fault-seconds S]');
+if (![SEED, ORDERS, CONCURRENCY, SETTLE_TIMEOUT_S, FAULT_SECONDS, DEADLINE_S].every(Number.isSafeInteger) || ORDERS < 1 || CONCURRENCY < 1 || !['dev', 'cluster'].includes(TOPOLOGY)) {
+  console.error('usage: npm run chaos -- [--topology dev|cluster] [--seed N] [--orders M] [--concurrency C] [--quick] [--settle-timeout S] [--fault-seconds S] [--deadline S]');
   process.exit(2);
 }
 
@@ -88,6 +91,15 @@ process.once('SIGINT', () => {
   print('[chaos] interrupted; stopping the stack');
   void cleanUp().finally(() => process.exit(130));
 });
+// Nothing waits forever, the run included: past its deadline it stops the stack (a minute at most) and fails.
+setTimeout(() => {
+  print(`[chaos] the run did not end within its deadline of ${DEADLINE_S}s; stopping the stack`);
+  setTimeout(() => process.exit(1), 60_000).unref();
+  void cleanUp().finally(() => {
+    print(`faults injected: ${injector?.total() ?? 0}, orders: ${ORDERS}, violations: 1`);
+    process.exit(1);
+  });
+}, DEADLINE_S * 1000).unref();
 
 async function main(): Promise<{ faults: number; report: CheckReport; runs: OrderRun[] }> {
   const root = createRandom(SEED);

@@ -27,6 +27,20 @@ describe('the cluster topology', () => {
     await cluster?.stop();
   }, 60_000);
 
+  async function newMerchant(n: number): Promise<{ merchantId: string; secretKey: string }> {
+    const db = createDb(cluster!.databaseUrl, 1);
+    try {
+      const created = await createMerchant(db, { name: `Cluster Store ${n}`, contactEmail: `cluster${n}@paystead.test`, businessLicenceNo: `BL-CLUSTER-${n}`, taxRegistrationNo: `TX-CLUSTER-${n}` });
+      await verifyMerchant(db, created.merchant.id);
+      await insertProduct(db, { merchantId: created.merchant.id, sku: 'TEA', name: 'Oolong tea', unitAmount: 12_800, currency: 'CNY', active: true });
+      return { merchantId: created.merchant.id, secretKey: created.secretKey };
+    } finally {
+      await db.destroy();
+    }
+  }
+
+  const sandboxKey = (merchantId: string) => sandboxSecret(Buffer.from(cluster!.env.MASTER_KEY!, 'base64'), merchantId);
+
   it('runs Temporal with the configured 4 history shards and Paystead\'s search attributes', async () => {
     const info = await connection!.workflowService.getClusterInfo({});
     expect(info.historyShardCount).toBe(4);
@@ -36,18 +50,7 @@ describe('the cluster topology', () => {
 
   it('takes a sandbox order to paid across both APIs', async () => {
     const [first, second] = cluster!.apiUrls as [string, string];
-    const db = createDb(cluster!.databaseUrl, 1);
-    let merchantId: string;
-    let secretKey: string;
-    try {
-      const created = await createMerchant(db, { name: 'Cluster Store', contactEmail: 'cluster@paystead.test', businessLicenceNo: 'BL-CLUSTER-1', taxRegistrationNo: 'TX-CLUSTER-1' });
-      merchantId = created.merchant.id;
-      secretKey = created.secretKey;
-      await verifyMerchant(db, merchantId);
-      await insertProduct(db, { merchantId, sku: 'TEA', name: 'Oolong tea', unitAmount: 12_800, currency: 'CNY', active: true });
-    } finally {
-      await db.destroy();
-    }
+    const { merchantId, secretKey } = await newMerchant(1);
 
     const body = {
       items: [{ sku: 'TEA', quantity: 1 }],
@@ -63,9 +66,8 @@ describe('the cluster topology', () => {
     const replay = await apiRequest(second, 'POST', '/v1/checkouts', { key: secretKey, headers, body });
     expect(replay.body.order?.id, replay.text).toBe(orderId);
 
-    const masterKey = Buffer.from(cluster!.env.MASTER_KEY!, 'base64');
     const paid = await apiRequest(second, 'POST', `/sandbox/api/merchants/${merchantId}/control/payments/${checkout.body.payment.id}/complete`, {
-      key: sandboxSecret(masterKey, merchantId),
+      key: sandboxKey(merchantId),
       body: { outcome: 'succeeded' },
     });
     expect(paid.status, paid.text).toBe(200);
@@ -77,5 +79,18 @@ describe('the cluster topology', () => {
       if (status === 'paid') break;
     }
     expect(status).toBe('paid');
+  });
+
+  it('keeps the sandbox\'s switches on every API: set through one, they hold on the other', async () => {
+    const [first, second] = cluster!.apiUrls as [string, string];
+    const { merchantId } = await newMerchant(2);
+    const today = new Date().toISOString().slice(0, 10);
+    const statement = `/sandbox/api/merchants/${merchantId}/statements/${today}?timeZone=UTC`;
+    const before = await apiRequest(second, 'GET', statement, { key: sandboxKey(merchantId) });
+    expect(before.status, before.text).toBe(409);
+    const set = await apiRequest(first, 'PUT', `/sandbox/api/merchants/${merchantId}/control/behaviour`, { key: sandboxKey(merchantId), body: { openDayStatements: true } });
+    expect(set.status, set.text).toBe(200);
+    const after = await apiRequest(second, 'GET', statement, { key: sandboxKey(merchantId) });
+    expect(after.status, after.text).toBe(200);
   });
 });

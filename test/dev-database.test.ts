@@ -50,7 +50,7 @@ describe("npm run dev's embedded database (PGlite)", () => {
       paidAt: new Date(),
     });
     const simulator = createSimulator({ db: worker, masterKey: Buffer.alloc(32, 1), notifier: { deliver: () => Promise.resolve('delivered') }, logger: pino({ level: 'silent' }) });
-    simulator.setBehaviour(merchantId, { refundOutcome: 'succeeded', refundNotification: 'drop', refundDelayMs: 5 });
+    await simulator.setBehaviour(merchantId, { refundOutcome: 'succeeded', refundNotification: 'drop', refundDelayMs: 5 });
 
     const wrong: string[] = [];
     const check = async (label: string, work: () => Promise<boolean>) => {

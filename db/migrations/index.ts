@@ -20,6 +20,7 @@ import * as reconciliation from './2026-12-04T04-00-00-reconciliation.js';
 import * as requestIds from './2026-12-04T06-00-00-request-ids.js';
 import * as codedReasons from './2026-12-04T09-00-00-coded-reasons.js';
 import * as webhookAttemptRuns from './2026-12-04T10-00-00-webhook-attempt-runs.js';
+import * as sandboxBehaviours from './2026-12-05T01-00-00-sandbox-behaviours.js';
 
 /** Every migration, listed explicitly in order: no directory scanning, so bundles and tests see the same set. */
 const migrations: Record<string, Migration> = {
@@ -44,6 +45,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-04T06-00-00-request-ids': requestIds,
   '2026-12-04T09-00-00-coded-reasons': codedReasons,
   '2026-12-04T10-00-00-webhook-attempt-runs': webhookAttemptRuns,
+  '2026-12-05T01-00-00-sandbox-behaviours': sandboxBehaviours,
 };
 
 export const migrationProvider: MigrationProvider = {

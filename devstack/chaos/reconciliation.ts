@@ -16,6 +16,21 @@ const REFUNDABLE = ['paid', 'confirmed', 'shipped'] as const;
 const PLANTED_REFUNDS = 3;
 /** Each planted refund, minor units: below any order's total. */
 const PLANTED_AMOUNT = 100;
+/** A day's run reads one statement and hands a few refunds on: minutes at most, even on a loaded machine. */
+const RUN_DEADLINE_MS = 180_000;
+
+/** Whether `work` settled within `ms` (its error, if any, is thrown). */
+async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export interface ReconciliationCheck {
   passed: number;
@@ -97,7 +112,14 @@ export async function checkReconciliation(
       violations.push(`reconciliation: reconciling ${date}: HTTP ${started.status} ${JSON.stringify(started.body)}`);
       continue;
     }
-    await client.workflow.getHandle(started.body.workflowId as string).result();
+    const finished = await within(client.workflow.getHandle(started.body.workflowId as string).result(), RUN_DEADLINE_MS);
+    if (!finished) {
+      const pending = await client.workflow.getHandle(started.body.workflowId as string).describe().then((d) => d.raw.pendingActivities ?? []);
+      const why = pending.map((a) => `${a.activityType?.name ?? 'activity'} attempt ${a.attempt}: ${a.lastFailure?.message ?? 'no failure'}`).join('; ');
+      violations.push(`reconciliation: the run of ${date} did not finish within ${RUN_DEADLINE_MS / 1000}s${why ? ` (${why})` : ''}`);
+      await client.workflow.getHandle(started.body.workflowId as string).terminate('the fault run stopped waiting for it');
+      continue;
+    }
     const runs = await admin('GET', `/runs?gateway=sandbox&from=${date}&to=${date}`);
     const run = (runs.body?.runs ?? []).find((r: { date: string }) => r.date === date);
     check(run?.status === 'completed', `the run of ${date} is ${run?.status ?? 'missing'}: ${run?.error ?? ''}`);

@@ -170,7 +170,7 @@ export function createSandboxRoutes(deps: SandboxRoutesDeps): Hono {
   app.get('/api/merchants/:merchantId/refunds/:id', async (c) => {
     const found = await findSandboxRefund(db, c.req.param('id'), c.req.param('merchantId'));
     if (!found) throw notFound('refund', c.req.param('id'));
-    simulator.resumeSettlement(found.payment.merchantId, found.refund);
+    await simulator.resumeSettlement(found.payment.merchantId, found.refund);
     return c.json(refundView(found.refund));
   });
 
@@ -195,7 +195,7 @@ export function createSandboxRoutes(deps: SandboxRoutesDeps): Hono {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !isTimeZone(timeZone)) throw new ApiError(400, 'invalid_request', 'A date as YYYY-MM-DD and an IANA time zone are required.');
     const day = { date, timeZone };
     const { start, end } = dayBounds(day);
-    const behaviour = simulator.behaviour(merchantId);
+    const behaviour = await simulator.behaviour(merchantId);
     if (end > new Date() && !behaviour.openDayStatements) throw new ApiError(409, 'statement_not_ready', `The statement of ${date} (${timeZone}) is produced once the day is over.`);
     const { payments, refunds } = await selectSandboxDay(db, merchantId, start, end);
     const rows: SandboxStatementRow[] = [
@@ -221,7 +221,7 @@ export function createSandboxRoutes(deps: SandboxRoutesDeps): Hono {
 
   app.put('/api/merchants/:merchantId/control/behaviour', async (c) => {
     const behaviour = await parseJson(c, BehaviourBody);
-    simulator.setBehaviour(c.req.param('merchantId'), behaviour);
+    await simulator.setBehaviour(c.req.param('merchantId'), behaviour);
     return c.json(behaviour);
   });
 

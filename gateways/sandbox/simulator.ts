@@ -5,10 +5,12 @@ import type { Db } from '../../db/database.js';
 import {
   completeSandboxPayment,
   findSandboxPayment,
+  getSandboxBehaviour,
   getSandboxRefund,
   heldBySandboxRefunds,
   insertSandboxRefund,
   lockSandboxPayment,
+  setSandboxBehaviour,
   settleSandboxRefund,
   type SandboxPayment,
   type SandboxRefund,
@@ -19,7 +21,7 @@ import { sandboxSecret } from './signature.js';
 
 const DEFAULT_REFUND_DELAY_MS = 50;
 
-/** Per-merchant switches for later refunds; kept in memory because this is a simulator, not a ledger fact. */
+/** Per-merchant switches for later refunds and statements; kept in Postgres so every API process sees them. */
 export interface Behaviour {
   refundOutcome?: 'succeeded' | 'failed';
   refundNotification?: 'deliver' | 'drop';
@@ -94,7 +96,6 @@ async function recordRefund(db: Db, merchantId: string, request: { id: string; p
 
 export function createSimulator(deps: { db: Db; masterKey: Buffer; notifier: Notifier; logger: Logger }) {
   const { db, notifier, logger } = deps;
-  const behaviours = new Map<string, Behaviour>();
   function capturedCurrency(payment: SandboxPayment): string {
     return payment.capturedCurrency ?? payment.currency;
   }
@@ -163,8 +164,8 @@ export function createSimulator(deps: { db: Db; masterKey: Buffer; notifier: Not
     });
   }
 
-  function behaviour(merchantId: string): Behaviour {
-    return behaviours.get(merchantId) ?? {};
+  async function behaviour(merchantId: string): Promise<Behaviour> {
+    return (await getSandboxBehaviour(db, merchantId)) as Behaviour;
   }
 
   /** Refunds whose settlement this process has scheduled and not yet finished. */
@@ -184,17 +185,17 @@ export function createSimulator(deps: { db: Db; masterKey: Buffer; notifier: Not
    * earlier process (its timer died with it, e.g. the API was killed): it settles now, as a real gateway's
    * would eventually. Asking about it again shows the outcome.
    */
-  function resumeSettlement(merchantId: string, refund: SandboxRefund): void {
+  async function resumeSettlement(merchantId: string, refund: SandboxRefund): Promise<void> {
     if (refund.status !== 'processing' || settling.has(refund.id)) return;
     logger.warn({ merchantId, refundId: refund.id }, 'sandbox refund settlement resumed');
-    scheduleSettlement(refund, behaviour(merchantId), 0);
+    scheduleSettlement(refund, await behaviour(merchantId), 0);
   }
 
   return {
     capturedCurrency,
 
-    setBehaviour(merchantId: string, behaviour: Behaviour): void {
-      behaviours.set(merchantId, behaviour);
+    async setBehaviour(merchantId: string, behaviour: Behaviour): Promise<void> {
+      await setSandboxBehaviour(db, merchantId, { ...behaviour });
     },
 
     behaviour,
@@ -224,9 +225,9 @@ export function createSimulator(deps: { db: Db; masterKey: Buffer; notifier: Not
     /** Records the refund; a new one settles after the merchant's refund delay, in the background. */
     async refund(merchantId: string, request: { id: string; paymentId: string; amount: number }): Promise<RefundOutcome> {
       const outcome = await recordRefund(db, merchantId, request);
-      if (outcome.kind === 'existing') resumeSettlement(merchantId, outcome.refund);
+      if (outcome.kind === 'existing') await resumeSettlement(merchantId, outcome.refund);
       if (outcome.kind !== 'created') return outcome;
-      const settings = behaviour(merchantId);
+      const settings = await behaviour(merchantId);
       scheduleSettlement(outcome.refund, settings, settings.refundDelayMs ?? DEFAULT_REFUND_DELAY_MS);
       return outcome;
     },
