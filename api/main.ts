@@ -9,7 +9,7 @@ import { CREDENTIAL_FIELD_NAMES } from '../domain/gateways.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createGatewayRegistry } from '../gateways/registry.js';
 import { createApp } from './app.js';
-import { clientInterceptors } from './temporal-interceptors.js';
+import { clientInterceptors } from '../services/temporal-client-interceptors.js';
 import { startTracing } from '../telemetry/tracing.js';
 import { createNotificationDispatcher } from '../services/notification-dispatch.js';
 

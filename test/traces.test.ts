@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientInterceptors } from '../api/temporal-interceptors.js';
+import { clientInterceptors } from '../services/temporal-client-interceptors.js';
 import { createLogger } from '../core/logger.js';
 import { startTracing, type Tracing } from '../telemetry/tracing.js';
 import { workerTracing } from '../worker/tracing.js';

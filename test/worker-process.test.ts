@@ -74,7 +74,8 @@ describe('the worker process', () => {
         PLATFORM_API_KEY,
         MASTER_KEY: masterKey,
         WORKER_PORT: String(workerPort),
-        LOG_LEVEL: 'info',
+        // Debug: the SDK's lines about each activity, which name the request that caused it.
+        LOG_LEVEL: 'debug',
       },
       (line) => output.push(line),
     );
@@ -108,7 +109,8 @@ describe('the worker process', () => {
 
   it('runs an order, and the API and the worker count it at /metrics', async () => {
     const merchant: Merchant = await stack.createMerchant();
-    const { status, body } = await stack.checkout(merchant);
+    const checkoutResponse = await stack.checkout(merchant);
+    const { status, body } = checkoutResponse;
     expect(status).toBe(201);
     await stack.pay(merchant, body.payment.id);
     await stack.waitForOrder(merchant, body.order.id, (order) => order.status === 'paid');
@@ -138,6 +140,18 @@ describe('the worker process', () => {
     // The Temporal SDK's own metrics, in the same scrape.
     expect(sample(scrape, 'temporal_workflow_task_execution_latency_seconds_count', { task_queue: stack.taskQueue })).toBeGreaterThan(0);
     expect(sample(scrape, 'process_cpu_seconds_total')).toBeGreaterThan(0);
+
+    // The worker's log lines about the checkout's activities name the checkout's request, in the worker's one format.
+    const requestId = checkoutResponse.headers.get('x-request-id');
+    const lines = output.flatMap((line) => {
+      try {
+        return [JSON.parse(line) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+    const named = lines.filter((line) => line.requestId === requestId);
+    expect(named.map((line) => `${String(line.component)} ${String(line.msg)} ${String(line.activityType)}`), output.slice(-40).join('\n')).toContain('temporal-sdk Activity completed createGatewayPayment');
   });
 
   it('on SIGTERM finishes the call in flight (a slow merchant webhook), then exits 0', async () => {

@@ -1,4 +1,5 @@
 import { NativeConnection, Worker, type WorkerOptions as SdkWorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
+import { requestIdActivityInterceptors } from './request-ids.js';
 import { workerTracing, type WorkerTracing } from './tracing.js';
 import type { Activities } from '../activities/index.js';
 
@@ -29,7 +30,8 @@ export function createWorker(options: WorkerOptions): Promise<Worker> {
     ...(options.identity && { identity: options.identity }),
     ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
     ...(options.shutdownGraceTime !== undefined && { shutdownGraceTime: options.shutdownGraceTime }),
-    ...(tracing.interceptors && { interceptors: tracing.interceptors }),
+    // Request ids first, so that the activity (and its span, when traced) runs inside the request's id.
+    interceptors: { ...tracing.interceptors, activity: [requestIdActivityInterceptors, ...(tracing.interceptors?.activity ?? [])] },
     sinks: tracing.sinks,
   });
 }

@@ -14,6 +14,7 @@ import { createSmtpNotifier } from '../activities/notifier.js';
 import { createGatewayRegistry } from '../gateways/registry.js';
 import { createWorker } from './create-worker.js';
 import { workerTracing } from './tracing.js';
+import { clientInterceptors } from '../services/temporal-client-interceptors.js';
 import { startTracing } from '../telemetry/tracing.js';
 import { startWorkerHttpServer, type Readiness } from './http-server.js';
 import { installRuntimeWithMetrics } from './sdk-metrics.js';
@@ -31,11 +32,15 @@ const config = loadConfigOrExit();
 const tracing = startTracing(config.tracing, 'paystead-worker');
 const logger = createLogger(config.logLevel, 'worker', { secretFields: CREDENTIAL_FIELD_NAMES });
 collectProcessMetrics();
-const sdkMetrics = await installRuntimeWithMetrics();
+const sdkMetrics = await installRuntimeWithMetrics(logger);
 const db = createDb(config.database.url, config.database.poolSize);
 const notifier = createSmtpNotifier(config.mail);
 // Activities start workflows too (a webhook's or an e-mail's delivery): a client beside the worker's own connection.
-const temporal = new Client({ connection: Connection.lazy(temporalConnectionOptions(config.temporal)), namespace: config.temporal.namespace });
+const temporal = new Client({
+  connection: Connection.lazy(temporalConnectionOptions(config.temporal)),
+  namespace: config.temporal.namespace,
+  interceptors: { workflow: clientInterceptors({ tracing: tracing !== undefined }) },
+});
 
 let phase: 'starting' | 'waiting_for_temporal' | 'running' | 'draining' | 'stopped' = 'starting';
 let waiting: Waiting | undefined;

@@ -11,6 +11,7 @@ import { leanProjectionPatch, orderPatches } from './patches.js';
 import { OrderPayment } from './payment.js';
 import { OrderRefunds } from './refunds.js';
 import { OrderReview } from './review.js';
+import { causedBy } from './request-ids.js';
 
 export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
   const order = new OrderEntity(input, orderPatches());
@@ -22,7 +23,8 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
   const leanProjection = leanProjectionPatch();
   if (!leanProjection) await order.persist();
 
-  if (await payment.create()) {
+  // The payment is created for the checkout's request: its activities carry the request's id.
+  if (await causedBy(order.input.requestId, () => payment.create())) {
     await payment.awaitPayment();
     await fulfilment.fulfil();
     if (order.state.status === 'expired' || order.state.status === 'cancelled') await payment.refundLatePayment();

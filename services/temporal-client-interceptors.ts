@@ -9,6 +9,8 @@ function withRequestId(headers: Headers): Headers {
   return requestId === undefined ? headers : { ...headers, [REQUEST_ID_HEADER]: defaultPayloadConverter.toPayload(requestId) };
 }
 
+// The Temporal client's side of request ids and traces.
+
 /**
  * Sends the API call's request id with every update, signal and start the call makes (a header: see
  * workflows/request-ids.ts), so the timeline entries it causes name it.
@@ -36,9 +38,9 @@ export class RequestIdClientInterceptor implements WorkflowClientInterceptor {
 }
 
 /**
- * The interceptors of a Temporal client that serves requests: request ids, and with tracing on the
- * OpenTelemetry one, which makes each start, update and signal a span and hands its context to the
- * workflow (one checkout, one trace).
+ * The interceptors of a Temporal client (the API's, and the worker's own that activities start delivery
+ * workflows with): request ids, and with tracing on the OpenTelemetry one, which makes each start, update
+ * and signal a span and hands its context to the workflow (one checkout, one trace).
  */
 export function clientInterceptors({ tracing }: { tracing: boolean }): WorkflowClientInterceptor[] {
   return [new RequestIdClientInterceptor(), ...(tracing ? [new OpenTelemetryWorkflowClientInterceptor()] : [])];
