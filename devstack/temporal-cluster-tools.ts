@@ -14,9 +14,10 @@ const SERVER_MODULE = `go.temporal.io/server@v${TEMPORAL_SERVER_VERSION}`;
 
 /**
  * The UI server the pinned CLI embeds (its `start-dev` cannot point that UI at another cluster), so building
- * the CLI has already fetched this module.
+ * the CLI has already fetched this module. `docker-compose.yml` runs the `temporalio/ui` image of the same version.
  */
-const UI_SERVER_MODULE = 'github.com/temporalio/ui-server/v2/cmd/server@v2.42.1';
+export const TEMPORAL_UI_VERSION = '2.42.1';
+const UI_SERVER_MODULE = `github.com/temporalio/ui-server/v2/cmd/server@v${TEMPORAL_UI_VERSION}`;
 
 type Log = (line: string) => void;
 

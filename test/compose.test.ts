@@ -7,7 +7,7 @@ import { SEARCH_ATTRIBUTE_NAMES, SEARCH_ATTRIBUTE_TYPES } from '../core/search-a
 import { compiledEntry, nodeArgs } from '../devstack/node-args.js';
 import { PAYSTEAD_DATABASE } from '../devstack/cluster.js';
 import { chooseTemporalPorts, clusterServerEnv, TEMPORAL_CONFIG_FILE, TEMPORAL_DYNAMIC_CONFIG_FILE, TEMPORAL_PERSISTENCE, TEMPORAL_VISIBILITY } from '../devstack/temporal-cluster.js';
-import { TEMPORAL_SERVER_VERSION } from '../devstack/temporal-cluster-tools.js';
+import { TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION } from '../devstack/temporal-cluster-tools.js';
 
 // Static checks of the deployment files: they catch drift between docker-compose.yml, the Dockerfile,
 // the config schema and the search attributes without needing a Docker daemon.
@@ -112,7 +112,8 @@ describe('docker-compose.yml', () => {
     expect(service('temporal').image).toMatch(/^temporalio\/server:/);
     expect(service('temporal-schema').image).toMatch(/^temporalio\/admin-tools:/);
     expect(service('temporal-setup').image).toMatch(/^temporalio\/admin-tools:/);
-    expect(service('temporal-ui').image).toMatch(/^temporalio\/ui:/);
+    // The UI version `npm run cluster` builds its UI server at.
+    expect(service('temporal-ui').image).toBe(`temporalio/ui:${TEMPORAL_UI_VERSION}`);
   });
 
   it('publishes the api, Temporal and Temporal UI ports', () => {
