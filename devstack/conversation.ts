@@ -5,13 +5,18 @@ import { WithStartWorkflowOperation, type Client, type WorkflowHandle } from '@t
 import type { baselineWorkflow } from '../workflows/baseline.js';
 import { ORDER_CONVERSATION, type ConversationStep } from '../workflows/order-conversation.js';
 
-/** One baseline run: the conversation's messages sent in turn (each update awaited), then its result. */
-export async function driveBaseline(client: Client, taskQueue: string, workflowId: string): Promise<void> {
+/**
+ * One baseline run: the conversation's messages sent in turn (each update awaited), then its result. With
+ * `checkoutMs`, the update-with-start's time (the baseline's checkout) is pushed there.
+ */
+export async function driveBaseline(client: Client, taskQueue: string, workflowId: string, checkoutMs?: number[]): Promise<void> {
   let handle: WorkflowHandle<typeof baselineWorkflow> | undefined;
   for (const step of ORDER_CONVERSATION) {
     if (step.kind === 'update-with-start') {
       const start = new WithStartWorkflowOperation<typeof baselineWorkflow>('baselineWorkflow', { workflowId, taskQueue, workflowIdConflictPolicy: 'USE_EXISTING', args: [] });
+      const started = performance.now();
       await client.workflow.executeUpdateWithStart(step.name, { startWorkflowOperation: start });
+      checkoutMs?.push(performance.now() - started);
       handle = await start.workflowHandle();
     } else if (step.kind === 'update') await handle!.executeUpdate(step.name);
     else if (step.kind === 'signal') await handle!.signal(step.name);

@@ -147,7 +147,7 @@ async function measure(stack: BenchStack) {
     await waitStatus(orderId, 'completed', POLL_MS);
     return orderId;
   }
-  const baseline = () => driveBaseline(client, stack.taskQueue, `baseline-${process.pid}-${(keySeq += 1)}`);
+  const baseline = (checkoutMs?: number[]) => driveBaseline(client, stack.taskQueue, `baseline-${process.pid}-${(keySeq += 1)}`, checkoutMs);
 
   /** CPU seconds so far of each part of the stack, of this load generator (which shares the cores), and Postgres's transactions. */
   async function countersNow(): Promise<{ cpu: Record<string, number>; transactions: number; requests: number; reads: number }> {
@@ -179,7 +179,7 @@ async function measure(stack: BenchStack) {
   log(`${topology}: warming up...`);
   const firstOrder = await lifecycle();
   await throughput(() => lifecycle(), 4, 3);
-  await throughput(baseline, CONCURRENCY, 3);
+  await throughput(() => baseline(), CONCURRENCY, 3);
 
   // The baseline mirrors an order's conversation only if both histories show the list it was built from.
   const { workflowId, livemode } = await db.selectFrom('orders').select(['workflowId', 'livemode']).where('id', '=', firstOrder).executeTakeFirstOrThrow();
@@ -198,7 +198,7 @@ async function measure(stack: BenchStack) {
   const historyBytes = Buffer.byteLength(JSON.stringify(history));
 
   log(`${topology}: baseline: bare workflows with the order's ${conversation.messages.length} messages, ${conversation.localActivities} local + ${conversation.activities} no-op activities, concurrency ${CONCURRENCY}, ${SECONDS} s...`);
-  const bare = await measured(baseline);
+  const bare = await measured(() => baseline());
   log(`${topology}: orders: full lifecycles through the HTTP API, concurrency ${CONCURRENCY}, ${SECONDS} s...`);
   const orders = await measured(() => lifecycle());
   const orderRate = orders.rate;
@@ -211,14 +211,22 @@ async function measure(stack: BenchStack) {
   getServerLatencies.length = 0;
   getDbLatencies.length = 0;
   const samples = { checkout: [] as number[], visible: [] as number[] };
-  const arrivals: Array<Promise<unknown>> = [];
-  const openStarted = performance.now();
-  for (let i = 0; performance.now() - openStarted < SECONDS * 1000; i += 1) {
-    const due = openStarted + (i * 1000) / halfRate;
-    await sleep(Math.max(0, due - performance.now()));
-    arrivals.push(lifecycle(samples));
+  /** Starts `run` at `halfRate` a second for the phase's length, then waits for all of them. */
+  async function openLoop(run: () => Promise<unknown>): Promise<void> {
+    const arrivals: Array<Promise<unknown>> = [];
+    const openStarted = performance.now();
+    for (let i = 0; performance.now() - openStarted < SECONDS * 1000; i += 1) {
+      const due = openStarted + (i * 1000) / halfRate;
+      await sleep(Math.max(0, due - performance.now()));
+      arrivals.push(run());
+    }
+    await Promise.all(arrivals);
   }
-  await Promise.all(arrivals);
+  await openLoop(() => lifecycle(samples));
+  // Temporal's floor for the checkout at the same arrivals: the baseline's update-with-start.
+  log(`${topology}: latency: the baseline's runs at the same arrivals...`);
+  const baselineCheckout: number[] = [];
+  await openLoop(() => baseline(baselineCheckout));
 
   log(`${topology}: memory: opening ${OPEN_ORDERS} orders that wait for payment...`);
   for (let i = 0; i < OPEN_ORDERS; i += 50) await Promise.all(Array.from({ length: Math.min(50, OPEN_ORDERS - i) }, () => checkout()));
@@ -234,7 +242,14 @@ async function measure(stack: BenchStack) {
     conversation,
     perRun: { order: { ...shapeFigures(orderShape), historyBytes, apiRequests: orders.requestsPerUnit, orderReads: orders.readsPerUnit, postgresTransactions: orders.transactionsPerUnit }, baseline: { ...shapeFigures(baselineShape), apiRequests: 0, postgresTransactions: bare.transactionsPerUnit } },
     throughput: { ordersPerSecond: round(orderRate, 2), baselinePerSecond: round(bare.rate, 2), ratio: round(orderRate / bare.rate, 3) },
-    checkoutMs: { atPerSecond: round(halfRate, 2), p50: round(percentile(samples.checkout, 50)), p95: round(percentile(samples.checkout, 95)), p99: round(percentile(samples.checkout, 99)), samples: samples.checkout.length },
+    checkoutMs: {
+      atPerSecond: round(halfRate, 2),
+      p50: round(percentile(samples.checkout, 50)),
+      p95: round(percentile(samples.checkout, 95)),
+      p99: round(percentile(samples.checkout, 99)),
+      samples: samples.checkout.length,
+      baseline: { p50: round(percentile(baselineCheckout, 50)), p99: round(percentile(baselineCheckout, 99)) },
+    },
     notificationToVisibleMs: { p50: round(percentile(samples.visible, 50)), p99: round(percentile(samples.visible, 99)) },
     orderReadMs: { p99: round(percentile(getLatencies, 99)), serverP99: round(percentile(getServerLatencies, 99)), databaseP99: round(percentile(getDbLatencies, 99)), samples: getLatencies.length },
     memoryWithOpenOrders: memory,
@@ -263,7 +278,7 @@ function print(r: Results) {
   console.log(`\n${r.topology} topology (${Object.entries(r.processes).map(([part, n]) => `${n} ${part}`).join(', ')})`);
   console.log(`orders/s ${r.throughput.ordersPerSecond}, baseline runs/s ${r.throughput.baselinePerSecond} (${r.conversation.messages.join(', ')}; ${r.conversation.localActivities} local + ${r.conversation.activities} activities)`);
   console.log(`per order: ${order.workflowTasks} workflow tasks (baseline ${baseline.workflowTasks}), ${order.timersStarted} timers (${baseline.timersStarted}), ${order.searchAttributeUpserts} search attribute upserts, ${order.historyEvents} history events (${baseline.historyEvents}), ${order.historyBytes} bytes; ${order.apiRequests} API requests (of which ${order.orderReads} polls of the order), ${order.postgresTransactions} Postgres transactions (baseline ${baseline.postgresTransactions})`);
-  console.log(`checkout ms at ${r.checkoutMs.atPerSecond}/s: p50 ${r.checkoutMs.p50} p95 ${r.checkoutMs.p95} p99 ${r.checkoutMs.p99}; notification->visible ms p50 ${r.notificationToVisibleMs.p50} p99 ${r.notificationToVisibleMs.p99}`);
+  console.log(`checkout ms at ${r.checkoutMs.atPerSecond}/s: p50 ${r.checkoutMs.p50} p95 ${r.checkoutMs.p95} p99 ${r.checkoutMs.p99} (the baseline's update-with-start at the same arrivals: p50 ${r.checkoutMs.baseline.p50} p99 ${r.checkoutMs.baseline.p99}); notification->visible ms p50 ${r.notificationToVisibleMs.p50} p99 ${r.notificationToVisibleMs.p99}`);
   console.log(`GET /v1/orders/{id} p99 ms ${r.orderReadMs.p99} as this client saw it, ${r.orderReadMs.serverP99} inside the API, ${r.orderReadMs.databaseP99} reading Postgres (${r.orderReadMs.samples} reads)`);
   console.log(`API RSS ${r.memoryWithOpenOrders.apiMiB} MiB; CPU share ${JSON.stringify(r.cpuShare)}; API CPU ms per request ${r.apiCpuMsPerRequest}`);
   console.log(`CPU ms per baseline run ${JSON.stringify(r.cpuMsPer.baselineRun)}; stolen by the host ${r.cpuStolenByHostPercent.baseline}%`);
@@ -287,6 +302,7 @@ for (const [i, [name, , target]] of rows[0]!.entries()) {
 for (const part of ['temporal', 'postgres', 'worker', 'api', 'client', 'all']) {
   console.log(`| CPU ms per order / per baseline run: ${part} | ${results.map((r) => `${r.cpuMsPer.order[part] ?? 0} / ${r.cpuMsPer.baselineRun[part] ?? 0}`).join(' | ')} | |`);
 }
+console.log(`| checkout p50 / p99 ms: order; baseline's update-with-start | ${results.map((r) => `${r.checkoutMs.p50} / ${r.checkoutMs.p99}; ${r.checkoutMs.baseline.p50} / ${r.checkoutMs.baseline.p99}`).join(' | ')} | |`);
 console.log(`| workflow tasks per order / per baseline run | ${results.map((r) => `${r.perRun.order.workflowTasks} / ${r.perRun.baseline.workflowTasks}`).join(' | ')} | |`);
 
 const at = new Date().toISOString();
