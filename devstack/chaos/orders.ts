@@ -152,13 +152,16 @@ export function createDrivers(deps: DriverDeps) {
    */
   async function act(run: OrderRun, label: string, send: () => Promise<HttpResult>, done: (order: Order) => boolean): Promise<HttpResult | Order | undefined> {
     const deadline = Date.now() + 150_000;
+    let repeated = false;
     for (;;) {
       try {
         const result = await send();
         if (result.status >= 200 && result.status < 300) return result;
-        const order = await getOrder(run);
-        if (done(order)) return order;
-        run.notes.push(`${label}: HTTP ${result.status} ${result.body?.error?.code ?? ''} (order ${order.status})`);
+        // A repeat refused because the first attempt did take effect (e.g. 409: the order is confirmed
+        // already): the order shows it once its projection catches up (Postgres may have been down).
+        const order = repeated ? await waitOrder(run, `${label} to show`, done, 60_000) : await getOrder(run);
+        if (order && done(order)) return order;
+        run.notes.push(`${label}: HTTP ${result.status} ${result.body?.error?.code ?? ''} (order ${order?.status ?? run.lastStatus}): ${String(result.body?.error?.message ?? '').slice(0, 120)}`);
         return undefined;
       } catch (error) {
         if (!(error instanceof UnknownOutcome)) throw error;
@@ -169,6 +172,7 @@ export function createDrivers(deps: DriverDeps) {
         // An update may have reached the workflow before the API fell over: give it a moment to show.
         await sleep(1500);
         if (done(await getOrder(run))) return getOrder(run);
+        repeated = true;
       }
     }
   }
