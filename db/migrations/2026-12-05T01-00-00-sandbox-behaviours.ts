@@ -6,7 +6,7 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('sandbox_behaviours')
-    .addColumn('merchant_id', 'text', (col) => col.primaryKey().references('merchants.id').onDelete('cascade'))
+    .addColumn('merchant_id', 'text', (col) => col.primaryKey())
     .addColumn('behaviour', 'jsonb', (col) => col.notNull())
     .addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .execute();
