@@ -75,7 +75,8 @@ export function createInjector(deps: InjectorDeps) {
   /** Output of the APIs and workers, tagged `[name]`: the sandbox logs each fault it injects. */
   function onServiceLine(line: string): void {
     const worker = /^\[(worker[^\]]*)\]/.exec(line)?.[1];
-    if (worker && line.includes("state: 'RUNNING'")) workerRunningAt.set(worker, Date.now());
+    // The SDK's "Worker state changed" line, written by the worker's pino logger (worker/sdk-logger.ts).
+    if (worker && line.includes('"state":"RUNNING"')) workerRunningAt.set(worker, Date.now());
     if (!line.includes('sandbox fault injected')) return;
     try {
       const entry = JSON.parse(line.slice(line.indexOf('{'))) as { fault?: string; operation?: string };
