@@ -74,9 +74,6 @@ export function createInjector(deps: InjectorDeps) {
 
   /** Output of the APIs and workers, tagged `[name]`: the sandbox logs each fault it injects. */
   function onServiceLine(line: string): void {
-    const worker = /^\[(worker[^\]]*)\]/.exec(line)?.[1];
-    // The SDK's "Worker state changed" line, written by the worker's pino logger (worker/sdk-logger.ts).
-    if (worker && line.includes('"state":"RUNNING"')) workerRunningAt.set(worker, Date.now());
     if (!line.includes('sandbox fault injected')) return;
     try {
       const entry = JSON.parse(line.slice(line.indexOf('{'))) as { fault?: string; operation?: string };
@@ -112,18 +109,20 @@ export function createInjector(deps: InjectorDeps) {
     say(`gateway fault plan: ${describePlan(plan)}`);
   }
 
-  const workerRunningAt = new Map<string, number>();
-
   /** Starts a worker and waits until it polls (it bundles the workflow code first, which takes a while). */
   async function startWorker(worker: ChaosProcess): Promise<void> {
     const deadline = Date.now() + 120_000;
-    const running = (since: number) => (workerRunningAt.get(worker.name) ?? 0) >= since;
+    // Ready: its /readyz answers 200, which it does once it polls.
+    const running = async () => (await worker.ready?.()) === true;
     for (;;) {
-      const since = Date.now();
       await worker.start();
       const pid = worker.pid;
-      while (!running(since) && alive(pid) && Date.now() < deadline) await sleep(100);
-      if (running(since)) break;
+      let ready = await running();
+      while (!ready && alive(pid) && Date.now() < deadline) {
+        await sleep(200);
+        ready = await running();
+      }
+      if (ready) break;
       if (Date.now() > deadline) throw new Error(`${worker.name} did not start polling within 2 minutes`);
       // It exits when Temporal cannot be reached at start-up (e.g. while the server restarts).
       say(`${worker.name} exited while starting; starting it again`);

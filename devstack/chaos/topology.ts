@@ -16,7 +16,18 @@ export interface ChaosProcess {
   /** An API's resolves once it serves; a worker's once it is spawned. */
   start(): Promise<void>;
   stop(signal?: NodeJS.Signals): Promise<void>;
+  /** A worker's: whether its `/readyz` says it polls Temporal (and reaches Temporal and the database). */
+  ready?: () => Promise<boolean>;
 }
+
+/** The worker's readiness on its own listener; false while it does not answer. */
+const readiness = (workerUrl: string) => async (): Promise<boolean> => {
+  try {
+    return (await fetch(`${workerUrl}/readyz`, { signal: AbortSignal.timeout(3000) })).status === 200;
+  } catch {
+    return false;
+  }
+};
 
 export interface ChaosStack {
   readonly topology: Topology;
@@ -76,6 +87,7 @@ async function startDevStack(options: ChaosStackOptions): Promise<ChaosStack> {
       stack.worker.start();
     },
     stop: (signal) => stack.worker.stop(signal),
+    ready: readiness(`http://127.0.0.1:${stack.env.WORKER_PORT!}`),
   };
   return {
     topology: 'dev',
@@ -122,21 +134,22 @@ async function startClusterStack(options: ChaosStackOptions): Promise<ChaosStack
     throw error;
   });
   const db = createDb(cluster.databaseUrl, 4);
-  const handle = (proc: (typeof cluster.apis)[number]): ChaosProcess => ({
+  const handle = (proc: (typeof cluster.apis)[number], workerUrl?: string): ChaosProcess => ({
     name: proc.name,
     get pid() {
       return proc.pid;
     },
     start: () => proc.start(),
     stop: (signal) => proc.stop(signal),
+    ...(workerUrl !== undefined && { ready: readiness(workerUrl) }),
   });
   return {
     topology: 'cluster',
     env: cluster.env,
     db,
     baseUrls: cluster.apiUrls,
-    apis: cluster.apis.map(handle),
-    workers: cluster.workers.map(handle),
+    apis: cluster.apis.map((proc) => handle(proc)),
+    workers: cluster.workers.map((proc, i) => handle(proc, cluster.workerUrls[i])),
     temporal: {
       address: cluster.temporalAddress,
       get exited() {
